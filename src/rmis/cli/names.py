@@ -1,0 +1,5 @@
+"""`rmis names` commands."""
+
+import typer
+
+app = typer.Typer(no_args_is_help=True)
