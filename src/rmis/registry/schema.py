@@ -1,0 +1,214 @@
+"""The tables of the system of record (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Migrations under registry/migrations create and change these; this module is what the code
+queries against and what Alembic compares with.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
+Sequence64 = BigInteger().with_variant(Integer(), "sqlite")
+
+STATE = String(3)  # ICAO three-letter code
+
+bcps = Table(
+    "bcps",
+    metadata,
+    Column("code", String(64), primary_key=True),
+    Column("state", STATE, nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("mode", String(8), nullable=False),
+    Column("neighbour", STATE),
+    Column("counterpart", String(64)),
+    Column("time_zone", String(64), nullable=False),
+    Column("source", Text, nullable=False),
+    CheckConstraint("mode IN ('air', 'road', 'rail', 'sea')", name="mode"),
+)
+
+refusal_reasons = Table(
+    "refusal_reasons",
+    metadata,
+    Column("code", String(8), primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("source", Text, nullable=False),
+)
+
+travellers = Table(
+    "travellers",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("issuing_state", STATE, nullable=False),
+    Column("number", String(32), nullable=False),
+    Column("document_type", String(2), nullable=False),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False, index=True),
+    Column("surname", Text, nullable=False),
+    Column("given_names", Text, nullable=False),
+    Column("nationality", STATE, nullable=False),
+    Column("birth_date", Date),
+    Column("sex", String(1), nullable=False),
+    Column("expiry_date", Date),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("issuing_state", "number", "document_type"),
+)
+
+crossings = Table(
+    "crossings",
+    metadata,
+    # seq orders crossings as they were recorded, for incremental export; id is made at capture.
+    Column("seq", Sequence64, primary_key=True, autoincrement=True),
+    Column("id", Uuid, nullable=False, unique=True),
+    Column("direction", String(5), nullable=False),
+    Column("bcp_code", String(64), ForeignKey("bcps.code"), nullable=False),
+    Column("host_state", STATE, nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("local_date", Date, nullable=False),
+    Column("document_id", Uuid, ForeignKey("documents.id"), nullable=False),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False),
+    Column("nationality", STATE, nullable=False),
+    Column("purpose", String(16), nullable=False),
+    Column("mode", String(8), nullable=False),
+    Column("outcome", String(8), nullable=False),
+    Column("refusal_reason", String(8), ForeignKey("refusal_reasons.code")),
+    Column("officer", String(128), nullable=False),
+    Column("mrz_valid", Boolean, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("direction IN ('entry', 'exit')", name="direction"),
+    CheckConstraint("outcome IN ('admitted', 'refused')", name="outcome"),
+    CheckConstraint(
+        "(outcome = 'refused') = (refusal_reason IS NOT NULL)", name="refusal_has_reason"
+    ),
+    Index(None, "traveller_id", "host_state", "occurred_at"),
+    Index(None, "host_state", "local_date"),
+    Index(None, "document_id"),
+)
+
+# Data problems are recorded, not rejected: one row per problem an analyst can count.
+crossing_flags = Table(
+    "crossing_flags",
+    metadata,
+    Column("crossing_seq", Sequence64, ForeignKey("crossings.seq"), primary_key=True),
+    Column("flag", String(32), primary_key=True),
+    Index(None, "flag"),
+)
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("seq", Sequence64, primary_key=True, autoincrement=True),
+    Column("id", Uuid, nullable=False, unique=True),
+    Column("crossing_id", Uuid, ForeignKey("crossings.id"), nullable=False, index=True),
+    Column("kind", String(8), nullable=False),
+    Column("changes", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("officer", String(128), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('amend', 'void')", name="kind"),
+)
+
+permits = Table(
+    "permits",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False, index=True),
+    Column("host_state", STATE, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("number", String(64)),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=False),
+    Column("entries_allowed", Integer),  # visas: None for multiple entries
+    Column("duration_days", Integer),  # visas: days of stay allowed per entry
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("kind IN ('visa', 'residence', 'work', 'patent')", name="kind"),
+    CheckConstraint("valid_from <= valid_to", name="period"),
+)
+
+registrations = Table(
+    "registrations",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False, index=True),
+    Column("host_state", STATE, nullable=False),
+    Column("registered_on", Date, nullable=False),
+    Column("valid_to", Date),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+principals = Table(
+    "principals",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("state", STATE, nullable=False),
+    Column("password_hash", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+principal_bcps = Table(
+    "principal_bcps",
+    metadata,
+    Column("principal_id", Uuid, ForeignKey("principals.id"), primary_key=True),
+    Column("bcp_code", String(64), ForeignKey("bcps.code"), primary_key=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("principal_id", Uuid, ForeignKey("principals.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("seq", Sequence64, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("principal", String(128), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("purpose", Text, nullable=False),
+    Column("detail", JSON),
+    # Each row's hash covers the previous row's, so a removed or altered row shows.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,46 @@
+"""Who is asking: principals, their roles and the scope each role may act in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BORDER_OFFICER = "border_officer"
+    SUPERVISOR = "supervisor"
+    ANALYST = "analyst"
+    PROTECTION_OFFICER = "protection_officer"
+    ADMIN = "admin"
+    AUDITOR = "auditor"
+
+
+# Roles that record crossings; an officer only at the BCPs they are posted to.
+RECORDING_ROLES = frozenset({Role.BORDER_OFFICER, Role.SUPERVISOR})
+
+
+class AccessDenied(PermissionError):
+    """The principal's role or scope does not allow this action."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    name: str
+    role: Role
+    state: str  # the host state whose records this principal may see (ICAO code)
+    bcps: frozenset[str] = field(default_factory=frozenset)  # officers: the BCPs they work at
+
+    def require_recording_at(self, bcp_code: str, bcp_state: str) -> None:
+        if self.role not in RECORDING_ROLES:
+            raise AccessDenied("role_not_allowed", f"role {self.role} may not record crossings")
+        if bcp_state != self.state:
+            raise AccessDenied(
+                "outside_state_scope",
+                f"{self.name} works for {self.state}; {bcp_code} is in {bcp_state}",
+            )
+        if self.role is Role.BORDER_OFFICER and bcp_code not in self.bcps:
+            raise AccessDenied("outside_bcp_scope", f"{self.name} is not posted at {bcp_code}")

@@ -1,0 +1,24 @@
+"""Configuration from RMIS_* environment variables, with embedded defaults that need none.
+
+Read once at the edge (CLI, server start) and handed to services; nothing else reads it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("RMIS_DATA_DIR", "rmis-data"))
+        default_db = f"sqlite:///{(data_dir / 'rmis.sqlite3').as_posix()}"
+        return cls(data_dir=data_dir, database_url=env.get("RMIS_DATABASE_URL", default_db))

@@ -1,0 +1,136 @@
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select, update
+from uuid6 import uuid7
+
+from rmis.registry.crossings import record_crossings
+from rmis.registry.model import (
+    Direction,
+    DocumentSeen,
+    Flag,
+    InvalidCrossing,
+    NewCrossing,
+    Outcome,
+    Purpose,
+)
+from rmis.registry.schema import audit_log, crossings
+from rmis.security.audit import verify_chain
+from rmis.security.principals import AccessDenied, Principal, Role
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+OFFICER = Principal("officer.ala", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"}))
+PASSPORT = DocumentSeen(
+    issuing_state="UZB",
+    number="FA1234567",
+    document_type="P",
+    surname="ABDULLAEV",
+    given_names="NURSULTAN",
+    nationality="UZB",
+    birth_date=date(1990, 5, 1),
+    sex="M",
+    expiry_date=date(2030, 1, 1),
+)
+
+
+def crossing(direction=Direction.ENTRY, at=NOW, document=PASSPORT, **kw) -> NewCrossing:
+    return NewCrossing(
+        id=uuid7(),
+        direction=direction,
+        bcp_code=kw.pop("bcp", "KAZ-ALA"),
+        occurred_at=at,
+        document=document,
+        purpose=Purpose.WORK,
+        **kw,
+    )
+
+
+def count(engine, table=crossings):
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_a_resent_batch_is_recorded_once(engine):
+    batch = [crossing(), crossing(Direction.EXIT, NOW + timedelta(days=3))]
+    first = record_crossings(engine, OFFICER, batch, now=NOW)
+    again = record_crossings(engine, OFFICER, batch, now=NOW)
+    assert [r.duplicate for r in first] == [False, False]
+    assert [r.duplicate for r in again] == [True, True]
+    assert count(engine) == 2
+    assert first[0].seq < first[1].seq
+
+
+def test_local_date_is_the_bcps_calendar_day(engine):
+    # 20:30 UTC is already the next day in Almaty (UTC+5 since 2024-03-01).
+    late = crossing(at=datetime(2026, 6, 10, 20, 30, tzinfo=UTC))
+    [result] = record_crossings(engine, OFFICER, [late], now=NOW)
+    assert result.local_date == date(2026, 6, 11)
+
+
+def test_data_problems_are_flagged_not_rejected(engine):
+    exit_first = crossing(Direction.EXIT, NOW)
+    entry = crossing(Direction.ENTRY, NOW + timedelta(days=1))
+    entry_again = crossing(Direction.ENTRY, NOW + timedelta(days=2))
+    results = record_crossings(engine, OFFICER, [exit_first, entry, entry_again], now=NOW)
+    assert [r.flags for r in results] == [
+        (Flag.EXIT_WITHOUT_ENTRY,),
+        (),
+        (Flag.ENTRY_WHILE_INSIDE,),
+    ]
+
+
+def test_invalid_and_expired_documents_are_flagged(engine):
+    from dataclasses import replace
+
+    bad = replace(PASSPORT, number="X1", mrz_valid=False, expiry_date=date(2020, 1, 1))
+    [result] = record_crossings(engine, OFFICER, [crossing(document=bad)], now=NOW)
+    assert set(result.flags) == {Flag.DOCUMENT_INVALID, Flag.DOCUMENT_EXPIRED}
+
+
+def test_refusals_need_a_known_reason_and_do_not_count_as_presence(engine):
+    with pytest.raises(InvalidCrossing) as error:
+        record_crossings(engine, OFFICER, [crossing(outcome=Outcome.REFUSED)], now=NOW)
+    assert error.value.code == "unknown_refusal_reason"
+    refused = crossing(outcome=Outcome.REFUSED, refusal_reason="H")
+    entry = crossing(at=NOW + timedelta(hours=1))
+    results = record_crossings(engine, OFFICER, [refused, entry], now=NOW)
+    assert [r.flags for r in results] == [(), ()]
+
+
+def test_a_bad_crossing_writes_nothing_of_its_batch(engine):
+    good = crossing()
+    bad = crossing(bcp="KAZ-NOWHERE")
+    with pytest.raises(InvalidCrossing) as error:
+        record_crossings(engine, OFFICER, [good, bad], now=NOW)
+    assert error.value.field == "bcp"
+    assert count(engine) == 0
+    naive = crossing(at=datetime(2026, 1, 1, 12, 0))
+    with pytest.raises(InvalidCrossing, match="UTC offset"):
+        record_crossings(engine, OFFICER, [naive], now=NOW)
+
+
+def test_officers_record_only_at_their_own_bcps_and_state(engine):
+    with pytest.raises(AccessDenied) as error:
+        record_crossings(engine, OFFICER, [crossing(bcp="KAZ-NQZ")], now=NOW)
+    assert error.value.code == "outside_bcp_scope"
+    supervisor = Principal("sup.uzb", Role.SUPERVISOR, "UZB")
+    with pytest.raises(AccessDenied) as error:
+        record_crossings(engine, supervisor, [crossing()], now=NOW)
+    assert error.value.code == "outside_state_scope"
+    analyst = Principal("analyst", Role.ANALYST, "KAZ")
+    with pytest.raises(AccessDenied):
+        record_crossings(engine, analyst, [crossing()], now=NOW)
+    assert count(engine) == 0
+
+
+def test_every_write_is_audited_in_a_chain_that_shows_tampering(engine):
+    record_crossings(engine, OFFICER, [crossing()], now=NOW)
+    record_crossings(engine, OFFICER, [crossing(at=NOW + timedelta(days=1))], now=NOW)
+    with engine.begin() as connection:
+        assert count(engine, audit_log) == 2
+        assert verify_chain(connection) is None
+        first = connection.execute(select(func.min(audit_log.c.seq))).scalar()
+        connection.execute(
+            update(audit_log).where(audit_log.c.seq == first).values(principal="someone.else")
+        )
+        assert verify_chain(connection) == first
