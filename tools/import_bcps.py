@@ -21,22 +21,52 @@ import pycountry
 # The state's civil time at its border posts (IANA names, so historical changes such as
 # Kazakhstan's move to a single UTC+5 on 2024-03-01 are applied by the tz database).
 STATE_ZONE = {
-    "KAZ": "Asia/Almaty", "KGZ": "Asia/Bishkek", "TJK": "Asia/Dushanbe", "TKM": "Asia/Ashgabat",
-    "UZB": "Asia/Tashkent", "AFG": "Asia/Kabul", "CHN": "Asia/Shanghai", "IRN": "Asia/Tehran",
-    "AZE": "Asia/Baku", "RUS": "Europe/Moscow",
+    "KAZ": "Asia/Almaty",
+    "KGZ": "Asia/Bishkek",
+    "TJK": "Asia/Dushanbe",
+    "TKM": "Asia/Ashgabat",
+    "UZB": "Asia/Tashkent",
+    "AFG": "Asia/Kabul",
+    "CHN": "Asia/Shanghai",
+    "IRN": "Asia/Tehran",
+    "AZE": "Asia/Baku",
+    "RUS": "Europe/Moscow",
 }
 # Western Kazakhstan has kept UTC+5 throughout; the rest of the country was UTC+6 until 2024.
-KAZ_WEST_POSTS = {"Kurmangazy", "Taskala", "Syrym", "Aksai", "Alimbet", "Zhaisan", "Temir Baba",
-                  "Bolashak", "Tazhen", "Beineu", "Aktau", "Kuryk"}
+KAZ_WEST_POSTS = {
+    "Kurmangazy",
+    "Taskala",
+    "Syrym",
+    "Aksai",
+    "Alimbet",
+    "Zhaisan",
+    "Temir Baba",
+    "Bolashak",
+    "Tazhen",
+    "Beineu",
+    "Aktau",
+    "Kuryk",
+}
 KAZ_WEST_LONGITUDE = 60.0
 # Russian airports by IATA code: Russia spans eleven zones.
 RUS_AIRPORT_ZONE = {
-    "SVO": "Europe/Moscow", "DME": "Europe/Moscow", "VKO": "Europe/Moscow", "LED": "Europe/Moscow",
-    "KZN": "Europe/Moscow", "KRR": "Europe/Moscow", "ROV": "Europe/Moscow",
-    "KUF": "Europe/Samara", "ASF": "Europe/Astrakhan",
-    "SVX": "Asia/Yekaterinburg", "UFA": "Asia/Yekaterinburg", "CEK": "Asia/Yekaterinburg",
-    "TJM": "Asia/Yekaterinburg", "REN": "Asia/Yekaterinburg",
-    "OMS": "Asia/Omsk", "OVB": "Asia/Novosibirsk", "KJA": "Asia/Krasnoyarsk",
+    "SVO": "Europe/Moscow",
+    "DME": "Europe/Moscow",
+    "VKO": "Europe/Moscow",
+    "LED": "Europe/Moscow",
+    "KZN": "Europe/Moscow",
+    "KRR": "Europe/Moscow",
+    "ROV": "Europe/Moscow",
+    "KUF": "Europe/Samara",
+    "ASF": "Europe/Astrakhan",
+    "SVX": "Asia/Yekaterinburg",
+    "UFA": "Asia/Yekaterinburg",
+    "CEK": "Asia/Yekaterinburg",
+    "TJM": "Asia/Yekaterinburg",
+    "REN": "Asia/Yekaterinburg",
+    "OMS": "Asia/Omsk",
+    "OVB": "Asia/Novosibirsk",
+    "KJA": "Asia/Krasnoyarsk",
 }
 # Russian land posts facing western Kazakhstan (Samara/Saratov/Orenburg/Astrakhan oblasts).
 RUS_FACING_WEST_KAZ_ZONE = "Asia/Yekaterinburg"
@@ -46,8 +76,21 @@ RUS_FACING_NORTH_KAZ_ZONE = "Asia/Omsk"
 UNKNOWN_NAME = re.compile(r"not found|not confirmed|not named|not in cited source", re.I)
 IATA = re.compile(r"\(([A-Z]{3})/[A-Z]{4}\)")
 
-FIELDS = ["code", "state", "name", "mode", "neighbour", "counterpart", "name_known", "lat", "lon",
-          "coord_basis", "time_zone", "source", "notes"]
+FIELDS = [
+    "code",
+    "state",
+    "name",
+    "mode",
+    "neighbour",
+    "counterpart",
+    "name_known",
+    "lat",
+    "lon",
+    "coord_basis",
+    "time_zone",
+    "source",
+    "notes",
+]
 
 
 def alpha3(alpha2: str) -> str:
@@ -99,12 +142,27 @@ def convert(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             side_a_known = True
         code_a = unique(f"{state_a}-{iata}" if iata else f"{state_a}-{slug(side_a)}-{mode.upper()}")
         source = row["source"] + (f" ; {row['extra_sources']}" if row.get("extra_sources") else "")
-        base = {"mode": mode, "lat": row["lat"], "lon": row["lon"],
-                "coord_basis": row["coord_basis"], "source": source, "notes": row["notes"]}
+        base = {
+            "mode": mode,
+            "lat": row["lat"],
+            "lon": row["lon"],
+            "coord_basis": row["coord_basis"],
+            "source": source,
+            "notes": row["notes"],
+        }
         if not row["country_b"]:
-            out.append({**base, "code": code_a, "state": state_a, "name": side_a, "neighbour": "",
-                        "counterpart": "", "name_known": str(side_a_known).lower(),
-                        "time_zone": zone(state_a, side_a, row["lon"], iata, None)})
+            out.append(
+                {
+                    **base,
+                    "code": code_a,
+                    "state": state_a,
+                    "name": side_a,
+                    "neighbour": "",
+                    "counterpart": "",
+                    "name_known": str(side_a_known).lower(),
+                    "time_zone": zone(state_a, side_a, row["lon"], iata, None),
+                }
+            )
             continue
         state_b = alpha3(row["country_b"])
         side_b = row["name_side_b"].strip()
@@ -115,12 +173,30 @@ def convert(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             side_b = re.sub(r"\s*\((?:CN|AF) .*\)$", "", side_b)
         code_b = unique(f"{state_b}-{slug(side_b)}-{mode.upper()}")
         # The shared file has one point per crossing: both sides keep it.
-        out.append({**base, "code": code_a, "state": state_a, "name": side_a, "neighbour": state_b,
-                    "counterpart": code_b, "name_known": str(side_a_known).lower(),
-                    "time_zone": zone(state_a, side_a, row["lon"], None, state_b)})
-        out.append({**base, "code": code_b, "state": state_b, "name": side_b, "neighbour": state_a,
-                    "counterpart": code_a, "name_known": str(side_b_known).lower(),
-                    "time_zone": zone(state_b, side_a, row["lon"], None, state_a)})
+        out.append(
+            {
+                **base,
+                "code": code_a,
+                "state": state_a,
+                "name": side_a,
+                "neighbour": state_b,
+                "counterpart": code_b,
+                "name_known": str(side_a_known).lower(),
+                "time_zone": zone(state_a, side_a, row["lon"], None, state_b),
+            }
+        )
+        out.append(
+            {
+                **base,
+                "code": code_b,
+                "state": state_b,
+                "name": side_b,
+                "neighbour": state_a,
+                "counterpart": code_a,
+                "name_known": str(side_b_known).lower(),
+                "time_zone": zone(state_b, side_a, row["lon"], None, state_a),
+            }
+        )
     return out
 
 
