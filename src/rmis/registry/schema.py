@@ -195,6 +195,7 @@ api_tokens = Table(
     Column("principal_id", Uuid, ForeignKey("principals.id"), nullable=False, index=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),  # login sessions expire; machine tokens don't
     Column("revoked_at", DateTime(timezone=True)),
 )
 

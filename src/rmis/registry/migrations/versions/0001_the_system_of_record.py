@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("principal_id", sa.Uuid(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["principal_id"], ["principals.id"], name=op.f("fk_api_tokens_principal_id_principals")

@@ -1,4 +1,4 @@
-"""Every registry test runs on SQLite and, when RMIS_TEST_POSTGRES_URL is set, on PostgreSQL."""
+"""Shared fixtures: `engine` runs a test on SQLite and, given RMIS_TEST_POSTGRES_URL, PostgreSQL."""
 
 from __future__ import annotations
 

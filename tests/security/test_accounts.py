@@ -1,0 +1,75 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from rmis.security.accounts import (
+    SESSION_LIFETIME,
+    AccountError,
+    create_principal,
+    log_in,
+    principal_for_token,
+)
+from rmis.security.principals import Principal, Role
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+
+
+def test_a_new_principals_token_identifies_it_with_its_scope(engine):
+    token = create_principal(
+        engine,
+        name="a.officer",
+        role=Role.BORDER_OFFICER,
+        state="KAZ",
+        bcp_codes=["KAZ-ALA", "KAZ-DOSTYK-RAIL"],
+        now=NOW,
+    )
+    with engine.connect() as connection:
+        principal = principal_for_token(connection, token, NOW)
+        assert principal == Principal(
+            "a.officer", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA", "KAZ-DOSTYK-RAIL"})
+        )
+        assert principal_for_token(connection, token + "x", NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"role": Role.BORDER_OFFICER, "state": "KAZ"}, "bcp_required"),
+        (
+            {"role": Role.BORDER_OFFICER, "state": "KAZ", "bcp_codes": ["UZB-TAS"]},
+            "bcp_outside_state",
+        ),
+        ({"role": Role.SUPERVISOR, "state": "KAZ", "bcp_codes": ["KAZ-NOPE"]}, "unknown_bcp"),
+    ],
+)
+def test_scopes_must_make_sense(engine, kwargs, code):
+    with pytest.raises(AccountError) as error:
+        create_principal(engine, name="x", now=NOW, **kwargs)
+    assert error.value.code == code
+
+
+def test_names_are_unique(engine):
+    create_principal(engine, name="analyst", role=Role.ANALYST, state="UZB", now=NOW)
+    with pytest.raises(AccountError) as error:
+        create_principal(engine, name="analyst", role=Role.ANALYST, state="UZB", now=NOW)
+    assert error.value.code == "name_taken"
+
+
+def test_officers_log_in_with_a_password_for_one_shift(engine):
+    create_principal(
+        engine,
+        name="b.officer",
+        role=Role.BORDER_OFFICER,
+        state="UZB",
+        bcp_codes=["UZB-TAS"],
+        password="correct horse",
+        now=NOW,
+    )
+    with pytest.raises(AccountError) as error:
+        log_in(engine, "b.officer", "wrong", NOW)
+    assert error.value.code == "login_failed"
+    token, expires_at = log_in(engine, "b.officer", "correct horse", NOW)
+    assert expires_at == NOW + SESSION_LIFETIME
+    with engine.connect() as connection:
+        assert principal_for_token(connection, token, NOW + timedelta(hours=1)).name == "b.officer"
+        assert principal_for_token(connection, token, expires_at + timedelta(seconds=1)) is None
