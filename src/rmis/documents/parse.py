@@ -1,0 +1,287 @@
+"""Parse and validate an MRZ of any of the five Doc 9303 formats.
+
+Pure: the date that decides "expired" and the century of two-digit years is handed in.
+Nothing is repaired: lowercase, misread letters and wrong check digits are reported as
+errors (with suggestions where an OCR confusion would explain them), never corrected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rmis.documents import fields as f
+from rmis.documents.checkdigit import VALUE_TABLE
+from rmis.documents.model import MRZ, Issue, MRZFormat, MRZFormatError, Suggestion
+
+TD1, TD2, TD3, MRVA, MRVB = (
+    MRZFormat.TD1,
+    MRZFormat.TD2,
+    MRZFormat.TD3,
+    MRZFormat.MRVA,
+    MRZFormat.MRVB,
+)
+
+# First character of the document code, per format (Doc 9303 Parts 4-7, section 4.2.2).
+_FIRST = {TD1: "ACI", TD2: "ACI", TD3: "P", MRVA: "V", MRVB: "V"}
+# End of the optional data on line 2 of the two-line formats.
+_OPT_END = {TD2: 35, TD3: 42, MRVA: 44, MRVB: 36}
+
+
+def _values(line: str) -> bytes:
+    return line.encode("ascii", "replace").translate(VALUE_TABLE)
+
+
+def detect_format(lines: Sequence[str]) -> MRZFormat:
+    """The format of stripped MRZ lines, from line count and length (and V for visas).
+
+    Raises MRZFormatError when the lines cannot be an MRZ.
+    """
+    lengths = [len(line) for line in lines]
+    if len(lines) == 3:
+        if lengths == [30, 30, 30]:
+            return TD1
+        raise MRZFormatError(f"a 3-line MRZ (TD1) has three lines of 30 characters; got lengths {lengths}")
+    if len(lines) == 2:
+        visa = lines[0][:1] == "V"
+        if lengths == [44, 44]:
+            return MRVA if visa else TD3
+        if lengths == [36, 36]:
+            return MRVB if visa else TD2
+        raise MRZFormatError(
+            "a 2-line MRZ has two lines of 44 (TD3 passport, MRV-A visa) or of 36 characters "
+            f"(TD2, MRV-B visa); got lengths {lengths}"
+        )
+    raise MRZFormatError(f"an MRZ has 2 or 3 lines; got {len(lines)}")
+
+
+def parse(lines: Sequence[str] | str, *, today: date) -> MRZ:
+    """Parse and validate an MRZ.
+
+    `lines` are the 2 or 3 lines (or one string holding them, separated by newlines);
+    whitespace around each line is ignored. `today` decides the century of two-digit years
+    and whether the document has expired.
+
+    Raises MRZFormatError (a ValueError) if the input is not an MRZ at all. Everything else
+    (bad characters, check digits, unknown countries, impossible dates) is returned in
+    `MRZ.errors`; an expired document or a specimen only gets a warning.
+    """
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    stripped = tuple(line.strip() for line in lines)
+    fmt = detect_format(stripped)
+    if fmt is TD1:
+        return _parse_td1(stripped, today)
+    return _parse_two_lines(stripped, fmt, today)
+
+
+def _long_number(
+    head: str,
+    region: str,
+    errors: list[Issue],
+    suggestions: list[Suggestion],
+) -> tuple[str, str]:
+    """A document number longer than 9 characters (Doc 9303 Part 5 4.2.4 note j; Part 6 note i).
+
+    The check digit position holds '<'; the rest of the number and then its check digit open
+    the optional data, ended by a filler. Returns (number, the rest of the optional data).
+    """
+    extension, _, rest = region.partition("<")
+    if len(extension) < 2 or "<" in head:
+        errors.append(
+            Issue(
+                "document_number",
+                "invalid_document_number",
+                "the document number check digit is '<', which announces a number longer than 9 "
+                "characters, but the optional data does not continue it",
+            )
+        )
+        return head.rstrip("<"), region
+    number = head + extension[:-1]
+    vals = _values(number)
+    f.alphanumeric("document_number", number, vals, errors)
+    f.check("document_number", number, vals, extension[-1], errors, suggestions, numeric=False)
+    return number, rest
+
+
+def _finish(
+    fmt: MRZFormat,
+    lines: tuple[str, ...],
+    *,
+    doc_code: str,
+    issuing: tuple[str, bool],
+    names: tuple[str, str, bool],
+    number: str,
+    nationality: tuple[str, bool],
+    birth: date | None,
+    sex: str,
+    expiry: date | None,
+    optional: str,
+    optional_2: str | None,
+    today: date,
+    errors: list[Issue],
+    warnings: list[Issue],
+    suggestions: list[Suggestion],
+) -> MRZ:
+    if not number:
+        errors.append(Issue("document_number", "missing_field", "the document number is empty"))
+    if birth is not None and expiry is not None and expiry <= birth:
+        errors.append(
+            Issue(
+                "expiry_date",
+                "expiry_before_birth",
+                f"date of expiry {expiry.isoformat()} is not after date of birth {birth.isoformat()}",
+            )
+        )
+    elif expiry is not None and expiry < today:
+        warnings.append(
+            Issue("expiry_date", "document_expired", f"the document expired on {expiry.isoformat()}")
+        )
+    specimen = issuing[1] or nationality[1]
+    if specimen:
+        warnings.append(
+            Issue(
+                "issuing_state" if issuing[1] else "nationality",
+                "specimen",
+                "UTO (Utopia) is the specimen state of ICAO Doc 9303: this is a specimen, not a real document",
+            )
+        )
+    return MRZ(
+        format=fmt,
+        document_code=doc_code,
+        issuing_state=issuing[0],
+        surname=names[0],
+        given_names=names[1],
+        names_truncated=names[2],
+        document_number=number,
+        nationality=nationality[0],
+        birth_date=birth,
+        sex=sex,
+        expiry_date=expiry,
+        optional_data=optional,
+        optional_data_2=optional_2,
+        specimen=specimen,
+        lines=lines,
+        errors=tuple(errors),
+        warnings=tuple(warnings),
+        suggestions=tuple(suggestions),
+    )
+
+
+def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ:
+    """TD2, TD3, MRV-A, MRV-B: line 2 shares its first 28 positions across all four."""
+    l1, l2 = lines
+    v2 = _values(l2)
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    suggestions: list[Suggestion] = []
+
+    doc_code = f.document_code(l1[0:2], _FIRST[fmt], errors)
+    issuing = f.country("issuing_state", l1[2:5], errors)
+    names = f.names(l1[5:], errors, warnings)
+
+    opt_end = _OPT_END[fmt]
+    optional_raw = l2[28:opt_end]
+    head, head_cd = l2[0:9], l2[9]
+    if head_cd == "<" and fmt is TD2:
+        number, optional_raw = _long_number(head, optional_raw, errors, suggestions)
+        f.alphanumeric("optional_data", l2[28:opt_end], v2[28:opt_end], errors)
+        optional = optional_raw.rstrip("<")
+    else:
+        number = f.alphanumeric("document_number", head, v2[0:9], errors)
+        f.check("document_number", head, v2[0:9], head_cd, errors, suggestions, numeric=False)
+        optional = f.alphanumeric("optional_data", optional_raw, v2[28:opt_end], errors)
+
+    nationality = f.country("nationality", l2[10:13], errors)
+    birth = f.birth_date(l2[13:19], l2[19], today, errors, warnings, suggestions)
+    f.check("birth_date", l2[13:19], v2[13:19], l2[19], errors, suggestions, numeric=True)
+    sex = f.sex(l2[20], errors)
+    expiry = f.expiry_date(l2[21:27], l2[27], today, errors, suggestions)
+    f.check("expiry_date", l2[21:27], v2[21:27], l2[27], errors, suggestions, numeric=True)
+
+    if fmt is TD3:
+        # Personal number check digit: '<' (or 0) is allowed when the field is unused (Part 4, 4.2.2).
+        if optional or l2[42] not in "<0":
+            f.check("optional_data", l2[28:42], v2[28:42], l2[42], errors, suggestions, numeric=False)
+        composite = v2[0:10] + v2[13:20] + v2[21:43]
+        f.check("composite", l2[0:10] + l2[13:20] + l2[21:43], composite, l2[43], errors, suggestions, numeric=True)
+    elif fmt is TD2:
+        composite = v2[0:10] + v2[13:20] + v2[21:35]
+        f.check("composite", l2[0:10] + l2[13:20] + l2[21:35], composite, l2[35], errors, suggestions, numeric=True)
+    # MRV-A and MRV-B have no composite check digit (Doc 9303 Part 7).
+
+    return _finish(
+        fmt,
+        lines,
+        doc_code=doc_code,
+        issuing=issuing,
+        names=names,
+        number=number,
+        nationality=nationality,
+        birth=birth,
+        sex=sex,
+        expiry=expiry,
+        optional=optional,
+        optional_2=None,
+        today=today,
+        errors=errors,
+        warnings=warnings,
+        suggestions=suggestions,
+    )
+
+
+def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
+    """TD1 (Doc 9303 Part 5): number and optional data on line 1, dates on line 2, name on 3."""
+    l1, l2, l3 = lines
+    v1 = _values(l1)
+    v2 = _values(l2)
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    suggestions: list[Suggestion] = []
+
+    doc_code = f.document_code(l1[0:2], _FIRST[TD1], errors)
+    issuing = f.country("issuing_state", l1[2:5], errors)
+    head, head_cd = l1[5:14], l1[14]
+    if head_cd == "<":
+        number, rest = _long_number(head, l1[15:30], errors, suggestions)
+        f.alphanumeric("optional_data", l1[15:30], v1[15:30], errors)
+        optional = rest.rstrip("<")
+    else:
+        number = f.alphanumeric("document_number", head, v1[5:14], errors)
+        f.check("document_number", head, v1[5:14], head_cd, errors, suggestions, numeric=False)
+        optional = f.alphanumeric("optional_data", l1[15:30], v1[15:30], errors)
+
+    birth = f.birth_date(l2[0:6], l2[6], today, errors, warnings, suggestions)
+    f.check("birth_date", l2[0:6], v2[0:6], l2[6], errors, suggestions, numeric=True)
+    sex = f.sex(l2[7], errors)
+    expiry = f.expiry_date(l2[8:14], l2[14], today, errors, suggestions)
+    f.check("expiry_date", l2[8:14], v2[8:14], l2[14], errors, suggestions, numeric=True)
+    nationality = f.country("nationality", l2[15:18], errors)
+    optional_2 = f.alphanumeric("optional_data_2", l2[18:29], v2[18:29], errors)
+    composite = v1[5:30] + v2[0:7] + v2[8:15] + v2[18:29]
+    f.check(
+        "composite", l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], composite, l2[29], errors, suggestions, numeric=True
+    )
+    names = f.names(l3, errors, warnings)
+
+    return _finish(
+        TD1,
+        lines,
+        doc_code=doc_code,
+        issuing=issuing,
+        names=names,
+        number=number,
+        nationality=nationality,
+        birth=birth,
+        sex=sex,
+        expiry=expiry,
+        optional=optional,
+        optional_2=optional_2,
+        today=today,
+        errors=errors,
+        warnings=warnings,
+        suggestions=suggestions,
+    )
+
+
+__all__ = ["detect_format", "parse"]
