@@ -1,0 +1,31 @@
+"""Who is asking: every API request carries a bearer token (a machine's or a session's)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from rmis.security.accounts import principal_for_token
+from rmis.security.principals import Principal
+from rmis.web.api.problems import Problem
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None:
+        raise Problem(401, "not_authenticated", "send 'Authorization: Bearer <token>'")
+    services = request.app.state.services
+    with services.engine.connect() as connection:
+        principal = principal_for_token(connection, credentials.credentials, services.clock())
+    if principal is None:
+        raise Problem(401, "invalid_token", "the token is unknown, expired or revoked")
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -1,0 +1,45 @@
+"""Routes of /api/v1: thin edges that parse, call one service, and render."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from rmis.registry.crossings import record_crossings
+from rmis.security.accounts import log_in
+from rmis.web.api.auth import CurrentPrincipal
+from rmis.web.api.schemas import CrossingBatchIn, CrossingIn, LoginIn, RecordedOut, SessionOut
+
+router = APIRouter(prefix="/api/v1")
+
+
+@router.post("/login", response_model=SessionOut, tags=["accounts"])
+def login(body: LoginIn, request: Request) -> SessionOut:
+    """An officer's session token for one shift."""
+    services = request.app.state.services
+    token, expires_at = log_in(services.engine, body.name, body.password, services.clock())
+    return SessionOut(token=token, expires_at=expires_at)
+
+
+@router.post("/crossings", response_model=RecordedOut, status_code=201, tags=["crossings"])
+def record_one(
+    body: CrossingIn, request: Request, response: Response, principal: CurrentPrincipal
+) -> RecordedOut:
+    """Record one crossing. Sending the same id again records nothing and answers 200."""
+    services = request.app.state.services
+    [recorded] = record_crossings(
+        services.engine, principal, [body.to_new_crossing()], now=services.clock()
+    )
+    if recorded.duplicate:
+        response.status_code = 200
+    return RecordedOut.of(recorded)
+
+
+@router.post("/crossings/batch", response_model=list[RecordedOut], tags=["crossings"])
+def record_batch(
+    body: CrossingBatchIn, request: Request, principal: CurrentPrincipal
+) -> list[RecordedOut]:
+    """Record many crossings at once, all or nothing, in the order given."""
+    services = request.app.state.services
+    batch = [c.to_new_crossing() for c in body.crossings]
+    results = record_crossings(services.engine, principal, batch, now=services.clock())
+    return [RecordedOut.of(r) for r in results]

@@ -1,0 +1,93 @@
+"""The API's request and response bodies (Pydantic), mapped onto the registry's own types."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from rmis.registry.model import (
+    Direction,
+    DocumentSeen,
+    Flag,
+    NewCrossing,
+    Outcome,
+    Purpose,
+    Recorded,
+)
+
+StateCode = Annotated[str, Field(pattern=r"^[A-Z<]{1,3}$", description="ICAO three-letter code")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentIn(Strict):
+    issuing_state: StateCode
+    number: Annotated[str, Field(min_length=1, max_length=32)]
+    document_type: Annotated[str, Field(min_length=1, max_length=2)] = "P"
+    surname: Annotated[str, Field(max_length=200)]
+    given_names: Annotated[str, Field(max_length=200)] = ""
+    nationality: StateCode
+    birth_date: date | None = None
+    sex: Annotated[str, Field(pattern=r"^[MFX<]$")] = "<"
+    expiry_date: date | None = None
+    mrz_valid: bool = True
+
+
+class CrossingIn(Strict):
+    id: UUID = Field(description="UUIDv7 made where the crossing is captured")
+    direction: Direction
+    bcp: Annotated[str, Field(max_length=64)]
+    occurred_at: AwareDatetime
+    document: DocumentIn
+    purpose: Purpose
+    outcome: Outcome = Outcome.ADMITTED
+    refusal_reason: Annotated[str, Field(max_length=8)] | None = None
+
+    def to_new_crossing(self) -> NewCrossing:
+        return NewCrossing(
+            id=self.id,
+            direction=self.direction,
+            bcp_code=self.bcp,
+            occurred_at=self.occurred_at,
+            document=DocumentSeen(**self.document.model_dump()),
+            purpose=self.purpose,
+            outcome=self.outcome,
+            refusal_reason=self.refusal_reason,
+        )
+
+
+class CrossingBatchIn(Strict):
+    crossings: Annotated[list[CrossingIn], Field(min_length=1, max_length=10_000)]
+
+
+class RecordedOut(BaseModel):
+    id: UUID
+    seq: int | None
+    duplicate: bool
+    local_date: date | None
+    flags: list[Flag]
+
+    @classmethod
+    def of(cls, recorded: Recorded) -> RecordedOut:
+        return cls(
+            id=recorded.id,
+            seq=recorded.seq,
+            duplicate=recorded.duplicate,
+            local_date=recorded.local_date,
+            flags=list(recorded.flags),
+        )
+
+
+class LoginIn(Strict):
+    name: str
+    password: str
+
+
+class SessionOut(BaseModel):
+    token: str
+    expires_at: datetime

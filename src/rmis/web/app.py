@@ -1,0 +1,39 @@
+"""The FastAPI application: built from an engine and a clock, no globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from rmis import __version__
+from rmis.web.api.problems import install_problem_handlers
+from rmis.web.api.routes import router
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    engine: Engine
+    clock: Callable[[], datetime] = utc_now
+
+
+def create_app(engine: Engine, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+    app = FastAPI(
+        title="rmis",
+        version=__version__,
+        description="Regional Migration Information System for Central Asia",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.services = Services(engine, clock)
+    install_problem_handlers(app)
+    app.include_router(router)
+    return app
