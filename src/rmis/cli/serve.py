@@ -1,0 +1,23 @@
+"""`rmis serve`: run the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rmis.cli.context import open_registry
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Run the rmis API (OpenAPI at /api/v1/docs). The schema is migrated first."""
+    # Imported here so that the other commands start without loading the web stack.
+    import uvicorn
+
+    from rmis.web.app import create_app
+
+    app = create_app(open_registry())
+    uvicorn.run(app, host=host, port=port, log_level="info")

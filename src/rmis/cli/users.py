@@ -1,0 +1,45 @@
+"""`rmis users`: principals (officers, analysts, machines) and their API tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from rmis.cli.context import open_registry, utc_now
+from rmis.security.accounts import AccountError, create_principal
+from rmis.security.principals import Role
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="Unique login name")],
+    role: Annotated[Role, typer.Option(help="What the principal may do")],
+    state: Annotated[str, typer.Option(help="Host state (ICAO code) whose records it sees")],
+    bcp: Annotated[
+        list[str] | None, typer.Option(help="BCP code an officer works at (repeatable)")
+    ] = None,
+    password: Annotated[
+        bool, typer.Option("--password", help="Also set a password for logging in (prompted)")
+    ] = False,
+) -> None:
+    """Create a principal and print its new API token. The token is shown only this once."""
+    secret = (
+        typer.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
+    )
+    try:
+        token = create_principal(
+            open_registry(),
+            name=name,
+            role=role,
+            state=state.upper(),
+            bcp_codes=bcp or [],
+            password=secret,
+            now=utc_now(),
+        )
+    except AccountError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
+    typer.echo(token)
