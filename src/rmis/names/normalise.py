@@ -1,0 +1,57 @@
+"""Normalisation and tokenising of names: case, diacritics, punctuation, spacing.
+
+`normalise` gives the form a name is stored and compared in: upper case, Latin diacritics
+dropped the way ICAO 9303 drops them for the MRZ (Ş -> S, Ä -> A), apostrophes removed
+(O'ZBEK, Oʻ -> O), every other non-letter a single space. Cyrillic letters keep their marks
+(Й, Ё, Ӣ, Ӯ are distinct letters, not decorated ones).
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rmis.names.scripts import Script, char_script
+
+# Apostrophe-like characters join the letters around them (D'ARTAGNAN, Oʻ, Gʻ, Маъруф).
+APOSTROPHES = frozenset("'`´ʹʺʻʼʽʾʿˈ‘’‛′″ˊ")
+
+# Latin letters that do not decompose into base + mark under NFD.
+_LATIN_SPECIAL = {
+    "ß": "SS", "ẞ": "SS", "Æ": "AE", "Œ": "OE", "Ø": "O", "Ł": "L", "Đ": "D", "Ð": "D",
+    "Þ": "TH", "Ħ": "H", "Ŀ": "L", "Ŋ": "NG", "Ɨ": "I", "Ƶ": "Z", "Ə": "A", "Ɵ": "O",
+    "ı": "I", "ĸ": "K", "Ŧ": "T", "Ɖ": "D",
+}
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(ch: str) -> str:
+    """One upper-cased character to its normalised form ('' drops it, ' ' separates)."""
+    if ch in APOSTROPHES:
+        return ""
+    if ch in _LATIN_SPECIAL:
+        return _LATIN_SPECIAL[ch]
+    script = char_script(ch)
+    if script is None:
+        return " "
+    if script is Script.LATIN:
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        base = base.upper()
+        # A compatibility letter (e.g. fullwidth) may still be outside A-Z: NFKC settles it.
+        return unicodedata.normalize("NFKC", base).upper() or " "
+    return ch
+
+
+def normalise(text: str) -> str:
+    """Upper case, Latin diacritics dropped, punctuation to single spaces, trimmed."""
+    text = unicodedata.normalize("NFKC", text).upper()
+    text = unicodedata.normalize("NFC", text)
+    out = "".join(_fold_char(ch) for ch in text)
+    # Folding can expose new compatibility forms or lowercase (e.g. ǰ -> J̌): settle once more.
+    out = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", out).upper())
+    out = "".join(_fold_char(ch) for ch in out)
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def tokenise(text: str) -> list[str]:
+    """The name's tokens in order, after normalisation (hyphens split: MUHAMMAD-ALI -> 2)."""
+    return normalise(text).split()
