@@ -1,0 +1,104 @@
+"""Overstays across many travellers in one host state: open ones and late exits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from rmis.stay.model import Timeline
+from rmis.stay.presence import presence_on
+from rmis.stay.rules import RuleSchedule
+from rmis.stay.window import first_unlawful_day
+
+
+@dataclass(frozen=True, slots=True)
+class TravellerTimeline:
+    traveller: str
+    nationality: str  # ICAO code, as the rules table is keyed
+    timeline: Timeline
+
+
+@dataclass(frozen=True, slots=True)
+class OpenOverstay:
+    """Still present on the day of the report, after the lawful stay ended."""
+
+    traveller: str
+    nationality: str
+    entry: date
+    lawful_until: date
+    days: int  # days present since lawful_until, the report day included
+
+
+@dataclass(frozen=True, slots=True)
+class LateExit:
+    """Left, but after the lawful stay had ended."""
+
+    traveller: str
+    nationality: str
+    entry: date
+    exit: date
+    lawful_until: date
+    days_late: int  # unlawful days of the stay, exit day included
+
+
+@dataclass(frozen=True, slots=True)
+class OverstayReport:
+    on: date
+    open: tuple[OpenOverstay, ...]
+    late_exits: tuple[LateExit, ...]
+
+
+def find_overstays(
+    travellers: Iterable[TravellerTimeline],
+    rules_for: Callable[[str], RuleSchedule],
+    on: date,
+) -> OverstayReport:
+    """Everyone overstaying on `on` without an exit, and every stay that ended late by `on`.
+
+    `rules_for` maps a nationality to its rule schedule in this host state. A stay whose exit
+    is recorded on or before `on` is finished; one without an exit (or exiting later) is open.
+    """
+    d = on.toordinal()
+    open_: list[OpenOverstay] = []
+    late: list[LateExit] = []
+    for t in travellers:
+        schedule = rules_for(t.nationality)
+        pres = presence_on(t.timeline, schedule, on)
+        finished = [s for s in t.timeline.stays if s.exit is not None and s.exit <= on]
+        runs = pres.counted
+        j = 0
+        for stay in finished:
+            assert stay.exit is not None
+            e, x = stay.entry.toordinal(), stay.exit.toordinal()
+            while j < len(runs) and runs[j][1] < e:
+                j += 1
+            first = None
+            unlawful = 0
+            while j < len(runs) and runs[j][0] <= x:
+                # A stay that exits on `on` is extended by presence_on; clip it to the exit.
+                a, b = runs[j][0], min(runs[j][1], x)
+                f = first_unlawful_day(a, b, e, pres.counter, schedule, pres.horizon)
+                if f is not None:
+                    first = f if first is None else first
+                    unlawful += b - f + 1
+                j += 1
+            if first is not None:
+                late.append(LateExit(t.traveller, t.nationality, stay.entry, stay.exit,
+                                     _day(first - 1), unlawful))
+        last = next((s for s in reversed(t.timeline.stays) if s.entry <= on), None)
+        if pres.present and last is not None and (last.exit is None or last.exit > on):
+            for a, b in pres.current_runs():
+                if a > d:
+                    break
+                if b < d:
+                    continue
+                f = first_unlawful_day(a, b, pres.entry, pres.counter, schedule, pres.horizon)
+                if f is not None and f <= d:
+                    open_.append(OpenOverstay(t.traveller, t.nationality, _day(pres.entry),
+                                              _day(f - 1), d - f + 1))
+    return OverstayReport(on, tuple(open_), tuple(late))
+
+
+def _day(ordinal: int) -> date:
+    return date.fromordinal(ordinal)
