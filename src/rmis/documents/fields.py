@@ -44,7 +44,8 @@ def invalid_characters(field: str, text: str, allowed: str, what: str) -> Issue:
     return Issue(
         field,
         "invalid_character",
-        f"{LABELS.get(field, field)} {text!r} may only contain {what}; found {_describe_bad(text, allowed)}",
+        f"{LABELS.get(field, field)} {text!r} may only contain {what}; "
+        f"found {_describe_bad(text, allowed)}",
     )
 
 
@@ -75,7 +76,12 @@ def check(
         )
         if ocr.digit_reading(cd) == expected:
             suggestions.append(
-                Suggestion(f"{field}_check_digit", cd, expected, f"{cd!r} is often misread for {expected!r}")
+                Suggestion(
+                    f"{field}_check_digit",
+                    cd,
+                    expected,
+                    f"{cd!r} is often misread for {expected!r}",
+                )
             )
         return
     errors.append(
@@ -115,7 +121,9 @@ def country(field: str, raw: str, errors: list[Issue]) -> tuple[str, bool]:
     if not code:
         errors.append(Issue(field, "missing_field", f"the {label} is empty"))
     elif not (code.isascii() and code.isalpha() and code.isupper()):
-        errors.append(invalid_characters(field, raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<", "letters A-Z and <"))
+        errors.append(
+            invalid_characters(field, raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<", "letters A-Z and <")
+        )
     else:
         errors.append(
             Issue(field, "unknown_country", f"{label} {code!r} is not an ICAO 9303 country code")
@@ -131,13 +139,19 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
     """
     letters = raw.replace("<", "")
     if letters and not (letters.isascii() and letters.isalpha() and letters.isupper()):
-        errors.append(invalid_characters("names", raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<", "letters A-Z and <"))
+        errors.append(
+            invalid_characters("names", raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<", "letters A-Z and <")
+        )
     primary, _, secondary = raw.partition("<<")
     surname = " ".join(p for p in primary.split("<") if p)
     given = " ".join(p for p in secondary.split("<") if p)
     if not primary:
         errors.append(
-            Issue("names", "missing_primary_identifier", "the name field has no primary identifier (surname)")
+            Issue(
+                "names",
+                "missing_primary_identifier",
+                "the name field has no primary identifier (surname)",
+            )
         )
     truncated = raw[-1] != "<"
     if truncated:
@@ -145,7 +159,8 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
             Issue(
                 "names",
                 "names_truncated",
-                "the name fills the whole field and may have been truncated: compare with the printed name",
+                "the name fills the whole field and may have been truncated: "
+                "compare with the printed name",
             )
         )
     return surname, given, truncated
@@ -153,7 +168,9 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
 
 def sex(raw: str, errors: list[Issue]) -> str:
     if raw not in SEXES:
-        errors.append(Issue("sex", "invalid_sex", f"sex {raw!r} must be M, F, X or < (unspecified)"))
+        errors.append(
+            Issue("sex", "invalid_sex", f"sex {raw!r} must be M, F, X or < (unspecified)")
+        )
     return raw
 
 
@@ -178,7 +195,12 @@ def _split_date(
     reading = ocr.numeric_reading(raw)
     if reading is not None and cd in DIGITS and check_digit(reading) == cd:
         suggestions.append(
-            Suggestion(field, raw, reading, "letters read for look-alike digits; this reading matches the check digit")
+            Suggestion(
+                field,
+                raw,
+                reading,
+                "letters read for look-alike digits; this reading matches the check digit",
+            )
         )
     return None
 
@@ -196,9 +218,13 @@ def birth_date(
     Doc 9303 Part 3 lets an unknown day or month be written as ``<<``; that is a warning and
     the date is None.
     """
-    if "<" in raw and all(p == "<<" or (p.isascii() and p.isdigit()) for p in (raw[0:2], raw[2:4], raw[4:6])):
+    if "<" in raw and all(
+        p == "<<" or (p.isascii() and p.isdigit()) for p in (raw[0:2], raw[2:4], raw[4:6])
+    ):
         warnings.append(
-            Issue("birth_date", "birth_date_incomplete", f"date of birth {raw!r} is only partly known")
+            Issue(
+                "birth_date", "birth_date_incomplete", f"date of birth {raw!r} is only partly known"
+            )
         )
         return None
     parts = _split_date("birth_date", raw, cd, errors, suggestions)
@@ -211,7 +237,13 @@ def birth_date(
     try:
         return date(year, mm, dd)
     except ValueError:
-        errors.append(Issue("birth_date", "invalid_date", f"date of birth {raw!r} is not a calendar date (YYMMDD)"))
+        errors.append(
+            Issue(
+                "birth_date",
+                "invalid_date",
+                f"date of birth {raw!r} is not a calendar date (YYMMDD)",
+            )
+        )
         return None
 
 
@@ -239,5 +271,11 @@ def expiry_date(
     try:
         return date(year, mm, dd)
     except ValueError:
-        errors.append(Issue("expiry_date", "invalid_date", f"date of expiry {raw!r} is not a calendar date (YYMMDD)"))
+        errors.append(
+            Issue(
+                "expiry_date",
+                "invalid_date",
+                f"date of expiry {raw!r} is not a calendar date (YYMMDD)",
+            )
+        )
         return None

@@ -49,4 +49,7 @@ def alphanumeric_readings(text: str, check: str) -> Iterator[tuple[str, str]]:
                 continue
             candidate = text[:i] + alt + text[i + 1 :]
             if check_digit(candidate) == check:
-                yield candidate, f"position {i + 1}: {c!r} read as {alt!r} makes the check digit agree"
+                yield (
+                    candidate,
+                    f"position {i + 1}: {c!r} read as {alt!r} makes the check digit agree",
+                )

@@ -41,7 +41,9 @@ def detect_format(lines: Sequence[str]) -> MRZFormat:
     if len(lines) == 3:
         if lengths == [30, 30, 30]:
             return TD1
-        raise MRZFormatError(f"a 3-line MRZ (TD1) has three lines of 30 characters; got lengths {lengths}")
+        raise MRZFormatError(
+            f"a 3-line MRZ (TD1) has three lines of 30 characters; got lengths {lengths}"
+        )
     if len(lines) == 2:
         visa = lines[0][:1] == "V"
         if lengths == [44, 44]:
@@ -130,12 +132,15 @@ def _finish(
             Issue(
                 "expiry_date",
                 "expiry_before_birth",
-                f"date of expiry {expiry.isoformat()} is not after date of birth {birth.isoformat()}",
+                f"date of expiry {expiry.isoformat()} is not after "
+                f"date of birth {birth.isoformat()}",
             )
         )
     elif expiry is not None and expiry < today:
         warnings.append(
-            Issue("expiry_date", "document_expired", f"the document expired on {expiry.isoformat()}")
+            Issue(
+                "expiry_date", "document_expired", f"the document expired on {expiry.isoformat()}"
+            )
         )
     specimen = issuing[1] or nationality[1]
     if specimen:
@@ -143,7 +148,8 @@ def _finish(
             Issue(
                 "issuing_state" if issuing[1] else "nationality",
                 "specimen",
-                "UTO (Utopia) is the specimen state of ICAO Doc 9303: this is a specimen, not a real document",
+                "UTO (Utopia) is the specimen state of ICAO Doc 9303: "
+                "this is a specimen, not a real document",
             )
         )
     return MRZ(
@@ -200,14 +206,32 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
     f.check("expiry_date", l2[21:27], v2[21:27], l2[27], errors, suggestions, numeric=True)
 
     if fmt is TD3:
-        # Personal number check digit: '<' (or 0) is allowed when the field is unused (Part 4, 4.2.2).
+        # Personal number check digit: '<' or 0 when the field is unused (Part 4, 4.2.2).
         if optional or l2[42] not in "<0":
-            f.check("optional_data", l2[28:42], v2[28:42], l2[42], errors, suggestions, numeric=False)
+            f.check(
+                "optional_data", l2[28:42], v2[28:42], l2[42], errors, suggestions, numeric=False
+            )
         composite = v2[0:10] + v2[13:20] + v2[21:43]
-        f.check("composite", l2[0:10] + l2[13:20] + l2[21:43], composite, l2[43], errors, suggestions, numeric=True)
+        f.check(
+            "composite",
+            l2[0:10] + l2[13:20] + l2[21:43],
+            composite,
+            l2[43],
+            errors,
+            suggestions,
+            numeric=True,
+        )
     elif fmt is TD2:
         composite = v2[0:10] + v2[13:20] + v2[21:35]
-        f.check("composite", l2[0:10] + l2[13:20] + l2[21:35], composite, l2[35], errors, suggestions, numeric=True)
+        f.check(
+            "composite",
+            l2[0:10] + l2[13:20] + l2[21:35],
+            composite,
+            l2[35],
+            errors,
+            suggestions,
+            numeric=True,
+        )
     # MRV-A and MRV-B have no composite check digit (Doc 9303 Part 7).
 
     return _finish(
@@ -260,7 +284,13 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
     optional_2 = f.alphanumeric("optional_data_2", l2[18:29], v2[18:29], errors)
     composite = v1[5:30] + v2[0:7] + v2[8:15] + v2[18:29]
     f.check(
-        "composite", l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29], composite, l2[29], errors, suggestions, numeric=True
+        "composite",
+        l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29],
+        composite,
+        l2[29],
+        errors,
+        suggestions,
+        numeric=True,
     )
     names = f.names(l3, errors, warnings)
 
