@@ -55,3 +55,11 @@ def normalise(text: str) -> str:
 def tokenise(text: str) -> list[str]:
     """The name's tokens in order, after normalisation (hyphens split: MUHAMMAD-ALI -> 2)."""
     return normalise(text).split()
+
+
+def raw_tokens(text: str) -> list[str]:
+    """The name's tokens split as `tokenise` splits them, but with their letters untouched
+    (upper case, marks kept): the input for keys, where Ş must still say SH."""
+    text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).upper())
+    spaced = "".join(" " if _fold_char(ch) == " " else ch for ch in text)
+    return [t for t in spaced.split() if normalise(t)]

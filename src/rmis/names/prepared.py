@@ -1,0 +1,75 @@
+"""A name prepared once for comparison: tokens, their keys, and what role each plays."""
+
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+
+from rmis.names.keys import token_key
+from rmis.names.normalise import normalise, raw_tokens
+
+
+class Role(IntEnum):
+    NAME = 0
+    PATRONYMIC = 1  # a father's name: -OVICH/-OVNA, -ULY/-KYZY joined, or before UULU/UGLI...
+    PARTICLE = 2  # a word that is not itself a name: ULY, KYZY, UULU, UGLI, OGLU, ZODA, IBN...
+
+
+def _keys(*spellings: str) -> frozenset[str]:
+    return frozenset(token_key(s) for s in spellings)
+
+
+# Particles that follow a father's name (the token before them is a patronymic).
+PATRONYMIC_PARTICLES = _keys(
+    "ULY", "ULI", "UULU", "UGLI", "OGLI", "OGLU", "OGLY", "OʻGʻLI", "KYZY", "KIZI", "QIZI",
+    "QYZY", "GYZY", "УЛЫ", "ҰЛЫ", "УУЛУ", "УГЛИ", "ЎҒЛИ", "ОГЛИ", "ОГЛЫ", "ОГЛУ", "КЫЗЫ",
+    "ҚЫЗЫ", "КИЗИ", "ҚИЗИ",
+)
+# Particles that form a surname or a nasab without being a patronymic themselves.
+OTHER_PARTICLES = _keys("ZODA", "ZADE", "ZADEH", "ZADA", "ЗОДА", "ЗАДЕ", "IBN", "BIN", "BINT",
+                        "BINTI")
+PARTICLES = PATRONYMIC_PARTICLES | OTHER_PARTICLES
+# Key endings of patronymics written as one word (Russian -ОВИЧ/-ОВНА, Kazakh -ҰЛЫ/-ҚЫЗЫ,
+# Uzbek -ЎҒЛИ/-ҚИЗИ); the stem must be at least three letters long.
+PATRONYMIC_ENDINGS = tuple(sorted(
+    _keys("OVICH", "EVICH", "ICHNA", "OVNA", "EVNA", "ULY", "KYZY", "UGLI", "OGLI", "OGLU"),
+))
+
+
+def _is_patronymic_word(key: str) -> bool:
+    return any(key.endswith(e) and len(key) >= len(e) + 3 for e in PATRONYMIC_ENDINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    """A name normalised once. Tokens are sorted by key so that token order never matters."""
+
+    text: str
+    tokens: tuple[str, ...]
+    keys: tuple[str, ...]
+    roles: tuple[Role, ...]
+
+    def sort_key(self) -> tuple:
+        return (len(self.keys), self.keys, self.roles, self.tokens)
+
+
+@lru_cache(maxsize=65536)
+def prepare(name: str) -> PreparedName:
+    """Normalise, tokenise and key a name; give each token its role."""
+    raw = raw_tokens(name)
+    tokens = [normalise(t) for t in raw]
+    keys = [token_key(r) or t for r, t in zip(raw, tokens, strict=True)]  # other scripts: itself
+    roles = [Role.NAME] * len(tokens)
+    for i, key in enumerate(keys):
+        if key in PARTICLES and len(tokens) > 1:
+            roles[i] = Role.PARTICLE
+            if key in PATRONYMIC_PARTICLES and i > 0 and roles[i - 1] is Role.NAME:
+                roles[i - 1] = Role.PATRONYMIC
+        elif _is_patronymic_word(key) and roles[i] is Role.NAME:
+            roles[i] = Role.PATRONYMIC
+    order = sorted(range(len(tokens)), key=lambda i: (keys[i], roles[i], tokens[i]))
+    return PreparedName(
+        text=name,
+        tokens=tuple(tokens[i] for i in order),
+        keys=tuple(keys[i] for i in order),
+        roles=tuple(roles[i] for i in order),
+    )
