@@ -28,11 +28,10 @@ def covered(
     for permit in permits:
         vf, vt = permit.valid_from.toordinal(), permit.valid_to.toordinal()
         if permit.kind is PermitKind.VISA:
-            used = 0
-            for entry, exit_ in stays[bisect_left([a for a, _ in stays], vf):]:
+            entered = stays[bisect_left([a for a, _ in stays], vf):]
+            for used, (entry, exit_) in enumerate(entered):
                 if entry > vt or (permit.entries is not None and used >= permit.entries):
                     break
-                used += 1
                 last = min(exit_, vt)
                 if permit.duration_days is not None:
                     last = min(last, entry + permit.duration_days - 1)

@@ -109,7 +109,7 @@ def evaluate(timeline: Timeline, rules: RuleSchedule | StayRule, on: date) -> Ev
         trail.append(f"On {on} the stay is covered by a {permit_today.label()}.")
 
     if lawful_until is None:
-        if rule and rule.limited or (rule and rule.regime is Regime.VISA_REQUIRED):
+        if (rule and rule.limited) or (rule and rule.regime is Regime.VISA_REQUIRED):
             trail.append("No limit binds within the years ahead.")
     elif since is not None and pres.present:
         trail.append(f"Lawful stay ended on {lawful_until}; unlawfully present since {since}.")

@@ -6,6 +6,7 @@ count as days of stay.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -85,7 +86,7 @@ class Timeline:
 
     def __post_init__(self) -> None:
         stays = tuple(sorted(self.stays, key=lambda s: s.entry))
-        for before, after in zip(stays, stays[1:], strict=False):
+        for before, after in itertools.pairwise(stays):
             if before.exit is None:
                 raise TimelineError(
                     f"stay entered {before.entry} has no exit but a later stay starts {after.entry}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from datetime import date
 
 from rmis.stay.model import Stay
@@ -40,7 +41,7 @@ def parse_stays_csv(text: str) -> tuple[Stay, ...]:
             raise StaysFileError(f"line {n}: exit {exit_} is before entry {entry}")
         stays.append((n, Stay(entry, exit_)))
     stays.sort(key=lambda ns: ns[1].entry)
-    for (n1, s1), (n2, s2) in zip(stays, stays[1:], strict=False):
+    for (n1, s1), (n2, s2) in itertools.pairwise(stays):
         if s1.exit is None:
             raise StaysFileError(
                 f"line {n1}: stay entered {s1.entry} has no exit, but the stay on line {n2} "
