@@ -2,7 +2,7 @@
 
 import typer
 
-from rmis.cli import demo, mrz, names, serve, stay, users
+from rmis.cli import crossings, demo, mrz, names, serve, stay, users
 
 app = typer.Typer(
     name="rmis",
@@ -13,6 +13,7 @@ app = typer.Typer(
 app.add_typer(mrz.app, name="mrz")
 app.add_typer(names.app, name="names")
 app.add_typer(stay.app, name="stay")
+app.add_typer(crossings.app, name="crossings", help="Bulk loading of crossings.")
 app.add_typer(users.app, name="users", help="Principals and their API tokens.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)

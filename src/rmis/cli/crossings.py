@@ -1,0 +1,58 @@
+"""`rmis crossings`: bulk loading of crossings into the record."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from rmis.cli.context import open_registry, utc_now
+from rmis.registry.importing import ImportFileError, count_rows, import_crossings
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(help="CSV or Parquet in the import format")],
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Where to write rejected rows (default: FILE.rejected.csv)"),
+    ] = None,
+) -> None:
+    """Load crossings in bulk (format: docs/import-format.md). Safe to run again: rows already
+    recorded are skipped, so an interrupted import is finished by running it once more."""
+    report = report or file.with_name(file.name + ".rejected.csv")
+    console = Console(stderr=True)
+    try:
+        total = count_rows(file) if file.is_file() else 0
+        engine = open_registry()
+        with (
+            report.open("w", newline="", encoding="utf-8") as out,
+            Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=console,
+            ) as progress,
+        ):
+            task = progress.add_task("import", total=total)
+            summary = import_crossings(
+                engine,
+                file,
+                out,
+                now=utc_now(),
+                on_progress=lambda rows: progress.advance(task, rows),
+            )
+    except ImportFileError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    console.print(
+        f"{summary.rows} rows: {summary.recorded} recorded, "
+        f"{summary.already_recorded} already recorded, {summary.rejected} rejected"
+        + (f" (see {report})" if summary.rejected else "")
+    )
