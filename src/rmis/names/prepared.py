@@ -49,6 +49,7 @@ class PreparedName:
     roles: tuple[Role, ...]
 
     def sort_key(self) -> tuple:
+        """Orders names for symmetric scoring: fewer tokens first, then by keys."""
         return (len(self.keys), self.keys, self.roles, self.tokens)
 
 

@@ -125,7 +125,9 @@ def _best_matching(a: PreparedName, b: PreparedName, sims: list[list[float]]) ->
     return cols
 
 
-def score_from_parts(pairs: Sequence[tuple[float, float]], lone: Sequence[tuple[int, bool]]) -> float:
+def score_from_parts(
+    pairs: Sequence[tuple[float, float]], lone: Sequence[tuple[int, bool]]
+) -> float:
     """pairs: (similarity, pair weight); lone: (key length, forgiven)."""
     if not pairs:
         return 0.0
@@ -136,8 +138,13 @@ def score_from_parts(pairs: Sequence[tuple[float, float]], lone: Sequence[tuple[
     unforgiven = sum(length for length, forgiven in lone if not forgiven)
     forgiven = sum(1 for _, f in lone if f)
     coverage = total_w / (total_w + unforgiven)
-    # Rounded so that the scalar and batch paths agree to the last digit and 4/5 is 0.8.
-    return round(min(1.0, max(0.0, base * coverage - FORGIVEN_COST * forgiven)), 9)
+    return round_score(min(1.0, max(0.0, base * coverage - FORGIVEN_COST * forgiven)))
+
+
+def round_score(x: float) -> float:
+    """To 9 decimals, the way numpy.rint does it, so scalar and batch paths agree exactly
+    (and 4/5 computed as a sum of floats is exactly 0.8 again)."""
+    return round(x * 1e9) / 1e9
 
 
 def similarity(a: str | PreparedName, b: str | PreparedName) -> NameMatch:
