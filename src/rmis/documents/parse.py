@@ -8,6 +8,7 @@ errors (with suggestions where an OCR confusion would explain them), never corre
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from rmis.documents import fields as f
@@ -72,9 +73,84 @@ def parse(lines: Sequence[str] | str, *, today: date) -> MRZ:
         lines = lines.splitlines()
     stripped = tuple(line.strip() for line in lines)
     fmt = detect_format(stripped)
-    if fmt is TD1:
-        return _parse_td1(stripped, today)
-    return _parse_two_lines(stripped, fmt, today)
+    mrz = _parse_td1(stripped, today) if fmt is TD1 else _parse_two_lines(stripped, fmt, today)
+    if mrz.suggestions:
+        return _verified(mrz, today)
+    return mrz
+
+
+# Where the fields that may get a suggestion sit: (line, start, end), per format.
+_TWO_LINE_SPOTS = {
+    "document_number": (1, 0, 9),
+    "document_number_check_digit": (1, 9, 10),
+    "birth_date": (1, 13, 19),
+    "birth_date_check_digit": (1, 19, 20),
+    "expiry_date": (1, 21, 27),
+    "expiry_date_check_digit": (1, 27, 28),
+}
+_SPOTS = {
+    TD1: {
+        "document_number": (0, 5, 14),
+        "document_number_check_digit": (0, 14, 15),
+        "birth_date": (1, 0, 6),
+        "birth_date_check_digit": (1, 6, 7),
+        "expiry_date": (1, 8, 14),
+        "expiry_date_check_digit": (1, 14, 15),
+        "composite_check_digit": (1, 29, 30),
+    },
+    TD2: {**_TWO_LINE_SPOTS, "composite_check_digit": (1, 35, 36)},
+    TD3: {
+        **_TWO_LINE_SPOTS,
+        "optional_data": (1, 28, 42),
+        "optional_data_check_digit": (1, 42, 43),
+        "composite_check_digit": (1, 43, 44),
+    },
+    MRVA: _TWO_LINE_SPOTS,
+    MRVB: _TWO_LINE_SPOTS,
+}
+_PROTECTED = frozenset(
+    f"{name}{suffix}"
+    for name in ("document_number", "birth_date", "expiry_date", "optional_data")
+    for suffix in ("", "_check_digit")
+)
+
+
+def _verified(mrz: MRZ, today: date) -> MRZ:
+    """Keep only the suggestions that every check digit covering the field agrees with.
+
+    A single check digit is met by one reading in ten, so a swap that fixes it may be a
+    coincidence; where a composite check digit also covers the field it must agree too (unless
+    another protected field still fails, so the composite cannot judge). The composite weighs
+    the document number exactly as its own check digit does, so several readings of a
+    document number can survive: all are offered, none is chosen.
+    """
+    spots = _SPOTS[mrz.format]
+    kept = []
+    for s in mrz.suggestions:
+        spot = spots.get(s.field)
+        if spot is None or len(s.suggested) != spot[2] - spot[1]:
+            kept.append(s)
+            continue
+        row, start, end = spot
+        lines = list(mrz.lines)
+        lines[row] = lines[row][:start] + s.suggested + lines[row][end:]
+        fmt = mrz.format
+        tuple_lines = tuple(lines)
+        again = (
+            _parse_td1(tuple_lines, today)
+            if fmt is TD1
+            else _parse_two_lines(tuple_lines, fmt, today)
+        )
+        base = s.field.removesuffix("_check_digit")
+        own = {base, f"{base}_check_digit"}
+        failing = {e.field for e in again.errors}
+        if failing & own:
+            continue
+        composite_fails = bool(failing & {"composite", "composite_check_digit"})
+        if composite_fails and not (failing & (_PROTECTED - own)):
+            continue
+        kept.append(s)
+    return replace(mrz, suggestions=tuple(kept))
 
 
 def _long_number(
