@@ -14,11 +14,11 @@ from sqlalchemy import Engine
 
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.recording import (
+    ReferenceFacts,
     ToRecord,
     already_recorded,
     check_crossing,
-    known_refusal_reasons,
-    load_bcp_facts,
+    load_reference_facts,
     write_crossings,
 )
 from rmis.security.audit import append_audit
@@ -32,17 +32,19 @@ def record_crossings(
     *,
     now: datetime,
     purpose: str = "record crossing",
+    reference: ReferenceFacts | None = None,
 ) -> list[Recorded]:
     """Record a batch in one transaction, in the order given; all or nothing.
 
     Raises InvalidCrossing (nothing written) when any crossing cannot be understood, and
-    AccessDenied when the principal may not record at one of the BCPs.
+    AccessDenied when the principal may not record at one of the BCPs. A long-running caller
+    passes `reference` loaded once, to spare two queries per call.
     """
     with engine.begin() as connection:
-        bcp_facts = load_bcp_facts(connection, {c.bcp_code for c in batch})
-        reasons = known_refusal_reasons(connection)
+        if reference is None:
+            reference = load_reference_facts(connection)
         for crossing in batch:
-            bcp = check_crossing(crossing, bcp_facts, reasons)
+            bcp = check_crossing(crossing, reference)
             principal.require_recording_at(bcp.code, bcp.state)
         seen = already_recorded(connection, [c.id for c in batch])
         fresh: list[ToRecord] = []
@@ -50,7 +52,7 @@ def record_crossings(
             if crossing.id not in seen:
                 seen.add(crossing.id)
                 fresh.append(ToRecord(crossing, principal.name))
-        written = {r.id: r for r in write_crossings(connection, fresh, bcp_facts, now)}
+        written = {r.id: r for r in write_crossings(connection, fresh, reference.bcps, now)}
         results = [
             written.pop(c.id) if c.id in written else Recorded(id=c.id, seq=None, duplicate=True)
             for c in batch

@@ -29,8 +29,7 @@ from rmis.registry.recording import (
     ToRecord,
     already_recorded,
     check_crossing,
-    known_refusal_reasons,
-    load_bcp_facts,
+    load_reference_facts,
     write_crossings,
 )
 from rmis.security.audit import append_audit
@@ -228,8 +227,7 @@ def import_crossings(
     rejects = csv.writer(report, lineterminator="\n")
     rejects.writerow(REPORT_COLUMNS)
     with engine.connect() as connection:
-        bcp_facts = load_bcp_facts(connection)
-        reasons = known_refusal_reasons(connection)
+        reference = load_reference_facts(connection)
     in_file: set[UUID] = set()
     for chunk in read_chunks(path, chunk_rows):
         fresh: list[ToRecord] = []
@@ -237,7 +235,7 @@ def import_crossings(
             summary.rows += 1
             try:
                 item = parse_row(row)
-                check_crossing(item.crossing, bcp_facts, reasons)
+                check_crossing(item.crossing, reference)
             except InvalidCrossing as error:
                 summary.rejected += 1
                 identifier = _text(row.get("crossing_id")) or ""
@@ -251,7 +249,7 @@ def import_crossings(
         with engine.begin() as connection:
             done = already_recorded(connection, [item.crossing.id for item in fresh])
             todo = [item for item in fresh if item.crossing.id not in done]
-            write_crossings(connection, todo, bcp_facts, now)
+            write_crossings(connection, todo, reference.bcps, now)
             if todo:
                 append_audit(
                     connection,

@@ -36,6 +36,14 @@ class BcpFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferenceFacts:
+    """The reference rows recording needs; they change only when the schema is migrated."""
+
+    bcps: dict[str, BcpFacts]
+    refusal_reasons: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class ToRecord:
     crossing: NewCrossing
     officer: str
@@ -53,15 +61,15 @@ def load_bcp_facts(connection: Connection, codes: set[str] | None = None) -> dic
     return {row.code: BcpFacts(*row) for row in connection.execute(query)}
 
 
-def known_refusal_reasons(connection: Connection) -> frozenset[str]:
-    return frozenset(connection.execute(select(refusal_reasons.c.code)).scalars())
+def load_reference_facts(connection: Connection) -> ReferenceFacts:
+    reasons = frozenset(connection.execute(select(refusal_reasons.c.code)).scalars())
+    return ReferenceFacts(load_bcp_facts(connection), reasons)
 
 
-def check_crossing(
-    crossing: NewCrossing, bcp_facts: dict[str, BcpFacts], reasons: frozenset[str]
-) -> BcpFacts:
+def check_crossing(crossing: NewCrossing, reference: ReferenceFacts) -> BcpFacts:
     """The crossing's BCP, or InvalidCrossing naming what cannot be understood."""
-    bcp = bcp_facts.get(crossing.bcp_code)
+    reasons = reference.refusal_reasons
+    bcp = reference.bcps.get(crossing.bcp_code)
     if bcp is None:
         raise InvalidCrossing("bcp", "unknown_bcp", f"no BCP with code {crossing.bcp_code!r}")
     if crossing.occurred_at.tzinfo is None:

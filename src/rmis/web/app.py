@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from rmis import __version__
+from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 
@@ -21,7 +22,8 @@ def utc_now() -> datetime:
 @dataclass(frozen=True, slots=True)
 class Services:
     engine: Engine
-    clock: Callable[[], datetime] = utc_now
+    clock: Callable[[], datetime]
+    reference: ReferenceFacts
 
 
 def create_app(engine: Engine, clock: Callable[[], datetime] = utc_now) -> FastAPI:
@@ -33,7 +35,9 @@ def create_app(engine: Engine, clock: Callable[[], datetime] = utc_now) -> FastA
         docs_url="/api/v1/docs",
         redoc_url=None,
     )
-    app.state.services = Services(engine, clock)
+    with engine.connect() as connection:
+        reference = load_reference_facts(connection)
+    app.state.services = Services(engine, clock, reference)
     install_problem_handlers(app)
     app.include_router(router)
     return app

@@ -27,7 +27,11 @@ def record_one(
     """Record one crossing. Sending the same id again records nothing and answers 200."""
     services = request.app.state.services
     [recorded] = record_crossings(
-        services.engine, principal, [body.to_new_crossing()], now=services.clock()
+        services.engine,
+        principal,
+        [body.to_new_crossing()],
+        now=services.clock(),
+        reference=services.reference,
     )
     if recorded.duplicate:
         response.status_code = 200
@@ -41,5 +45,7 @@ def record_batch(
     """Record many crossings at once, all or nothing, in the order given."""
     services = request.app.state.services
     batch = [c.to_new_crossing() for c in body.crossings]
-    results = record_crossings(services.engine, principal, batch, now=services.clock())
+    results = record_crossings(
+        services.engine, principal, batch, now=services.clock(), reference=services.reference
+    )
     return [RecordedOut.of(r) for r in results]

@@ -1,0 +1,200 @@
+"""Recording a crossing through the service: p50 and p99 latency, in-process and over HTTP.
+
+Usage: python bench/record_bench.py [--n 2000] [--postgres URL]
+The peer is a bare single-row INSERT of the same crossing columns into a plain table on the same
+engine (no lookups, no flags, no audit): the floor that recording can approach.
+Targets (issue 3): p99 <= 5 ms in-process, <= 15 ms through HTTP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Column, Date, DateTime, MetaData, String, Table, Uuid, insert
+from uuid6 import uuid7
+
+from rmis.registry.crossings import record_crossings
+from rmis.registry.database import open_database
+from rmis.registry.model import Direction, DocumentSeen, NewCrossing, Purpose
+from rmis.security.accounts import create_principal
+from rmis.security.principals import Principal, Role
+
+START = datetime(2026, 1, 1, tzinfo=UTC)
+OFFICER = Principal("bench.officer", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"}))
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    return {
+        "p50_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(ordered[int(len(ordered) * 0.99) - 1], 3),
+    }
+
+
+def crossing(i: int) -> NewCrossing:
+    person, leg = divmod(i, 2)
+    return NewCrossing(
+        id=uuid7(),
+        direction=Direction.EXIT if leg else Direction.ENTRY,
+        bcp_code="KAZ-ALA",
+        occurred_at=START + timedelta(hours=person, days=3 * leg),
+        document=DocumentSeen(
+            "UZB",
+            f"FA{person:07d}",
+            "P",
+            "KARIMOV",
+            "AZIZ",
+            "UZB",
+            date(1990, 1, 1),
+            "M",
+            date(2030, 1, 1),
+        ),
+        purpose=Purpose.BUSINESS,
+    )
+
+
+def bench_in_process(url: str, n: int) -> dict[str, object]:
+    engine = open_database(url)
+    now = datetime.now(UTC)
+    service = []
+    for i in range(n):
+        c = crossing(i)
+        t0 = time.perf_counter()
+        record_crossings(engine, OFFICER, [c], now=now)
+        service.append((time.perf_counter() - t0) * 1000)
+    bare_table = Table(
+        f"bench_bare_{uuid.uuid4().hex[:8]}",
+        MetaData(),
+        Column("id", Uuid, primary_key=True),
+        Column("bcp_code", String(64)),
+        Column("occurred_at", DateTime(timezone=True)),
+        Column("local_date", Date),
+        Column("number", String(32)),
+        Column("direction", String(5)),
+    )
+    bare_table.create(engine)
+    bare = []
+    for i in range(n):
+        c = crossing(i)
+        t0 = time.perf_counter()
+        with engine.begin() as connection:
+            connection.execute(
+                insert(bare_table).values(
+                    id=c.id,
+                    bcp_code=c.bcp_code,
+                    occurred_at=c.occurred_at,
+                    local_date=c.occurred_at.date(),
+                    number=c.document.number,
+                    direction=c.direction.value,
+                )
+            )
+        bare.append((time.perf_counter() - t0) * 1000)
+    bare_table.drop(engine)
+    engine.dispose()
+    s, b = percentiles(service), percentiles(bare)
+    return {
+        "record_crossings": s,
+        "peer_bare_insert": b,
+        "p99_ratio_vs_bare_insert": round(s["p99_ms"] / b["p99_ms"], 2),
+    }
+
+
+def bench_http(url: str, n: int, port: int) -> dict[str, object]:
+    engine = open_database(url)
+    token = create_principal(
+        engine,
+        name=f"bench.http.{uuid.uuid4().hex[:6]}",
+        role=Role.BORDER_OFFICER,
+        state="KAZ",
+        bcp_codes=["KAZ-ALA"],
+        now=datetime.now(UTC),
+    )
+    env = os.environ | {"RMIS_DATABASE_URL": url}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from rmis.cli import app; app()", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = httpx.Client(
+            base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+        )
+        for _ in range(100):
+            try:
+                client.get("/api/v1/openapi.json")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        samples = []
+        for i in range(n):
+            c = crossing(i + 10 * n)
+            body = {
+                "id": str(c.id),
+                "direction": c.direction.value,
+                "bcp": c.bcp_code,
+                "occurred_at": c.occurred_at.isoformat(),
+                "purpose": c.purpose.value,
+                "document": {
+                    "issuing_state": "UZB",
+                    "number": c.document.number,
+                    "surname": "KARIMOV",
+                    "given_names": "AZIZ",
+                    "nationality": "UZB",
+                    "sex": "M",
+                },
+            }
+            t0 = time.perf_counter()
+            response = client.post("/api/v1/crossings", json=body)
+            samples.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 201, response.text
+        return {"http_record_crossing": percentiles(samples)}
+    finally:
+        server.terminate()
+        server.wait()
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--postgres", default=os.environ.get("RMIS_TEST_POSTGRES_URL"))
+    args = parser.parse_args()
+    results: dict[str, object] = {"n": args.n}
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        results["sqlite"] = bench_in_process(sqlite_url, args.n) | bench_http(
+            sqlite_url, args.n // 2, 8791
+        )
+    if args.postgres:
+        from sqlalchemy import create_engine, text
+
+        schema = f"rmis_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.postgres)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            sep = "&" if "?" in args.postgres else "?"
+            pg_url = f"{args.postgres}{sep}options=-csearch_path%3D{schema}"
+            results["postgresql"] = bench_in_process(pg_url, args.n) | bench_http(
+                pg_url, args.n // 2, 8792
+            )
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
