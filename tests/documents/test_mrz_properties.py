@@ -1,0 +1,152 @@
+"""Properties: compose -> parse round-trips, and what the check digits can and cannot catch."""
+
+from datetime import date, timedelta
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from rmis.documents import MRZFormat, check_digit, compose, parse
+from rmis.documents.checkdigit import MRZ_CHARS
+from rmis.reference.countries import all_codes
+
+TODAY = date(2025, 6, 1)
+CODES = sorted(all_codes())
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+ALNUM = "0123456789" + LETTERS
+NAME_WIDTH = {MRZFormat.TD1: 30, MRZFormat.TD2: 31, MRZFormat.TD3: 39,
+              MRZFormat.MRVA: 39, MRZFormat.MRVB: 31}  # fmt: skip
+OPTIONAL_WIDTH = {MRZFormat.TD1: 15, MRZFormat.TD2: 7, MRZFormat.TD3: 14,
+                  MRZFormat.MRVA: 16, MRZFormat.MRVB: 8}  # fmt: skip
+
+words = st.text(LETTERS, min_size=1, max_size=8)
+name = st.lists(words, min_size=1, max_size=3)
+
+
+@st.composite
+def optional_data(draw, width):
+    # Trailing filler is padding, so a value never ends with '<'; inside it may hold filler.
+    text = draw(st.text(ALNUM + "<", max_size=width))
+    return text.rstrip("<")
+
+
+@st.composite
+def documents(draw):
+    fmt = draw(st.sampled_from(list(MRZFormat)))
+    surname = draw(name)
+    given_names = draw(st.lists(words, max_size=3))
+    full = "<".join(surname) + ("<<" + "<".join(given_names) if given_names else "")
+    assume(len(full) <= NAME_WIDTH[fmt])
+    long_ok = fmt in (MRZFormat.TD1, MRZFormat.TD2)
+    number = draw(st.text(ALNUM, min_size=1, max_size=12 if long_ok else 9))
+    width = OPTIONAL_WIDTH[fmt]
+    if len(number) > 9:
+        width -= len(number) - 9 + 2  # the rest of the number, its check digit, a filler
+    birth = draw(st.dates(TODAY - timedelta(days=36500 - 1), TODAY))
+    expiry = draw(st.dates(max(birth + timedelta(days=1), date(TODAY.year - 49, 1, 1)),
+                           date(TODAY.year + 50, 12, 31)))  # fmt: skip
+    fields = dict(
+        issuing_state=draw(st.sampled_from(CODES)),
+        nationality=draw(st.sampled_from(CODES)),
+        surname=draw(st.sampled_from([" ", "-"])).join(surname),
+        given_names=" ".join(given_names),
+        document_number=number,
+        birth_date=birth,
+        sex=draw(st.sampled_from("MFX<")),
+        expiry_date=expiry,
+        optional_data=draw(optional_data(width)),
+    )
+    if fmt is MRZFormat.TD1:
+        fields["optional_data_2"] = draw(optional_data(11))
+    return fmt, fields
+
+
+@given(documents())
+def test_compose_then_parse_round_trips(doc):
+    fmt, fields = doc
+    lines = compose(fmt, **fields)
+    mrz = parse(lines, today=TODAY)
+    assert mrz.errors == ()
+    assert mrz.format is fmt
+    assert mrz.lines == lines
+    assert mrz.issuing_state == fields["issuing_state"]
+    assert mrz.nationality == fields["nationality"]
+    assert mrz.surname == fields["surname"].replace("-", " ")
+    assert mrz.given_names == fields["given_names"]
+    assert mrz.document_number == fields["document_number"]
+    assert mrz.birth_date == fields["birth_date"]
+    assert mrz.expiry_date == fields["expiry_date"]
+    assert mrz.sex == fields["sex"]
+    assert mrz.optional_data == fields["optional_data"]
+    assert mrz.optional_data_2 == fields.get("optional_data_2")
+    assert mrz.specimen == ("UTO" in (fields["issuing_state"], fields["nationality"]))
+
+
+def _protected_positions(fmt, lines):
+    """(line, index, characters legal there) for every position a check digit protects."""
+    digits = "0123456789"
+    spots = []
+
+    def add(row, start, end, legal):
+        spots.extend((row, i, legal) for i in range(start, end))
+
+    if fmt is MRZFormat.TD1:
+        add(0, 5, 14, MRZ_CHARS)
+        add(0, 14, 15, digits + "<")  # '<' here announces a long document number
+        add(0, 15, 30, MRZ_CHARS)
+        add(1, 0, 7, digits)
+        add(1, 8, 15, digits)
+        add(1, 18, 29, MRZ_CHARS)
+        add(1, 29, 30, digits)
+        return spots
+    add(1, 0, 9, MRZ_CHARS)
+    add(1, 9, 10, digits + ("<" if fmt is MRZFormat.TD2 else ""))
+    add(1, 13, 20, digits)
+    add(1, 21, 28, digits)
+    if fmt is MRZFormat.TD3:
+        add(1, 28, 42, MRZ_CHARS)
+        empty = lines[1][28:42] == "<" * 14
+        add(1, 42, 43, digits + ("<" if empty else ""))  # '<' or 0 when the field is unused
+        add(1, 43, 44, digits)
+    elif fmt is MRZFormat.TD2:
+        add(1, 28, 35, MRZ_CHARS)
+        add(1, 35, 36, digits)
+    return spots
+
+
+def _value(c):
+    return 0 if c == "<" else int(c, 36)
+
+
+@given(documents(), st.data())
+def test_single_character_changes_are_caught_when_the_check_digits_can_catch_them(doc, data):
+    fmt, fields = doc
+    lines = compose(fmt, **fields)
+    row, index, legal = data.draw(st.sampled_from(_protected_positions(fmt, lines)))
+    old = lines[row][index]
+    new = data.draw(st.sampled_from(MRZ_CHARS + "a o").filter(lambda c: c != old))
+    changed = list(lines)
+    changed[row] = lines[row][:index] + new + lines[row][index + 1 :]
+    mrz = parse(changed, today=TODAY)
+    illegal = new not in legal
+    # 7-3-1 weights are coprime with 10, so a change is invisible to a check digit exactly
+    # when the two values differ by a multiple of 10 ('0' vs 'A', 'K', 'U', '<' ...).
+    detectable = illegal or (_value(new) - _value(old)) % 10 != 0 if new in MRZ_CHARS else True
+    if detectable:
+        assert not mrz.valid, (changed, new)
+
+
+def test_undetectable_class_is_real_and_documented():
+    # In the alphanumeric document number, '0' -> 'A' (values 0 and 10) keeps every check
+    # digit: the MRZ stays valid and reads another number. Nothing in the MRZ can catch it.
+    lines = ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+             "L898902C36UTO7408122F1204159ZE184226B<<<<<10")  # fmt: skip
+    for swapped in ("A", "K", "U"):
+        changed = (lines[0], "L8989" + swapped + "2C3" + lines[1][9:])
+        mrz = parse(changed, today=TODAY)
+        assert mrz.valid
+        assert mrz.document_number == f"L8989{swapped}2C3"
+        assert check_digit(mrz.document_number) == "6"
+    # The same substitution in a numeric field is caught as a bad character, not by arithmetic.
+    changed = (lines[0], lines[1][:15] + "A" + lines[1][16:])  # 740812 -> 74A812
+    mrz = parse(changed, today=TODAY)
+    assert [(e.field, e.code) for e in mrz.errors] == [("birth_date", "invalid_character")]
