@@ -16,8 +16,10 @@ app = typer.Typer(no_args_is_help=True, help="Names: transliteration and similar
 
 def _print_match(console: Console, a: str, b: str, result: NameMatch) -> None:
     verdict = "[green]same name[/green]" if result.match else "[red]different names[/red]"
-    console.print(f"{a} ~ {b}: score [bold]{result.score:.3f}[/bold] "
-                  f"(threshold {MATCH_THRESHOLD}) -> {verdict}")
+    console.print(
+        f"{a} ~ {b}: score [bold]{result.score:.3f}[/bold] "
+        f"(threshold {MATCH_THRESHOLD}) -> {verdict}"
+    )
     table = Table("a", "b", "score")
     for pair in result.explain.pairs:
         table.add_row(pair.a, pair.b, f"{pair.score:.3f}")
@@ -35,28 +37,34 @@ def _read_pairs(path: Path) -> list[tuple[str, str]]:
             if reader.fieldnames is None or not {"a", "b"} <= set(reader.fieldnames):
                 raise typer.BadParameter(
                     f"{path}: the first line must be a header with columns a,b "
-                    f"(found {reader.fieldnames or 'nothing'})", param_hint="--pairs")
+                    f"(found {reader.fieldnames or 'nothing'})",
+                    param_hint="--pairs",
+                )
             rows = []
             for line, row in enumerate(reader, start=2):
                 if row.get("a") is None or row.get("b") is None:
-                    raise typer.BadParameter(f"{path}: line {line} lacks a or b",
-                                             param_hint="--pairs")
+                    raise typer.BadParameter(
+                        f"{path}: line {line} lacks a or b", param_hint="--pairs"
+                    )
                 rows.append((row["a"], row["b"]))
             return rows
     except OSError as exc:
-        raise typer.BadParameter(f"cannot read {path}: {exc.strerror}",
-                                 param_hint="--pairs") from None
+        raise typer.BadParameter(
+            f"cannot read {path}: {exc.strerror}", param_hint="--pairs"
+        ) from None
     except (UnicodeDecodeError, csv.Error) as exc:
-        raise typer.BadParameter(f"{path} is not a UTF-8 CSV file: {exc}",
-                                 param_hint="--pairs") from None
+        raise typer.BadParameter(
+            f"{path} is not a UTF-8 CSV file: {exc}", param_hint="--pairs"
+        ) from None
 
 
 @app.command("similarity")
 def similarity_command(
     a: Annotated[str | None, typer.Argument(help="First name")] = None,
     b: Annotated[str | None, typer.Argument(help="Second name")] = None,
-    pairs: Annotated[Path | None, typer.Option(
-        "--pairs", help="CSV file with header a,b: score every row")] = None,
+    pairs: Annotated[
+        Path | None, typer.Option("--pairs", help="CSV file with header a,b: score every row")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Score how alike two names are (or every row of --pairs FILE.csv)."""
@@ -85,8 +93,11 @@ def latin_command(
     """List the Latin spellings of a name, each with the systems that give it."""
     spellings = latin_spellings(name)
     if as_json:
-        typer.echo(json.dumps({"name": name, "spellings": [s.to_dict() for s in spellings]},
-                              ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {"name": name, "spellings": [s.to_dict() for s in spellings]}, ensure_ascii=False
+            )
+        )
         return
     table = Table("spelling", "systems", title=name)
     for spelling in spellings:

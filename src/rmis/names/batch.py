@@ -13,7 +13,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cpdist
 
-from rmis.names.prepared import PreparedName, Role
+from rmis.names.prepared import KEY_WORDS, PreparedName, Role
 from rmis.names.similarity import (
     BLEND,
     FORGIVEN_COST,
@@ -43,7 +43,7 @@ def score_batch(
     firsts: list[PreparedName] = []
     seconds: list[PreparedName] = []
     for i, (a, b) in enumerate(zip(lefts, rights, strict=True)):
-        if b.sort_key() < a.sort_key():
+        if b.rank < a.rank:
             a, b = b, a
         firsts.append(a)
         seconds.append(b)
@@ -55,46 +55,53 @@ def score_batch(
             continue
         groups[(n, m)].append(i)
 
-    vocab: dict[str, int] = {}
     shaped = []
     for (n, m), idx in groups.items():
-        keys_a = chain.from_iterable(firsts[i].keys for i in idx)
-        keys_b = chain.from_iterable(seconds[i].keys for i in idx)
-        ids_a = np.fromiter((vocab.setdefault(k, len(vocab)) for k in keys_a), np.int64,
-                            len(idx) * n).reshape(-1, n)
-        ids_b = np.fromiter((vocab.setdefault(k, len(vocab)) for k in keys_b), np.int64,
-                            len(idx) * m).reshape(-1, m)
+        count = len(idx)
+        ids_a = np.fromiter(chain.from_iterable(firsts[i].ids for i in idx), np.int64,
+                            count * n).reshape(-1, n)
+        ids_b = np.fromiter(chain.from_iterable(seconds[i].ids for i in idx), np.int64,
+                            count * m).reshape(-1, m)
         roles_a = np.fromiter(chain.from_iterable(firsts[i].roles for i in idx), np.int8,
-                              len(idx) * n).reshape(-1, n)
+                              count * n).reshape(-1, n)
         roles_b = np.fromiter(chain.from_iterable(seconds[i].roles for i in idx), np.int8,
-                              len(idx) * m).reshape(-1, m)
+                              count * m).reshape(-1, m)
         shaped.append((n, m, np.asarray(idx), ids_a, ids_b, roles_a, roles_b))
     if not shaped:
         return scores
 
     # Each distinct token pair is compared once.
-    size = len(vocab)
+    words = KEY_WORDS
+    size = len(words)
     codes = [(ids_a[:, :, None] * size + ids_b[:, None, :]).ravel()
              for _, _, _, ids_a, ids_b, _, _ in shaped]
     unique, inverse = np.unique(np.concatenate(codes), return_inverse=True)
-    words = list(vocab)
-    lengths = np.fromiter((len(w) for w in words), np.float64, size)
-    unique_sims = cpdist([words[c] for c in (unique // size).tolist()],
-                         [words[c] for c in (unique % size).tolist()],
+    left_ids, right_ids = (unique // size).tolist(), (unique % size).tolist()
+    unique_sims = cpdist([words[c] for c in left_ids], [words[c] for c in right_ids],
                          scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
+    used = np.unique(np.concatenate([unique // size, unique % size]))
+    lengths = np.zeros(size, dtype=np.float64)
+    lengths[used] = [len(words[c]) for c in used.tolist()]
     all_sims = unique_sims[inverse]
 
     offset = 0
     for n, m, idx, ids_a, ids_b, roles_a, roles_b in shaped:
         count = len(idx) * n * m
-        sims = all_sims[offset:offset + count].reshape(-1, n, m)
+        sims = all_sims[offset : offset + count].reshape(-1, n, m)
         offset += count
         scores[idx] = _score_shape(n, m, sims, lengths[ids_a], lengths[ids_b], roles_a, roles_b)
     return scores
 
 
-def _score_shape(n: int, m: int, sims: np.ndarray, len_a: np.ndarray, len_b: np.ndarray,
-                 roles_a: np.ndarray, roles_b: np.ndarray) -> np.ndarray:
+def _score_shape(
+    n: int,
+    m: int,
+    sims: np.ndarray,
+    len_a: np.ndarray,
+    len_b: np.ndarray,
+    roles_a: np.ndarray,
+    roles_b: np.ndarray,
+) -> np.ndarray:
     rows = np.arange(len(sims))[:, None]
     weights = (len_a[:, :, None] + len_b[:, None, :]) / 2
     weighted = weights * sims
@@ -110,12 +117,15 @@ def _score_shape(n: int, m: int, sims: np.ndarray, len_a: np.ndarray, len_b: np.
     lone_a, lone_b = ~valid, ~paired_b
     patronymic_a = (lone_a & (roles_a == _PATRONYMIC)).any(axis=1)
     patronymic_b = (lone_b & (roles_b == _PATRONYMIC)).any(axis=1)
-    forgiven_a = lone_a & ((roles_a == _PARTICLE)
-                           | ((roles_a == _PATRONYMIC) & ~patronymic_b[:, None]))
-    forgiven_b = lone_b & ((roles_b == _PARTICLE)
-                           | ((roles_b == _PATRONYMIC) & ~patronymic_a[:, None]))
-    unforgiven = ((len_a * (lone_a & ~forgiven_a)).sum(axis=1)
-                  + (len_b * (lone_b & ~forgiven_b)).sum(axis=1))
+    forgiven_a = lone_a & (
+        (roles_a == _PARTICLE) | ((roles_a == _PATRONYMIC) & ~patronymic_b[:, None])
+    )
+    forgiven_b = lone_b & (
+        (roles_b == _PARTICLE) | ((roles_b == _PATRONYMIC) & ~patronymic_a[:, None])
+    )
+    unforgiven = (len_a * (lone_a & ~forgiven_a)).sum(axis=1) + (
+        len_b * (lone_b & ~forgiven_b)
+    ).sum(axis=1)
     forgiven = forgiven_a.sum(axis=1) + forgiven_b.sum(axis=1)
 
     any_pair = valid.any(axis=1)

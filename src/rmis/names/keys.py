@@ -3,7 +3,7 @@
 A Cyrillic token is first written with a canonical table (close to ICAO, with the national
 letters); then Latin tokens and transliterated ones go through the same folds, which collapse
 what the systems disagree on: KH/H/X, ZH/J/DZH/DJ, Y/I/J (as Й), SH/SHH/Ş, CH/TCH/Ç, GH/G/Ğ, Q/K,
-TS/CZ/C, Uzbek Oʻ/Ўzbek U, doubled letters, iotated E/Ё (YE/IE/E, YO/IO/E), final -IY/-II/-IJ.
+TS/CZ/C, X/KS, Uzbek Oʻ/Ўzbek U, doubled letters, iotated E/Ё (YE/IE/E, YO/IO/E), final -IY/-II/-IJ.
 The rules are about spelling only. Placeholders in lower case (s = SH, c = CH, j = J/ZH, h =
 KH/H, t = TS) keep a digraph one character wide so an edit costs the same as for one letter.
 """
@@ -17,31 +17,116 @@ from rmis.names.normalise import APOSTROPHES, normalise
 # The canonical Cyrillic table (upper case). Close to ICAO 9303 for Russian letters, plus the
 # national letters by their sound: Ҷ J (as Tajik and Uzbek write it), Ғ GH, Қ Q, Ң NG, Ҳ/Һ H.
 _CYRILLIC = {
-    "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Е": "E", "Ё": "IO", "Ж": "ZH", "З": "Z",
-    "И": "I", "Й": "Y", "К": "K", "Л": "L", "М": "M", "Н": "N", "О": "O", "П": "P", "Р": "R",
-    "С": "S", "Т": "T", "У": "U", "Ф": "F", "Х": "KH", "Ц": "TS", "Ч": "CH", "Ш": "SH",
-    "Щ": "SHCH", "Ъ": "", "Ы": "Y", "Ь": "", "Э": "E", "Ю": "YU", "Я": "YA",
-    "Ә": "A", "Ғ": "GH", "Қ": "Q", "Ң": "NG", "Ө": "O", "Ұ": "U", "Ү": "U", "Һ": "H",
-    "І": "I", "Ҳ": "H", "Ҷ": "J", "Ӣ": "I", "Ӯ": "U", "Ў": "U", "Ґ": "G", "Є": "YE",
-    "Ї": "YI", "Ѓ": "G", "Ќ": "K", "Ѕ": "DZ", "Ј": "Y", "Љ": "L", "Њ": "N", "Џ": "J",
-    "Ђ": "J", "Ћ": "CH",
+    "А": "A",
+    "Б": "B",
+    "В": "V",
+    "Г": "G",
+    "Д": "D",
+    "Е": "E",
+    "Ё": "IO",
+    "Ж": "ZH",
+    "З": "Z",
+    "И": "I",
+    "Й": "Y",
+    "К": "K",
+    "Л": "L",
+    "М": "M",
+    "Н": "N",
+    "О": "O",
+    "П": "P",
+    "Р": "R",
+    "С": "S",
+    "Т": "T",
+    "У": "U",
+    "Ф": "F",
+    "Х": "KH",
+    "Ц": "TS",
+    "Ч": "CH",
+    "Ш": "SH",
+    "Щ": "SHCH",
+    "Ъ": "",
+    "Ы": "Y",
+    "Ь": "",
+    "Э": "E",
+    "Ю": "YU",
+    "Я": "YA",
+    "Ә": "A",
+    "Ғ": "GH",
+    "Қ": "Q",
+    "Ң": "NG",
+    "Ө": "O",
+    "Ұ": "U",
+    "Ү": "U",
+    "Һ": "H",
+    "І": "I",
+    "Ҳ": "H",
+    "Ҷ": "J",
+    "Ӣ": "I",
+    "Ӯ": "U",
+    "Ў": "U",
+    "Ґ": "G",
+    "Є": "YE",
+    "Ї": "YI",
+    "Ѓ": "G",
+    "Ќ": "K",
+    "Ѕ": "DZ",
+    "Ј": "Y",
+    "Љ": "L",
+    "Њ": "N",
+    "Џ": "J",
+    "Ђ": "J",
+    "Ћ": "CH",
 }
 
 # Latin letters whose mark stands for a digraph elsewhere (Kazakh 2021, ISO 9 / GOST A,
 # Turkish-style Kazakh): rewritten before marks are dropped.
 _LATIN_MARKED = {
-    "Ş": "SH", "Š": "SH", "Ŝ": "SH", "Ç": "CH", "Č": "CH", "Ž": "ZH", "Ğ": "GH", "Ñ": "NG",
-    "Â": "YA", "Û": "YU", "Ё": "IO",
+    "Ş": "SH",
+    "Š": "SH",
+    "Ŝ": "SH",
+    "Ç": "CH",
+    "Č": "CH",
+    "Ž": "ZH",
+    "Ğ": "GH",
+    "Ñ": "NG",
+    "Â": "YA",
+    "Û": "YU",
+    "Ё": "IO",
 }
 
 _VOWELS = "AEIOU"
 
 # Applied left to right, longest first at each position.
 _DIGRAPHS = {
-    "SHCH": "s", "SHH": "s", "SCH": "s", "SH": "s", "TCH": "c", "TSCH": "c", "CH": "c",
-    "DZH": "j", "DJ": "j", "ZH": "j", "J": "j", "KH": "h", "X": "h", "H": "h", "GH": "G",
-    "Q": "K", "CK": "K", "TS": "t", "TZ": "t", "CZ": "t", "C": "t", "W": "V", "PH": "F",
-    "OU": "U", "NG": "N",
+    "SHCH": "s",
+    "SHH": "s",
+    "SCH": "s",
+    "SH": "s",
+    "TCH": "c",
+    "TSCH": "c",
+    "CH": "c",
+    "DZH": "j",
+    "DJ": "j",
+    "ZH": "j",
+    "J": "j",
+    "KH": "h",
+    "X": "h",
+    "H": "h",
+    # X is KH in Uzbek and GOST B but KS in the French-style MVD 310 (MAXIM, ALEXEI): KS
+    # joins the class too (KSH is K + SH).
+    "KS": "h",
+    "KSH": "Ks",
+    "GH": "G",
+    "Q": "K",
+    "CK": "K",
+    "TS": "t",
+    "TZ": "t",
+    "CZ": "t",
+    "C": "t",
+    "W": "V",
+    "PH": "F",
+    "OU": "U",
+    "NG": "N",
 }
 _DOUBLE_RE = re.compile(r"(.)\1+")
 _IOTATED_RE = re.compile("I[EO]")
@@ -78,7 +163,7 @@ def token_key(token: str) -> str:
     if not latin:
         return ""
     # Y is a vowel or the glide of Й/Я/Ю/Е: I in both cases.
-    latin = latin.replace("Y", "I")
+    latin = latin.replace("Y", "I").replace("Q", "K")  # Q first so that Қ+С is KS as well
     # Й written J (GOST B, German style) after a vowel and not before one: NIKOLAJ, AJGUL.
     latin = re.sub(r"(?<=[AEIOU])J(?![AEIOU])", "I", latin)
     key = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group(0)], latin)

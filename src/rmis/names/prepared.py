@@ -20,23 +20,48 @@ def _keys(*spellings: str) -> frozenset[str]:
 
 # Particles that follow a father's name (the token before them is a patronymic).
 PATRONYMIC_PARTICLES = _keys(
-    "ULY", "ULI", "UULU", "UGLI", "OGLI", "OGLU", "OGLY", "OʻGʻLI", "KYZY", "KIZI", "QIZI",
-    "QYZY", "GYZY", "УЛЫ", "ҰЛЫ", "УУЛУ", "УГЛИ", "ЎҒЛИ", "ОГЛИ", "ОГЛЫ", "ОГЛУ", "КЫЗЫ",
-    "ҚЫЗЫ", "КИЗИ", "ҚИЗИ",
+    "ULY",
+    "ULI",
+    "UULU",
+    "UGLI",
+    "OGLI",
+    "OGLU",
+    "OGLY",
+    "OʻGʻLI",
+    "KYZY",
+    "KIZI",
+    "QIZI",
+    "QYZY",
+    "GYZY",
+    "УЛЫ",
+    "ҰЛЫ",
+    "УУЛУ",
+    "УГЛИ",
+    "ЎҒЛИ",
+    "ОГЛИ",
+    "ОГЛЫ",
+    "ОГЛУ",
+    "КЫЗЫ",
+    "ҚЫЗЫ",
+    "КИЗИ",
+    "ҚИЗИ",
 )
 # Particles that form a surname or a nasab without being a patronymic themselves.
-OTHER_PARTICLES = _keys("ZODA", "ZADE", "ZADEH", "ZADA", "ЗОДА", "ЗАДЕ", "IBN", "BIN", "BINT",
-                        "BINTI")
+OTHER_PARTICLES = _keys(
+    "ZODA", "ZADE", "ZADEH", "ZADA", "ЗОДА", "ЗАДЕ", "IBN", "BIN", "BINT", "BINTI"
+)
 PARTICLES = PATRONYMIC_PARTICLES | OTHER_PARTICLES
 # Key endings of patronymics written as one word (Russian -ОВИЧ/-ОВНА, Kazakh -ҰЛЫ/-ҚЫЗЫ,
-# Uzbek -ЎҒЛИ/-ҚИЗИ); the stem must be at least three letters long.
-PATRONYMIC_ENDINGS = tuple(sorted(
-    _keys("OVICH", "EVICH", "ICHNA", "OVNA", "EVNA", "ULY", "KYZY", "UGLI", "OGLI", "OGLU"),
-))
+# Uzbek -ЎҒЛИ/-ҚИЗИ); the stem must be at least two letters long (ИЛЬ-ЕВНА).
+PATRONYMIC_ENDINGS = tuple(
+    sorted(
+        _keys("OVICH", "EVICH", "ICHNA", "OVNA", "EVNA", "ULY", "KYZY", "UGLI", "OGLI", "OGLU"),
+    )
+)
 
 
 def _is_patronymic_word(key: str) -> bool:
-    return any(key.endswith(e) and len(key) >= len(e) + 3 for e in PATRONYMIC_ENDINGS)
+    return any(key.endswith(e) and len(key) >= len(e) + 2 for e in PATRONYMIC_ENDINGS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +72,26 @@ class PreparedName:
     tokens: tuple[str, ...]
     keys: tuple[str, ...]
     roles: tuple[Role, ...]
+    ids: tuple[int, ...]  # the keys as interned integers, for the batch scorer
+    rank: tuple  # orders names for symmetric scoring: fewer tokens first, then by keys
 
     def sort_key(self) -> tuple:
-        """Orders names for symmetric scoring: fewer tokens first, then by keys."""
-        return (len(self.keys), self.keys, self.roles, self.tokens)
+        return self.rank
+
+
+# Every token key seen gets a small integer once (the batch scorer deduplicates token pairs
+# by these). A cache of a pure function: it grows with the vocabulary of names, not the data.
+_KEY_IDS: dict[str, int] = {}
+KEY_WORDS: list[str] = []
+
+
+def key_id(key: str) -> int:
+    found = _KEY_IDS.get(key)
+    if found is None:
+        found = _KEY_IDS.setdefault(key, len(KEY_WORDS))
+        if found == len(KEY_WORDS):
+            KEY_WORDS.append(key)
+    return found
 
 
 @lru_cache(maxsize=65536)
@@ -68,9 +109,14 @@ def prepare(name: str) -> PreparedName:
         elif _is_patronymic_word(key) and roles[i] is Role.NAME:
             roles[i] = Role.PATRONYMIC
     order = sorted(range(len(tokens)), key=lambda i: (keys[i], roles[i], tokens[i]))
+    sorted_tokens = tuple(tokens[i] for i in order)
+    sorted_keys = tuple(keys[i] for i in order)
+    sorted_roles = tuple(roles[i] for i in order)
     return PreparedName(
         text=name,
-        tokens=tuple(tokens[i] for i in order),
-        keys=tuple(keys[i] for i in order),
-        roles=tuple(roles[i] for i in order),
+        tokens=sorted_tokens,
+        keys=sorted_keys,
+        roles=sorted_roles,
+        ids=tuple(key_id(k) for k in sorted_keys),
+        rank=(len(sorted_keys), sorted_keys, sorted_roles, sorted_tokens),
     )

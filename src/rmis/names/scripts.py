@@ -17,11 +17,20 @@ def char_script(ch: str) -> Script | None:
     if not ch.isalpha():
         return None
     cp = ord(ch)
-    if 0x0400 <= cp <= 0x052F or 0x1C80 <= cp <= 0x1C8F or 0x2DE0 <= cp <= 0x2DFF \
-            or 0xA640 <= cp <= 0xA69F:
+    if (
+        0x0400 <= cp <= 0x052F
+        or 0x1C80 <= cp <= 0x1C8F
+        or 0x2DE0 <= cp <= 0x2DFF
+        or 0xA640 <= cp <= 0xA69F
+    ):
         return Script.CYRILLIC
-    if cp < 0x0250 or 0x1E00 <= cp <= 0x1EFF or 0x2C60 <= cp <= 0x2C7F \
-            or 0xA720 <= cp <= 0xA7FF or 0xFF21 <= cp <= 0xFF5A:
+    if (
+        cp < 0x0250
+        or 0x1E00 <= cp <= 0x1EFF
+        or 0x2C60 <= cp <= 0x2C7F
+        or 0xA720 <= cp <= 0xA7FF
+        or 0xFF21 <= cp <= 0xFF5A
+    ):
         # ʻ ʼ (U+02BB, U+02BC) are modifier letters, not Latin letters: ignored below 0x0250
         # only because they sit above it.
         return Script.LATIN

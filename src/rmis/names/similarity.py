@@ -62,13 +62,17 @@ class Explanation:
     def to_dict(self) -> dict[str, Any]:
         return {
             "pairs": [
-                {"a": p.a, "b": p.b, "score": round(p.score, 4), "key_a": p.key_a,
-                 "key_b": p.key_b}
+                {"a": p.a, "b": p.b, "score": round(p.score, 4), "key_a": p.key_a, "key_b": p.key_b}
                 for p in self.pairs
             ],
             "unmatched": [
-                {"side": u.side, "token": u.token, "role": u.role, "forgiven": u.forgiven,
-                 "reason": u.reason}
+                {
+                    "side": u.side,
+                    "token": u.token,
+                    "role": u.role,
+                    "forgiven": u.forgiven,
+                    "reason": u.reason,
+                }
                 for u in self.unmatched
             ],
         }
@@ -81,8 +85,11 @@ class NameMatch:
     explain: Explanation = field(repr=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"score": round(self.score, 4), "match": self.match,
-                "explain": self.explain.to_dict()}
+        return {
+            "score": round(self.score, 4),
+            "match": self.match,
+            "explain": self.explain.to_dict(),
+        }
 
 
 @lru_cache(maxsize=64)
@@ -114,8 +121,10 @@ def _best_matching(a: PreparedName, b: PreparedName, sims: list[list[float]]) ->
                 best, best_value = cols, value
         return list(best or ())
     # Greedy for long names: highest weighted similarity first.
-    order = sorted(((weights[i][j] * sims[i][j], i, j) for i in range(n) for j in range(m)),
-                   key=lambda t: (-t[0], t[1], t[2]))
+    order = sorted(
+        ((weights[i][j] * sims[i][j], i, j) for i in range(n) for j in range(m)),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
     cols = [-1] * n
     used: set[int] = set()
     for _, i, j in order:
@@ -166,8 +175,10 @@ def similarity(a: str | PreparedName, b: str | PreparedName) -> NameMatch:
 
     lone: list[tuple[int, bool]] = []
     lone_tokens: list[LoneToken] = []
-    for side, name, idxs, other_has in (("a", first, lone_a, patronymic_b),
-                                        ("b", second, lone_b, patronymic_a)):
+    for side, name, idxs, other_has in (
+        ("a", first, lone_a, patronymic_b),
+        ("b", second, lone_b, patronymic_a),
+    ):
         for i in idxs:
             role = name.roles[i]
             if role is Role.PARTICLE:
@@ -180,8 +191,9 @@ def similarity(a: str | PreparedName, b: str | PreparedName) -> NameMatch:
                 forgiven, reason = False, "no counterpart in the other name"
             lone.append((len(name.keys[i]), forgiven))
             real_side = {"a": "b", "b": "a"}[side] if swapped else side
-            lone_tokens.append(LoneToken(real_side, name.tokens[i], role.name.lower(),
-                                         forgiven, reason))
+            lone_tokens.append(
+                LoneToken(real_side, name.tokens[i], role.name.lower(), forgiven, reason)
+            )
 
     score = score_from_parts(
         [(sims[i][c], (len(first.keys[i]) + len(second.keys[c])) / 2) for i, c in pairs], lone
@@ -193,6 +205,7 @@ def similarity(a: str | PreparedName, b: str | PreparedName) -> NameMatch:
         if swapped:
             ta, tb, ka, kb = tb, ta, kb, ka
         token_pairs.append(TokenPair(ta, tb, sims[i][c], ka, kb))
-    explanation = Explanation(tuple(token_pairs),
-                              tuple(sorted(lone_tokens, key=lambda t: (t.side, t.token))))
+    explanation = Explanation(
+        tuple(token_pairs), tuple(sorted(lone_tokens, key=lambda t: (t.side, t.token)))
+    )
     return NameMatch(score=score, match=score >= MATCH_THRESHOLD, explain=explanation)

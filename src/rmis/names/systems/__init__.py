@@ -34,9 +34,7 @@ def _with_mrz(systems: list[System]) -> dict[str, System]:
     return out
 
 
-SYSTEMS: Mapping[str, System] = MappingProxyType(
-    _with_mrz(russian.systems() + national.systems())
-)
+SYSTEMS: Mapping[str, System] = MappingProxyType(_with_mrz(russian.systems() + national.systems()))
 
 
 def transliterate(text: str, system: str) -> str:

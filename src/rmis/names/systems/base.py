@@ -17,18 +17,51 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # registry clerk writes for them (Ҷ -> ДЖ as in Джураев, Ғ -> Г, Ә -> А...). Used so that
 # no system leaves a Cyrillic letter in its Latin output.
 RUSSIAN_STAND_INS: Mapping[str, str] = {
-    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х",
-    "і": "и", "ҳ": "х", "ҷ": "дж", "ӣ": "и", "ӯ": "у", "ў": "у", "ґ": "г", "є": "е",
-    "ї": "и", "ѓ": "г", "ќ": "к", "ѕ": "дз", "ј": "й", "љ": "ль", "њ": "нь", "џ": "дж",
-    "ђ": "дж", "ћ": "ч", "ҙ": "з", "ҫ": "с", "ҡ": "к", "ҥ": "н", "ӧ": "о", "ӱ": "у",
-    "ӓ": "а", "ӹ": "ы", "ӏ": "", "ҕ": "г", "ҝ": "к", "ӈ": "н", "ӌ": "ч", "ҹ": "ч",
+    "ә": "а",
+    "ғ": "г",
+    "қ": "к",
+    "ң": "н",
+    "ө": "о",
+    "ұ": "у",
+    "ү": "у",
+    "һ": "х",
+    "і": "и",
+    "ҳ": "х",
+    "ҷ": "дж",
+    "ӣ": "и",
+    "ӯ": "у",
+    "ў": "у",
+    "ґ": "г",
+    "є": "е",
+    "ї": "и",
+    "ѓ": "г",
+    "ќ": "к",
+    "ѕ": "дз",
+    "ј": "й",
+    "љ": "ль",
+    "њ": "нь",
+    "џ": "дж",
+    "ђ": "дж",
+    "ћ": "ч",
+    "ҙ": "з",
+    "ҫ": "с",
+    "ҡ": "к",
+    "ҥ": "н",
+    "ӧ": "о",
+    "ӱ": "у",
+    "ӓ": "а",
+    "ӹ": "ы",
+    "ӏ": "",
+    "ҕ": "г",
+    "ҝ": "к",
+    "ӈ": "н",
+    "ӌ": "ч",
+    "ҹ": "ч",
 }
 
 # The Cyrillic letters every system is guaranteed to handle: Russian, Kazakh, Kyrgyz,
 # Tajik, Uzbek, and the other Cyrillic letters of ICAO 9303 Part 3 / the stand-in table.
-SUPPORTED_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя") | frozenset(
-    RUSSIAN_STAND_INS
-)
+SUPPORTED_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя") | frozenset(RUSSIAN_STAND_INS)
 
 
 def to_russian(letter: str) -> str:
@@ -52,7 +85,7 @@ def recase(source_word: str, latin: str, upper: Callable[[str], str] = str.upper
         # A leading non-letter (apostrophe) stays; the first letter gets the capital.
         for i, c in enumerate(latin):
             if c.isalpha():
-                return latin[:i] + upper(c) + latin[i + 1:]
+                return latin[:i] + upper(c) + latin[i + 1 :]
         return latin
     return latin
 

@@ -9,8 +9,9 @@ import re
 
 from rmis.names.normalise import normalise
 
-_DIGRAPH_LETTERS = str.maketrans({"Ş": "SH", "ş": "sh", "Ç": "CH", "ç": "ch", "Ñ": "N",
-                                  "ñ": "n", "·": ""})  # BGN/PCGN's separating dot joins
+_DIGRAPH_LETTERS = str.maketrans(
+    {"Ş": "SH", "ş": "sh", "Ç": "CH", "ç": "ch", "Ñ": "N", "ñ": "n", "·": ""}
+)  # BGN/PCGN's separating dot joins
 
 
 def mrz_fold(text: str) -> str:

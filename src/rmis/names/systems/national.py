@@ -7,9 +7,28 @@ go through base.RUSSIAN_STAND_INS, so no Cyrillic survives in the output.
 from rmis.names.systems.base import System, Table
 
 _RU_COMMON = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "з": "z", "и": "i", "к": "k",
-    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
-    "ф": "f", "ъ": "", "ь": "", "э": "e",
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "g",
+    "д": "d",
+    "е": "e",
+    "з": "z",
+    "и": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "ъ": "",
+    "ь": "",
+    "э": "e",
 }
 
 # Kazakh passports and ID cards: ICAO-style digraphs for the Russian letters, Kazakh letters
@@ -20,9 +39,29 @@ _RU_COMMON = {
 # ticketing (help.anywayanyday.business/article/25717) except Һ, which Kazakh documents write H.
 # The text of the MVD RK rules was not available to check against.
 KK_PASSPORT = Table(
-    letters={**_RU_COMMON, "ә": "a", "ғ": "g", "ё": "yo", "ж": "zh", "й": "y", "қ": "k",
-             "ң": "n", "ө": "o", "ұ": "u", "ү": "u", "х": "kh", "һ": "h", "ц": "ts", "ч": "ch",
-             "ш": "sh", "щ": "shch", "ы": "y", "і": "i", "ю": "yu", "я": "ya"},
+    letters={
+        **_RU_COMMON,
+        "ә": "a",
+        "ғ": "g",
+        "ё": "yo",
+        "ж": "zh",
+        "й": "y",
+        "қ": "k",
+        "ң": "n",
+        "ө": "o",
+        "ұ": "u",
+        "ү": "u",
+        "х": "kh",
+        "һ": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ы": "y",
+        "і": "i",
+        "ю": "yu",
+        "я": "ya",
+    },
     initial={"е": "ye"},
     after_vowel={"е": "ye"},
 )
@@ -33,9 +72,29 @@ KK_PASSPORT = Table(
 # conversion table as republished in qazlatyn-db 4.0 and Wikipedia "Kazakh alphabets":
 # Ё İo, Ц Ts, Ч Ch, Щ Ş, Ю İu, Я İa, Ъ Ь dropped.
 KK_LATIN_2021 = Table(
-    letters={**_RU_COMMON, "ә": "ä", "ғ": "ğ", "ё": "io", "ж": "j", "й": "i", "қ": "q",
-             "ң": "ñ", "ө": "ö", "ұ": "ū", "ү": "ü", "х": "h", "һ": "h", "ц": "ts", "ч": "ch",
-             "ш": "ş", "щ": "ş", "ы": "y", "і": "ı", "ю": "iu", "я": "ia"},
+    letters={
+        **_RU_COMMON,
+        "ә": "ä",
+        "ғ": "ğ",
+        "ё": "io",
+        "ж": "j",
+        "й": "i",
+        "қ": "q",
+        "ң": "ñ",
+        "ө": "ö",
+        "ұ": "ū",
+        "ү": "ü",
+        "х": "h",
+        "һ": "h",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "ş",
+        "щ": "ş",
+        "ы": "y",
+        "і": "ı",
+        "ю": "iu",
+        "я": "ia",
+    },
 )
 
 
@@ -48,9 +107,24 @@ def _kk_upper(text: str) -> str:
 # see the 2023 parliamentary question reported by report.kg/obschestvo/21751) with the Kyrgyz
 # letters written by their nearest Russian letter: Ң N, Ө O, Ү U.
 KG_PASSPORT = Table(
-    letters={**_RU_COMMON, "ё": "e", "ж": "zh", "й": "i", "ң": "n", "ө": "o", "ү": "u",
-             "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "ie", "ы": "y",
-             "ю": "iu", "я": "ia"},
+    letters={
+        **_RU_COMMON,
+        "ё": "e",
+        "ж": "zh",
+        "й": "i",
+        "ң": "n",
+        "ө": "o",
+        "ү": "u",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "ie",
+        "ы": "y",
+        "ю": "iu",
+        "я": "ia",
+    },
 )
 
 # Kyrgyz national romanisation: the BGN/PCGN 1979 system, adopted by the Government of
@@ -58,9 +132,23 @@ KG_PASSPORT = Table(
 # 27.05.2022 (Ж -> J). Table checked against the BGN/PCGN "Romanization of Kyrgyz" (2022
 # check) and UNGEGN WGRS: Ё yo, Ж j, Й y, Ң ng, Ө ö, Ү ü, Х kh, Ц ts, Ю yu, Я ya; Ъ Ь omitted.
 KG_NATIONAL = Table(
-    letters={**_RU_COMMON, "ё": "yo", "ж": "j", "й": "y", "ң": "ng", "ө": "ö", "ү": "ü",
-             "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ы": "y", "ю": "yu",
-             "я": "ya"},
+    letters={
+        **_RU_COMMON,
+        "ё": "yo",
+        "ж": "j",
+        "й": "y",
+        "ң": "ng",
+        "ө": "ö",
+        "ү": "ü",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ы": "y",
+        "ю": "yu",
+        "я": "ya",
+    },
 )
 
 # Tajik: BGN/PCGN 1994 for the Tajik alphabet as reformed by the decree of 3 September 1998
@@ -69,9 +157,28 @@ KG_NATIONAL = Table(
 # Tajik romanisation has been reported to UNGEGN; Tajik passports use the same letter values
 # for Ҷ (J), Ҳ (H), Ғ (GH) and Қ (Q).
 TJ_NATIONAL = Table(
-    letters={**_RU_COMMON, "ғ": "gh", "ё": "yo", "ж": "zh", "ӣ": "í", "й": "y", "қ": "q",
-             "ӯ": "ŭ", "х": "kh", "ҳ": "h", "ч": "ch", "ҷ": "j", "ш": "sh", "ъ": "’", "э": "ė",
-             "ю": "yu", "я": "ya", "ц": "ts", "щ": "sh", "ы": "i"},
+    letters={
+        **_RU_COMMON,
+        "ғ": "gh",
+        "ё": "yo",
+        "ж": "zh",
+        "ӣ": "í",
+        "й": "y",
+        "қ": "q",
+        "ӯ": "ŭ",
+        "х": "kh",
+        "ҳ": "h",
+        "ч": "ch",
+        "ҷ": "j",
+        "ш": "sh",
+        "ъ": "’",
+        "э": "ė",
+        "ю": "yu",
+        "я": "ya",
+        "ц": "ts",
+        "щ": "sh",
+        "ы": "i",
+    },
 )
 
 # Uzbek Latin alphabet (law of 2 September 1993 as amended 6 May 1995): Ў oʻ, Ғ gʻ, Қ q, Ҳ h,
@@ -79,9 +186,25 @@ TJ_NATIONAL = Table(
 # Source: T. T. Pedersen, "Uzbek" transliteration chart rev. 1.1 (2003), column "Official
 # 1995"; Щ sh and Ы i as in iuliia's uz schema. ʻ is U+02BB, ʼ is U+02BC (the 1995 letters).
 UZ_LATIN = Table(
-    letters={**_RU_COMMON, "ё": "yo", "ж": "j", "й": "y", "х": "x", "ц": "ts", "ч": "ch",
-             "ш": "sh", "щ": "sh", "ъ": "ʼ", "ы": "i", "ю": "yu", "я": "ya", "ў": "oʻ",
-             "қ": "q", "ғ": "gʻ", "ҳ": "h"},
+    letters={
+        **_RU_COMMON,
+        "ё": "yo",
+        "ж": "j",
+        "й": "y",
+        "х": "x",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sh",
+        "ъ": "ʼ",
+        "ы": "i",
+        "ю": "yu",
+        "я": "ya",
+        "ў": "oʻ",
+        "қ": "q",
+        "ғ": "gʻ",
+        "ҳ": "h",
+    },
     initial={"е": "ye"},
     after_vowel={"е": "ye"},
 )

@@ -15,13 +15,25 @@ from rmis.names.systems.base import System, to_russian
 # characters": the entries beyond the Russian alphabet (checked against the Russian extract
 # of the table republished by ФМС order No. 320 of 15.10.2012 and the interscript ICAO maps).
 ICAO_EXTRA: Mapping[str, str] = {
-    "і": "i", "ґ": "g", "ў": "u", "ѫ": "u", "є": "ie", "ї": "i", "ѓ": "g", "ѕ": "dz",
-    "ј": "j", "љ": "lj", "њ": "nj", "ќ": "k", "џ": "dz",
+    "і": "i",
+    "ґ": "g",
+    "ў": "u",
+    "ѫ": "u",
+    "є": "ie",
+    "ї": "i",
+    "ѓ": "g",
+    "ѕ": "dz",
+    "ј": "j",
+    "љ": "lj",
+    "њ": "nj",
+    "ќ": "k",
+    "џ": "dz",
 }
 
 
-def _via_iuliia(schema_name: str, extra: Mapping[str, str] | None = None,
-                post: Mapping[str, str] | None = None) -> Callable[[str], str]:
+def _via_iuliia(
+    schema_name: str, extra: Mapping[str, str] | None = None, post: Mapping[str, str] | None = None
+) -> Callable[[str], str]:
     schema = iuliia.schemas.get(schema_name)
     extra = extra or {}
     post_table = str.maketrans(dict(post or {}))
