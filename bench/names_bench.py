@@ -25,11 +25,10 @@ from rapidfuzz.process import cpdist
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from names_labelled import labelled_pairs  # noqa: E402
-
-from rmis.names import MATCH_THRESHOLD, normalise, prepare, score_batch, transliterate  # noqa: E402
-from rmis.names.keys import token_key  # noqa: E402
-from rmis.names.similarity import similarity  # noqa: E402
+from names_labelled import labelled_pairs
+from rmis.names import MATCH_THRESHOLD, normalise, prepare, score_batch, transliterate
+from rmis.names.keys import token_key
+from rmis.names.similarity import similarity
 
 
 def _best_of(runs: int, fn) -> float:
