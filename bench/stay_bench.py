@@ -67,28 +67,37 @@ def main() -> None:
     schedule = load_stay_rules().schedule("RUS", "UZB")
     engine = evaluate(timeline, schedule, on)
     brute = DayByDay(timeline.stays, schedule.rule_on, on).figures()
-    agree = (engine.days_used, engine.days_remaining, engine.overstay_days,
-             engine.latest_legal_exit) == (brute.days_used, brute.days_remaining,
-                                           brute.overstay_days, brute.latest_legal_exit)
+    agree = (
+        engine.days_used,
+        engine.days_remaining,
+        engine.overstay_days,
+        engine.latest_legal_exit,
+    ) == (brute.days_used, brute.days_remaining, brute.overstay_days, brute.latest_legal_exit)
     engine_ms = per_call_ms(lambda: evaluate(timeline, schedule, on))
-    brute_ms = per_call_ms(lambda: DayByDay(timeline.stays, schedule.rule_on, on).figures(),
-                           repeat=3)
+    brute_ms = per_call_ms(
+        lambda: DayByDay(timeline.stays, schedule.rule_on, on).figures(), repeat=3
+    )
     first, last = timeline.stays[0].entry, on
-    print(json.dumps({
-        "benchmark": "stay.evaluate, one traveller, RUS rules for UZB",
-        "crossings": 2 * STAYS,
-        "stays": STAYS,
-        "history_years": round((last - first).days / 365.25, 1),
-        "on": on.isoformat(),
-        "status": str(engine.status),
-        "engine_ms_per_evaluation": round(engine_ms, 4),
-        "target_ms": TARGET_MS,
-        "within_target": engine_ms <= TARGET_MS,
-        "peer": "day-by-day counter (tests/stay/stay_brute_force.py)",
-        "peer_ms_per_evaluation": round(brute_ms, 3),
-        "peer_over_engine_ratio": round(brute_ms / engine_ms, 1),
-        "results_agree": agree,
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "stay.evaluate, one traveller, RUS rules for UZB",
+                "crossings": 2 * STAYS,
+                "stays": STAYS,
+                "history_years": round((last - first).days / 365.25, 1),
+                "on": on.isoformat(),
+                "status": str(engine.status),
+                "engine_ms_per_evaluation": round(engine_ms, 4),
+                "target_ms": TARGET_MS,
+                "within_target": engine_ms <= TARGET_MS,
+                "peer": "day-by-day counter (tests/stay/stay_brute_force.py)",
+                "peer_ms_per_evaluation": round(brute_ms, 3),
+                "peer_over_engine_ratio": round(brute_ms / engine_ms, 1),
+                "results_agree": agree,
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

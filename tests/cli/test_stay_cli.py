@@ -38,10 +38,14 @@ def _json(result) -> dict:
 def test_still_present_past_the_limit(tmp_path: Path) -> None:
     path = _stays(tmp_path, "entry,exit\n2026-01-01,\n")
     out = _json(_run(*WINDOW, "--stays", path, "--on", "2026-04-10", "--json"))
-    assert {k: out[k] for k in ("days_used", "days_remaining", "overstay_days",
-                                "latest_legal_exit")} == {
-        "days_used": 100, "days_remaining": 0, "overstay_days": 10,
-        "latest_legal_exit": "2026-03-31"}
+    assert {
+        k: out[k] for k in ("days_used", "days_remaining", "overstay_days", "latest_legal_exit")
+    } == {
+        "days_used": 100,
+        "days_remaining": 0,
+        "overstay_days": 10,
+        "latest_legal_exit": "2026-03-31",
+    }
     assert out["status"] == "overstay" and out["status_days"] == 10
 
 
@@ -54,16 +58,23 @@ def test_window_counts_earlier_stays_and_only_up_to_the_day(tmp_path: Path) -> N
 
 def test_days_per_stay(tmp_path: Path) -> None:
     path = _stays(tmp_path, "entry,exit\n2026-01-01,\n")
-    out = _json(_run(*WINDOW, "--max-days-per-stay", "30", "--stays", path,
-                     "--on", "2026-01-20", "--json"))
+    out = _json(
+        _run(*WINDOW, "--max-days-per-stay", "30", "--stays", path, "--on", "2026-01-20", "--json")
+    )
     assert (out["days_used"], out["days_remaining"], out["latest_legal_exit"]) == (
-        20, 10, "2026-01-30")
+        20,
+        10,
+        "2026-01-30",
+    )
 
 
 def test_rules_table_kazakhstan_for_uzbek_citizens(tmp_path: Path) -> None:
     path = _stays(tmp_path, "entry,exit\n2026-01-01,\n")
-    out = _json(_run("--host", "KAZ", "--nationality", "UZB", "--stays", path,
-                     "--on", "2026-01-20", "--json"))
+    out = _json(
+        _run(
+            "--host", "KAZ", "--nationality", "UZB", "--stays", path, "--on", "2026-01-20", "--json"
+        )
+    )
     assert out["latest_legal_exit"] == "2026-01-30"  # 30 days per entry
     assert out["registration_due"] == "2026-01-06"  # 3 working days after Thursday 1 Jan
     assert out["status"] == "registration_overdue"
@@ -72,20 +83,34 @@ def test_rules_table_kazakhstan_for_uzbek_citizens(tmp_path: Path) -> None:
 
 def test_rules_table_russia_calendar_year(tmp_path: Path) -> None:
     path = _stays(tmp_path, "entry,exit\n2025-12-01,\n")
-    out = _json(_run("--host", "rus", "--nationality", "uzb", "--stays", path,
-                     "--on", "2025-12-15", "--json"))
+    out = _json(
+        _run(
+            "--host", "rus", "--nationality", "uzb", "--stays", path, "--on", "2025-12-15", "--json"
+        )
+    )
     assert out["rule"]["window"] == "calendar_year"
     assert (out["days_used"], out["latest_legal_exit"]) == (15, "2026-03-31")
 
 
 def test_a_state_file_from_the_environment_replaces_the_built_in_rules(tmp_path: Path) -> None:
     rules = tmp_path / "kaz.toml"
-    rules.write_text('format = 1\n[[rule]]\nhost = "KAZ"\napplies_to = "default"\n'
-                     'max_days_per_stay = 10\nsource = "https://example.gov.kz/1"\n',
-                     encoding="utf-8")
+    rules.write_text(
+        'format = 1\n[[rule]]\nhost = "KAZ"\napplies_to = "default"\n'
+        'max_days_per_stay = 10\nsource = "https://example.gov.kz/1"\n',
+        encoding="utf-8",
+    )
     path = _stays(tmp_path, "entry,exit\n2026-01-01,\n")
-    args = ("--host", "KAZ", "--nationality", "UZB", "--stays", path, "--on", "2026-01-05",
-            "--json")
+    args = (
+        "--host",
+        "KAZ",
+        "--nationality",
+        "UZB",
+        "--stays",
+        path,
+        "--on",
+        "2026-01-05",
+        "--json",
+    )
     out = _json(_run(*args, env={"RMIS_STAY_RULES": str(rules)}))
     assert out["latest_legal_exit"] == "2026-01-10"
     out = _json(_run(*args, "--rules", str(rules)))
@@ -100,25 +125,42 @@ def test_readable_output(tmp_path: Path) -> None:
     assert "2026-03-31" in result.stdout
 
 
-@pytest.mark.parametrize(("csv", "args", "message"), [
-    ("entry,exit\n2026-01-01,\n", ("--host", "KAZ", "--nationality", "UZB", *WINDOW),
-     "not both"),
-    ("entry,exit\n2026-01-01,\n", (), "give either"),
-    ("entry,exit\n2026-01-01,\n", ("--window-days", "180"), "go together"),
-    ("entry,exit\n2026-01-01,\n", ("--host", "KAZ"), "go together"),
-    ("entry,exit\n2026-01-01,\n", ("--host", "XYZ", "--nationality", "UZB"),
-     "no stay rules for `XYZ`"),
-    ("start,end\n2026-01-01,\n", WINDOW, "header must be `entry,exit`"),
-    ("", WINDOW, "empty"),
-    ("entry,exit\n2026-01-01,2026-01-05\n2026-13-01,\n", WINDOW,
-     "line 3: cannot read entry date `2026-13-01`"),
-    ("entry,exit\n2026-01-10,2026-01-05\n", WINDOW, "line 2: exit 2026-01-05 is before entry"),
-    ("entry,exit\n2026-01-01,2026-01-10\n2026-01-10,\n", WINDOW, "lines 2 and 3: stays overlap"),
-    ("entry,exit\n2026-01-01,\n2026-02-01,2026-02-05\n", WINDOW, "has no exit"),
-    ("entry,exit\n2026-01-01\n", WINDOW, "line 2: expected 2 fields"),
-])
-def test_bad_input_exits_2_with_a_message(tmp_path: Path, csv: str, args: tuple, message: str
-                                          ) -> None:
+@pytest.mark.parametrize(
+    ("csv", "args", "message"),
+    [
+        (
+            "entry,exit\n2026-01-01,\n",
+            ("--host", "KAZ", "--nationality", "UZB", *WINDOW),
+            "not both",
+        ),
+        ("entry,exit\n2026-01-01,\n", (), "give either"),
+        ("entry,exit\n2026-01-01,\n", ("--window-days", "180"), "go together"),
+        ("entry,exit\n2026-01-01,\n", ("--host", "KAZ"), "go together"),
+        (
+            "entry,exit\n2026-01-01,\n",
+            ("--host", "XYZ", "--nationality", "UZB"),
+            "no stay rules for `XYZ`",
+        ),
+        ("start,end\n2026-01-01,\n", WINDOW, "header must be `entry,exit`"),
+        ("", WINDOW, "empty"),
+        (
+            "entry,exit\n2026-01-01,2026-01-05\n2026-13-01,\n",
+            WINDOW,
+            "line 3: cannot read entry date `2026-13-01`",
+        ),
+        ("entry,exit\n2026-01-10,2026-01-05\n", WINDOW, "line 2: exit 2026-01-05 is before entry"),
+        (
+            "entry,exit\n2026-01-01,2026-01-10\n2026-01-10,\n",
+            WINDOW,
+            "lines 2 and 3: stays overlap",
+        ),
+        ("entry,exit\n2026-01-01,\n2026-02-01,2026-02-05\n", WINDOW, "has no exit"),
+        ("entry,exit\n2026-01-01\n", WINDOW, "line 2: expected 2 fields"),
+    ],
+)
+def test_bad_input_exits_2_with_a_message(
+    tmp_path: Path, csv: str, args: tuple, message: str
+) -> None:
     path = _stays(tmp_path, csv)
     result = _run(*args, "--stays", path, "--on", "2026-02-01", "--json")
     assert result.exit_code == 2
@@ -136,10 +178,20 @@ def test_missing_stays_file_and_bad_day(tmp_path: Path) -> None:
 
 def test_bad_rules_file_exits_2(tmp_path: Path) -> None:
     rules = tmp_path / "bad.toml"
-    rules.write_text("format = 1\n[[rule]]\nhost = \"KAZ\"\n", encoding="utf-8")
+    rules.write_text('format = 1\n[[rule]]\nhost = "KAZ"\n', encoding="utf-8")
     path = _stays(tmp_path, "entry,exit\n2026-01-01,\n")
-    result = _run("--host", "KAZ", "--nationality", "UZB", "--rules", str(rules),
-                  "--stays", path, "--on", "2026-02-01")
+    result = _run(
+        "--host",
+        "KAZ",
+        "--nationality",
+        "UZB",
+        "--rules",
+        str(rules),
+        "--stays",
+        path,
+        "--on",
+        "2026-02-01",
+    )
     assert result.exit_code == 2 and "applies_to" in result.stderr
 
 

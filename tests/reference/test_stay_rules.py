@@ -19,7 +19,8 @@ from rmis.stay import Regime, WindowKind
 
 D = date.fromisoformat
 RAW = tomllib.loads(
-    files("rmis.reference").joinpath("data/stay_rules.toml").read_text(encoding="utf-8"))
+    files("rmis.reference").joinpath("data/stay_rules.toml").read_text(encoding="utf-8")
+)
 
 
 def _alpha3(code: str) -> bool:
@@ -50,7 +51,8 @@ def test_validity_does_not_overlap_for_the_same_host_and_group() -> None:
     spans: dict[tuple[str, str], list[tuple[date, date]]] = {}
     for rule in RAW["rule"]:
         spans.setdefault((rule["host"], rule["applies_to"]), []).append(
-            (rule.get("valid_from", date.min), rule.get("valid_to", date.max)))
+            (rule.get("valid_from", date.min), rule.get("valid_to", date.max))
+        )
     for key, periods in spans.items():
         periods.sort()
         for (_, end), (start, _) in itertools.pairwise(periods):
@@ -117,18 +119,23 @@ def test_a_state_replaces_its_own_rules_and_keeps_the_others(tmp_path: Path) -> 
     assert table.lookup("RUS", "UZB", D("2025-06-01")) is not None  # other hosts kept
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("format = 2\n", "format = 1"),
-    ("format = 1\n" + RULE + RULE, "overlap in time"),
-    ("format = 1\n" + RULE.replace("max_days = 60", "max_day = 60"), "unknown field"),
-    ("format = 1\n" + RULE.replace('"KAZ"', '"KZ"'), "three-letter"),
-    ("format = 1\n" + RULE.replace('source = "https://example.gov.kz/order-1"', ""),
-     "`source` is required"),
-    ("format = 1\n" + RULE.replace('window = "rolling"', 'window = "monthly"'), "monthly"),
-    ("format = 1\n" + RULE.replace('"UZB"', '"NoSuchGroup"'), "applies_to"),
-    ("format = 1\n" + RULE.replace("max_days = 60", 'max_days = "60"'), "whole number"),
-    ("format = 1\nrule = [", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("format = 2\n", "format = 1"),
+        ("format = 1\n" + RULE + RULE, "overlap in time"),
+        ("format = 1\n" + RULE.replace("max_days = 60", "max_day = 60"), "unknown field"),
+        ("format = 1\n" + RULE.replace('"KAZ"', '"KZ"'), "three-letter"),
+        (
+            "format = 1\n" + RULE.replace('source = "https://example.gov.kz/order-1"', ""),
+            "`source` is required",
+        ),
+        ("format = 1\n" + RULE.replace('window = "rolling"', 'window = "monthly"'), "monthly"),
+        ("format = 1\n" + RULE.replace('"UZB"', '"NoSuchGroup"'), "applies_to"),
+        ("format = 1\n" + RULE.replace("max_days = 60", 'max_days = "60"'), "whole number"),
+        ("format = 1\nrule = [", "not valid TOML"),
+    ],
+)
 def test_bad_rule_files_are_refused_with_a_reason(text: str, message: str) -> None:
     with pytest.raises(StayRulesError, match=message):
         parse_stay_rules(text, origin="test.toml")
@@ -154,8 +161,11 @@ source = "s"
     with pytest.raises(StayRulesError, match="both hold UZB"):
         parse_stay_rules(text)
     # Not at the same time: fine.
-    parse_stay_rules(text.replace('applies_to = "B"', 'applies_to = "B"\nvalid_from = 2020-01-01')
-                     .replace('applies_to = "A"', 'applies_to = "A"\nvalid_to = 2019-12-31'))
+    parse_stay_rules(
+        text.replace('applies_to = "B"', 'applies_to = "B"\nvalid_from = 2020-01-01').replace(
+            'applies_to = "A"', 'applies_to = "A"\nvalid_to = 2019-12-31'
+        )
+    )
 
 
 def test_missing_replacement_file_is_an_error(tmp_path: Path) -> None:

@@ -27,8 +27,14 @@ class Figures:
 
 
 class DayByDay:
-    def __init__(self, stays: Sequence[Stay], rule_on: RuleOn, on: date,
-                 permits: Sequence[Permit] = (), horizon: int = 800) -> None:
+    def __init__(
+        self,
+        stays: Sequence[Stay],
+        rule_on: RuleOn,
+        on: date,
+        permits: Sequence[Permit] = (),
+        horizon: int = 800,
+    ) -> None:
         assert all(p.kind is not PermitKind.VISA for p in permits)
         self.rule_on, self.on, self.D = rule_on, on, on.toordinal()
         seen = sorted((s for s in stays if s.entry <= on), key=lambda s: s.entry)
@@ -57,7 +63,9 @@ class DayByDay:
             d, rule = self.lo + i, self.rules[i]
             self.covered[i] = any(
                 p.valid_from.toordinal() <= d <= p.valid_to.toordinal()
-                and (rule is None or p.kind in rule.permits) for p in permits)
+                and (rule is None or p.kind in rule.permits)
+                for p in permits
+            )
         counted = [self.stay_of[i] is not None and not self.covered[i] for i in range(n)]
         self.prefix = [0]
         for c in counted:
@@ -123,8 +131,9 @@ class DayByDay:
         if not self.is_lawful(D):
             f = D
             # Back to the start of the unlawful run that holds `on`.
-            while (f - 1 >= self.entry and self.counted[f - 1 - self.lo]
-                   and not self.is_lawful(f - 1)):
+            while (
+                f - 1 >= self.entry and self.counted[f - 1 - self.lo] and not self.is_lawful(f - 1)
+            ):
                 f -= 1
             return date.fromordinal(f - 1)
         for d in range(D + 1, self.hi + 1):
@@ -138,14 +147,18 @@ class DayByDay:
         for s in stays:
             if s.exit is None or s.exit > self.on:
                 continue
-            days = [d for d in range(s.entry.toordinal(), s.exit.toordinal() + 1)
-                    if not self.is_lawful(d)]
+            days = [
+                d
+                for d in range(s.entry.toordinal(), s.exit.toordinal() + 1)
+                if not self.is_lawful(d)
+            ]
             if days:
                 out.append((s.entry, date.fromordinal(days[0] - 1), len(days)))
         return out
 
 
-def brute_figures(stays: Sequence[Stay], rule: StayRule | RuleOn, on: date,
-                  permits: Sequence[Permit] = ()) -> Figures:
+def brute_figures(
+    stays: Sequence[Stay], rule: StayRule | RuleOn, on: date, permits: Sequence[Permit] = ()
+) -> Figures:
     rule_on = rule if callable(rule) else (lambda _d: rule)
     return DayByDay(stays, rule_on, on, permits).figures()

@@ -124,8 +124,12 @@ def test_permit_covers_stay_and_the_allowance_starts_after_it() -> None:
 
 
 def test_permit_of_a_kind_the_rule_does_not_accept_does_not_cover() -> None:
-    rule = StayRule(window=WindowKind.ROLLING, window_days=180, max_days=90,
-                    permits=frozenset({PermitKind.RESIDENCE}))
+    rule = StayRule(
+        window=WindowKind.ROLLING,
+        window_days=180,
+        max_days=90,
+        permits=frozenset({PermitKind.RESIDENCE}),
+    )
     work = Permit(PermitKind.WORK, D("2026-01-01"), D("2026-12-31"))
     ev = evaluate(Timeline((Stay(D("2026-01-01")),), (work,)), rule, D("2026-04-10"))
     assert ev.status.kind is StatusKind.OVERSTAY and ev.status.days == 10
@@ -159,21 +163,24 @@ def test_multiple_entry_visa_covers_each_entry_within_validity() -> None:
 
 
 def test_registration_overdue_then_done() -> None:
-    rule = StayRule(window=WindowKind.ROLLING, window_days=180, max_days=90,
-                    registration_days=15)
+    rule = StayRule(window=WindowKind.ROLLING, window_days=180, max_days=90, registration_days=15)
     stay = Stay(D("2025-03-01"))
     ev = evaluate(Timeline((stay,)), rule, D("2025-03-20"))
     assert ev.registration_due == D("2025-03-16")
     assert ev.status.kind is StatusKind.REGISTRATION_OVERDUE and ev.status.days == 4
-    ev = evaluate(Timeline((stay,), registrations=(Registration(D("2025-03-18")),)), rule,
-                  D("2025-03-20"))
+    ev = evaluate(
+        Timeline((stay,), registrations=(Registration(D("2025-03-18")),)), rule, D("2025-03-20")
+    )
     assert ev.status.kind is StatusKind.LAWFUL
     assert any("2 days late" in line for line in ev.trail)
 
 
 def test_no_rule_found_is_undetermined() -> None:
-    ev = evaluate(Timeline((Stay(D("2026-01-01")),)), load_stay_rules().schedule("RUS", "TKM"),
-                  D("2026-06-01"))
+    ev = evaluate(
+        Timeline((Stay(D("2026-01-01")),)),
+        load_stay_rules().schedule("RUS", "TKM"),
+        D("2026-06-01"),
+    )
     assert ev.status.kind is StatusKind.UNDETERMINED
     assert (ev.days_used, ev.days_remaining, ev.latest_legal_exit) == (None, None, None)
     assert any("not found" in line for line in ev.trail)

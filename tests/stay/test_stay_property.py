@@ -80,11 +80,15 @@ def test_calendar_year_and_rule_change_agree_with_day_by_day(data) -> None:
     """A rolling rule that gives way to a calendar-year allowance on a date (Russia, 2025)."""
     ss = data.draw(stays())
     before = data.draw(rolling_rules())
-    after = StayRule(window=WindowKind.CALENDAR_YEAR, max_days=data.draw(st.integers(0, 200)),
-                     max_days_per_stay=data.draw(st.none() | st.integers(1, 100)),
-                     valid_from=date(2025, 1, 1))
-    before = StayRule.rolling(before.window_days or 1, before.max_days or 0,
-                              before.max_days_per_stay)
+    after = StayRule(
+        window=WindowKind.CALENDAR_YEAR,
+        max_days=data.draw(st.integers(0, 200)),
+        max_days_per_stay=data.draw(st.none() | st.integers(1, 100)),
+        valid_from=date(2025, 1, 1),
+    )
+    before = StayRule.rolling(
+        before.window_days or 1, before.max_days or 0, before.max_days_per_stay
+    )
     schedule = RuleSchedule.of([(1, before), (2, after)])
     on = data.draw(on_dates(ss))
 
@@ -102,9 +106,15 @@ def test_permits_agree_with_day_by_day(data) -> None:
     permits = []
     for _ in range(data.draw(st.integers(0, 3))):
         start = BASE + timedelta(days=data.draw(st.integers(0, 700)))
-        permits.append(Permit(data.draw(st.sampled_from(
-            [PermitKind.RESIDENCE, PermitKind.WORK, PermitKind.PATENT])),
-            start, start + timedelta(days=data.draw(st.integers(0, 200)))))
+        permits.append(
+            Permit(
+                data.draw(
+                    st.sampled_from([PermitKind.RESIDENCE, PermitKind.WORK, PermitKind.PATENT])
+                ),
+                start,
+                start + timedelta(days=data.draw(st.integers(0, 200))),
+            )
+        )
     on = data.draw(on_dates(ss))
     timeline = Timeline(ss, tuple(permits))
     assert _engine(timeline, rule, on) == _brute(ss, rule, on, permits)
@@ -113,15 +123,19 @@ def test_permits_agree_with_day_by_day(data) -> None:
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_overstays_agree_with_day_by_day(data) -> None:
-    travellers = [TravellerTimeline(f"T{i}", "UZB", Timeline(data.draw(stays(max_stays=5))))
-                  for i in range(3)]
+    travellers = [
+        TravellerTimeline(f"T{i}", "UZB", Timeline(data.draw(stays(max_stays=5)))) for i in range(3)
+    ]
     rule = data.draw(rolling_rules())
     on = data.draw(st.dates(BASE, BASE + timedelta(days=1200)))
     report = find_overstays(travellers, lambda _n: RuleSchedule.single(rule), on)
     for t in travellers:
         brute = DayByDay(t.timeline.stays, lambda _d: rule, on)
-        late = [(x.entry, x.lawful_until, x.days_late)
-                for x in report.late_exits if x.traveller == t.traveller]
+        late = [
+            (x.entry, x.lawful_until, x.days_late)
+            for x in report.late_exits
+            if x.traveller == t.traveller
+        ]
         assert late == brute.late_exits(t.timeline.stays)
         opened = [x for x in report.open if x.traveller == t.traveller]
         current = [s for s in t.timeline.stays if s.entry <= on and (s.exit is None or s.exit > on)]

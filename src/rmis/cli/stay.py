@@ -34,26 +34,51 @@ class _BadInput(Exception):
 
 @app.command()
 def check(
-    stays: Annotated[Path, typer.Option(
-        "--stays", help="CSV file with header `entry,exit` (ISO dates; empty exit while present).",
-        dir_okay=False)],
-    on: Annotated[str | None, typer.Option(
-        "--on", help="Day to evaluate, YYYY-MM-DD (default: today).")] = None,
-    window_days: Annotated[int | None, typer.Option(
-        "--window-days", min=1, help="Rolling window W: at most --max-days in any W days.")] = None,
-    max_days: Annotated[int | None, typer.Option(
-        "--max-days", min=0, help="Days allowed in the window (M).")] = None,
-    max_days_per_stay: Annotated[int | None, typer.Option(
-        "--max-days-per-stay", min=0, help="Days allowed per stay, counted from entry (S).")
+    stays: Annotated[
+        Path,
+        typer.Option(
+            "--stays",
+            help="CSV file with header `entry,exit` (ISO dates; empty exit while present).",
+            dir_okay=False,
+        ),
+    ],
+    on: Annotated[
+        str | None, typer.Option("--on", help="Day to evaluate, YYYY-MM-DD (default: today).")
     ] = None,
-    host: Annotated[str | None, typer.Option(
-        "--host", help="Host state (ICAO code): use the rules table instead of window flags.")
+    window_days: Annotated[
+        int | None,
+        typer.Option(
+            "--window-days", min=1, help="Rolling window W: at most --max-days in any W days."
+        ),
     ] = None,
-    nationality: Annotated[str | None, typer.Option(
-        "--nationality", help="Traveller's nationality (ICAO code), with --host.")] = None,
-    rules: Annotated[Path | None, typer.Option(
-        "--rules", envvar="RMIS_STAY_RULES", dir_okay=False,
-        help="A state's own stay-rules TOML; its hosts replace the built-in rules.")] = None,
+    max_days: Annotated[
+        int | None, typer.Option("--max-days", min=0, help="Days allowed in the window (M).")
+    ] = None,
+    max_days_per_stay: Annotated[
+        int | None,
+        typer.Option(
+            "--max-days-per-stay", min=0, help="Days allowed per stay, counted from entry (S)."
+        ),
+    ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host", help="Host state (ICAO code): use the rules table instead of window flags."
+        ),
+    ] = None,
+    nationality: Annotated[
+        str | None,
+        typer.Option("--nationality", help="Traveller's nationality (ICAO code), with --host."),
+    ] = None,
+    rules: Annotated[
+        Path | None,
+        typer.Option(
+            "--rules",
+            envvar="RMIS_STAY_RULES",
+            dir_okay=False,
+            help="A state's own stay-rules TOML; its hosts replace the built-in rules.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """How many days a traveller has used, has left, and until when they may stay.
@@ -65,9 +90,17 @@ def check(
     """
     try:
         day = _parse_day(on)
-        schedule = _schedule(window_days, max_days, max_days_per_stay, host, nationality, rules,
-                             window_given=window_days is not None or max_days is not None
-                             or max_days_per_stay is not None)
+        schedule = _schedule(
+            window_days,
+            max_days,
+            max_days_per_stay,
+            host,
+            nationality,
+            rules,
+            window_given=window_days is not None
+            or max_days is not None
+            or max_days_per_stay is not None,
+        )
         timeline = Timeline(stays=_read_stays(stays))
     except _BadInput as exc:
         typer.echo(f"error: {exc}", err=True)
@@ -88,9 +121,15 @@ def _parse_day(text: str | None) -> date:
         raise _BadInput(f"--on: cannot read date `{text}` (expected YYYY-MM-DD)") from None
 
 
-def _schedule(window_days: int | None, max_days: int | None, per_stay: int | None,
-              host: str | None, nationality: str | None, rules: Path | None,
-              window_given: bool) -> RuleSchedule:
+def _schedule(
+    window_days: int | None,
+    max_days: int | None,
+    per_stay: int | None,
+    host: str | None,
+    nationality: str | None,
+    rules: Path | None,
+    window_given: bool,
+) -> RuleSchedule:
     table_given = host is not None or nationality is not None
     if window_given and table_given:
         raise _BadInput("give either --window-days/--max-days or --host/--nationality, not both")
@@ -145,7 +184,9 @@ def _as_dict(ev: Evaluation) -> dict[str, Any]:
         "status_days": ev.status.days,
         "status_text": str(ev.status),
         "registration_due": _iso(ev.registration_due),
-        "rule": None if rule is None else {
+        "rule": None
+        if rule is None
+        else {
             "host": rule.host or None,
             "applies_to": rule.applies_to or None,
             "regime": rule.regime.value,
@@ -161,8 +202,12 @@ def _as_dict(ev: Evaluation) -> dict[str, Any]:
 
 def _render(ev: Evaluation) -> None:
     console = Console()
-    colour = {"lawful": "green", "covered_by_permit": "green", "undetermined": "yellow",
-              "registration_overdue": "yellow"}.get(ev.status.kind.value, "red")
+    colour = {
+        "lawful": "green",
+        "covered_by_permit": "green",
+        "undetermined": "yellow",
+        "registration_overdue": "yellow",
+    }.get(ev.status.kind.value, "red")
     table = Table(title=f"Stay on {ev.on}", show_header=False)
     table.add_column("what", style="bold")
     table.add_column("value")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from rmis.stay.model import PermitKind
@@ -25,9 +27,23 @@ CODE = re.compile(r"^[A-Z]{3}$")
 ICAO_ALIASES = {"D": "DEU"}
 DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 RULE_KEYS = {
-    "host", "applies_to", "regime", "window", "max_days", "window_days", "max_days_per_stay",
-    "registration_days", "registration_count", "registration_exempt_up_to", "rest_days",
-    "permits", "valid_from", "valid_to", "source", "registration_source", "notes",
+    "host",
+    "applies_to",
+    "regime",
+    "window",
+    "max_days",
+    "window_days",
+    "max_days_per_stay",
+    "registration_days",
+    "registration_count",
+    "registration_exempt_up_to",
+    "rest_days",
+    "permits",
+    "valid_from",
+    "valid_to",
+    "source",
+    "registration_source",
+    "notes",
 }
 RANK = {"nationality": 3, "group": 2, DEFAULT: 1}
 
@@ -58,11 +74,13 @@ class OmittedRule:
 @dataclass(frozen=True)
 class StayRulesTable:
     rules: tuple[StayRule, ...]
-    groups: dict[str, NationalityGroup]
+    groups: Mapping[str, NationalityGroup]
     omitted: tuple[OmittedRule, ...] = ()
     origin: str = ""
 
     def __post_init__(self) -> None:
+        # The built-in table is shared (cached): nobody may change its groups in place.
+        object.__setattr__(self, "groups", MappingProxyType(dict(self.groups)))
         _check_table(self)
 
     def hosts(self) -> frozenset[str]:
@@ -127,7 +145,7 @@ def load_stay_rules(path: str | Path | None = None) -> StayRulesTable:
 
 
 def parse_stay_rules(
-    text: str, origin: str = "", known_groups: dict[str, NationalityGroup] | None = None
+    text: str, origin: str = "", known_groups: Mapping[str, NationalityGroup] | None = None
 ) -> StayRulesTable:
     """A table from TOML text in the format of data/stay_rules.toml."""
     where = origin or "stay rules"
@@ -142,9 +160,12 @@ def parse_stay_rules(
     own = {**(known_groups or {}), **groups}
     rules = tuple(_rule(i, r, defaults, own, where) for i, r in enumerate(doc.get("rule", []), 1))
     omitted = tuple(
-        OmittedRule(_code(o.get("host", ""), f"{where}: omitted #{i} host"),
-                    str(o.get("citizenship", "")), str(o.get("reason", "")),
-                    _required(o, "source", f"{where}: omitted #{i}"))
+        OmittedRule(
+            _code(o.get("host", ""), f"{where}: omitted #{i} host"),
+            str(o.get("citizenship", "")),
+            str(o.get("reason", "")),
+            _required(o, "source", f"{where}: omitted #{i}"),
+        )
         for i, o in enumerate(doc.get("omitted", []), 1)
     )
     return StayRulesTable(rules, groups, omitted, origin)
@@ -155,12 +176,22 @@ def _group(name: str, g: dict[str, Any], where: str) -> NationalityGroup:
     if name == DEFAULT or CODE.match(name):
         raise StayRulesError(f"{ctx}: a group name may not be 'default' or look like a code")
     members = frozenset(_code(m, f"{ctx} member") for m in g.get("members", []))
-    return NationalityGroup(name, members, bool(g.get("complete", False)),
-                            _required(g, "source", ctx), str(g.get("notes", "")))
+    return NationalityGroup(
+        name,
+        members,
+        bool(g.get("complete", False)),
+        _required(g, "source", ctx),
+        str(g.get("notes", "")),
+    )
 
 
-def _rule(i: int, r: dict[str, Any], defaults: dict[str, Any],
-          groups: dict[str, NationalityGroup], where: str) -> StayRule:
+def _rule(
+    i: int,
+    r: dict[str, Any],
+    defaults: dict[str, Any],
+    groups: dict[str, NationalityGroup],
+    where: str,
+) -> StayRule:
     ctx = f"{where}: rule #{i} ({r.get('host', '?')}, {r.get('applies_to', '?')})"
     unknown = set(r) - RULE_KEYS
     if unknown:
@@ -226,7 +257,8 @@ def _date(value: Any, ctx: str) -> date | None:
 
 def _overlap(a: StayRule, b: StayRule) -> bool:
     return (a.valid_from or date.min) <= (b.valid_to or date.max) and (
-        b.valid_from or date.min) <= (a.valid_to or date.max)
+        b.valid_from or date.min
+    ) <= (a.valid_to or date.max)
 
 
 def _check_table(table: StayRulesTable) -> None:
@@ -234,7 +266,7 @@ def _check_table(table: StayRulesTable) -> None:
     groups that share a member in one host state (the lookup could not choose)."""
     rules = table.rules
     for i, a in enumerate(rules):
-        for b in rules[i + 1:]:
+        for b in rules[i + 1 :]:
             if a.host != b.host or not _overlap(a, b):
                 continue
             if a.applies_to == b.applies_to:

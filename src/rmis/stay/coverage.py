@@ -28,7 +28,7 @@ def covered(
     for permit in permits:
         vf, vt = permit.valid_from.toordinal(), permit.valid_to.toordinal()
         if permit.kind is PermitKind.VISA:
-            entered = stays[bisect_left([a for a, _ in stays], vf):]
+            entered = stays[bisect_left([a for a, _ in stays], vf) :]
             for used, (entry, exit_) in enumerate(entered):
                 if entry > vt or (permit.entries is not None and used >= permit.entries):
                     break
@@ -37,7 +37,7 @@ def covered(
                     last = min(last, entry + permit.duration_days - 1)
                 out.extend(_accepted(entry, last, permit, schedule))
         else:
-            for entry, exit_ in stays[bisect_left(ends, vf):]:
+            for entry, exit_ in stays[bisect_left(ends, vf) :]:
                 if entry > vt:
                     break
                 out.extend(_accepted(max(entry, vf), min(exit_, vt), permit, schedule))
@@ -45,8 +45,9 @@ def covered(
     return out
 
 
-def _accepted(first: int, last: int, permit: Permit, schedule: RuleSchedule
-              ) -> list[tuple[int, int, Permit]]:
+def _accepted(
+    first: int, last: int, permit: Permit, schedule: RuleSchedule
+) -> list[tuple[int, int, Permit]]:
     """The parts of [first, last] where the rule in force lets this kind of permit count."""
     return [
         (piece.start, piece.end, permit)
@@ -55,8 +56,9 @@ def _accepted(first: int, last: int, permit: Permit, schedule: RuleSchedule
     ]
 
 
-def uncovered(stays: Sequence[Interval], cover: Sequence[tuple[int, int, Permit]]
-              ) -> list[Interval]:
+def uncovered(
+    stays: Sequence[Interval], cover: Sequence[tuple[int, int, Permit]]
+) -> list[Interval]:
     """Presence minus covered days, as sorted disjoint intervals (two pointers)."""
     merged: list[list[int]] = []
     for a, b, _ in cover:

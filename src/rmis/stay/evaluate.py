@@ -149,7 +149,7 @@ def _lawful_stay_end(pres: Presence, schedule: RuleSchedule) -> tuple[date | Non
     for a, b in pres.current_runs():
         if b < d:
             continue
-        f = first_unlawful_day(a, b, pres.entry, pres.counter, schedule, pres.horizon)
+        f = first_unlawful_day(a, b, pres.entry, pres.counter, schedule, pres.horizon, pres.on)
         if f is not None:
             unlawful_now = f <= d and a <= d
             return date.fromordinal(f - 1), date.fromordinal(f) if unlawful_now else None
@@ -158,8 +158,9 @@ def _lawful_stay_end(pres: Presence, schedule: RuleSchedule) -> tuple[date | Non
     return None, None
 
 
-def _count(rule: StayRule | None, pres: Presence, stay_days: int, counted_today: bool
-           ) -> tuple[int | None, int | None, int]:
+def _count(
+    rule: StayRule | None, pres: Presence, stay_days: int, counted_today: bool
+) -> tuple[int | None, int | None, int]:
     if rule is None or not rule.limited:
         if rule is not None and rule.regime is Regime.VISA_REQUIRED and pres.present:
             # Every day not covered by a visa or permit is over the (zero) allowance.
@@ -177,8 +178,9 @@ def _count(rule: StayRule | None, pres: Presence, stay_days: int, counted_today:
     if rule.max_days_per_stay is not None:
         s = rule.max_days_per_stay
         used = stay_days if used is None else used
-        remaining = max(0, s - stay_days) if remaining is None else min(
-            remaining, max(0, s - stay_days))
+        remaining = (
+            max(0, s - stay_days) if remaining is None else min(remaining, max(0, s - stay_days))
+        )
         over = max(over or 0, stay_days - s)
     return used, remaining, over or 0
 
@@ -190,8 +192,9 @@ def _days_in_run_to(pres: Presence) -> int:
     return 0
 
 
-def _status(pres: Presence, rule: StayRule | None, since: date | None,
-            permit: Permit | None, overdue: int) -> Status:
+def _status(
+    pres: Presence, rule: StayRule | None, since: date | None, permit: Permit | None, overdue: int
+) -> Status:
     if not pres.present:
         if rule is None or rule.regime is Regime.UNKNOWN:
             return Status(StatusKind.UNDETERMINED)

@@ -60,8 +60,12 @@ class Permit:
             raise TimelineError(f"{self.kind} duration must be at least one day")
 
     def label(self) -> str:
-        name = {"visa": "visa", "residence": "residence permit", "work": "work permit",
-                "patent": "patent"}[self.kind.value]
+        name = {
+            "visa": "visa",
+            "residence": "residence permit",
+            "work": "work permit",
+            "patent": "patent",
+        }[self.kind.value]
         ref = f" {self.reference}" if self.reference else ""
         return f"{name}{ref} valid {self.valid_from} to {self.valid_to}"
 

@@ -78,14 +78,17 @@ def find_overstays(
             while j < len(runs) and runs[j][0] <= x:
                 # A stay that exits on `on` is extended by presence_on; clip it to the exit.
                 a, b = runs[j][0], min(runs[j][1], x)
-                f = first_unlawful_day(a, b, e, pres.counter, schedule, pres.horizon)
+                f = first_unlawful_day(a, b, e, pres.counter, schedule, pres.horizon, d)
                 if f is not None:
                     first = f if first is None else first
                     unlawful += b - f + 1
                 j += 1
             if first is not None:
-                late.append(LateExit(t.traveller, t.nationality, stay.entry, stay.exit,
-                                     _day(first - 1), unlawful))
+                late.append(
+                    LateExit(
+                        t.traveller, t.nationality, stay.entry, stay.exit, _day(first - 1), unlawful
+                    )
+                )
         last = next((s for s in reversed(t.timeline.stays) if s.entry <= on), None)
         if pres.present and last is not None and (last.exit is None or last.exit > on):
             for a, b in pres.current_runs():
@@ -93,10 +96,13 @@ def find_overstays(
                     break
                 if b < d:
                     continue
-                f = first_unlawful_day(a, b, pres.entry, pres.counter, schedule, pres.horizon)
+                f = first_unlawful_day(a, b, pres.entry, pres.counter, schedule, pres.horizon, d)
                 if f is not None and f <= d:
-                    open_.append(OpenOverstay(t.traveller, t.nationality, _day(pres.entry),
-                                              _day(f - 1), d - f + 1))
+                    open_.append(
+                        OpenOverstay(
+                            t.traveller, t.nationality, _day(pres.entry), _day(f - 1), d - f + 1
+                        )
+                    )
     return OverstayReport(on, tuple(open_), tuple(late))
 
 

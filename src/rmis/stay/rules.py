@@ -73,11 +73,16 @@ class StayRule:
             raise ValueError(f"valid_to {self.valid_to} is before valid_from {self.valid_from}")
 
     @classmethod
-    def rolling(cls, window_days: int, max_days: int, max_days_per_stay: int | None = None
-                ) -> StayRule:
+    def rolling(
+        cls, window_days: int, max_days: int, max_days_per_stay: int | None = None
+    ) -> StayRule:
         """An ad hoc visa-free rule: at most max_days in any window_days, as `rmis stay check`."""
-        return cls(window=WindowKind.ROLLING, window_days=window_days, max_days=max_days,
-                   max_days_per_stay=max_days_per_stay)
+        return cls(
+            window=WindowKind.ROLLING,
+            window_days=window_days,
+            max_days=max_days,
+            max_days_per_stay=max_days_per_stay,
+        )
 
     @property
     def limited(self) -> bool:
@@ -118,8 +123,10 @@ class StayRule:
             return "The rules give no registration deadline."
         if self.registration_count is DayCount.WORKING:
             rest = " and ".join(WEEKDAY_NAMES[d] + "s" for d in sorted(self.rest_days))
-            unit = (f"{self.registration_days} working days after the day of entry ({rest} "
-                    "skipped; public holidays are not in rmis data)")
+            unit = (
+                f"{self.registration_days} working days after the day of entry ({rest} "
+                "skipped; public holidays are not in rmis data)"
+            )
         else:
             unit = f"{self.registration_days} calendar days after the day of entry"
         exempt = ""
@@ -172,8 +179,11 @@ class RuleSchedule:
         for i, start in enumerate(starts):
             end = starts[i + 1] - 1 if i + 1 < len(starts) else LAST_DAY
             day = date.fromordinal(start)
-            best = max(((rank, rule) for rank, rule in ranked if rule.valid_on(day)),
-                       key=lambda rr: rr[0], default=None)
+            best = max(
+                ((rank, rule) for rank, rule in ranked if rule.valid_on(day)),
+                key=lambda rr: rr[0],
+                default=None,
+            )
             rule = best[1] if best else None
             if pieces and pieces[-1].rule is rule:
                 pieces[-1] = Piece(pieces[-1].start, end, rule)
@@ -194,7 +204,7 @@ class RuleSchedule:
     def between(self, start: int, end: int) -> list[Piece]:
         """The pieces that meet [start, end], clipped to it."""
         out = []
-        for piece in self.pieces[self.index_on(start):]:
+        for piece in self.pieces[self.index_on(start) :]:
             if piece.start > end:
                 break
             out.append(Piece(max(piece.start, start), min(piece.end, end), piece.rule))

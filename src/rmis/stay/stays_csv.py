@@ -26,9 +26,7 @@ def parse_stays_csv(text: str) -> tuple[Stay, ...]:
         raise StaysFileError("the stays file is empty; expected a header line `entry,exit`")
     n, header = numbered[0]
     if [c.strip().lower() for c in header] != ["entry", "exit"]:
-        raise StaysFileError(
-            f"line {n}: header must be `entry,exit`, found `{','.join(header)}`"
-        )
+        raise StaysFileError(f"line {n}: header must be `entry,exit`, found `{','.join(header)}`")
     stays: list[tuple[int, Stay]] = []
     for n, row in numbered[1:]:
         if len(row) != 2:

@@ -71,6 +71,7 @@ def first_unlawful_day(
     counter: Counter,
     schedule: RuleSchedule,
     horizon: int = HORIZON_DAYS,
+    look_from: int | None = None,
 ) -> int | None:
     """The first unlawful day of a run of counted days, or None if every day is lawful.
 
@@ -79,9 +80,10 @@ def first_unlawful_day(
     is unlawful, the rest of the run is too: an overstay ends with an exit or a permit, not
     with a new calendar year. While presence is unbroken the count in a rolling window and in
     a calendar year can only grow, so within one rule (and one year) lawfulness is a prefix
-    and a binary search finds where it ends. An open-ended run is searched `horizon` days.
+    and a binary search finds where it ends. An open-ended run is searched up to `horizon`
+    days past `look_from` (the day asked about; default the run's start).
     """
-    last = min(run_end, run_start + horizon)
+    last = min(run_end, max(run_start, look_from or run_start) + horizon)
     for piece in schedule.between(run_start, last):
         rule = piece.rule
         if rule is None or rule.regime is Regime.UNKNOWN:
@@ -90,8 +92,11 @@ def first_unlawful_day(
             return piece.start  # a day not covered by a visa or permit
         if not rule.limited:
             continue
-        chunks = (_year_chunks(piece.start, piece.end) if rule.window is WindowKind.CALENDAR_YEAR
-                  else [(piece.start, piece.end)])
+        chunks = (
+            _year_chunks(piece.start, piece.end)
+            if rule.window is WindowKind.CALENDAR_YEAR
+            else [(piece.start, piece.end)]
+        )
         for first, end in chunks:
             if _lawful(end, rule, stay_entry, counter):
                 continue
