@@ -10,6 +10,7 @@ from rmis.stay import (
     PermitKind,
     Regime,
     Registration,
+    RuleSchedule,
     StatusKind,
     Stay,
     StayRule,
@@ -198,3 +199,12 @@ def test_stays_after_the_day_asked_are_ignored() -> None:
     timeline = Timeline((Stay(D("2026-01-01"), D("2026-01-10")), Stay(D("2026-05-01"))))
     ev = evaluate(timeline, EU, D("2026-01-05"))
     assert ev.present and ev.days_used == 5
+
+
+def test_a_limit_that_starts_long_after_entry_still_binds() -> None:
+    # No rule until 2025; then 90 days per calendar year. Present since 2010.
+    rule = StayRule(window=WindowKind.CALENDAR_YEAR, max_days=90, valid_from=D("2025-01-01"))
+    schedule = RuleSchedule.of([(1, rule)])
+    ev = evaluate(Timeline((Stay(D("2010-01-01")),)), schedule, D("2025-02-01"))
+    assert (ev.days_used, ev.days_remaining) == (32, 58)
+    assert ev.latest_legal_exit == D("2025-03-31")

@@ -20,7 +20,7 @@ def parse_stays_csv(text: str) -> tuple[Stay, ...]:
     Line numbers in errors are the file's own (the header is line 1). Blank lines are skipped.
     Stays may come in any order but may not overlap, and only the latest may be open.
     """
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))  # spreadsheets add a BOM
     numbered = [(n, row) for n, row in enumerate(rows, start=1) if any(c.strip() for c in row)]
     if not numbered:
         raise StaysFileError("the stays file is empty; expected a header line `entry,exit`")
