@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.stay import DayCount, StayRule, add_working_days, registration_due
@@ -46,3 +48,20 @@ def test_no_deadline_means_no_due_date() -> None:
 def test_a_week_without_working_days_is_refused() -> None:
     with pytest.raises(ValueError):
         add_working_days(D("2025-01-01"), 1, frozenset(range(7)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    start=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+    days=st.integers(0, 40),
+    rest=st.frozensets(st.integers(0, 6), max_size=3),
+)
+def test_working_day_deadline_agrees_with_counting_day_by_day(start, days, rest) -> None:
+    due = add_working_days(start, days, rest)
+    working = [
+        start + timedelta(days=i)
+        for i in range(1, (due - start).days + 1)
+        if (start + timedelta(days=i)).weekday() not in rest
+    ]
+    assert len(working) == days
+    assert days == 0 or due.weekday() not in rest

@@ -83,10 +83,13 @@ def check(
 ) -> None:
     """How many days a traveller has used, has left, and until when they may stay.
 
-    Give either the window flags (--window-days, --max-days, optionally --max-days-per-stay)
-    or --host and --nationality to use the rules table. If the traveller is already over the
-    limit on --on, latest_legal_exit is the last day their stay was lawful (before --on) and
-    status is "overstay"; if they are not present on --on, figures assume an entry on --on.
+    Either --window-days and --max-days (and --max-days-per-stay), or --host and --nationality.
+
+    --host uses the rules table; a state's own file comes from --rules or RMIS_STAY_RULES.
+
+    Already over the limit on --on: latest_legal_exit is the last lawful day (before --on).
+
+    Not present on --on: the figures assume an entry on --on. Bad input exits with code 2.
     """
     try:
         day = _parse_day(on)

@@ -72,12 +72,13 @@ class Evaluation:
     trail: tuple[str, ...]
 
 
-def evaluate(timeline: Timeline, rules: RuleSchedule | StayRule, on: date) -> Evaluation:
-    """Evaluate a traveller's stay in one host state on day `on`.
+def evaluate(timeline: Timeline, rules: RuleSchedule | StayRule, on_date: date) -> Evaluation:
+    """Evaluate a traveller's stay in one host state on day `on_date`.
 
     `rules` is the schedule for the traveller's nationality in that host state (see
     `rmis.reference.stay_rules.StayRulesTable.schedule`), or one rule in force at all times.
     """
+    on = on_date
     schedule = rules if isinstance(rules, RuleSchedule) else RuleSchedule.single(rules)
     pres = presence_on(timeline, schedule, on)
     d = pres.on

@@ -52,13 +52,14 @@ class OverstayReport:
 def find_overstays(
     travellers: Iterable[TravellerTimeline],
     rules_for: Callable[[str], RuleSchedule],
-    on: date,
+    on_date: date,
 ) -> OverstayReport:
-    """Everyone overstaying on `on` without an exit, and every stay that ended late by `on`.
+    """Everyone overstaying on `on_date` without an exit, and every stay that ended late by then.
 
     `rules_for` maps a nationality to its rule schedule in this host state. A stay whose exit
     is recorded on or before `on` is finished; one without an exit (or exiting later) is open.
     """
+    on = on_date
     d = on.toordinal()
     open_: list[OpenOverstay] = []
     late: list[LateExit] = []
