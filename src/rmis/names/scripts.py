@@ -14,9 +14,10 @@ class Script(StrEnum):
 @lru_cache(maxsize=4096)
 def char_script(ch: str) -> Script | None:
     """Script of one character; None for non-letters (digits, punctuation, marks)."""
-    if not ch.isalpha():
-        return None
     cp = ord(ch)
+    # Spacing modifier letters (ʻ ʼ ʹ) are apostrophes in names, not letters of any script.
+    if not ch.isalpha() or 0x02B0 <= cp <= 0x02FF:
+        return None
     if (
         0x0400 <= cp <= 0x052F
         or 0x1C80 <= cp <= 0x1C8F
@@ -31,8 +32,6 @@ def char_script(ch: str) -> Script | None:
         or 0xA720 <= cp <= 0xA7FF
         or 0xFF21 <= cp <= 0xFF5A
     ):
-        # ʻ ʼ (U+02BB, U+02BC) are modifier letters, not Latin letters: ignored below 0x0250
-        # only because they sit above it.
         return Script.LATIN
     return Script.OTHER
 

@@ -59,19 +59,21 @@ RUSSIAN_STAND_INS: Mapping[str, str] = {
     "ҹ": "ч",
 }
 
+_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
 # The Cyrillic letters every system is guaranteed to handle: Russian, Kazakh, Kyrgyz,
 # Tajik, Uzbek, and the other Cyrillic letters of ICAO 9303 Part 3 / the stand-in table.
-SUPPORTED_CYRILLIC = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя") | frozenset(RUSSIAN_STAND_INS)
+SUPPORTED_CYRILLIC = _RUSSIAN | frozenset(RUSSIAN_STAND_INS)
 
 
 def to_russian(letter: str) -> str:
     """A non-Russian Cyrillic letter (lower case) as a Russian writer would render it."""
     if letter in RUSSIAN_STAND_INS:
         return RUSSIAN_STAND_INS[letter]
-    base = "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c))
-    if base == "и" and letter == "й":
+    if letter in _RUSSIAN or not "\u0400" <= letter <= "\u052f":
         return letter
-    return base
+    # Other decorated Cyrillic letters (Ӓ, Ӧ...): the base letter.
+    return "".join(c for c in unicodedata.normalize("NFD", letter) if not unicodedata.combining(c))
 
 
 def recase(source_word: str, latin: str, upper: Callable[[str], str] = str.upper) -> str:
