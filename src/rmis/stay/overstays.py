@@ -63,8 +63,11 @@ def find_overstays(
     d = on.toordinal()
     open_: list[OpenOverstay] = []
     late: list[LateExit] = []
+    schedules: dict[str, RuleSchedule] = {}
     for t in travellers:
-        schedule = rules_for(t.nationality)
+        if t.nationality not in schedules:  # one lookup per nationality, not per traveller
+            schedules[t.nationality] = rules_for(t.nationality)
+        schedule = schedules[t.nationality]
         pres = presence_on(t.timeline, schedule, on)
         finished = [s for s in t.timeline.stays if s.exit is not None and s.exit <= on]
         runs = pres.counted

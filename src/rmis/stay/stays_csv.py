@@ -45,7 +45,12 @@ def parse_stays_csv(text: str) -> tuple[Stay, ...]:
                 f"line {n1}: stay entered {s1.entry} has no exit, but the stay on line {n2} "
                 f"enters later, on {s2.entry}"
             )
-        if s2.entry <= s1.exit:
+        if s2.entry == s1.exit:
+            raise StaysFileError(
+                f"lines {n1} and {n2}: stays overlap: re-entry on the day of exit ({s1.exit}) "
+                "would count that day twice; record the two as one stay"
+            )
+        if s2.entry < s1.exit:
             raise StaysFileError(
                 f"lines {n1} and {n2}: stays overlap ({s1.entry}..{s1.exit} and "
                 f"{s2.entry}..{s2.exit or 'present'})"
