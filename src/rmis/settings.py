@@ -15,10 +15,16 @@ from pathlib import Path
 class Settings:
     data_dir: Path
     database_url: str
+    stay_rules: Path | None  # a state's own stay-rules file replacing the built-in hosts
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("RMIS_DATA_DIR", "rmis-data"))
         default_db = f"sqlite:///{(data_dir / 'rmis.sqlite3').as_posix()}"
-        return cls(data_dir=data_dir, database_url=env.get("RMIS_DATABASE_URL", default_db))
+        rules = env.get("RMIS_STAY_RULES")
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("RMIS_DATABASE_URL", default_db),
+            stay_rules=Path(rules) if rules else None,
+        )

@@ -9,7 +9,7 @@ from rmis.registry.model import (
     Direction,
     DocumentSeen,
     Flag,
-    InvalidCrossing,
+    InvalidRecord,
     NewCrossing,
     Outcome,
     Purpose,
@@ -88,7 +88,7 @@ def test_invalid_and_expired_documents_are_flagged(engine):
 
 
 def test_refusals_need_a_known_reason_and_do_not_count_as_presence(engine):
-    with pytest.raises(InvalidCrossing) as error:
+    with pytest.raises(InvalidRecord) as error:
         record_crossings(engine, OFFICER, [crossing(outcome=Outcome.REFUSED)], now=NOW)
     assert error.value.code == "unknown_refusal_reason"
     refused = crossing(outcome=Outcome.REFUSED, refusal_reason="H")
@@ -100,12 +100,12 @@ def test_refusals_need_a_known_reason_and_do_not_count_as_presence(engine):
 def test_a_bad_crossing_writes_nothing_of_its_batch(engine):
     good = crossing()
     bad = crossing(bcp="KAZ-NOWHERE")
-    with pytest.raises(InvalidCrossing) as error:
+    with pytest.raises(InvalidRecord) as error:
         record_crossings(engine, OFFICER, [good, bad], now=NOW)
     assert error.value.field == "bcp"
     assert count(engine) == 0
     naive = crossing(at=datetime(2026, 1, 1, 12, 0))
-    with pytest.raises(InvalidCrossing, match="UTC offset"):
+    with pytest.raises(InvalidRecord, match="UTC offset"):
         record_crossings(engine, OFFICER, [naive], now=NOW)
 
 

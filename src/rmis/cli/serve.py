@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from rmis.cli.context import open_registry
+from rmis.registry.database import open_database
+from rmis.settings import Settings
 
 
 def serve(
@@ -17,7 +18,11 @@ def serve(
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
 
+    from rmis.reference.stay_rules import load_stay_rules
     from rmis.web.app import create_app
 
-    app = create_app(open_registry())
+    settings = Settings.from_env()
+    app = create_app(
+        open_database(settings.database_url), stay_rules=load_stay_rules(settings.stay_rules)
+    )
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -36,7 +36,7 @@ def record_crossings(
 ) -> list[Recorded]:
     """Record a batch in one transaction, in the order given; all or nothing.
 
-    Raises InvalidCrossing (nothing written) when any crossing cannot be understood, and
+    Raises InvalidRecord (nothing written) when any crossing cannot be understood, and
     AccessDenied when the principal may not record at one of the BCPs. A long-running caller
     passes `reference` loaded once, to spare two queries per call.
     """

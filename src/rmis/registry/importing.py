@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from rmis.registry.model import (
     Direction,
     DocumentSeen,
-    InvalidCrossing,
+    InvalidRecord,
     NewCrossing,
     Outcome,
     Purpose,
@@ -64,7 +64,7 @@ def _text(value: Any) -> str | None:
 def _required(row: dict[str, Any], column: str) -> str:
     value = _text(row.get(column))
     if value is None:
-        raise InvalidCrossing(column, "missing_value", f"{column} is empty")
+        raise InvalidRecord(column, "missing_value", f"{column} is empty")
     return value
 
 
@@ -72,13 +72,13 @@ def _choice(row: dict[str, Any], column: str, kind: type, default: Any = None) -
     value = _text(row.get(column))
     if value is None:
         if default is None:
-            raise InvalidCrossing(column, "missing_value", f"{column} is empty")
+            raise InvalidRecord(column, "missing_value", f"{column} is empty")
         return default
     try:
         return kind(value)
     except ValueError:
         allowed = ", ".join(m.value for m in kind)
-        raise InvalidCrossing(
+        raise InvalidRecord(
             column, "invalid_value", f"{column} {value!r} is not one of: {allowed}"
         ) from None
 
@@ -95,7 +95,7 @@ def _date(row: dict[str, Any], column: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidCrossing(
+        raise InvalidRecord(
             column, "invalid_date", f"{column} {text!r} is not a YYYY-MM-DD date"
         ) from None
 
@@ -107,11 +107,11 @@ def _timestamp(row: dict[str, Any]) -> datetime:
         try:
             value = datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidCrossing(
+            raise InvalidRecord(
                 "occurred_at", "invalid_time", f"occurred_at {text!r} is not an ISO 8601 time"
             ) from None
     if value.tzinfo is None:
-        raise InvalidCrossing(
+        raise InvalidRecord(
             "occurred_at", "naive_time", "occurred_at must carry a UTC offset, e.g. ...Z"
         )
     return value
@@ -128,16 +128,16 @@ def _flag(row: dict[str, Any], column: str, default: bool) -> bool:
         return True
     if text in ("false", "0", "no"):
         return False
-    raise InvalidCrossing(column, "invalid_value", f"{column} {text!r} is not true or false")
+    raise InvalidRecord(column, "invalid_value", f"{column} {text!r} is not true or false")
 
 
 def parse_row(row: dict[str, Any]) -> ToRecord:
-    """One import row as a crossing to record, or InvalidCrossing naming the field."""
+    """One import row as a crossing to record, or InvalidRecord naming the field."""
     crossing_id = _required(row, "crossing_id")
     try:
         identifier = UUID(crossing_id)
     except ValueError:
-        raise InvalidCrossing(
+        raise InvalidRecord(
             "crossing_id", "invalid_uuid", f"crossing_id {crossing_id!r} is not a UUID"
         ) from None
     document = DocumentSeen(
@@ -236,7 +236,7 @@ def import_crossings(
             try:
                 item = parse_row(row)
                 check_crossing(item.crossing, reference)
-            except InvalidCrossing as error:
+            except InvalidRecord as error:
                 summary.rejected += 1
                 identifier = _text(row.get("crossing_id")) or ""
                 rejects.writerow((summary.rows, identifier, error.field, error.code, str(error)))

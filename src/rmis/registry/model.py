@@ -79,8 +79,8 @@ class Recorded:
     flags: tuple[Flag, ...] = field(default_factory=tuple)
 
 
-class InvalidCrossing(ValueError):
-    """A crossing that cannot be recorded as sent: names the field and a stable code."""
+class InvalidRecord(ValueError):
+    """A record (crossing, permit...) that cannot be stored as sent: names the field and a code."""
 
     def __init__(self, field_name: str, code: str, message: str) -> None:
         super().__init__(message)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam, func, insert, select
 from uuid6 import uuid7
 
-from rmis.registry.model import DocumentSeen, Flag, InvalidCrossing, NewCrossing, Outcome, Recorded
+from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
 from rmis.registry.schema import (
     bcps,
     crossing_flags,
@@ -67,22 +67,22 @@ def load_reference_facts(connection: Connection) -> ReferenceFacts:
 
 
 def check_crossing(crossing: NewCrossing, reference: ReferenceFacts) -> BcpFacts:
-    """The crossing's BCP, or InvalidCrossing naming what cannot be understood."""
+    """The crossing's BCP, or InvalidRecord naming what cannot be understood."""
     reasons = reference.refusal_reasons
     bcp = reference.bcps.get(crossing.bcp_code)
     if bcp is None:
-        raise InvalidCrossing("bcp", "unknown_bcp", f"no BCP with code {crossing.bcp_code!r}")
+        raise InvalidRecord("bcp", "unknown_bcp", f"no BCP with code {crossing.bcp_code!r}")
     if crossing.occurred_at.tzinfo is None:
-        raise InvalidCrossing("occurred_at", "naive_time", "occurred_at must carry a UTC offset")
+        raise InvalidRecord("occurred_at", "naive_time", "occurred_at must carry a UTC offset")
     if crossing.outcome is Outcome.REFUSED and crossing.refusal_reason not in reasons:
-        raise InvalidCrossing(
+        raise InvalidRecord(
             "refusal_reason",
             "unknown_refusal_reason",
             f"a refusal needs one of the reason codes {sorted(reasons)}, "
             f"not {crossing.refusal_reason!r}",
         )
     if crossing.outcome is Outcome.ADMITTED and crossing.refusal_reason is not None:
-        raise InvalidCrossing(
+        raise InvalidRecord(
             "refusal_reason", "reason_without_refusal", "an admitted crossing has no refusal reason"
         )
     return bcp

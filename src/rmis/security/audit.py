@@ -58,6 +58,8 @@ def append_audit(
     """Append one audit row inside the caller's transaction (so it commits with the action)."""
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    # Stored as JSON: dates and UUIDs become text before both storing and hashing.
+    detail = json.loads(json.dumps(detail, default=str))
     last = connection.execute(
         select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
     ).scalar()

@@ -17,6 +17,10 @@ class Role(StrEnum):
 
 # Roles that record crossings; an officer only at the BCPs they are posted to.
 RECORDING_ROLES = frozenset({Role.BORDER_OFFICER, Role.SUPERVISOR})
+# Roles that read travellers' histories and stay status, always within their own state.
+READING_ROLES = frozenset({Role.BORDER_OFFICER, Role.SUPERVISOR, Role.ANALYST})
+# Roles that record permits and registrations.
+PERMIT_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 
 class AccessDenied(PermissionError):
@@ -34,9 +38,12 @@ class Principal:
     state: str  # the host state whose records this principal may see (ICAO code)
     bcps: frozenset[str] = field(default_factory=frozenset)  # officers: the BCPs they work at
 
+    def require_role(self, allowed: frozenset[Role], action: str) -> None:
+        if self.role not in allowed:
+            raise AccessDenied("role_not_allowed", f"role {self.role} may not {action}")
+
     def require_recording_at(self, bcp_code: str, bcp_state: str) -> None:
-        if self.role not in RECORDING_ROLES:
-            raise AccessDenied("role_not_allowed", f"role {self.role} may not record crossings")
+        self.require_role(RECORDING_ROLES, "record crossings")
         if bcp_state != self.state:
             raise AccessDenied(
                 "outside_state_scope",

@@ -10,7 +10,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from rmis import __version__
+from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
+from rmis.web.api import reads
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 
@@ -24,9 +26,14 @@ class Services:
     engine: Engine
     clock: Callable[[], datetime]
     reference: ReferenceFacts
+    stay_rules: StayRulesTable
 
 
-def create_app(engine: Engine, clock: Callable[[], datetime] = utc_now) -> FastAPI:
+def create_app(
+    engine: Engine,
+    clock: Callable[[], datetime] = utc_now,
+    stay_rules: StayRulesTable | None = None,
+) -> FastAPI:
     app = FastAPI(
         title="rmis",
         version=__version__,
@@ -37,7 +44,8 @@ def create_app(engine: Engine, clock: Callable[[], datetime] = utc_now) -> FastA
     )
     with engine.connect() as connection:
         reference = load_reference_facts(connection)
-    app.state.services = Services(engine, clock, reference)
+    app.state.services = Services(engine, clock, reference, stay_rules or load_stay_rules())
     install_problem_handlers(app)
     app.include_router(router)
+    app.include_router(reads.router)
     return app

@@ -7,7 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rmis.registry.model import InvalidCrossing
+from rmis.registry.model import InvalidRecord
+from rmis.registry.reads import NotFound
 from rmis.security.accounts import AccountError
 from rmis.security.principals import AccessDenied
 
@@ -41,9 +42,13 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc.status, exc.code, exc.detail, **exc.extra)
 
-    @app.exception_handler(InvalidCrossing)
-    async def _invalid(_: Request, exc: InvalidCrossing) -> JSONResponse:
+    @app.exception_handler(InvalidRecord)
+    async def _invalid(_: Request, exc: InvalidRecord) -> JSONResponse:
         return problem_response(422, exc.code, str(exc), field=exc.field)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return problem_response(404, "not_found", str(exc))
 
     @app.exception_handler(AccessDenied)
     async def _denied(_: Request, exc: AccessDenied) -> JSONResponse:

@@ -17,6 +17,7 @@ from rmis.registry.model import (
     Purpose,
     Recorded,
 )
+from rmis.stay import PermitKind
 
 StateCode = Annotated[str, Field(pattern=r"^[A-Z<]{1,3}$", description="ICAO three-letter code")]
 
@@ -91,3 +92,89 @@ class LoginIn(Strict):
 class SessionOut(BaseModel):
     token: str
     expires_at: datetime
+
+
+class CrossingOut(BaseModel):
+    id: UUID
+    seq: int
+    direction: Direction
+    bcp: str
+    occurred_at: datetime
+    local_date: date
+    purpose: Purpose
+    mode: str
+    outcome: Outcome
+    refusal_reason: str | None
+    officer: str
+    issuing_state: str
+    document_number: str
+    flags: list[Flag]
+
+    @classmethod
+    def of(cls, row: dict) -> CrossingOut:
+        return cls(**(row | {"bcp": row["bcp_code"]}))
+
+
+class HistoryOut(BaseModel):
+    traveller_id: UUID
+    host_state: str
+    crossings: list[CrossingOut]
+
+
+class StayOut(BaseModel):
+    traveller_id: UUID
+    host_state: str
+    nationality: str
+    on: date
+    present: bool
+    status: str
+    status_code: str
+    days_used: int | None
+    days_remaining: int | None
+    overstay_days: int
+    latest_legal_exit: date | None
+    registration_due: date | None
+    rule: str | None
+    trail: list[str]
+
+
+class PermitIn(Strict):
+    kind: PermitKind
+    valid_from: date
+    valid_to: date
+    number: Annotated[str, Field(max_length=64)] | None = None
+    entries_allowed: Annotated[int, Field(ge=1)] | None = None
+    duration_days: Annotated[int, Field(ge=1)] | None = None
+
+
+class RegistrationIn(Strict):
+    registered_on: date
+    valid_to: date | None = None
+
+
+class CreatedOut(BaseModel):
+    id: UUID
+
+
+class OpenOverstayOut(BaseModel):
+    traveller_id: str
+    nationality: str
+    entry: date
+    lawful_until: date
+    days: int
+
+
+class LateExitOut(BaseModel):
+    traveller_id: str
+    nationality: str
+    entry: date
+    exit: date
+    lawful_until: date
+    days_late: int
+
+
+class OverstaysOut(BaseModel):
+    host_state: str
+    on: date
+    open: list[OpenOverstayOut]
+    late_exits: list[LateExitOut]

@@ -1,0 +1,107 @@
+"""Permits (visa, residence, work permit, patent) and registrations: what makes a stay lawful."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import Engine, insert, select
+from uuid6 import uuid7
+
+from rmis.registry.model import InvalidRecord
+from rmis.registry.reads import NotFound
+from rmis.registry.schema import permits, registrations, travellers
+from rmis.security.audit import append_audit
+from rmis.security.principals import PERMIT_ROLES, Principal
+from rmis.stay import PermitKind
+
+
+def _require_traveller(connection, traveller_id: UUID) -> None:
+    if connection.execute(select(travellers.c.id).where(travellers.c.id == traveller_id)).first():
+        return
+    raise NotFound(f"traveller {traveller_id}")
+
+
+def add_permit(
+    engine: Engine,
+    principal: Principal,
+    traveller_id: UUID,
+    *,
+    kind: PermitKind,
+    valid_from: date,
+    valid_to: date,
+    number: str | None = None,
+    entries_allowed: int | None = None,
+    duration_days: int | None = None,
+    now: datetime,
+) -> UUID:
+    """Record a permit held by the traveller in the principal's state."""
+    principal.require_role(PERMIT_ROLES, "record permits")
+    if valid_to < valid_from:
+        raise InvalidRecord("valid_to", "invalid_period", "valid_to is before valid_from")
+    for name, value in (("entries_allowed", entries_allowed), ("duration_days", duration_days)):
+        if value is not None and value < 1:
+            raise InvalidRecord(name, "invalid_value", f"{name} must be at least 1")
+    permit_id = uuid7()
+    with engine.begin() as connection:
+        _require_traveller(connection, traveller_id)
+        connection.execute(
+            insert(permits).values(
+                id=permit_id,
+                traveller_id=traveller_id,
+                host_state=principal.state,
+                kind=kind.value,
+                number=number,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                entries_allowed=entries_allowed,
+                duration_days=duration_days,
+                recorded_at=now,
+            )
+        )
+        append_audit(
+            connection,
+            at=now,
+            principal=principal.name,
+            action="permits.add",
+            subject=str(traveller_id),
+            purpose="record permit",
+            detail={"kind": kind.value, "valid_from": valid_from, "valid_to": valid_to},
+        )
+    return permit_id
+
+
+def add_registration(
+    engine: Engine,
+    principal: Principal,
+    traveller_id: UUID,
+    *,
+    registered_on: date,
+    valid_to: date | None = None,
+    now: datetime,
+) -> UUID:
+    """Record that the traveller registered their place of stay in the principal's state."""
+    principal.require_role(PERMIT_ROLES, "record registrations")
+    registration_id = uuid7()
+    with engine.begin() as connection:
+        _require_traveller(connection, traveller_id)
+        connection.execute(
+            insert(registrations).values(
+                id=registration_id,
+                traveller_id=traveller_id,
+                host_state=principal.state,
+                registered_on=registered_on,
+                valid_to=valid_to,
+                recorded_at=now,
+            )
+        )
+        append_audit(
+            connection,
+            at=now,
+            principal=principal.name,
+            action="registrations.add",
+            subject=str(traveller_id),
+            purpose="record registration",
+            detail={"registered_on": registered_on},
+        )
+    return registration_id
