@@ -304,3 +304,12 @@ def test_missing_primary_identifier():
 def test_wrong_document_code_for_the_format():
     mrz = parse(["I" + L1[1:], L2], today=TODAY)
     assert ("document_code", "invalid_document_code") in codes(mrz)
+
+
+@pytest.mark.parametrize(
+    "names",
+    ["OMAROV<<<<<<<<<<<<<<<V", "ERIKSSON<<ANNA<<MARIA", "ERIKSSON<<<ANNA"],
+)
+def test_filler_runs_inside_the_name_are_an_error(names):
+    mrz = parse(["P<UTO" + names.ljust(39, "<"), L2], today=TODAY)
+    assert ("names", "invalid_name_format") in codes(mrz)

@@ -74,7 +74,8 @@ def name_field(surname: str, given_names: str, width: int) -> str:
     if secondary and len(primary) + 3 <= width:
         return _end_on_letter(full, width)
     if secondary:
-        return (_end_on_letter(primary, width - 3) + "<<" + secondary[0]).ljust(width, "<")
+        head = _end_on_letter(primary, width - 3).rstrip("<")
+        return (head + "<<" + secondary[0]).ljust(width, "<")
     return _end_on_letter(primary, width).ljust(width, "<")
 
 

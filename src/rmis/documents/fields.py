@@ -153,6 +153,17 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
                 "the name field has no primary identifier (surname)",
             )
         )
+    body = raw.rstrip("<")
+    if primary and ("<<<" in body or body.count("<<") > 1):
+        # Doc 9303 Part 3, 4.6: one "<<" between the identifiers, single fillers inside them.
+        errors.append(
+            Issue(
+                "names",
+                "invalid_name_format",
+                f"the name field {raw!r} has filler runs inside the name: only one '<<' "
+                "(between surname and given names) is allowed",
+            )
+        )
     truncated = raw[-1] != "<"
     if truncated:
         warnings.append(
