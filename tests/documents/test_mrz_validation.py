@@ -308,8 +308,14 @@ def test_wrong_document_code_for_the_format():
 
 @pytest.mark.parametrize(
     "names",
-    ["OMAROV<<<<<<<<<<<<<<<V", "ERIKSSON<<ANNA<<MARIA", "ERIKSSON<<<ANNA"],
+    ["OMAROV<<<<<<<<<<<<<<<V", "ERIKSSON<<ANNA<<MARIA", "ERIKSSON<<<ANNA", "<ETROVA<<ANNA"],
 )
 def test_filler_runs_inside_the_name_are_an_error(names):
     mrz = parse(["P<UTO" + names.ljust(39, "<"), L2], today=TODAY)
     assert ("names", "invalid_name_format") in codes(mrz)
+
+
+def test_non_ascii_is_reported_in_the_field_that_holds_it():
+    mrz = parse([L1.replace("ERIKSSON", "ÉRIKSSON"), L2.replace("7408122", "74٠8122")], today=TODAY)
+    assert ("names", "invalid_character") in codes(mrz)
+    assert ("birth_date", "invalid_character") in codes(mrz)

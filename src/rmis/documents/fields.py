@@ -145,7 +145,11 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
     primary, _, secondary = raw.partition("<<")
     surname = " ".join(p for p in primary.split("<") if p)
     given = " ".join(p for p in secondary.split("<") if p)
-    if not primary:
+    if primary[:1] == "<":
+        errors.append(
+            Issue("names", "invalid_name_format", f"the name field {raw!r} starts with a filler")
+        )
+    elif not primary:
         errors.append(
             Issue(
                 "names",
