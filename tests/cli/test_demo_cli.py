@@ -1,0 +1,26 @@
+from typer.testing import CliRunner
+
+from rmis.cli import app
+
+runner = CliRunner()
+
+
+def test_demo_runs_end_to_end_and_reuses_what_is_there(tmp_path, monkeypatch):
+    monkeypatch.setenv("RMIS_DATA_DIR", str(tmp_path / "rmis-data"))
+    monkeypatch.delenv("RMIS_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "rmis-data" / "rmis.sqlite3").exists()
+    assert "suggest birth_date 94O308 -> 940308" in first.output
+    assert "overstay of" in first.output
+    assert "Overstays in Kazakhstan" in first.output and "1 still present" in first.output
+    assert "demo.border_officer" in first.output
+    again = runner.invoke(app, ["demo"])
+    assert again.exit_code == 0, again.output
+    new_this_run = [
+        line.split("│")[-2].strip()
+        for line in again.output.splitlines()
+        if "KAZ-" in line and "│" in line and line.count("│") == 6
+    ]
+    assert new_this_run == ["0", "0", "0", "0"]
