@@ -59,7 +59,8 @@ GIVEN = ["ASKAR", "AIGERIM", "TIMUR", "DILNOZA", "BAKYT", "GULNARA", "SERGEI", "
          "AHMAD", "RASHID", "ZARINA", "FARRUKH", "MEERIM", "NURSULTAN", "SHAHLO"]  # fmt: skip
 
 
-def generate(n: int, seed: int) -> list[tuple[MRZFormat, tuple[str, ...]]]:
+def generate(n: int, seed: int) -> list[tuple[MRZFormat, dict[str, object]]]:
+    """Random fields for `n` documents (composed separately, so composing can be timed)."""
     rng = random.Random(seed)
     shared = sorted(c for c in all_codes() if len(c) == 3 and is_code(c))
     formats = list(MRZFormat)
@@ -82,7 +83,7 @@ def generate(n: int, seed: int) -> list[tuple[MRZFormat, tuple[str, ...]]]:
             expiry_date=expiry,
             optional_data="".join(rng.choices(ALNUM, k=rng.randrange(0, 6))),
         )
-        docs.append((fmt, compose(fmt, **fields)))
+        docs.append((fmt, fields))
     return docs
 
 
@@ -148,9 +149,13 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=2000)
     args = ap.parse_args()
 
-    start = time.perf_counter()
-    docs = generate(args.documents, args.seed)
-    compose_seconds = time.perf_counter() - start
+    fields = generate(args.documents, args.seed)
+    docs: list[tuple[MRZFormat, tuple[str, ...]]] = []
+
+    def run_compose() -> None:
+        docs.extend((fmt, compose(fmt, **f)) for fmt, f in fields)
+
+    compose_seconds = timed(run_compose)
 
     ours_input = [lines for _, lines in docs]
     peer_input = [(PEER[fmt], "\n".join(lines)) for fmt, lines in docs]
@@ -175,7 +180,7 @@ def main() -> None:
         "ratio_rmis_over_mrz": round(peer_seconds / rmis_seconds, 2),
         "rmis_valid": results["rmis_valid"],
         "mrz_valid": results["mrz_valid"],
-        "compose_docs_per_s_incl_generation": round(n / compose_seconds),
+        "rmis_compose_docs_per_s": round(n / compose_seconds),
         "agreement_sample": agreement(docs, args.sample, args.seed),
         "peer": "mrz (PyPI) TD1/TD2/TD3/MRVA/MRVBCodeChecker, check_expiry=False",
         "python": platform.python_version(),

@@ -49,6 +49,11 @@ def invalid_characters(field: str, text: str, allowed: str, what: str) -> Issue:
     )
 
 
+def agrees(vals: bytes, cd: str) -> bool:
+    """True if `cd` is the check digit of `vals`, or if a bad character makes that moot."""
+    return INVALID in vals or DIGITS[sum(map(mul, vals, WEIGHTS)) % 10] == cd
+
+
 def check(
     field: str,
     text: str,
@@ -143,8 +148,8 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
             invalid_characters("names", raw, "ABCDEFGHIJKLMNOPQRSTUVWXYZ<", "letters A-Z and <")
         )
     primary, _, secondary = raw.partition("<<")
-    surname = " ".join(p for p in primary.split("<") if p)
-    given = " ".join(p for p in secondary.split("<") if p)
+    surname = " ".join(primary.replace("<", " ").split())
+    given = " ".join(secondary.replace("<", " ").split())
     if primary[:1] == "<":
         errors.append(
             Issue("names", "invalid_name_format", f"the name field {raw!r} starts with a filler")

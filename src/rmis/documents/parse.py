@@ -228,25 +228,26 @@ def _finish(
                 "this is a specimen, not a real document",
             )
         )
+    # Positional: this runs once per document, and keyword passing costs measurably here.
     return MRZ(
-        format=fmt,
-        document_code=doc_code,
-        issuing_state=issuing[0],
-        surname=names[0],
-        given_names=names[1],
-        names_truncated=names[2],
-        document_number=number,
-        nationality=nationality[0],
-        birth_date=birth,
-        sex=sex,
-        expiry_date=expiry,
-        optional_data=optional,
-        optional_data_2=optional_2,
-        specimen=specimen,
-        lines=lines,
-        errors=tuple(errors),
-        warnings=tuple(warnings),
-        suggestions=tuple(suggestions),
+        fmt,
+        doc_code,
+        issuing[0],
+        names[0],
+        names[1],
+        names[2],
+        number,
+        nationality[0],
+        birth,
+        sex,
+        expiry,
+        optional,
+        optional_2,
+        specimen,
+        lines,
+        tuple(errors),
+        tuple(warnings),
+        tuple(suggestions),
     )
 
 
@@ -288,26 +289,14 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
                 "optional_data", l2[28:42], v2[28:42], l2[42], errors, suggestions, numeric=False
             )
         composite = v2[0:10] + v2[13:20] + v2[21:43]
-        f.check(
-            "composite",
-            l2[0:10] + l2[13:20] + l2[21:43],
-            composite,
-            l2[43],
-            errors,
-            suggestions,
-            numeric=True,
-        )
+        if not f.agrees(composite, l2[43]):  # the text is only built for the message
+            text = l2[0:10] + l2[13:20] + l2[21:43]
+            f.check("composite", text, composite, l2[43], errors, suggestions, numeric=True)
     elif fmt is TD2:
         composite = v2[0:10] + v2[13:20] + v2[21:35]
-        f.check(
-            "composite",
-            l2[0:10] + l2[13:20] + l2[21:35],
-            composite,
-            l2[35],
-            errors,
-            suggestions,
-            numeric=True,
-        )
+        if not f.agrees(composite, l2[35]):  # the text is only built for the message
+            text = l2[0:10] + l2[13:20] + l2[21:35]
+            f.check("composite", text, composite, l2[35], errors, suggestions, numeric=True)
     # MRV-A and MRV-B have no composite check digit (Doc 9303 Part 7).
 
     return _finish(
@@ -359,15 +348,9 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
     nationality = f.country("nationality", l2[15:18], errors)
     optional_2 = f.alphanumeric("optional_data_2", l2[18:29], v2[18:29], errors)
     composite = v1[5:30] + v2[0:7] + v2[8:15] + v2[18:29]
-    f.check(
-        "composite",
-        l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29],
-        composite,
-        l2[29],
-        errors,
-        suggestions,
-        numeric=True,
-    )
+    if not f.agrees(composite, l2[29]):  # the text is only built for the message
+        text = l1[5:30] + l2[0:7] + l2[8:15] + l2[18:29]
+        f.check("composite", text, composite, l2[29], errors, suggestions, numeric=True)
     names = f.names(l3, errors, warnings)
 
     return _finish(
