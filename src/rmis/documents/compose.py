@@ -10,6 +10,7 @@ guesses. Fast enough to make synthetic documents by the million (no regex, no st
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from operator import mul
 from typing import Any
 
@@ -30,6 +31,13 @@ def _cd(text: str) -> str:
 
 def _yymmdd(d: date) -> str:
     return f"{d.year % 100:02d}{d.month:02d}{d.day:02d}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _dated(d: date) -> str:
+    """YYMMDD and its check digit. Cached: a synthetic population reuses few dates."""
+    text = _yymmdd(d)
+    return text + _cd(text)
 
 
 def _identifier(text: str, what: str) -> str:
@@ -154,12 +162,10 @@ def compose_td3(
         + _country(issuing_state, "issuing state")
         + name_field(surname, given_names, 39)
     )
-    birth = _yymmdd(birth_date)
-    expiry = _yymmdd(expiry_date)
     optional = _alnum(optional_data, 14, "optional data")
     number_part = number.ljust(9, "<") + _cd(number)
-    birth_part = birth + _cd(birth)
-    expiry_part = expiry + _cd(expiry)
+    birth_part = _dated(birth_date)
+    expiry_part = _dated(expiry_date)
     optional_part = optional + (_cd(optional) if optional_data.strip("<") else "<")
     composite = _cd(number_part + birth_part + expiry_part + optional_part)
     line2 = (
@@ -194,10 +200,8 @@ def compose_td2(
         + _country(issuing_state, "issuing state")
         + name_field(surname, given_names, 31)
     )
-    birth = _yymmdd(birth_date)
-    expiry = _yymmdd(expiry_date)
-    birth_part = birth + _cd(birth)
-    expiry_part = expiry + _cd(expiry)
+    birth_part = _dated(birth_date)
+    expiry_part = _dated(expiry_date)
     composite = _cd(number_part + birth_part + expiry_part + optional)
     line2 = (
         number_part
@@ -233,10 +237,8 @@ def compose_td1(
         + number_part
         + optional
     )
-    birth = _yymmdd(birth_date)
-    expiry = _yymmdd(expiry_date)
-    birth_part = birth + _cd(birth)
-    expiry_part = expiry + _cd(expiry)
+    birth_part = _dated(birth_date)
+    expiry_part = _dated(expiry_date)
     optional_2 = _alnum(optional_data_2, 11, "optional data 2")
     composite = _cd(line1[5:30] + birth_part + expiry_part + optional_2)
     line2 = (
@@ -272,17 +274,13 @@ def _visa(
         + _country(issuing_state, "issuing state")
         + name_field(surname, given_names, width - 5)
     )
-    birth = _yymmdd(birth_date)
-    expiry = _yymmdd(expiry_date)
     line2 = (
         number.ljust(9, "<")
         + _cd(number)
         + _country(nationality, "nationality")
-        + birth
-        + _cd(birth)
+        + _dated(birth_date)
         + _sex(sex)
-        + expiry
-        + _cd(expiry)
+        + _dated(expiry_date)
         + _alnum(optional_data, width - 28, "optional data")
     )
     return line1, line2
