@@ -88,11 +88,48 @@ def check_crossing(crossing: NewCrossing, reference: ReferenceFacts) -> BcpFacts
     return bcp
 
 
+# Statements are built once: building them on every call cost more than running them.
+_ALREADY_RECORDED = select(crossings.c.id).where(
+    crossings.c.id.in_(bindparam("ids", expanding=True))
+)
+_SEQ_OF_IDS = select(crossings.c.id, crossings.c.seq).where(
+    crossings.c.id.in_(bindparam("ids", expanding=True))
+)
+_DOCUMENTS_BY_NUMBER = select(
+    documents.c.issuing_state,
+    documents.c.number,
+    documents.c.document_type,
+    documents.c.id,
+    documents.c.traveller_id,
+).where(documents.c.number.in_(bindparam("numbers", expanding=True)))
+_INSERT_TRAVELLERS = insert(travellers)
+_INSERT_DOCUMENTS = insert(documents)
+_INSERT_CROSSINGS = insert(crossings)
+_INSERT_FLAGS = insert(crossing_flags)
+# Each admitted crossing of the given travellers with the direction of the one before it.
+_ADMITTED_WITH_PREVIOUS = select(
+    select(
+        crossings.c.seq,
+        crossings.c.direction,
+        func.lag(crossings.c.direction)
+        .over(
+            partition_by=(crossings.c.traveller_id, crossings.c.host_state),
+            order_by=(crossings.c.occurred_at, crossings.c.seq),
+        )
+        .label("previous"),
+    )
+    .where(
+        (crossings.c.outcome == Outcome.ADMITTED.value)
+        & crossings.c.traveller_id.in_(bindparam("travellers", expanding=True))
+    )
+    .subquery()
+)
+
+
 def already_recorded(connection: Connection, ids: Sequence[UUID]) -> set[UUID]:
     if not ids:
         return set()
-    query = select(crossings.c.id).where(crossings.c.id.in_(bindparam("ids", expanding=True)))
-    return set(connection.execute(query, {"ids": list(ids)}).scalars())
+    return set(connection.execute(_ALREADY_RECORDED, {"ids": list(ids)}).scalars())
 
 
 def _document_key(seen: DocumentSeen) -> tuple[str, str, str]:
@@ -105,16 +142,9 @@ def _resolve_documents(
     """Document key -> (document id, traveller id); unknown documents get a new traveller."""
     first_seen = {_document_key(s): s for s in seen}
     numbers = sorted({key[1] for key in first_seen})
-    query = select(
-        documents.c.issuing_state,
-        documents.c.number,
-        documents.c.document_type,
-        documents.c.id,
-        documents.c.traveller_id,
-    ).where(documents.c.number.in_(bindparam("numbers", expanding=True)))
     found = {
         (row.issuing_state, row.number, row.document_type): (row.id, row.traveller_id)
-        for row in connection.execute(query, {"numbers": numbers})
+        for row in connection.execute(_DOCUMENTS_BY_NUMBER, {"numbers": numbers})
     }
     new_travellers, new_documents = [], []
     for key, doc in first_seen.items():
@@ -140,8 +170,8 @@ def _resolve_documents(
             }
         )
     if new_travellers:
-        connection.execute(insert(travellers), new_travellers)
-        connection.execute(insert(documents), new_documents)
+        connection.execute(_INSERT_TRAVELLERS, new_travellers)
+        connection.execute(_INSERT_DOCUMENTS, new_documents)
     return found
 
 
@@ -149,25 +179,8 @@ def _presence_flags(
     connection: Connection, traveller_ids: set[UUID], seqs: set[int]
 ) -> dict[int, Flag]:
     """Entries while inside and exits without entry, judged against every admitted crossing."""
-    ordered = (
-        select(
-            crossings.c.seq,
-            crossings.c.direction,
-            func.lag(crossings.c.direction)
-            .over(
-                partition_by=(crossings.c.traveller_id, crossings.c.host_state),
-                order_by=(crossings.c.occurred_at, crossings.c.seq),
-            )
-            .label("previous"),
-        )
-        .where(
-            (crossings.c.outcome == Outcome.ADMITTED.value)
-            & crossings.c.traveller_id.in_(bindparam("travellers", expanding=True))
-        )
-        .subquery()
-    )
     flags: dict[int, Flag] = {}
-    rows = connection.execute(select(ordered), {"travellers": list(traveller_ids)})
+    rows = connection.execute(_ADMITTED_WITH_PREVIOUS, {"travellers": list(traveller_ids)})
     for seq, direction, previous in rows:
         if seq not in seqs:
             continue
@@ -225,15 +238,8 @@ def write_crossings(
         )
     # A plain executemany (no RETURNING) takes the drivers' fast batch path; one query then
     # reads back the sequence numbers the database gave.
-    connection.execute(insert(crossings), rows)
-    seq_of = dict(
-        connection.execute(
-            select(crossings.c.id, crossings.c.seq).where(
-                crossings.c.id.in_(bindparam("ids", expanding=True))
-            ),
-            {"ids": [row["id"] for row in rows]},
-        ).all()
-    )
+    connection.execute(_INSERT_CROSSINGS, rows)
+    seq_of = dict(connection.execute(_SEQ_OF_IDS, {"ids": [row["id"] for row in rows]}).all())
     seqs = [seq_of[row["id"]] for row in rows]
     presence = _presence_flags(connection, {r["traveller_id"] for r in rows}, set(seqs))
     results, flag_rows = [], []
@@ -252,5 +258,5 @@ def write_crossings(
             )
         )
     if flag_rows:
-        connection.execute(insert(crossing_flags), flag_rows)
+        connection.execute(_INSERT_FLAGS, flag_rows)
     return results

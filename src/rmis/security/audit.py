@@ -20,6 +20,11 @@ GENESIS = "0" * 64
 AUDIT_LOCK_KEY = 0x524D4953
 
 
+_CHAIN_HEAD = select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
+_INSERT_AUDIT = insert(audit_log)
+_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
 def _utc_iso(at: datetime) -> str:
     # SQLite hands back naive datetimes, PostgreSQL aware ones: hash the same UTC text for both.
     if at.tzinfo is not None:
@@ -57,24 +62,23 @@ def append_audit(
 ) -> None:
     """Append one audit row inside the caller's transaction (so it commits with the action)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+        connection.execute(_CHAIN_LOCK, {"key": AUDIT_LOCK_KEY})
     # Stored as JSON: dates and UUIDs become text before both storing and hashing.
     detail = json.loads(json.dumps(detail, default=str))
-    last = connection.execute(
-        select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-    ).scalar()
+    last = connection.execute(_CHAIN_HEAD).scalar()
     prev_hash = last or GENESIS
     connection.execute(
-        insert(audit_log).values(
-            at=at,
-            principal=principal,
-            action=action,
-            subject=subject,
-            purpose=purpose,
-            detail=detail,
-            prev_hash=prev_hash,
-            hash=_digest(prev_hash, at, principal, action, subject, purpose, detail),
-        )
+        _INSERT_AUDIT,
+        {
+            "at": at,
+            "principal": principal,
+            "action": action,
+            "subject": subject,
+            "purpose": purpose,
+            "detail": detail,
+            "prev_hash": prev_hash,
+            "hash": _digest(prev_hash, at, principal, action, subject, purpose, detail),
+        },
     )
 
 
