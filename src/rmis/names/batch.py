@@ -5,9 +5,7 @@ pairs of the batch (single-threaded); the pairing, forgiveness and blending of
 similarity.py are then done on arrays, one group per (tokens in a, tokens in b) shape.
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
-from itertools import chain
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -17,6 +15,8 @@ from rmis.names.prepared import KEY_WORDS, PreparedName, Role
 from rmis.names.similarity import (
     BLEND,
     FORGIVEN_COST,
+    INITIAL_CLASS,
+    INITIAL_COST,
     MAX_EXACT_TOKENS,
     PAIR_FLOOR,
     as_prepared,
@@ -34,63 +34,90 @@ def score_batch(
     """Scores of left[i] against right[i] for every i (float64 array)."""
     if len(left) != len(right):
         raise ValueError("score_batch needs two sequences of the same length")
-    lefts = [as_prepared(x) for x in left]
-    rights = [as_prepared(x) for x in right]
-    scores = np.zeros(len(lefts), dtype=np.float64)
+    scores = np.zeros(len(left), dtype=np.float64)
 
-    # Canonical order per pair (fewer tokens first), then group pairs by shape.
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)
-    firsts: list[PreparedName] = []
-    seconds: list[PreparedName] = []
-    for i, (a, b) in enumerate(zip(lefts, rights, strict=True)):
+    # Canonical order per pair (fewer tokens first), then group pairs by shape; each name
+    # contributes its packed ids and roles, one tuple, no per-token Python work.
+    groups: dict[tuple[int, int], tuple[list[int], list[tuple], list[tuple]]] = {}
+    for i, (a, b) in enumerate(zip(left, right, strict=True)):
+        if type(a) is not PreparedName:
+            a = as_prepared(a)
+        if type(b) is not PreparedName:
+            b = as_prepared(b)
         if b.rank < a.rank:
             a, b = b, a
-        firsts.append(a)
-        seconds.append(b)
-        n, m = len(a.keys), len(b.keys)
-        if n == 0:
-            continue  # a name with no tokens matches nothing: 0
-        if m > MAX_EXACT_TOKENS:
-            scores[i] = similarity(a, b).score
-            continue
-        groups[(n, m)].append(i)
-
-    shaped = []
-    for (n, m), idx in groups.items():
-        count = len(idx)
-        ids_a = np.fromiter(chain.from_iterable(firsts[i].ids for i in idx), np.int64,
-                            count * n).reshape(-1, n)
-        ids_b = np.fromiter(chain.from_iterable(seconds[i].ids for i in idx), np.int64,
-                            count * m).reshape(-1, m)
-        roles_a = np.fromiter(chain.from_iterable(firsts[i].roles for i in idx), np.int8,
-                              count * n).reshape(-1, n)
-        roles_b = np.fromiter(chain.from_iterable(seconds[i].roles for i in idx), np.int8,
-                              count * m).reshape(-1, m)
-        shaped.append((n, m, np.asarray(idx), ids_a, ids_b, roles_a, roles_b))
-    if not shaped:
+        shape = (len(a.ids), len(b.ids))
+        group = groups.get(shape)
+        if group is None:
+            if shape[0] == 0:
+                continue  # a name with no tokens matches nothing: 0
+            if shape[1] > MAX_EXACT_TOKENS:
+                scores[i] = similarity(a, b).score
+                continue
+            group = groups[shape] = ([], [], [])
+        group[0].append(i)
+        group[1].append(a.packed)
+        group[2].append(b.packed)
+    if not groups:
         return scores
 
-    # Each distinct token pair is compared once.
+    shaped = []
+    for (n, m), (idx, packed_a, packed_b) in groups.items():
+        arr_a = np.array(packed_a, dtype=np.int64)  # (G, 3n): key ids, plain ids, roles
+        arr_b = np.array(packed_b, dtype=np.int64)
+        shaped.append((n, m, np.asarray(idx), arr_a, arr_b))
+
+    # Each distinct token pair (on keys and on plain spellings) is compared once.
     words = KEY_WORDS
     size = len(words)
-    codes = [(ids_a[:, :, None] * size + ids_b[:, None, :]).ravel()
-             for _, _, _, ids_a, ids_b, _, _ in shaped]
+    codes = []
+    for n, m, _, arr_a, arr_b in shaped:
+        codes.append((arr_a[:, :n, None] * size + arr_b[:, None, :m]).ravel())
+        codes.append((arr_a[:, n : 2 * n, None] * size + arr_b[:, None, m : 2 * m]).ravel())
     unique, inverse = np.unique(np.concatenate(codes), return_inverse=True)
-    left_ids, right_ids = (unique // size).tolist(), (unique % size).tolist()
-    unique_sims = cpdist([words[c] for c in left_ids], [words[c] for c in right_ids],
-                         scorer=OSA.normalized_similarity, dtype=np.float64, workers=1)
-    used = np.unique(np.concatenate([unique // size, unique % size]))
-    lengths = np.zeros(size, dtype=np.float64)
-    lengths[used] = [len(words[c]) for c in used.tolist()]
+    left_ids, right_ids = unique // size, unique % size
+    _ensure_word_tables()
+    left_words = [words[c] for c in left_ids.tolist()]
+    right_words = [words[c] for c in right_ids.tolist()]
+    cost = cpdist(left_words, right_words, scorer=OSA.distance, dtype=np.int64, workers=1)
+    initial_a, initial_b = _INITIALS[left_ids], _INITIALS[right_ids]
+    cost += INITIAL_COST * (initial_a != initial_b)
+    longest = np.maximum(_LENGTHS[left_ids], _LENGTHS[right_ids])
+    unique_sims = np.where(
+        longest > 0, np.maximum(0.0, 1 - cost / np.maximum(longest, 1)), 1.0
+    )
     all_sims = unique_sims[inverse]
 
     offset = 0
-    for n, m, idx, ids_a, ids_b, roles_a, roles_b in shaped:
+    for n, m, idx, arr_a, arr_b in shaped:
         count = len(idx) * n * m
-        sims = all_sims[offset : offset + count].reshape(-1, n, m)
-        offset += count
-        scores[idx] = _score_shape(n, m, sims, lengths[ids_a], lengths[ids_b], roles_a, roles_b)
+        sims = np.maximum(
+            all_sims[offset : offset + count], all_sims[offset + count : offset + 2 * count]
+        ).reshape(-1, n, m)
+        offset += 2 * count
+        ids_a, ids_b = arr_a[:, :n], arr_b[:, :m]
+        scores[idx] = _score_shape(
+            n, m, sims, _LENGTHS[ids_a].astype(np.float64), _LENGTHS[ids_b].astype(np.float64),
+            arr_a[:, 2 * n :], arr_b[:, 2 * m :]
+        )
     return scores
+
+
+# Per interned word: its length and the class of its first letter (INITIAL_CLASS), grown
+# as KEY_WORDS grows.
+_LENGTHS = np.zeros(0, dtype=np.int64)
+_INITIALS = np.zeros(0, dtype=np.int64)
+
+
+def _ensure_word_tables() -> None:
+    global _LENGTHS, _INITIALS
+    known, size = len(_LENGTHS), len(KEY_WORDS)
+    if known == size:
+        return
+    new = KEY_WORDS[known:size]
+    _LENGTHS = np.concatenate([_LENGTHS, np.fromiter(map(len, new), np.int64, len(new))])
+    initials = (ord(INITIAL_CLASS.get(w[0], w[0])) if w else -1 for w in new)
+    _INITIALS = np.concatenate([_INITIALS, np.fromiter(initials, np.int64, len(new))])
 
 
 def _score_shape(

@@ -155,11 +155,23 @@ def _to_latin(token: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def token_key(token: str) -> str:
-    """The key of one token (a word of a name, in any script and system)."""
+def plain_key(token: str) -> str:
+    """The token in plain Latin capitals (Cyrillic by the canonical table), none of the folds
+    of token_key applied. A typo that breaks a digraph (ZHAMSHID typed ZAHMSHID) or makes one
+    (ALIMOV typed ALIOV, whose key is ALEV) is one edit here but two in the key, so the
+    similarity compares tokens on both and keeps the better."""
     raw = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", token).upper())
     latin = normalise(_to_latin(raw)).replace(" ", "")
-    latin = re.sub(r"[^A-Z]", "", latin)
+    return _NON_LATIN_RE.sub("", latin)
+
+
+_NON_LATIN_RE = re.compile(r"[^A-Z]")
+
+
+@lru_cache(maxsize=65536)
+def token_key(token: str) -> str:
+    """The key of one token (a word of a name, in any script and system)."""
+    latin = plain_key(token)
     if not latin:
         return ""
     # Y is a vowel or the glide of Й/Я/Ю/Е: I in both cases.

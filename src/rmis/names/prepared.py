@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 
-from rmis.names.keys import token_key
+from rmis.names.keys import plain_key, token_key
 from rmis.names.normalise import normalise, raw_tokens
 
 
@@ -72,7 +72,9 @@ class PreparedName:
     tokens: tuple[str, ...]
     keys: tuple[str, ...]
     roles: tuple[Role, ...]
+    plains: tuple[str, ...]  # each token in plain Latin, no folds (keys.plain_key)
     ids: tuple[int, ...]  # the keys as interned integers, for the batch scorer
+    packed: tuple[int, ...]  # ids, the plains' ids and the roles, for the batch scorer
     rank: tuple  # orders names for symmetric scoring: fewer tokens first, then by keys
 
     def sort_key(self) -> tuple:
@@ -100,6 +102,7 @@ def prepare(name: str) -> PreparedName:
     raw = raw_tokens(name)
     tokens = [normalise(t) for t in raw]
     keys = [token_key(r) or t for r, t in zip(raw, tokens, strict=True)]  # other scripts: itself
+    plains = [plain_key(r) or k for r, k in zip(raw, keys, strict=True)]
     roles = [Role.NAME] * len(tokens)
     for i, key in enumerate(keys):
         if key in PARTICLES and len(tokens) > 1:
@@ -112,11 +115,15 @@ def prepare(name: str) -> PreparedName:
     sorted_tokens = tuple(tokens[i] for i in order)
     sorted_keys = tuple(keys[i] for i in order)
     sorted_roles = tuple(roles[i] for i in order)
+    sorted_plains = tuple(plains[i] for i in order)
+    ids = tuple(key_id(k) for k in sorted_keys)
     return PreparedName(
         text=name,
         tokens=sorted_tokens,
         keys=sorted_keys,
         roles=sorted_roles,
-        ids=tuple(key_id(k) for k in sorted_keys),
-        rank=(len(sorted_keys), sorted_keys, sorted_roles, sorted_tokens),
+        plains=sorted_plains,
+        ids=ids,
+        packed=ids + tuple(key_id(p) for p in sorted_plains) + tuple(int(r) for r in sorted_roles),
+        rank=(len(sorted_keys), sorted_keys, sorted_roles, sorted_tokens, sorted_plains),
     )
