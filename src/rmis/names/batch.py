@@ -6,6 +6,8 @@ similarity.py are then done on arrays, one group per (tokens in a, tokens in b) 
 """
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter, lt
 
 import numpy as np
 from rapidfuzz.distance import OSA
@@ -28,58 +30,73 @@ _PATRONYMIC = int(Role.PATRONYMIC)
 _PARTICLE = int(Role.PARTICLE)
 
 
+_rank = attrgetter("rank")
+_ids = attrgetter("ids")
+_packed = attrgetter("packed")
+
+
+def _is_prepared(x: object) -> bool:
+    return type(x) is PreparedName
+
+
 def score_batch(
     left: Sequence[str | PreparedName], right: Sequence[str | PreparedName]
 ) -> np.ndarray:
     """Scores of left[i] against right[i] for every i (float64 array)."""
     if len(left) != len(right):
         raise ValueError("score_batch needs two sequences of the same length")
-    scores = np.zeros(len(left), dtype=np.float64)
+    count = len(left)
+    scores = np.zeros(count, dtype=np.float64)
+    if not count:
+        return scores
+    lefts = left if all(map(_is_prepared, left)) else [as_prepared(x) for x in left]
+    rights = right if all(map(_is_prepared, right)) else [as_prepared(x) for x in right]
 
-    # Canonical order per pair (fewer tokens first), then group pairs by shape; each name
-    # contributes its packed ids and roles, one tuple, no per-token Python work.
-    groups: dict[tuple[int, int], tuple[list[int], list[tuple], list[tuple]]] = {}
-    for i, (a, b) in enumerate(zip(left, right, strict=True)):
-        if type(a) is not PreparedName:
-            a = as_prepared(a)
-        if type(b) is not PreparedName:
-            b = as_prepared(b)
-        if b.rank < a.rank:
-            a, b = b, a
-        shape = (len(a.ids), len(b.ids))
-        group = groups.get(shape)
-        if group is None:
-            if shape[0] == 0:
-                continue  # a name with no tokens matches nothing: 0
-            if shape[1] > MAX_EXACT_TOKENS:
-                scores[i] = similarity(a, b).score
-                continue
-            group = groups[shape] = ([], [], [])
-        group[0].append(i)
-        group[1].append(a.packed)
-        group[2].append(b.packed)
-    if not groups:
+    # Canonical order per pair (the smaller rank first), then pairs grouped by shape; no
+    # Python work per pair or token: each name's key ids, plain ids and roles are packed
+    # once (prepared.py) and gathered here from one buffer.
+    swap = np.fromiter(map(lt, map(_rank, rights), map(_rank, lefts)), bool, count)
+    tokens = np.concatenate([np.fromiter(map(len, map(_ids, names)), np.intp, count)
+                             for names in (lefts, rights)])
+    starts = np.zeros(2 * count, dtype=np.intp)
+    np.cumsum(3 * tokens[:-1], out=starts[1:])
+    flat = np.frombuffer(
+        b"".join(chain(map(_packed, lefts), map(_packed, rights))), dtype=np.intc
+    )
+    pos = np.arange(count)
+    first = np.where(swap, pos + count, pos)
+    second = np.where(swap, pos, pos + count)
+    n_all, m_all = tokens[first], tokens[second]
+    for i in np.flatnonzero((n_all > 0) & (m_all > MAX_EXACT_TOKENS)).tolist():
+        scores[i] = similarity(lefts[i], rights[i]).score
+    shape = np.where((n_all > 0) & (m_all <= MAX_EXACT_TOKENS),
+                     n_all * (MAX_EXACT_TOKENS + 1) + m_all, -1)  # -1: scored or 0 already
+    shaped = []
+    for code in np.unique(shape).tolist():
+        if code < 0:
+            continue
+        n, m = divmod(code, MAX_EXACT_TOKENS + 1)
+        idx = np.flatnonzero(shape == code)
+        # (G, 3n): key ids, plain ids, roles
+        arr_a = flat[starts[first[idx]][:, None] + np.arange(3 * n)]
+        arr_b = flat[starts[second[idx]][:, None] + np.arange(3 * m)]
+        shaped.append((n, m, idx, arr_a, arr_b))
+    if not shaped:
         return scores
 
-    shaped = []
-    for (n, m), (idx, packed_a, packed_b) in groups.items():
-        arr_a = np.array(packed_a, dtype=np.int64)  # (G, 3n): key ids, plain ids, roles
-        arr_b = np.array(packed_b, dtype=np.int64)
-        shaped.append((n, m, np.asarray(idx), arr_a, arr_b))
-
     # Each distinct token pair (on keys and on plain spellings) is compared once.
-    words = KEY_WORDS
-    size = len(words)
+    _ensure_word_tables()
+    size = len(_WORDS)
+    code_type = np.int32 if size * size < 2**31 else np.int64  # int32 sorts faster
     codes = []
     for n, m, _, arr_a, arr_b in shaped:
-        codes.append((arr_a[:, :n, None] * size + arr_b[:, None, :m]).ravel())
-        codes.append((arr_a[:, n : 2 * n, None] * size + arr_b[:, None, m : 2 * m]).ravel())
+        ids_a, ids_b = arr_a.astype(code_type), arr_b.astype(code_type)
+        codes.append((ids_a[:, :n, None] * size + ids_b[:, None, :m]).ravel())
+        codes.append((ids_a[:, n : 2 * n, None] * size + ids_b[:, None, m : 2 * m]).ravel())
     unique, inverse = np.unique(np.concatenate(codes), return_inverse=True)
     left_ids, right_ids = unique // size, unique % size
-    _ensure_word_tables()
-    left_words = [words[c] for c in left_ids.tolist()]
-    right_words = [words[c] for c in right_ids.tolist()]
-    cost = cpdist(left_words, right_words, scorer=OSA.distance, dtype=np.int64, workers=1)
+    cost = cpdist(_WORDS[left_ids].tolist(), _WORDS[right_ids].tolist(), scorer=OSA.distance,
+                  dtype=np.int32, workers=1)
     initial_a, initial_b = _INITIALS[left_ids], _INITIALS[right_ids]
     cost += INITIAL_COST * (initial_a != initial_b)
     longest = np.maximum(_LENGTHS[left_ids], _LENGTHS[right_ids])
@@ -107,14 +124,18 @@ def score_batch(
 # as KEY_WORDS grows.
 _LENGTHS = np.zeros(0, dtype=np.int64)
 _INITIALS = np.zeros(0, dtype=np.int64)
+_WORDS = np.zeros(0, dtype=object)
 
 
 def _ensure_word_tables() -> None:
-    global _LENGTHS, _INITIALS
+    global _LENGTHS, _INITIALS, _WORDS
     known, size = len(_LENGTHS), len(KEY_WORDS)
     if known == size:
         return
     new = KEY_WORDS[known:size]
+    words = np.empty(len(new), dtype=object)
+    words[:] = new
+    _WORDS = np.concatenate([_WORDS, words])
     _LENGTHS = np.concatenate([_LENGTHS, np.fromiter(map(len, new), np.int64, len(new))])
     initials = (ord(INITIAL_CLASS.get(w[0], w[0])) if w else -1 for w in new)
     _INITIALS = np.concatenate([_INITIALS, np.fromiter(initials, np.int64, len(new))])

@@ -1,5 +1,6 @@
 """A name prepared once for comparison: tokens, their keys, and what role each plays."""
 
+from array import array
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -74,10 +75,10 @@ class PreparedName:
     roles: tuple[Role, ...]
     plains: tuple[str, ...]  # each token in plain Latin, no folds (keys.plain_key)
     ids: tuple[int, ...]  # the keys as interned integers, for the batch scorer
-    packed: tuple[int, ...]  # ids, the plains' ids and the roles, for the batch scorer
-    rank: tuple  # orders names for symmetric scoring: fewer tokens first, then by keys
+    packed: bytes  # ids, the plains' ids and the roles as C ints, for the batch scorer
+    rank: str  # orders names for symmetric scoring: fewer tokens first, then by keys
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> str:
         return self.rank
 
 
@@ -117,6 +118,16 @@ def prepare(name: str) -> PreparedName:
     sorted_roles = tuple(roles[i] for i in order)
     sorted_plains = tuple(plains[i] for i in order)
     ids = tuple(key_id(k) for k in sorted_keys)
+    packed = array("i", ids + tuple(key_id(p) for p in sorted_plains) + sorted_roles)
+    # One string, so that ordering a pair is one comparison: the token count, then keys,
+    # roles, tokens and plain spellings, each joined by a separator below every letter.
+    rank = "\x1e".join((
+        f"{len(sorted_keys):04d}",
+        "\x1f".join(sorted_keys),
+        "".join(str(int(r)) for r in sorted_roles),
+        "\x1f".join(sorted_tokens),
+        "\x1f".join(sorted_plains),
+    ))
     return PreparedName(
         text=name,
         tokens=sorted_tokens,
@@ -124,6 +135,6 @@ def prepare(name: str) -> PreparedName:
         roles=sorted_roles,
         plains=sorted_plains,
         ids=ids,
-        packed=ids + tuple(key_id(p) for p in sorted_plains) + tuple(int(r) for r in sorted_roles),
-        rank=(len(sorted_keys), sorted_keys, sorted_roles, sorted_tokens, sorted_plains),
+        packed=packed.tobytes(),
+        rank=rank,
     )
