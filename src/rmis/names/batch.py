@@ -35,8 +35,9 @@ _ids = attrgetter("ids")
 _packed = attrgetter("packed")
 
 
-def _is_prepared(x: object) -> bool:
-    return type(x) is PreparedName
+def _all_prepared(names: Sequence[object]) -> bool:
+    # One C-level pass over the types, rather than a Python call per name.
+    return set(map(type, names)) <= {PreparedName}
 
 
 def score_batch(
@@ -49,8 +50,8 @@ def score_batch(
     scores = np.zeros(count, dtype=np.float64)
     if not count:
         return scores
-    lefts = left if all(map(_is_prepared, left)) else [as_prepared(x) for x in left]
-    rights = right if all(map(_is_prepared, right)) else [as_prepared(x) for x in right]
+    lefts = left if _all_prepared(left) else [as_prepared(x) for x in left]
+    rights = right if _all_prepared(right) else [as_prepared(x) for x in right]
 
     # Canonical order per pair (the smaller rank first), then pairs grouped by shape; no
     # Python work per pair or token: each name's key ids, plain ids and roles are packed
