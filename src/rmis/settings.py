@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -28,3 +29,8 @@ class Settings:
             database_url=env.get("RMIS_DATABASE_URL", default_db),
             stay_rules=Path(rules) if rules else None,
         )
+
+
+def utc_now() -> datetime:
+    """The real clock, read only at the edges and handed to services as `now`."""
+    return datetime.now(UTC)

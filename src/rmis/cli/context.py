@@ -1,8 +1,6 @@
-"""What every command that touches the record needs: settings from the environment, a database."""
+"""What every command that touches the record needs: the database named by the environment."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 
@@ -13,6 +11,3 @@ from rmis.settings import Settings
 def open_registry() -> Engine:
     return open_database(Settings.from_env().database_url)
 
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)

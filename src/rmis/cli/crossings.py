@@ -9,8 +9,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from rmis.cli.context import open_registry, utc_now
+from rmis.cli.context import open_registry
 from rmis.registry.importing import ImportFileError, count_rows, import_crossings
+from rmis.settings import utc_now
 
 app = typer.Typer(no_args_is_help=True)
 

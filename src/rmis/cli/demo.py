@@ -9,14 +9,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from rmis.cli.context import utc_now
 from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.registry.database import open_database
 from rmis.registry.reads import document_history, overstays, stay_status
 from rmis.security.principals import Principal, Role
-from rmis.settings import Settings
+from rmis.settings import Settings, utc_now
 from rmis.synth.showcase import DEMO_STATE, LOGINS, TRAVELLERS, load_showcase, traveller_mrz
 
 NAME_PAIRS = (

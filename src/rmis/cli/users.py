@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
-from rmis.cli.context import open_registry, utc_now
+from rmis.cli.context import open_registry
 from rmis.security.accounts import AccountError, create_principal
 from rmis.security.principals import Role
+from rmis.settings import utc_now
 
 app = typer.Typer(no_args_is_help=True)
 

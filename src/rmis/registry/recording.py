@@ -54,16 +54,14 @@ def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def load_bcp_facts(connection: Connection, codes: set[str] | None = None) -> dict[str, BcpFacts]:
+def _load_bcp_facts(connection: Connection) -> dict[str, BcpFacts]:
     query = select(bcps.c.code, bcps.c.state, bcps.c.mode, bcps.c.time_zone)
-    if codes is not None:
-        query = query.where(bcps.c.code.in_(codes))
     return {row.code: BcpFacts(*row) for row in connection.execute(query)}
 
 
 def load_reference_facts(connection: Connection) -> ReferenceFacts:
     reasons = frozenset(connection.execute(select(refusal_reasons.c.code)).scalars())
-    return ReferenceFacts(load_bcp_facts(connection), reasons)
+    return ReferenceFacts(_load_bcp_facts(connection), reasons)
 
 
 def check_crossing(crossing: NewCrossing, reference: ReferenceFacts) -> BcpFacts:

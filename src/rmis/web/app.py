@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import FastAPI
 from sqlalchemy import Engine
@@ -12,13 +12,10 @@ from sqlalchemy import Engine
 from rmis import __version__
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
+from rmis.settings import utc_now
 from rmis.web.api import reads
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
