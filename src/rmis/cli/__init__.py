@@ -2,7 +2,7 @@
 
 import typer
 
-from rmis.cli import crossings, demo, mrz, names, serve, stay, users
+from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, users
 
 app = typer.Typer(
     name="rmis",
@@ -15,5 +15,6 @@ app.add_typer(names.app, name="names")
 app.add_typer(stay.app, name="stay")
 app.add_typer(crossings.app, name="crossings", help="Bulk loading of crossings.")
 app.add_typer(users.app, name="users", help="Principals and their API tokens.")
+app.add_typer(analytics.app, name="analytics", help="Flows, stock, overstays, movement types.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
