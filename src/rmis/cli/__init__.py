@@ -2,7 +2,7 @@
 
 import typer
 
-from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, users
+from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, users, warehouse
 
 app = typer.Typer(
     name="rmis",
@@ -16,5 +16,6 @@ app.add_typer(stay.app, name="stay")
 app.add_typer(crossings.app, name="crossings", help="Bulk loading of crossings.")
 app.add_typer(users.app, name="users", help="Principals and their API tokens.")
 app.add_typer(analytics.app, name="analytics", help="Flows, stock, overstays, movement types.")
+app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for analyses.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)

@@ -1,0 +1,83 @@
+"""Opening the warehouse as Ibis tables on DuckDB (the default) or PySpark (local mode).
+
+Both engines read the files the manifest lists, so a sync running meanwhile is never seen
+half done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ibis
+from ibis.backends import BaseBackend
+
+from rmis.warehouse.layout import read_manifest
+
+ENGINES = ("duckdb", "spark")
+
+
+class WarehouseMissing(RuntimeError):
+    """No warehouse yet (or an empty one): `rmis warehouse sync` makes it."""
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    backend: BaseBackend
+    crossings: ibis.Table
+    documents: ibis.Table
+    permits: ibis.Table
+    bcps: ibis.Table
+
+
+def spark_session(cores: int = 2) -> Any:
+    """A local-mode SparkSession in UTC, without the web UI; reused when one is running."""
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master(f"local[{cores}]")
+        .appName("rmis")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(cores * 2))
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
+
+
+def connect(engine: str = "duckdb", spark: Any = None) -> BaseBackend:
+    if engine == "duckdb":
+        return ibis.duckdb.connect()
+    if engine == "spark":
+        return ibis.pyspark.connect(spark or spark_session())
+    raise ValueError(f"RMIS_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
+
+
+def open_warehouse(root: Path, backend: BaseBackend) -> Warehouse:
+    manifest = read_manifest(root)
+    files = manifest.crossing_files()
+    if not files or manifest.permits is None or manifest.bcps is None:
+        raise WarehouseMissing(
+            f"no crossings in the warehouse at {root}: run `rmis warehouse sync`"
+        )
+
+    def table(name: str, relative: list[str]) -> ibis.Table:
+        return _read(backend, name, [str((root / f).resolve()) for f in relative])
+
+    return Warehouse(
+        backend=backend,
+        crossings=table("crossings", files),
+        documents=table("documents", manifest.documents),
+        permits=table("permits", [manifest.permits]),
+        bcps=table("bcps", [manifest.bcps]),
+    )
+
+
+def _read(backend: BaseBackend, name: str, paths: list[str]) -> ibis.Table:
+    # The partition columns are stored in the files: directory names are not read back.
+    if backend.name == "pyspark":
+        frame = backend._session.read.option("recursiveFileLookup", "true").parquet(*paths)
+        frame.createOrReplaceTempView(f"rmis_{name}")
+        return backend.table(f"rmis_{name}")
+    return backend.read_parquet(paths, table_name=f"rmis_{name}", hive_partitioning=False)

@@ -1,0 +1,62 @@
+"""State roles: for each state and nationality, how much the state is an origin, a transit
+and a destination, read from the stays themselves.
+
+- origin: departures of the state's own citizens from it (exits where nationality = state);
+- transit: foreigners' stays of at most TRANSIT_DAYS days that leave towards another state
+  than the one they came from (through the country, not to it and back);
+- destination: every other stay of foreigners (longer, or back where they came from, or open).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import ibis
+from ibis import _
+
+from rmis.analytics.dimensions import date_filter
+from rmis.analytics.stays import days_between, foreign, stays
+
+TRANSIT_DAYS = 3
+
+
+def passes_through(s: ibis.Table) -> ibis.BooleanValue:
+    """A short stay that leaves towards somewhere other than where it came from."""
+    short = s.exit_date.notnull() & (days_between(s.entry_date, s.exit_date) <= TRANSIT_DAYS)
+    onward = s.exit_partner.isnull() | (s.exit_partner != s.entry_partner)
+    return short & onward
+
+
+def state_roles(
+    crossings: ibis.Table, start: date | None = None, end: date | None = None
+) -> ibis.Table:
+    departures = (
+        crossings.filter(
+            (_.outcome == "admitted")
+            & (_.direction == "exit")
+            & (_.nationality == _.host_state)
+            & date_filter(_.local_date, start, end)
+        )
+        .group_by(state=_.host_state, nationality=_.nationality)
+        .aggregate(origin=_.count())
+    )
+    s = stays(crossings)
+    s = s.filter(foreign(s) & date_filter(s.entry_date, start, end))
+    through = passes_through(s)
+    visits = s.group_by(state=s.host_state, nationality=s.nationality).aggregate(
+        transit=through.sum(), destination=(~through).sum()
+    )
+    keys = ["state", "nationality"]
+    joined = departures.outer_join(visits, keys)
+    counts = joined.select(
+        **{k: ibis.coalesce(joined[k], joined[f"{k}_right"]) for k in keys},
+        origin=joined.origin.fill_null(0),
+        transit=joined.transit.fill_null(0),
+        destination=joined.destination.fill_null(0),
+    )
+    total = (counts.origin + counts.transit + counts.destination).cast("float64")
+    return counts.mutate(
+        origin_share=counts.origin / total,
+        transit_share=counts.transit / total,
+        destination_share=counts.destination / total,
+    ).order_by(keys)

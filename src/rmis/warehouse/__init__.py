@@ -1,0 +1,4 @@
+"""The analysis warehouse: the registry exported incrementally into Hive-partitioned Parquet.
+
+Layout and columns: docs/warehouse.md.
+"""

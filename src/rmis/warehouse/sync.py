@@ -1,0 +1,221 @@
+"""`rmis warehouse sync`: bring the Parquet warehouse up to date with the registry.
+
+One sync, in one snapshot of the registry:
+1. crossings not exported yet (by seq, holes included: see cursor.py) are appended, with every
+   correction recorded so far applied;
+2. a correction to a crossing exported earlier rewrites the partitions the crossing was in and
+   is in now, from the registry;
+3. partitions made of many small files are merged; permits and BCPs are written whole;
+4. the manifest, with the new cursors, is written last. Files it does not list are removed.
+Running it again with nothing new changes nothing but the manifest's time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Connection, Engine, and_, or_
+
+from rmis.registry.schema import crossings
+from rmis.warehouse import columns
+from rmis.warehouse.corrections import BcpPlace, Correction, apply_corrections, load_corrections
+from rmis.warehouse.cursor import SeqCursor
+from rmis.warehouse.extract import (
+    BATCH_ROWS,
+    crossing_batches,
+    crossings_by_id,
+    exported,
+    in_partition,
+    load_bcp_places,
+    pending,
+    read_bcps,
+    read_permits,
+)
+from rmis.warehouse.layout import (
+    Manifest,
+    Partition,
+    new_file,
+    read_manifest,
+    remove_unlisted,
+    write_manifest,
+)
+
+FLUSH_PARTITION_ROWS = 1_000_000  # a partition's buffer is written once it holds this many
+FLUSH_TOTAL_ROWS = 4_000_000  # and every buffer once they hold this many together
+MAX_FILES_PER_PARTITION = 8  # more than this and the partition's files are merged
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSummary:
+    exported: int  # crossings appended
+    rewritten: int  # partitions rewritten for corrections
+    merged: int  # partitions whose files were merged
+    last_seq: int
+    open_holes: int  # sequence numbers below last_seq still awaited
+
+
+def sync_warehouse(
+    engine: Engine, root: Path, now: datetime, batch_rows: int = BATCH_ROWS
+) -> SyncSummary:
+    manifest = read_manifest(root)
+    remove_unlisted(root, manifest)  # leftovers of a sync that died
+    before = manifest.crossings
+    options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        places = load_bcp_places(connection)
+        history = load_corrections(connection)
+        appended, seen = _append_new(connection, root, manifest, history, places, batch_rows)
+        after = before.advanced(seen, now)
+        affected = _affected_partitions(connection, manifest, before, history, places)
+        for partition in sorted(affected):
+            manifest.partitions[partition] = _rewrite(
+                connection, root, partition, after, history, places
+            )
+        manifest.crossings = after
+        manifest.corrections = manifest.corrections.advanced(
+            [c.seq for h in history.values() for c in h], now
+        )
+        manifest.permits = _write(root, "permits", read_permits(connection))
+        manifest.bcps = _write(root, "bcps", read_bcps(connection))
+    merged = _merge_small_files(root, manifest)
+    manifest.partitions = {p: f for p, f in manifest.partitions.items() if f}
+    manifest.synced_at = now.isoformat()
+    write_manifest(root, manifest)
+    remove_unlisted(root, manifest)
+    return SyncSummary(
+        exported=appended,
+        rewritten=len(affected),
+        merged=merged,
+        last_seq=after.last,
+        open_holes=sum(h.last - h.first + 1 for h in after.holes),
+    )
+
+
+def _append_new(
+    connection: Connection,
+    root: Path,
+    manifest: Manifest,
+    history: dict[str, list[Correction]],
+    places: dict[str, BcpPlace],
+    batch_rows: int,
+) -> tuple[int, list[int]]:
+    """Write the crossings the cursor has not exported; (rows written, seqs read)."""
+    buffers: dict[Partition, list[pa.Table]] = defaultdict(list)
+    documents: list[pa.Table] = []
+    seen: list[int] = []
+    written = 0
+
+    def flush(partition: Partition) -> None:
+        table = pa.concat_tables(buffers.pop(partition))
+        manifest.partitions.setdefault(partition, []).append(_write(root, partition.path, table))
+
+    where = pending(manifest.crossings, crossings.c.seq)
+    for table, docs, seqs in crossing_batches(connection, where, history, places, batch_rows):
+        seen.extend(seqs)
+        written += len(table)
+        documents.append(docs)
+        for partition, part in _split(table):
+            buffers[partition].append(part)
+            if sum(len(t) for t in buffers[partition]) >= FLUSH_PARTITION_ROWS:
+                flush(partition)
+        if sum(len(t) for ts in buffers.values() for t in ts) >= FLUSH_TOTAL_ROWS:
+            for partition in list(buffers):
+                flush(partition)
+    for partition in list(buffers):
+        flush(partition)
+    if documents:
+        unique = pa.concat_tables(documents).group_by(columns.DOCUMENTS.names).aggregate([])
+        manifest.documents.append(_write(root, "documents", unique.cast(columns.DOCUMENTS)))
+    return written, seen
+
+
+def _affected_partitions(
+    connection: Connection,
+    manifest: Manifest,
+    before: SeqCursor,
+    history: dict[str, list[Correction]],
+    places: dict[str, BcpPlace],
+) -> set[Partition]:
+    """Partitions holding, before or after its new corrections, a crossing exported earlier."""
+    fresh = {
+        crossing_id: [c for c in corrections if not manifest.corrections.is_pending(c.seq)]
+        for crossing_id, corrections in history.items()
+        if any(manifest.corrections.is_pending(c.seq) for c in corrections)
+    }
+    if not fresh:
+        return set()
+    affected: set[Partition] = set()
+    where = and_(crossings_by_id(list(fresh)), exported(before, crossings.c.seq))
+    for table, _, _ in crossing_batches(connection, where, {}, places):
+        for row in table.to_pylist():
+            old = apply_corrections(row, fresh[row["crossing_id"]], places)
+            new = apply_corrections(row, history[row["crossing_id"]], places)
+            affected |= {Partition.of(r["host_state"], r["local_date"]) for r in (old, new) if r}
+    return affected
+
+
+def _rewrite(
+    connection: Connection,
+    root: Path,
+    partition: Partition,
+    cursor: SeqCursor,
+    history: dict[str, list[Correction]],
+    places: dict[str, BcpPlace],
+) -> list[str]:
+    """The partition written again from the registry, as corrected; its new file list."""
+    where = and_(
+        exported(cursor, crossings.c.seq),
+        or_(
+            in_partition(partition.host_state, partition.first_day, partition.next_first_day),
+            crossings_by_id(list(history)),  # corrected crossings may have moved here
+        ),
+    )
+    parts = [
+        part
+        for table, _, _ in crossing_batches(connection, where, history, places)
+        for key, part in _split(table)
+        if key == partition
+    ]
+    if not parts:
+        return []
+    return [_write(root, partition.path, pa.concat_tables(parts))]
+
+
+def _merge_small_files(root: Path, manifest: Manifest) -> int:
+    merged = 0
+    for partition, files in manifest.partitions.items():
+        if len(files) > MAX_FILES_PER_PARTITION:
+            table = pa.concat_tables(pq.read_table(root / f) for f in files).sort_by("seq")
+            manifest.partitions[partition] = [_write(root, partition.path, table)]
+            merged += 1
+    if len(manifest.documents) > MAX_FILES_PER_PARTITION:
+        table = pa.concat_tables(pq.read_table(root / f) for f in manifest.documents)
+        unique = table.group_by(columns.DOCUMENTS.names).aggregate([])
+        manifest.documents = [_write(root, "documents", unique.cast(columns.DOCUMENTS))]
+    return merged
+
+
+def _split(table: pa.Table) -> list[tuple[Partition, pa.Table]]:
+    """The table cut by partition (host state, year, month)."""
+    keys = ["host_state", "year", "month"]
+    ordered = table.sort_by([(k, "ascending") for k in keys] + [("seq", "ascending")])
+    runs = ordered.select(keys).group_by(keys, use_threads=False).aggregate([([], "count_all")])
+    out, start = [], 0
+    for host_state, year, month, count in zip(*runs.to_pydict().values(), strict=True):
+        out.append((Partition(host_state, year, month), ordered.slice(start, count)))
+        start += count
+    return out
+
+
+def _write(root: Path, directory: str, table: pa.Table) -> str:
+    """Write a new Parquet file under `directory`; its path relative to the root."""
+    name = new_file(root, directory)
+    temporary = root / f"{name}.tmp"
+    pq.write_table(table, temporary, compression="zstd")
+    temporary.replace(root / name)
+    return name
