@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, select
 
 from rmis.reference.stay_rules import StayRulesTable
+from rmis.registry.corrected import crossings_as_corrected
 from rmis.registry.schema import crossing_flags, crossings, documents
 from rmis.registry.timelines import load_timelines
 from rmis.security.audit import append_audit
@@ -35,6 +36,7 @@ class StayAnswer:
 
 
 def _history(connection: Connection, traveller_id: UUID, host_state: str) -> list[dict[str, Any]]:
+    """The crossings as corrected, in time order; voided ones kept and marked."""
     rows = connection.execute(
         select(
             crossings.c.id,
@@ -53,9 +55,10 @@ def _history(connection: Connection, traveller_id: UUID, host_state: str) -> lis
         )
         .join(documents, documents.c.id == crossings.c.document_id)
         .where((crossings.c.traveller_id == traveller_id) & (crossings.c.host_state == host_state))
-        .order_by(crossings.c.occurred_at, crossings.c.seq)
     ).mappings()
-    history = [dict(row) for row in rows]
+    history = sorted(
+        crossings_as_corrected(connection, rows), key=lambda h: (h["occurred_at"], h["seq"])
+    )
     flags: dict[int, list[str]] = {}
     if history:
         for seq, flag in connection.execute(
@@ -84,7 +87,8 @@ def _audit_read(
 def traveller_history(
     engine: Engine, principal: Principal, traveller_id: UUID, *, purpose: str, now: datetime
 ) -> list[dict[str, Any]]:
-    """The traveller's crossings in the principal's state, oldest first."""
+    """The traveller's crossings in the principal's state as corrected, oldest first; each
+    says whether it is `voided` and lists its `corrections`."""
     principal.require_role(READING_ROLES, "read travellers' histories")
     with engine.begin() as connection:
         history = _history(connection, traveller_id, principal.state)

@@ -4,18 +4,21 @@ Only admitted crossings make presence. The record keeps data problems as they we
 exit with no entry, a second entry); building stays, rmis reads them the way that neither
 invents days nor loses them: an exit without an open stay closes nothing, a second entry
 leaves the stay open from its first entry, and a re-entry on the day of the last exit
-continues that stay (the day is counted once).
+continues that stay (the day is counted once). Crossings count as corrected: a voided one
+not at all, an amended one with its amended values.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
 
+from rmis.registry.corrected import apply_corrections, load_corrections
 from rmis.registry.schema import crossings, permits, registrations
 from rmis.stay import Permit, PermitKind, Registration, Stay, Timeline
 
@@ -40,12 +43,46 @@ def stays_from_crossings(moves: Iterable[tuple[str, date]]) -> list[Stay]:
     return stays
 
 
+def _counted_crossings(
+    connection: Connection, where_crossing: ColumnElement[bool]
+) -> list[Mapping[str, Any]]:
+    """The crossings matching `where_crossing` as corrected, voided ones left out, in time
+    order. Two queries: the crossings, and the corrections of any of them."""
+    rows = (
+        connection.execute(
+            select(
+                crossings.c.id,
+                crossings.c.seq,
+                crossings.c.traveller_id,
+                crossings.c.direction,
+                crossings.c.occurred_at,
+                crossings.c.local_date,
+                crossings.c.outcome,
+                crossings.c.nationality,
+            )
+            .where(where_crossing)
+            .order_by(crossings.c.occurred_at, crossings.c.seq)
+        )
+        .mappings()
+        .all()
+    )
+    found = load_corrections(connection, where_crossing)
+    if not found:
+        return rows
+    corrected = (apply_corrections(row, found[row["id"]]) if row["id"] in found else row
+                 for row in rows)  # fmt: skip
+    kept = [row for row in corrected if not row.get("voided")]
+    # An amended time can move a crossing: order again (nearly sorted, so cheap).
+    return sorted(kept, key=lambda row: (row["occurred_at"], row["seq"]))
+
+
 def load_timelines(
     connection: Connection, host_state: str, traveller_id: UUID | None = None
 ) -> dict[UUID, tuple[str, Timeline]]:
     """Traveller -> (nationality of the last crossing, timeline) in one host state.
 
-    Three queries whatever the number of travellers; `traveller_id` narrows it to one.
+    Crossings are read as corrected (voided ones do not count). Four queries whatever the
+    number of travellers; `traveller_id` narrows it to one.
     """
     where_crossing = crossings.c.host_state == host_state
     where_permit = permits.c.host_state == host_state
@@ -56,20 +93,10 @@ def load_timelines(
         where_registration &= registrations.c.traveller_id == traveller_id
     moves: dict[UUID, list[tuple[str, date]]] = defaultdict(list)
     nationality: dict[UUID, str] = {}
-    for row in connection.execute(
-        select(
-            crossings.c.traveller_id,
-            crossings.c.direction,
-            crossings.c.local_date,
-            crossings.c.outcome,
-            crossings.c.nationality,
-        )
-        .where(where_crossing)
-        .order_by(crossings.c.occurred_at, crossings.c.seq)
-    ):
-        nationality[row.traveller_id] = row.nationality
-        if row.outcome == "admitted":
-            moves[row.traveller_id].append((row.direction, row.local_date))
+    for row in _counted_crossings(connection, where_crossing):
+        nationality[row["traveller_id"]] = row["nationality"]
+        if row["outcome"] == "admitted":
+            moves[row["traveller_id"]].append((row["direction"], row["local_date"]))
     held: dict[UUID, list[Permit]] = defaultdict(list)
     for p in connection.execute(select(permits).where(where_permit)).mappings():
         held[p["traveller_id"]].append(

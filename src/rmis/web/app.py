@@ -13,7 +13,7 @@ from rmis import __version__
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.settings import utc_now
-from rmis.web.api import reads
+from rmis.web.api import corrections, reads
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 
@@ -45,4 +45,5 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(router)
     app.include_router(reads.router)
+    app.include_router(corrections.router)
     return app

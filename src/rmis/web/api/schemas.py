@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from rmis.registry.corrected import Correction, CorrectionKind
 from rmis.registry.model import (
     Direction,
     DocumentSeen,
@@ -94,6 +95,59 @@ class SessionOut(BaseModel):
     expires_at: datetime
 
 
+class CrossingChangesIn(Strict):
+    """The fields an amendment may change; only those sent are changed. The document cannot
+    be amended: a crossing on the wrong document is voided and recorded again."""
+
+    direction: Direction | None = None
+    occurred_at: AwareDatetime | None = None
+    bcp: Annotated[str, Field(max_length=64)] | None = None
+    purpose: Purpose | None = None
+    outcome: Outcome | None = None
+    refusal_reason: Annotated[str, Field(max_length=8)] | None = Field(
+        None, description="null clears the reason when the outcome becomes admitted"
+    )
+
+
+class CorrectionIn(Strict):
+    id: UUID | None = Field(
+        None, description="UUIDv7 made by the client: a resend is recorded once"
+    )
+    kind: CorrectionKind
+    changes: CrossingChangesIn = Field(default_factory=CrossingChangesIn)
+    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class CorrectionOut(BaseModel):
+    id: UUID
+    crossing_id: UUID
+    kind: CorrectionKind
+    changes: dict[str, Any] = Field(
+        description="crossing field -> corrected value, with the values that follow from them "
+        "(local_date from occurred_at, mode from bcp)"
+    )
+    reason: str
+    officer: str
+    recorded_at: datetime
+    duplicate: bool
+
+    @classmethod
+    def of(cls, correction: Correction) -> CorrectionOut:
+        changes = dict(correction.changes)
+        if "bcp_code" in changes:
+            changes["bcp"] = changes.pop("bcp_code")  # the API's name for it, as in CrossingOut
+        return cls(
+            id=correction.id,
+            crossing_id=correction.crossing_id,
+            kind=correction.kind,
+            changes=changes,
+            reason=correction.reason,
+            officer=correction.officer,
+            recorded_at=correction.recorded_at,
+            duplicate=correction.duplicate,
+        )
+
+
 class CrossingOut(BaseModel):
     id: UUID
     seq: int
@@ -109,10 +163,13 @@ class CrossingOut(BaseModel):
     issuing_state: str
     document_number: str
     flags: list[Flag]
+    voided: bool = Field(description="voided by a correction: shown, never counted")
+    corrections: list[CorrectionOut] = Field(description="corrections applied, oldest first")
 
     @classmethod
     def of(cls, row: dict) -> CrossingOut:
-        return cls(**(row | {"bcp": row["bcp_code"]}))
+        corrections = [CorrectionOut.of(c) for c in row["corrections"]]
+        return cls(**(row | {"bcp": row["bcp_code"], "corrections": corrections}))
 
 
 class HistoryOut(BaseModel):
