@@ -1,0 +1,136 @@
+"""Passports of the synthetic travellers: numbers, names as each issuing state writes them,
+renewals with new numbers, and a valid MRZ for every one (made by rmis.documents)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from rmis.documents import compose_td3
+from rmis.synth.behaviours import Period
+from rmis.synth.geography import STATES
+from rmis.synth.name_pools import feminine, mrz_spelling, mrz_system, pools_for
+from rmis.synth.people import People
+
+VALIDITY_DAYS = 3652  # ten years
+# Synthetic number formats per issuing state: a prefix and how many digits follow.
+NUMBER_FORMATS = {
+    "RUS": ("7", 8), "KAZ": ("N", 8), "KGZ": ("AC", 7), "TJK": ("40", 7), "UZB": ("FA", 7),
+    "TKM": ("A", 7), "CHN": ("E", 8), "AFG": ("P", 8), "IND": ("T", 7), "PAK": ("AB", 7),
+    "TUR": ("U", 8), "IRN": ("K", 8), "AZE": ("C", 8), "USA": ("5", 8),
+}  # fmt: skip
+
+
+@dataclass(slots=True)
+class Documents:
+    person: np.ndarray  # int64
+    issuing_state: np.ndarray  # int16 state index
+    number: np.ndarray  # object (str)
+    issued: np.ndarray  # int32 day
+    expiry: np.ndarray  # int32 day
+    surname: np.ndarray  # object: MRZ spelling
+    given_names: np.ndarray  # object: MRZ spelling
+    national_surname: np.ndarray  # object: in the national script
+    national_given_names: np.ndarray  # object
+
+    def __len__(self) -> int:
+        return len(self.person)
+
+    def valid_on(self, person: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Index of the document each person travelled on that day: the latest issued by then.
+
+        Documents are sorted by (person, issued); a person's first one is used before its
+        issue date too (it was issued before the period).
+        """
+        first = np.searchsorted(self.person, person, side="left")
+        last = np.searchsorted(self.person, person, side="right") - 1
+        chosen = first.copy()
+        for step in range(1, 4):  # at most a few renewals over the period
+            nxt = first + step
+            ok = (nxt <= last) & (self.issued[np.minimum(nxt, len(self) - 1)] <= day)
+            chosen = np.where(ok, nxt, chosen)
+        return chosen
+
+    def mrz(self, i: int, people: People) -> tuple[str, str]:
+        p = int(self.person[i])
+        state = STATES[int(self.issuing_state[i])]
+        return compose_td3(
+            issuing_state=state, surname=self.surname[i], given_names=self.given_names[i],
+            document_number=self.number[i], nationality=STATES[int(people.nationality[p])],
+            birth_date=date.fromordinal(int(people.birth[p])), sex=str(people.sex[p]),
+            expiry_date=date.fromordinal(int(self.expiry[i])),
+        )  # fmt: skip
+
+
+def issue_documents(rng: np.random.Generator, people: People, period: Period) -> Documents:
+    n = len(people)
+    surname_pick = rng.random(n)
+    given_pick = rng.random(n)
+    # The passport held at the start, issued up to ten years before; renewed before expiry.
+    issued = [period.start - rng.integers(0, VALIDITY_DAYS - 30, n)]
+    owners = [people.person]
+    while True:
+        expiry = issued[-1] + VALIDITY_DAYS - 1
+        renew = expiry <= period.end + 180
+        if not renew.any():
+            break
+        owners.append(owners[-1][renew])
+        issued.append(expiry[renew] - rng.integers(30, 181, int(renew.sum())))
+    person = np.concatenate(owners)
+    issued_day = np.concatenate(issued).astype(np.int32)
+    order = np.lexsort((issued_day, person))
+    person, issued_day = person[order], issued_day[order]
+    state = people.nationality[person]
+    docs = Documents(
+        person=person, issuing_state=state, number=_numbers(rng, state),
+        issued=issued_day, expiry=issued_day + VALIDITY_DAYS - 1,
+        surname=np.empty(len(person), object), given_names=np.empty(len(person), object),
+        national_surname=np.empty(len(person), object),
+        national_given_names=np.empty(len(person), object),
+    )  # fmt: skip
+    _name(docs, people, surname_pick[person], given_pick[person])
+    return docs
+
+
+def _numbers(rng: np.random.Generator, state: np.ndarray) -> np.ndarray:
+    """Unique document numbers per issuing state."""
+    out = np.empty(len(state), object)
+    for s in np.unique(state):
+        where = np.flatnonzero(state == s)
+        prefix, digits = NUMBER_FORMATS.get(STATES[s], ("X", 8))
+        values = rng.choice(10**digits, size=len(where), replace=False)
+        out[where] = [f"{prefix}{v:0{digits}d}" for v in values]
+    return out
+
+
+def _name(docs: Documents, people: People, surname_pick: np.ndarray, given_pick: np.ndarray):
+    """National and MRZ names, spelled in the issuing state's system of the year of issue."""
+    sex = people.sex[docs.person]
+    for s in np.unique(docs.issuing_state):
+        state = STATES[s]
+        pools = pools_for(state)
+        in_state = docs.issuing_state == s
+        for female in (False, True):
+            rows = np.flatnonzero(in_state & ((sex == "F") == female))
+            if len(rows) == 0:
+                continue
+            surnames = [feminine(x) if female else x for x in pools["surname"]]
+            given = pools["F" if female else "M"]
+            si = np.floor(surname_pick[rows] * len(surnames)).astype(int)
+            gi = np.floor(given_pick[rows] * len(given)).astype(int)
+            docs.national_surname[rows] = np.asarray(surnames, object)[si]
+            docs.national_given_names[rows] = np.asarray(given, object)[gi]
+            # Spell once per system in use rather than once per document.
+            days, inverse = np.unique(docs.issued[rows], return_inverse=True)
+            system_per_day = np.array(
+                [mrz_system(state, date.fromordinal(int(d))) or "" for d in days], object
+            )
+            system_per_row = system_per_day[inverse]
+            for system in set(system_per_day):
+                pick = system_per_row == system
+                spelled_s = np.asarray([mrz_spelling(x, system) for x in surnames], object)
+                spelled_g = np.asarray([mrz_spelling(x, system) for x in given], object)
+                docs.surname[rows[pick]] = spelled_s[si[pick]]
+                docs.given_names[rows[pick]] = spelled_g[gi[pick]]

@@ -1,0 +1,309 @@
+"""From stays to what the states recorded: legs across borders, BCPs, times, both sides.
+
+Every arrival and departure of a stay is a leg from one state to another. A leg becomes up to
+two crossings: the exit recorded by the state left and the entry recorded by the state entered,
+each at its own BCP of the same crossing (or at the airports of a flight), minutes or hours
+apart. States outside the region record nothing. Refusals, exits some BCPs never record, and
+typing and OCR slips are put in here, on the record, never in the truth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pyarrow as pa
+
+from rmis.reference.bcps import load_bcps
+from rmis.synth.behaviours import Period
+from rmis.synth.calibration import REFUSAL_RATE, REFUSAL_REASONS
+from rmis.synth.documents import Documents
+from rmis.synth.geography import STATES, air_routes, land_routes
+from rmis.synth.people import BEHAVIOUR, People
+from rmis.synth.stays import OPEN, PURPOSES, Stays
+
+BCPS = tuple(load_bcps().values())
+BCP_INDEX = {bcp.code: i for i, bcp in enumerate(BCPS)}
+EPOCH_DAY = date(1970, 1, 1).toordinal()
+# How likely a leg goes over land where both a land crossing and a flight exist.
+LAND_SHARE = {
+    "short_visit": 0.5, "transit": 0.9, "local_border": 1.0, "circular": 0.95,
+    "seasonal": 0.25, "long_term": 0.3,
+}  # fmt: skip
+UNDER_RECORDING_STATES = ("KGZ", "TJK", "TKM", "UZB")
+
+
+@dataclass(frozen=True, slots=True)
+class Noise:
+    """Recording problems of the region, as rates (all zero: a perfect record)."""
+
+    typo_rate: float = 0.003  # surname mistyped by the officer
+    ocr_rate: float = 0.002  # document number misread (MRZ check digit then fails)
+    unrecorded_exit_rate: float = 0.25  # exits lost at the BCPs that under-record
+    under_recording_bcps: float = 0.3  # share of land BCPs of UNDER_RECORDING_STATES that do
+
+
+@dataclass(slots=True)
+class Legs:
+    person: np.ndarray
+    frm: np.ndarray
+    to: np.ndarray
+    day: np.ndarray
+    anchored_on_arrival: np.ndarray  # the leg's day is the local date at the arriving side
+    stay: np.ndarray
+    refused: np.ndarray  # the arriving side refused entry; the person went back
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser: a well-spread hash so keyed choices repeat exactly."""
+    x = x.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return x ^ (x >> np.uint64(31))
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    return (_mix64(x) >> np.uint64(11)).astype(np.float64) / float(1 << 53)
+
+
+def refusals(rng: np.random.Generator, stays: Stays, people: People) -> np.ndarray:
+    """Which stays never happened because entry was refused at the border."""
+    home = people.nationality[stays.person]
+    eligible = (
+        (stays.came_from == home) & (stays.host != home) & ~stays.chained
+        & ~people.asylum_seeker[stays.person] & (stays.route_key < 1_000_000_000)
+    )  # fmt: skip
+    rate = np.array([REFUSAL_RATE.get(s, 0.0) for s in STATES])[stays.host]
+    return eligible & (rng.random(len(stays)) < rate)
+
+
+def legs_of(stays: Stays, refused: np.ndarray, end: int) -> Legs:
+    arrive = np.arange(len(stays))
+    leaves = np.flatnonzero((stays.exit != OPEN) & (stays.exit <= end) & ~stays.chained & ~refused)
+    stay = np.concatenate([arrive, leaves])
+    on_arrival = np.r_[np.ones(len(arrive), bool), np.zeros(len(leaves), bool)]
+    return Legs(
+        person=stays.person[stay],
+        frm=np.where(on_arrival, stays.came_from[stay], stays.host[stay]),
+        to=np.where(on_arrival, stays.host[stay], stays.going_to[stay]),
+        day=np.where(on_arrival, stays.entry[stay], stays.exit[stay]),
+        anchored_on_arrival=on_arrival, stay=stay, refused=on_arrival & refused[stay],
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class Routes:
+    leave: np.ndarray  # BCP index or -1
+    arrive: np.ndarray
+    by_air: np.ndarray
+
+
+def choose_routes(
+    rng: np.random.Generator, legs: Legs, behaviour: np.ndarray, route_key: np.ndarray
+) -> Routes:
+    """A crossing (or flight) per leg. Legs with a route key take the same physical crossing
+    every time and in both directions (a border resident's own BCP; a group's)."""
+    n = len(legs.person)
+    leave = np.full(n, -1, np.int64)
+    arrive = np.full(n, -1, np.int64)
+    by_air = np.zeros(n, bool)
+    keyed = route_key >= 0
+    u_mode = np.where(keyed, _unit(route_key * 2 + 1), rng.random(n))
+    u_route = np.where(keyed, _unit(route_key * 2), rng.random(n))
+    land_share = np.array([LAND_SHARE[b] for b in BEHAVIOUR])[behaviour]
+    lo, hi = np.minimum(legs.frm, legs.to), np.maximum(legs.frm, legs.to)
+    pair = lo.astype(np.int64) * 1024 + hi
+    for key in np.unique(pair):
+        rows = np.flatnonzero(pair == key)
+        a, b = STATES[int(key // 1024)], STATES[int(key % 1024)]
+        land, air = land_routes(a, b), air_routes(a, b)
+        if not land and not air:
+            continue
+        use_land = np.ones(len(rows), bool) if not air else (
+            (u_mode[rows] < land_share[rows]) if land else np.zeros(len(rows), bool)
+        )  # fmt: skip
+        for routes, chosen in ((land, use_land), (air, ~use_land)):
+            if not routes or not chosen.any():
+                continue
+            r = rows[chosen]
+            w = np.cumsum([x.weight for x in routes])
+            pick = np.minimum(np.searchsorted(w / w[-1], u_route[r], side="right"), len(w) - 1)
+            a_side = np.array([BCP_INDEX[x.leave.code] if x.leave else -1 for x in routes])
+            b_side = np.array([BCP_INDEX[x.arrive.code] if x.arrive else -1 for x in routes])
+            forward = legs.frm[r] == lo[r]
+            leave[r] = np.where(forward, a_side[pick], b_side[pick])
+            arrive[r] = np.where(forward, b_side[pick], a_side[pick])
+            by_air[r] = routes is air
+    return Routes(leave, arrive, by_air)
+
+
+def _utc_offsets_minutes(on: date) -> np.ndarray:
+    """Each BCP's offset from UTC. The region keeps no daylight saving time (Russia since
+    2014, Iran since 2022), so one offset per BCP holds for the whole period."""
+    moment = datetime(on.year, on.month, on.day, 12, tzinfo=UTC)
+    return np.array(
+        [moment.astimezone(b.zone).utcoffset().total_seconds() // 60 for b in BCPS], np.int64
+    )
+
+
+def record(
+    rng: np.random.Generator, stays: Stays, refused: np.ndarray, people: People,
+    docs: Documents, period: Period, noise: Noise,
+) -> pa.Table:
+    """The crossings the states recorded, in the registry's import format, in time order."""
+    legs = legs_of(stays, refused, period.end)
+    key = stays.route_key[legs.stay]
+    routes = choose_routes(rng, legs, people.behaviour[legs.person], key)
+    offsets = _utc_offsets_minutes(date.fromordinal(period.start))
+
+    n = len(legs.person)
+    anchor_bcp = np.where(legs.anchored_on_arrival, routes.arrive, routes.leave)
+    routable = anchor_bcp >= 0
+    # Local minute of the day at the anchoring side: a group crosses together.
+    group_minute = 360 + (_mix64(key * 100_003 + legs.day) % np.uint64(960)).astype(np.int64)
+    minute = np.where(key >= 1_000_000_000, group_minute, rng.integers(360, 1320, n))
+    anchor_utc = (legs.day - EPOCH_DAY) * 1440 + minute - offsets[np.maximum(anchor_bcp, 0)]
+    travel = np.where(routes.by_air, rng.integers(150, 331, n), rng.integers(10, 61, n))
+    leave_at = np.where(legs.anchored_on_arrival, anchor_utc - travel, anchor_utc)
+    arrive_at = leave_at + travel
+    seconds = rng.integers(0, 60, n)
+
+    # Exit by the state left (not for a person turned back: they never left it for good).
+    exits = np.flatnonzero(routable & (routes.leave >= 0))
+    entries = np.flatnonzero(routable & (routes.arrive >= 0))
+    back = np.flatnonzero(routable & legs.refused & (routes.leave >= 0))
+    rows = np.concatenate([exits, entries, back])
+    direction = np.concatenate([np.zeros(len(exits), np.int8), np.ones(len(entries), np.int8),
+                                np.ones(len(back), np.int8)])  # fmt: skip
+    bcp = np.concatenate([routes.leave[exits], routes.arrive[entries], routes.leave[back]])
+    minutes = np.concatenate([
+        leave_at[exits], arrive_at[entries], arrive_at[back] + travel[back] + 90,
+    ])
+    outcome_refused = np.concatenate([
+        np.zeros(len(exits), bool), legs.refused[entries], np.zeros(len(back), bool),
+    ])
+    keep = _recorded_exits(rng, bcp, direction, noise)
+    rows, direction, bcp = rows[keep], direction[keep], bcp[keep]
+    minutes, outcome_refused = minutes[keep], outcome_refused[keep]
+    occurred_ms = (minutes * 60 + seconds[rows]) * 1000 + rng.integers(0, 1000, len(rows))
+
+    order = np.argsort(occurred_ms, kind="stable")
+    rows, direction, bcp = rows[order], direction[order], bcp[order]
+    occurred_ms, outcome_refused = occurred_ms[order], outcome_refused[order]
+    return _table(rng, legs, rows, direction, bcp, occurred_ms, outcome_refused, stays, people,
+                  docs, noise)  # fmt: skip
+
+
+def _recorded_exits(
+    rng: np.random.Generator, bcp: np.ndarray, direction: np.ndarray, noise: Noise
+) -> np.ndarray:
+    """Which records survive: exits at under-recording BCPs are sometimes never written."""
+    land = np.array([b.mode != "air" and b.state in UNDER_RECORDING_STATES for b in BCPS])
+    # A fixed set of BCPs under-records (chosen from the BCP codes, so the same in every run).
+    codes = np.array([hash_code(b.code) for b in BCPS])
+    under = land & (codes < noise.under_recording_bcps)
+    lost = (direction == 0) & under[bcp] & (rng.random(len(bcp)) < noise.unrecorded_exit_rate)
+    return ~lost
+
+
+def hash_code(code: str) -> float:
+    """A stable number in [0, 1) for a code (Python's hash() changes between runs)."""
+    value = 0
+    for ch in code.encode():
+        value = (value * 131 + ch) % 1_000_003
+    return value / 1_000_003
+
+
+def _table(
+    rng, legs: Legs, rows, direction, bcp, occurred_ms, refused, stays: Stays, people: People,
+    docs: Documents, noise: Noise,
+) -> pa.Table:
+    person = legs.person[rows]
+    doc = docs.valid_on(person, legs.day[rows])
+    n = len(rows)
+    surname = docs.surname[doc].copy()
+    number = docs.number[doc].copy()
+    mrz_valid = np.ones(n, bool)
+    typo = np.flatnonzero(rng.random(n) < noise.typo_rate)
+    surname[typo] = [_typo(rng, s) for s in surname[typo]]
+    ocr = np.flatnonzero(rng.random(n) < noise.ocr_rate)
+    slipped = np.array([_ocr_slip(s) for s in number[ocr]], object)
+    changed = slipped != number[ocr]
+    number[ocr] = slipped
+    mrz_valid[ocr[changed]] = False
+    reasons = list(REFUSAL_REASONS)
+    weights = np.array([REFUSAL_REASONS[r] for r in reasons])
+    reason = np.where(
+        refused, np.array(reasons, object)[rng.choice(len(reasons), n, p=weights / weights.sum())],
+        None,
+    )
+    bcp_codes = np.array([b.code for b in BCPS], object)[bcp]
+    officer = [f"{c}-{k:02d}" for c, k in zip(bcp_codes, rng.integers(1, 13, n), strict=True)]
+    state_code = np.asarray(STATES, object)
+    return pa.table({
+        "crossing_id": pa.array(uuid7_strings(rng, occurred_ms), pa.string()),
+        "direction": pa.array(np.array(["exit", "entry"], object)[direction], pa.string()),
+        "bcp": pa.array(bcp_codes, pa.string()),
+        "occurred_at": pa.array(occurred_ms, pa.timestamp("ms", tz="UTC")),
+        "issuing_state": pa.array(state_code[docs.issuing_state[doc]], pa.string()),
+        "document_number": pa.array(number, pa.string()),
+        "document_type": pa.array(np.full(n, "P", object), pa.string()),
+        "surname": pa.array(surname, pa.string()),
+        "given_names": pa.array(docs.given_names[doc], pa.string()),
+        "nationality": pa.array(state_code[people.nationality[person]], pa.string()),
+        "birth_date": pa.array(people.birth[person] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
+        "sex": pa.array(people.sex[person].astype(object), pa.string()),
+        "expiry_date": pa.array(docs.expiry[doc] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
+        "purpose": pa.array(np.asarray(PURPOSES, object)[stays.purpose[legs.stay[rows]]],
+                            pa.string()),
+        "outcome": pa.array(np.where(refused, "refused", "admitted").astype(object), pa.string()),
+        "refusal_reason": pa.array(reason, pa.string()),
+        "officer": pa.array(officer, pa.string()),
+        "mrz_valid": pa.array(mrz_valid, pa.bool_()),
+    })  # fmt: skip
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
+
+
+def uuid7_strings(rng: np.random.Generator, ms: np.ndarray) -> np.ndarray:
+    """UUIDv7 text for each millisecond timestamp, random bits from the seeded generator."""
+    n = len(ms)
+    raw = rng.integers(0, 256, (n, 16), dtype=np.uint8)
+    stamp = ms.astype(">u8").view(np.uint8).reshape(n, 8)[:, 2:]
+    raw[:, :6] = stamp
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x70  # version 7
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 9562 variant
+    digits = np.empty((n, 32), np.uint8)
+    digits[:, 0::2] = _HEX[raw >> 4]
+    digits[:, 1::2] = _HEX[raw & 0x0F]
+    text = np.full((n, 36), ord("-"), np.uint8)
+    for lo, hi, at in ((0, 8, 0), (8, 12, 9), (12, 16, 14), (16, 20, 19), (20, 32, 24)):
+        text[:, at : at + hi - lo] = digits[:, lo:hi]
+    return text.view("S36").ravel().astype(str)
+
+
+_OCR = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"}
+
+
+def _ocr_slip(number: str) -> str:
+    """The first digit an OCR reader confuses with a letter, read as that letter."""
+    for i, ch in enumerate(number[1:], start=1):
+        if ch in _OCR:
+            return number[:i] + _OCR[ch] + number[i + 1 :]
+    return number
+
+
+def _typo(rng: np.random.Generator, surname: str) -> str:
+    """One slip of the keyboard: a letter doubled, dropped or swapped with its neighbour."""
+    if len(surname) < 4:
+        return surname
+    i = int(rng.integers(1, len(surname) - 1))
+    kind = int(rng.integers(0, 3))
+    if kind == 0:
+        return surname[:i] + surname[i] + surname[i:]
+    if kind == 1:
+        return surname[:i] + surname[i + 1 :]
+    return surname[:i] + surname[i + 1] + surname[i] + surname[i + 2 :]

@@ -1,0 +1,216 @@
+"""The synthetic region end to end: people, their stays, documents, crossings and the truth.
+
+`generate(config)` is deterministic: the same config (seed, size, end date) gives the same
+tables, byte for byte once written (`write`). Stages report progress through `on_stage`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
+from rmis.synth import behaviours
+from rmis.synth.allowance import Allowances
+from rmis.synth.behaviours import YEAR, Cohort, Period
+from rmis.synth.calibration import BEHAVIOURS
+from rmis.synth.documents import Documents, issue_documents
+from rmis.synth.geography import STATE, STATES
+from rmis.synth.people import People, draw_people
+from rmis.synth.population import CohortPlan, allocate, plan_cohorts, state_path
+from rmis.synth.recording import EPOCH_DAY, Noise, record, refusals
+from rmis.synth.stays import OPEN, PERMIT_KINDS, PURPOSES, Stays
+from rmis.synth.truth import overstay_days
+
+
+@dataclass(frozen=True, slots=True)
+class SynthConfig:
+    travellers: int
+    years: float
+    seed: int
+    end: date  # last day of the period
+    noise: Noise = field(default_factory=Noise)
+    minor_rate: float = 0.003
+    trafficking_rate: float = 0.01
+
+    @property
+    def period(self) -> Period:
+        end = self.end.toordinal()
+        return Period(end - int(round(self.years * YEAR)) + 1, end)
+
+
+@dataclass(slots=True)
+class Region:
+    config: SynthConfig
+    scale: float  # real people each synthetic traveller stands for
+    plans: list[CohortPlan]
+    crossings: pa.Table
+    people: pa.Table
+    documents: pa.Table
+    stays: pa.Table
+    permits: pa.Table
+
+
+def generate(
+    config: SynthConfig,
+    rules: StayRulesTable | None = None,
+    on_stage: Callable[[str], None] = lambda stage: None,
+) -> Region:
+    if config.travellers < 1:
+        raise ValueError("--travellers must be at least 1")
+    if not 0 < config.years <= 20:
+        raise ValueError("--years must be more than 0 and at most 20")
+    rng = np.random.default_rng(config.seed)
+    table = rules or load_stay_rules()
+    period = config.period
+    on_stage("people")
+    plans, scale = allocate(plan_cohorts(period), config.travellers)
+    people = draw_people(rng, plans, period, config.minor_rate, config.trafficking_rate)
+    on_stage("journeys")
+    stays = _journeys(rng, plans, people, period, Allowances(table))
+    on_stage("documents")
+    docs = issue_documents(rng, people, period)
+    on_stage("crossings")
+    refused = refusals(rng, stays, people)
+    crossings = record(rng, stays, refused, people, docs, period, config.noise)
+    on_stage("truth")
+    lived = stays.take(np.flatnonzero(~refused))  # a refused entry is no stay
+    over = overstay_days(lived, people.nationality[lived.person], period, table)
+    return Region(
+        config=config, scale=scale, plans=plans, crossings=crossings,
+        people=_people_table(people, lived, over),
+        documents=_documents_table(docs, people),
+        stays=_stays_table(lived, over),
+        permits=_permits_table(lived, docs),
+    )  # fmt: skip
+
+
+def _journeys(rng, plans, people: People, period: Period, allowances: Allowances) -> Stays:
+    parts: list[Stays] = []
+    for index, plan in enumerate(plans):
+        members = people.person[people.cohort == index]
+        cohort = Cohort(members, STATE[plan.nationality], STATE[plan.host], plan.visit_purposes)
+        if plan.behaviour == "short_visit":
+            group = people.trafficking_group[members]
+            parts.append(behaviours.short_visits(rng, cohort, period, allowances, group))
+        elif plan.behaviour == "seasonal":
+            stays, irregular = behaviours.seasonal(rng, cohort, period, allowances)
+            people.irregular_work[members] = irregular
+            parts.append(stays)
+        elif plan.behaviour == "circular":
+            parts.append(behaviours.circular(rng, cohort, period, allowances))
+        elif plan.behaviour == "local_border":
+            parts.append(behaviours.local_border(rng, cohort, period, allowances))
+        elif plan.behaviour == "transit":
+            parts.append(behaviours.transit(rng, members, state_path(plan), period, allowances))
+        elif plan.asylum:
+            parts.append(behaviours.asylum_arrivals(rng, cohort, period))
+        else:
+            parts.append(behaviours.long_term(rng, cohort, period, plan.purpose))
+    return Stays.concat(parts).sorted()
+
+
+def _days(ordinals: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(ordinals, np.int64) - EPOCH_DAY, pa.int32()).cast(pa.date32())
+
+
+def _codes(indexes: np.ndarray) -> pa.Array:
+    return pa.array(np.asarray(STATES, object)[indexes], pa.string())
+
+
+def _people_table(people: People, stays: Stays, over: np.ndarray) -> pa.Table:
+    worst = np.zeros(len(people), np.int64)
+    np.maximum.at(worst, stays.person, over)
+    group = people.trafficking_group
+    return pa.table({
+        "person_id": pa.array(people.person, pa.int64()),
+        "behaviour": pa.array(np.asarray(BEHAVIOURS, object)[people.behaviour], pa.string()),
+        "nationality": _codes(people.nationality),
+        "sex": pa.array(people.sex.astype(object), pa.string()),
+        "birth_date": _days(people.birth),
+        "overstay_days": pa.array(worst, pa.int32()),
+        "irregular_work": pa.array(people.irregular_work, pa.bool_()),
+        "asylum_seeker": pa.array(people.asylum_seeker, pa.bool_()),
+        "unaccompanied_minor": pa.array(people.unaccompanied_minor, pa.bool_()),
+        "trafficking_group": pa.array(group, pa.int64(), mask=group < 0),
+    })  # fmt: skip
+
+
+def _documents_table(docs: Documents, people: People) -> pa.Table:
+    lines = [docs.mrz(i, people) for i in range(len(docs))]
+    return pa.table({
+        "person_id": pa.array(docs.person, pa.int64()),
+        "issuing_state": _codes(docs.issuing_state),
+        "document_number": pa.array(docs.number, pa.string()),
+        "document_type": pa.array(np.full(len(docs), "P", object), pa.string()),
+        "surname": pa.array(docs.surname, pa.string()),
+        "given_names": pa.array(docs.given_names, pa.string()),
+        "national_surname": pa.array(docs.national_surname, pa.string()),
+        "national_given_names": pa.array(docs.national_given_names, pa.string()),
+        "issued": _days(docs.issued),
+        "expiry_date": _days(docs.expiry),
+        "mrz_line1": pa.array([a for a, _ in lines], pa.string()),
+        "mrz_line2": pa.array([b for _, b in lines], pa.string()),
+    })  # fmt: skip
+
+
+def _stays_table(stays: Stays, over: np.ndarray) -> pa.Table:
+    open_ = stays.exit == OPEN
+    return pa.table({
+        "person_id": pa.array(stays.person, pa.int64()),
+        "host_state": _codes(stays.host),
+        "entry_date": _days(stays.entry),
+        "exit_date": pa.array(np.where(open_, 0, stays.exit - EPOCH_DAY), pa.int32(),
+                              mask=open_).cast(pa.date32()),
+        "overstay_days": pa.array(over, pa.int32()),
+        "purpose": pa.array(np.asarray(PURPOSES, object)[stays.purpose], pa.string()),
+    })  # fmt: skip
+
+
+def _permits_table(stays: Stays, docs: Documents) -> pa.Table:
+    """One row per permit, keyed by the document held when it was issued."""
+    has = np.flatnonzero(stays.permit > 0)
+    key = np.stack([stays.person[has], stays.host[has], stays.permit[has],
+                    stays.permit_from[has], stays.permit_to[has]], axis=1).astype(np.int64)
+    unique = np.unique(key, axis=0) if len(key) else key.reshape(0, 5)
+    person, host, kind, valid_from, valid_to = (unique[:, i] for i in range(5))
+    doc = docs.valid_on(person, valid_from)
+    return pa.table({
+        "person_id": pa.array(person, pa.int64()),
+        "issuing_state": _codes(docs.issuing_state[doc]),
+        "document_number": pa.array(docs.number[doc], pa.string()),
+        "host_state": _codes(host),
+        "kind": pa.array(np.asarray(PERMIT_KINDS, object)[kind], pa.string()),
+        "valid_from": _days(valid_from),
+        "valid_to": _days(valid_to),
+    })  # fmt: skip
+
+
+def write(region: Region, out: Path) -> dict[str, Path]:
+    """Write the region under `out`; each file appears whole or not at all."""
+    files = {
+        "crossings": (out / "crossings.parquet", region.crossings),
+        "permits": (out / "permits.parquet", region.permits),
+        "people": (out / "truth" / "people.parquet", region.people),
+        "documents": (out / "truth" / "documents.parquet", region.documents),
+        "stays": (out / "truth" / "stays.parquet", region.stays),
+    }
+    for path, table in files.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return {name: path for name, (path, _) in files.items()}
