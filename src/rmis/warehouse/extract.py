@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -11,12 +12,21 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, and_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
+from rmis.registry.corrected import Correction, apply_corrections, load_corrections
 from rmis.registry.schema import bcps, crossings, documents, permits
 from rmis.warehouse import columns
-from rmis.warehouse.corrections import BcpPlace, Correction, apply_corrections
 from rmis.warehouse.cursor import SeqCursor
 
 BATCH_ROWS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class BcpPlace:
+    state: str
+    mode: str
+    neighbour: str | None
+    time_zone: str
+
 
 _RAW = select(
     crossings.c.seq,
@@ -50,6 +60,24 @@ _DOCUMENT_NAMES = ["traveller_id", "issuing_state", "document_number", "document
 def load_bcp_places(connection: Connection) -> dict[str, BcpPlace]:
     query = select(bcps.c.code, bcps.c.state, bcps.c.mode, bcps.c.neighbour, bcps.c.time_zone)
     return {row.code: BcpPlace(*row[1:]) for row in connection.execute(query)}
+
+
+def all_corrections(connection: Connection) -> dict[str, list[Correction]]:
+    """Every correction, oldest first, by the id (text) of the crossing it corrects."""
+    return {str(k): v for k, v in load_corrections(connection, true()).items()}
+
+
+def as_corrected(
+    row: dict, fixes: Sequence[Correction], places: dict[str, BcpPlace]
+) -> dict | None:
+    """A warehouse row as corrected (registry.corrected), or None when it was voided."""
+    fixed = apply_corrections(row, fixes)
+    if fixed.pop("voided"):
+        return None
+    del fixed["corrections"]
+    fixed["neighbour"] = places[fixed["bcp_code"]].neighbour  # follows an amended BCP
+    fixed["corrected"] = True
+    return fixed
 
 
 def pending(cursor: SeqCursor, column: ColumnElement) -> ColumnElement:
@@ -158,7 +186,7 @@ def _corrected(
         touched = pc.is_in(table.column("crossing_id"), pa.array(list(history)))
         if pc.any(touched).as_py():
             rows = table.filter(touched).to_pylist()
-            fixed = [apply_corrections(r, history[r["crossing_id"]], places) for r in rows]
+            fixed = [as_corrected(r, history[r["crossing_id"]], places) for r in rows]
             kept = [r for r in fixed if r is not None]
             untouched = table.filter(pc.invert(touched))
             amended = pa.Table.from_pylist(kept, schema=untouched.schema)

@@ -21,12 +21,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, and_, or_
 
+from rmis.registry.corrected import Correction
 from rmis.registry.schema import crossings
 from rmis.warehouse import columns
-from rmis.warehouse.corrections import BcpPlace, Correction, apply_corrections, load_corrections
 from rmis.warehouse.cursor import SeqCursor
 from rmis.warehouse.extract import (
     BATCH_ROWS,
+    BcpPlace,
+    all_corrections,
+    as_corrected,
     crossing_batches,
     crossings_by_id,
     exported,
@@ -68,7 +71,7 @@ def sync_warehouse(
     options = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
     with engine.connect().execution_options(**options) as connection, connection.begin():
         places = load_bcp_places(connection)
-        history = load_corrections(connection)
+        history = all_corrections(connection)
         appended, seen = _append_new(connection, root, manifest, history, places, batch_rows)
         after = before.advanced(seen, now)
         affected = _affected_partitions(connection, manifest, before, history, places)
@@ -153,8 +156,8 @@ def _affected_partitions(
     where = and_(crossings_by_id(list(fresh)), exported(before, crossings.c.seq))
     for table, _, _ in crossing_batches(connection, where, {}, places):
         for row in table.to_pylist():
-            old = apply_corrections(row, fresh[row["crossing_id"]], places)
-            new = apply_corrections(row, history[row["crossing_id"]], places)
+            old = as_corrected(row, fresh[row["crossing_id"]], places)
+            new = as_corrected(row, history[row["crossing_id"]], places)
             affected |= {Partition.of(r["host_state"], r["local_date"]) for r in (old, new) if r}
     return affected
 
