@@ -2,7 +2,7 @@
 
 import typer
 
-from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, users, warehouse
+from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, synth, users, warehouse
 
 app = typer.Typer(
     name="rmis",
@@ -19,3 +19,4 @@ app.add_typer(analytics.app, name="analytics", help="Flows, stock, overstays, mo
 app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for analyses.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
+app.command("synth")(synth.synth)

@@ -6,12 +6,10 @@ overstayers past it; the verdict on each labelled stay is the stay engine's own 
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 
 from rmis.reference.stay_rules import StayRulesTable
-from rmis.stay.rules import Regime
+from rmis.stay.rules import Regime, RuleSchedule
 from rmis.synth.geography import STATES
 
 UNLIMITED = 100_000
@@ -21,13 +19,18 @@ class Allowances:
     def __init__(self, table: StayRulesTable) -> None:
         self._table = table
         self._cache: dict[tuple[int, int, int], tuple[int, bool]] = {}
+        self._schedules: dict[tuple[int, int], RuleSchedule] = {}
 
     def _one(self, host: int, nationality: int, day: int) -> tuple[int, bool]:
         key = (host, nationality, day)
         if key not in self._cache:
             rule = None
             if host != nationality:
-                rule = self._table.lookup(STATES[host], STATES[nationality], date.fromordinal(day))
+                if (host, nationality) not in self._schedules:
+                    self._schedules[host, nationality] = self._table.schedule(
+                        STATES[host], STATES[nationality]
+                    )
+                rule = self._schedules[host, nationality].rule_on(day)
             if rule is None or rule.regime is Regime.UNKNOWN:
                 self._cache[key] = (UNLIMITED, False)
             elif rule.regime is Regime.VISA_REQUIRED:

@@ -44,7 +44,7 @@ class SynthConfig:
     @property
     def period(self) -> Period:
         end = self.end.toordinal()
-        return Period(end - int(round(self.years * YEAR)) + 1, end)
+        return Period(end - round(self.years * YEAR) + 1, end)
 
 
 @dataclass(slots=True)

@@ -1,0 +1,95 @@
+"""Bulk import of permits held by travellers known to the record by one of their documents.
+
+A permit row names the document its holder showed (issuing state and number); the record's
+traveller for that document gets the permit. Ids are derived from the row's content, so an
+import run again records nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from sqlalchemy import Engine, insert, select, tuple_
+
+from rmis.registry.schema import documents, permits
+from rmis.security.audit import append_audit
+from rmis.stay import PermitKind
+
+PERMIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://rmis.example/permits")
+BATCH = 2_000
+
+
+@dataclass
+class PermitImportSummary:
+    rows: int = 0
+    recorded: int = 0
+    already_recorded: int = 0
+    unknown_document: int = 0  # no traveller in the record holds that document
+
+
+def _permit_id(row: Mapping[str, Any]) -> UUID:
+    key = "|".join(str(row[c]) for c in ("issuing_state", "document_number", "host_state",
+                                           "kind", "valid_from", "valid_to"))  # fmt: skip
+    return uuid5(PERMIT_NAMESPACE, key)
+
+
+def import_permits(
+    engine: Engine, rows: Iterable[Mapping[str, Any]], *, now: datetime,
+    importer: str = "rmis permits import",
+) -> PermitImportSummary:
+    """Record each permit (columns issuing_state, document_number, host_state, kind,
+    valid_from, valid_to) for the traveller holding that document. Safe to run again."""
+    summary = PermitImportSummary()
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        PermitKind(row["kind"])  # an unknown kind is an error in the file, not a skip
+        if not isinstance(row["valid_from"], date) or row["valid_to"] < row["valid_from"]:
+            raise ValueError(f"permit row {summary.rows + len(batch) + 1}: bad validity period")
+        batch.append(row)
+        if len(batch) == BATCH:
+            _write(engine, batch, summary, now, importer)
+            batch = []
+    if batch:
+        _write(engine, batch, summary, now, importer)
+    return summary
+
+
+def _write(engine: Engine, batch: list[Mapping[str, Any]], summary: PermitImportSummary,
+           now: datetime, importer: str) -> None:  # fmt: skip
+    summary.rows += len(batch)
+    keys = {(r["issuing_state"], r["document_number"]) for r in batch}
+    ids = {_permit_id(r): r for r in batch}
+    with engine.begin() as connection:
+        holders = dict(
+            ((state, number), traveller)
+            for state, number, traveller in connection.execute(
+                select(documents.c.issuing_state, documents.c.number, documents.c.traveller_id)
+                .where(tuple_(documents.c.issuing_state, documents.c.number).in_(keys))
+            )
+        )
+        known = set(connection.scalars(select(permits.c.id).where(permits.c.id.in_(ids))))
+        fresh = []
+        for permit_id, r in ids.items():
+            holder = holders.get((r["issuing_state"], r["document_number"]))
+            if holder is None:
+                summary.unknown_document += 1
+            elif permit_id in known:
+                summary.already_recorded += 1
+            else:
+                fresh.append({
+                    "id": permit_id, "traveller_id": holder, "host_state": r["host_state"],
+                    "kind": r["kind"], "number": None, "valid_from": r["valid_from"],
+                    "valid_to": r["valid_to"], "entries_allowed": None, "duration_days": None,
+                    "recorded_at": now,
+                })  # fmt: skip
+        summary.already_recorded += len(batch) - len(ids)  # the same permit twice in a batch
+        if fresh:
+            connection.execute(insert(permits), fresh)
+            append_audit(connection, at=now, principal=importer, action="permits.import",
+                         subject="permits", purpose="bulk import",
+                         detail={"recorded": len(fresh)})  # fmt: skip
+        summary.recorded += len(fresh)
