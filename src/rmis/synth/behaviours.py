@@ -307,7 +307,7 @@ def transit(
     home = path[0]
     person = person[owner]
     for i, state in enumerate(path[1:-1], start=1):
-        stay_days = rng.integers(1, 4, m)
+        stay_days = rng.integers(2, 5, m)  # overnight at least: a day on the road
         parts.append(dict(host=state, entry=day, exit=day + stay_days - 1,
                           came_from=path[i - 1], going_to=path[i + 1], chained=True,
                           purpose=PURPOSE["transit"]))  # fmt: skip
@@ -324,7 +324,7 @@ def transit(
     if back != home:  # the road home: the transit states again, in reverse, within days
         day = day + length - 1
         for i in range(len(path) - 2, 0, -1):
-            stay_days = rng.integers(1, 3, m)
+            stay_days = rng.integers(2, 4, m)
             parts.append(dict(host=path[i], entry=day, exit=day + stay_days - 1,
                               came_from=path[i + 1], going_to=path[i - 1], chained=i > 1,
                               purpose=PURPOSE["transit"]))  # fmt: skip

@@ -73,10 +73,20 @@ def plan_cohorts(period: Period) -> list[CohortPlan]:
     return plans
 
 
+# Asylum seekers are a few thousand among millions of travellers: at the published rate a
+# region of thousands would hold none, and protection screening would have nothing to find.
+# They are oversampled to one per this many travellers (the realism table is unaffected).
+ASYLUM_OVERSAMPLE_PER = 1_000
+
+
 def allocate(plans: list[CohortPlan], travellers: int) -> tuple[list[CohortPlan], float]:
     """Synthetic travellers per cohort (largest remainder), and real people per traveller."""
     real = np.array([p.real_people for p in plans])
+    asylum = np.array([p.asylum for p in plans])
+    floor_ = np.where(asylum, travellers // ASYLUM_OVERSAMPLE_PER // max(asylum.sum(), 1), 0)
     exact = travellers * real / real.sum()
+    exact = np.maximum(exact, floor_)
+    exact *= travellers / exact.sum()
     counts = np.floor(exact).astype(np.int64)
     short = travellers - counts.sum()
     counts[np.argsort(-(exact - counts), kind="stable")[:short]] += 1

@@ -139,6 +139,28 @@ def choose_routes(
     return Routes(leave, arrive, by_air)
 
 
+def _local_minutes(rng: np.random.Generator, legs: Legs, key: np.ndarray) -> np.ndarray:
+    """Local minute of the day at each leg's anchoring side, between 06:00 and 22:00.
+
+    A person's legs on one day keep their order (in, then out again; through a transit state
+    and on): the day is split into as many slots as the person has legs that day. A group
+    travelling together shares its minute.
+    """
+    n = len(legs.person)
+    order = np.lexsort((~legs.anchored_on_arrival, legs.stay, legs.day, legs.person))
+    same_day = np.r_[False, (legs.person[order][1:] == legs.person[order][:-1])
+                     & (legs.day[order][1:] == legs.day[order][:-1])]  # fmt: skip
+    starts = np.flatnonzero(~same_day)
+    sizes = np.diff(np.r_[starts, n])
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(n) - np.repeat(starts, sizes)
+    slots = np.empty(n, np.int64)
+    slots[order] = np.repeat(sizes, sizes)
+    grouped = key >= 1_000_000_000
+    u = np.where(grouped, _unit(key * 100_003 + legs.day), rng.random(n))
+    return 360 + ((rank + 0.8 * u) * 960 / slots).astype(np.int64)
+
+
 def _utc_offsets_minutes(on: date) -> np.ndarray:
     """Each BCP's offset from UTC. The region keeps no daylight saving time (Russia since
     2014, Iran since 2022), so one offset per BCP holds for the whole period."""
@@ -161,9 +183,7 @@ def record(
     n = len(legs.person)
     anchor_bcp = np.where(legs.anchored_on_arrival, routes.arrive, routes.leave)
     routable = anchor_bcp >= 0
-    # Local minute of the day at the anchoring side: a group crosses together.
-    group_minute = 360 + (_mix64(key * 100_003 + legs.day) % np.uint64(960)).astype(np.int64)
-    minute = np.where(key >= 1_000_000_000, group_minute, rng.integers(360, 1320, n))
+    minute = _local_minutes(rng, legs, key)
     anchor_utc = (legs.day - EPOCH_DAY) * 1440 + minute - offsets[np.maximum(anchor_bcp, 0)]
     travel = np.where(routes.by_air, rng.integers(150, 331, n), rng.integers(10, 61, n))
     leave_at = np.where(legs.anchored_on_arrival, anchor_utc - travel, anchor_utc)
