@@ -160,7 +160,8 @@ def test_labelled_overstays_are_what_the_stay_engine_finds_in_the_crossings(clea
             found[(int(item.traveller), host, item.entry)] = item.days_late
     labelled = {
         (s["person_id"], s["host_state"], s["entry_date"]): s["overstay_days"]
-        for s in region.stays.to_pylist() if s["overstay_days"] > 0
+        for s in region.stays.to_pylist()
+        if s["overstay_days"] > 0
     }
     assert labelled, "expected overstays in 3,000 travellers"
     assert found == labelled

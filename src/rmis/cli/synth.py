@@ -30,10 +30,12 @@ def synth(
         str | None, typer.Option(help="Last day of the period, YYYY-MM-DD (default: today)")
     ] = None,
     load: Annotated[bool, typer.Option(help="Also load it into the record")] = False,
-    typo_rate: Annotated[float, typer.Option(help="Share of records with a mistyped surname")]
-    = DEFAULT_NOISE.typo_rate,
-    ocr_rate: Annotated[float, typer.Option(help="Share with a misread document number")]
-    = DEFAULT_NOISE.ocr_rate,
+    typo_rate: Annotated[
+        float, typer.Option(help="Share of records with a mistyped surname")
+    ] = DEFAULT_NOISE.typo_rate,
+    ocr_rate: Annotated[
+        float, typer.Option(help="Share with a misread document number")
+    ] = DEFAULT_NOISE.ocr_rate,
     unrecorded_exit_rate: Annotated[
         float, typer.Option(help="Share of exits lost at the BCPs that under-record")
     ] = DEFAULT_NOISE.unrecorded_exit_rate,
@@ -108,8 +110,9 @@ def print_summary(console: Console, region: Region, out: Path, seconds: float) -
     )
     table = Table(title="Yearly entries: generated (scaled) and published", title_justify="left")
     for column in ("citizens of", "into", "generated", "published", "ratio", "published as"):
-        table.add_column(column, justify="right" if column in ("generated", "published",
-                                                               "ratio") else "left")
+        table.add_column(
+            column, justify="right" if column in ("generated", "published", "ratio") else "left"
+        )
     for check in volume_checks(region.crossings, region.scale, config.years):
         table.add_row(check.nationality, check.host, f"{check.generated:,}",
                       f"{check.published:,}", f"{check.ratio:.2f}", check.basis)  # fmt: skip

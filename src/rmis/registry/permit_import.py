@@ -38,7 +38,10 @@ def _permit_id(row: Mapping[str, Any]) -> UUID:
 
 
 def import_permits(
-    engine: Engine, rows: Iterable[Mapping[str, Any]], *, now: datetime,
+    engine: Engine,
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    now: datetime,
     importer: str = "rmis permits import",
 ) -> PermitImportSummary:
     """Record each permit (columns issuing_state, document_number, host_state, kind,
@@ -67,8 +70,9 @@ def _write(engine: Engine, batch: list[Mapping[str, Any]], summary: PermitImport
         holders = dict(
             ((state, number), traveller)
             for state, number, traveller in connection.execute(
-                select(documents.c.issuing_state, documents.c.number, documents.c.traveller_id)
-                .where(tuple_(documents.c.issuing_state, documents.c.number).in_(keys))
+                select(
+                    documents.c.issuing_state, documents.c.number, documents.c.traveller_id
+                ).where(tuple_(documents.c.issuing_state, documents.c.number).in_(keys))
             )
         )
         known = set(connection.scalars(select(permits.c.id).where(permits.c.id.in_(ids))))

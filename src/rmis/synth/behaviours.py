@@ -83,8 +83,12 @@ def _purposes(rng: np.random.Generator, weights: Mapping[str, float], n: int) ->
 
 
 def _within(
-    allowances: Allowances, host: np.ndarray, home: np.ndarray, entry: np.ndarray,
-    exit_: np.ndarray, visa_days: int = VISA_DAYS,
+    allowances: Allowances,
+    host: np.ndarray,
+    home: np.ndarray,
+    entry: np.ndarray,
+    exit_: np.ndarray,
+    visa_days: int = VISA_DAYS,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Exit days shortened to the lawful stay, and a visa for stays where one is required.
 
@@ -100,8 +104,12 @@ def _within(
 
 
 def _overstay(
-    allowances: Allowances, host: np.ndarray, home: np.ndarray, entry: np.ndarray,
-    overstay: np.ndarray, period: Period,
+    allowances: Allowances,
+    host: np.ndarray,
+    home: np.ndarray,
+    entry: np.ndarray,
+    overstay: np.ndarray,
+    period: Period,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Exit days `overstay` days past the lawful stay (OPEN beyond the period) and whether
     the stay can be overstayed at all (no limit: it cannot)."""
@@ -114,7 +122,10 @@ def _overstay(
 
 
 def short_visits(
-    rng: np.random.Generator, cohort: Cohort, period: Period, allowances: Allowances,
+    rng: np.random.Generator,
+    cohort: Cohort,
+    period: Period,
+    allowances: Allowances,
     group: np.ndarray,
 ) -> Stays:
     """Tourists, business visitors, family visits: one to a few stays of days to weeks.
@@ -249,9 +260,7 @@ def local_border(
     )  # fmt: skip
 
 
-def long_term(
-    rng: np.random.Generator, cohort: Cohort, period: Period, purpose: str
-) -> Stays:
+def long_term(rng: np.random.Generator, cohort: Cohort, period: Period, purpose: str) -> Stays:
     """Residence permit holders and students: present all along, home once or twice a year."""
     n = len(cohort.person)
     arrive = period.start + rng.integers(0, 90, n)
@@ -288,7 +297,10 @@ def asylum_arrivals(rng: np.random.Generator, cohort: Cohort, period: Period) ->
 
 
 def transit(
-    rng: np.random.Generator, person: np.ndarray, path: tuple[int, ...], period: Period,
+    rng: np.random.Generator,
+    person: np.ndarray,
+    path: tuple[int, ...],
+    period: Period,
     allowances: Allowances,
 ) -> Stays:
     """Journeys through one or more states within days to a destination, and back.

@@ -16,7 +16,10 @@ IMPORTER = "rmis synth"
 
 
 def load_region(
-    engine: Engine, out: Path, *, now: datetime,
+    engine: Engine,
+    out: Path,
+    *,
+    now: datetime,
     on_progress: Callable[[int], None] = lambda rows: None,
 ) -> tuple[ImportSummary, PermitImportSummary]:
     """Import DIR/crossings.parquet and DIR/permits.parquet. Safe to run again."""

@@ -42,8 +42,11 @@ class People:
 
 
 def draw_people(
-    rng: np.random.Generator, plans: list[CohortPlan], period: Period,
-    minor_rate: float, trafficking_rate: float,
+    rng: np.random.Generator,
+    plans: list[CohortPlan],
+    period: Period,
+    minor_rate: float,
+    trafficking_rate: float,
 ) -> People:
     counts = np.array([p.people for p in plans], np.int64)
     n = int(counts.sum())
@@ -77,8 +80,11 @@ def draw_people(
 
 
 def _trafficking_groups(
-    rng: np.random.Generator, plans: list[CohortPlan], cohort: np.ndarray,
-    behaviour: np.ndarray, rate: float,
+    rng: np.random.Generator,
+    plans: list[CohortPlan],
+    cohort: np.ndarray,
+    behaviour: np.ndarray,
+    rate: float,
 ) -> np.ndarray:
     """Groups of 3 to 6 short visitors of one corridor who travel together and stay."""
     group = np.full(len(cohort), -1, np.int64)

@@ -171,8 +171,13 @@ def _utc_offsets_minutes(on: date) -> np.ndarray:
 
 
 def record(
-    rng: np.random.Generator, stays: Stays, refused: np.ndarray, people: People,
-    docs: Documents, period: Period, noise: Noise,
+    rng: np.random.Generator,
+    stays: Stays,
+    refused: np.ndarray,
+    people: People,
+    docs: Documents,
+    period: Period,
+    noise: Noise,
 ) -> pa.Table:
     """The crossings the states recorded, in the registry's import format, in time order."""
     legs = legs_of(stays, refused, period.end)
@@ -198,12 +203,20 @@ def record(
     direction = np.concatenate([np.zeros(len(exits), np.int8), np.ones(len(entries), np.int8),
                                 np.ones(len(back), np.int8)])  # fmt: skip
     bcp = np.concatenate([routes.leave[exits], routes.arrive[entries], routes.leave[back]])
-    minutes = np.concatenate([
-        leave_at[exits], arrive_at[entries], arrive_at[back] + travel[back] + 90,
-    ])
-    outcome_refused = np.concatenate([
-        np.zeros(len(exits), bool), legs.refused[entries], np.zeros(len(back), bool),
-    ])
+    minutes = np.concatenate(
+        [
+            leave_at[exits],
+            arrive_at[entries],
+            arrive_at[back] + travel[back] + 90,
+        ]
+    )
+    outcome_refused = np.concatenate(
+        [
+            np.zeros(len(exits), bool),
+            legs.refused[entries],
+            np.zeros(len(back), bool),
+        ]
+    )
     keep = _recorded_exits(rng, bcp, direction, noise)
     rows, direction, bcp = rows[keep], direction[keep], bcp[keep]
     minutes, outcome_refused = minutes[keep], outcome_refused[keep]
@@ -237,8 +250,17 @@ def hash_code(code: str) -> float:
 
 
 def _table(
-    rng, legs: Legs, rows, direction, bcp, occurred_ms, refused, stays: Stays, people: People,
-    docs: Documents, noise: Noise,
+    rng,
+    legs: Legs,
+    rows,
+    direction,
+    bcp,
+    occurred_ms,
+    refused,
+    stays: Stays,
+    people: People,
+    docs: Documents,
+    noise: Noise,
 ) -> pa.Table:
     person = legs.person[rows]
     doc = docs.valid_on(person, legs.day[rows])
@@ -256,7 +278,8 @@ def _table(
     reasons = list(REFUSAL_REASONS)
     weights = np.array([REFUSAL_REASONS[r] for r in reasons])
     reason = np.where(
-        refused, np.array(reasons, object)[rng.choice(len(reasons), n, p=weights / weights.sum())],
+        refused,
+        np.array(reasons, object)[rng.choice(len(reasons), n, p=weights / weights.sum())],
         None,
     )
     bcp_codes = np.array([b.code for b in BCPS], object)[bcp]

@@ -178,8 +178,16 @@ def _stays_table(stays: Stays, over: np.ndarray) -> pa.Table:
 def _permits_table(stays: Stays, docs: Documents) -> pa.Table:
     """One row per permit, keyed by the document held when it was issued."""
     has = np.flatnonzero(stays.permit > 0)
-    key = np.stack([stays.person[has], stays.host[has], stays.permit[has],
-                    stays.permit_from[has], stays.permit_to[has]], axis=1).astype(np.int64)
+    key = np.stack(
+        [
+            stays.person[has],
+            stays.host[has],
+            stays.permit[has],
+            stays.permit_from[has],
+            stays.permit_to[has],
+        ],
+        axis=1,
+    ).astype(np.int64)
     unique = np.unique(key, axis=0) if len(key) else key.reshape(0, 5)
     person, host, kind, valid_from, valid_to = (unique[:, i] for i in range(5))
     doc = docs.valid_on(person, valid_from)

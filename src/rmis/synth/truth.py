@@ -74,7 +74,7 @@ def cannot_overstay(stays: Stays, nationality: np.ndarray, period: Period,
     """Per stay: True when no rule in force during the period can find an overstay in the
     traveller's stays in that host state. Stays must be sorted by (person, entry)."""
     end = period.end
-    group = (stays.person.astype(np.int64) * 64 + stays.host)
+    group = stays.person.astype(np.int64) * 64 + stays.host
     order = np.lexsort((stays.entry, group))
     g, entry = group[order], stays.entry[order]
     exit_ = np.minimum(stays.exit[order], end)
