@@ -9,15 +9,22 @@ def test_demo_runs_end_to_end_and_reuses_what_is_there(tmp_path, monkeypatch):
     monkeypatch.setenv("RMIS_DATA_DIR", str(tmp_path / "rmis-data"))
     monkeypatch.delenv("RMIS_DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "200")
-    first = runner.invoke(app, ["demo"])
+    args = ["demo", "--travellers", "400", "--no-serve"]
+    first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert (tmp_path / "rmis-data" / "rmis.sqlite3").exists()
+    assert (tmp_path / "rmis-data" / "region" / "crossings.parquet").exists()
+    assert "400 travellers" in first.output
+    assert "Yearly entries: generated (scaled) and published" in first.output
     assert "suggest birth_date 94O308 -> 940308" in first.output
     assert "overstay of" in first.output
-    assert "Overstays in Kazakhstan" in first.output and "1 still present" in first.output
+    assert "Crossings recorded, by host state" in first.output
+    assert "Top corridors" in first.output
+    assert "Foreigners present and overstays" in first.output
     assert "demo.border_officer" in first.output
-    again = runner.invoke(app, ["demo"])
+    again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
+    assert "reusing" in again.output and "already loaded into the record" in again.output
     new_this_run = [
         line.split("│")[-2].strip()
         for line in again.output.splitlines()

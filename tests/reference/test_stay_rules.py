@@ -171,3 +171,10 @@ source = "s"
 def test_missing_replacement_file_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StayRulesError, match="cannot read"):
         load_stay_rules(tmp_path / "nope.toml")
+
+
+def test_citizens_have_no_stay_limit_in_their_own_state():
+    table = load_stay_rules()
+    for host in ("RUS", "KAZ", "UZB", "TKM"):
+        assert table.lookup(host, host, date(2026, 1, 1)) is None
+    assert table.lookup("RUS", "UZB", date(2026, 1, 1)) is not None

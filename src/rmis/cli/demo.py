@@ -1,22 +1,36 @@
-"""`rmis demo`: what rmis does end to end today, on a small fixed scenario, in the terminal."""
+"""`rmis demo`: rmis end to end on a synthetic region, a report in the terminal, then the API.
+
+A fresh machine gets its region generated and loaded once; run again, the demo reuses both.
+A small fixed scenario of named travellers stands beside the region for a newcomer to follow.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from rmis.cli.synth import generate_with_progress, load_with_progress, print_summary
 from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.registry.database import open_database
 from rmis.registry.reads import document_history, overstays, stay_status
+from rmis.registry.summary import crossings_by_state, foreigners_present, top_corridors
 from rmis.security.principals import Principal, Role
 from rmis.settings import Settings, utc_now
+from rmis.synth.region import SynthConfig, write
 from rmis.synth.showcase import DEMO_STATE, LOGINS, TRAVELLERS, load_showcase, traveller_mrz
+from rmis.synth.store import RegionStore
+
+# Big enough to look like a region, quick enough to wait for on a fresh machine.
+DEMO_TRAVELLERS = 20_000
+DEMO_SEED = 2026
 
 NAME_PAIRS = (
     ("Абдуллаев Нурсултан", "NURSULTAN ABDULLAYEV"),
@@ -27,10 +41,14 @@ NAME_PAIRS = (
 
 
 def demo(
-    serve: Annotated[bool, typer.Option(help="Start the API afterwards")] = False,
-    port: Annotated[int, typer.Option(help="Port for --serve")] = 8000,
+    serve: Annotated[bool, typer.Option(help="Start the API at the end")] = True,
+    port: Annotated[int, typer.Option(help="Port of the API")] = 8000,
+    travellers: Annotated[
+        int, typer.Option(help="Size of the synthetic region (made once, then reused)")
+    ] = DEMO_TRAVELLERS,
 ) -> None:
-    """Show what rmis can do end to end, on a small scenario stored under RMIS_DATA_DIR."""
+    """Generate and load a synthetic region (once), show what rmis does with it, serve the API.
+    Everything is kept under RMIS_DATA_DIR (default ./rmis-data)."""
     console = Console()
     settings = Settings.from_env()
     now = utc_now()
@@ -40,11 +58,13 @@ def demo(
     with console.status("Opening the record (schema migrated, reference data loaded)..."):
         engine = open_database(settings.database_url)
         loaded = load_showcase(engine, today, now)
+    _region(console, engine, settings, travellers, today)
 
     _documents(console, today)
     _names(console)
     _record(console, loaded)
     _stays(console, engine, today, now)
+    _report(console, engine, today, now)
     _logins(console, serve, port)
     if serve:
         import uvicorn
@@ -115,9 +135,67 @@ def _stays(console: Console, engine, today: date, now) -> None:
                       "-" if e.days_used is None else str(e.days_used),
                       str(e.latest_legal_exit or "-"), str(e.registration_due or "-"))  # fmt: skip
     console.print(table)
-    report = overstays(engine, analyst, today, rules, purpose="demo", now=now)
-    console.print(f"Overstays in Kazakhstan on {today}: {len(report.open)} still present, "
-                  f"{len(report.late_exits)} left late.")  # fmt: skip
+
+
+def _region(console: Console, engine, settings: Settings, travellers: int, today: date) -> None:
+    store = RegionStore(settings.data_dir / "region")
+    config = SynthConfig(travellers=travellers, years=2, seed=DEMO_SEED, end=today)
+    if store.holds(config):
+        console.print(f"Synthetic region: reusing {store.path}/ (made up to {store.saved_end()})")
+    else:
+        started = time.perf_counter()
+        region = generate_with_progress(config, console)
+        with console.status("writing the region's Parquet files"):
+            write(region, store.path)
+        store.remember(config)
+        print_summary(console, region, store.path, time.perf_counter() - started)
+    if store.loaded_into(settings.database_url):
+        console.print("Synthetic region: already loaded into the record")
+        return
+    load_with_progress(console, store.path, engine)
+    store.mark_loaded(settings.database_url)
+
+
+def _report(console: Console, engine, today: date, now) -> None:
+    with console.status("Counting the record"):
+        by_state = crossings_by_state(engine)
+        corridors = top_corridors(engine)
+        present = foreigners_present(engine, today)
+    table = Table(title="Crossings recorded, by host state", title_justify="left")
+    for column in ("host state", "entries", "exits", "refused"):
+        table.add_column(column, justify="left" if column == "host state" else "right")
+    counts: dict[str, dict[str, int]] = {}
+    for state, direction, outcome, n in by_state:
+        key = "refused" if outcome == "refused" else direction
+        counts.setdefault(state, {}).setdefault(key, 0)
+        counts[state][key] += n
+    for state, c in sorted(counts.items(), key=lambda item: -sum(item[1].values())):
+        table.add_row(state, f"{c.get('entry', 0):,}", f"{c.get('exit', 0):,}",
+                      f"{c.get('refused', 0):,}")  # fmt: skip
+    console.print(table)
+    table = Table(title="Top corridors: admitted entries of foreigners", title_justify="left")
+    for column in ("citizens of", "into", "entries"):
+        table.add_column(column, justify="right" if column == "entries" else "left")
+    for nationality, host, n in corridors:
+        table.add_row(nationality, host, f"{n:,}")
+    console.print(table)
+    rules = load_stay_rules(Settings.from_env().stay_rules)
+    table = Table(title=f"Foreigners present and overstays on {today}", title_justify="left")
+    for column in ("host state", "present", "overstaying now", "left late", "longest (days)"):
+        table.add_column(column, justify="left" if column == "host state" else "right")
+    states = [state for state, _ in present]
+    with Progress(TextColumn("judging stays: {task.description}"), BarColumn(),
+                  MofNCompleteColumn(), console=console, transient=True) as progress:  # fmt: skip
+        task = progress.add_task("", total=len(states))
+        for state, n in present:
+            progress.update(task, description=state)
+            analyst = Principal("demo.analyst", Role.ANALYST, state)
+            report = overstays(engine, analyst, today, rules, purpose="demo report", now=now)
+            longest = max((o.days for o in report.open), default=0)
+            table.add_row(state, f"{n:,}", f"{len(report.open):,}",
+                          f"{len(report.late_exits):,}", f"{longest:,}")  # fmt: skip
+            progress.advance(task)
+    console.print(table)
 
 
 def _logins(console: Console, serve: bool, port: int) -> None:
@@ -129,6 +207,6 @@ def _logins(console: Console, serve: bool, port: int) -> None:
     console.print(table)
     address = f"http://127.0.0.1:{port}/api/v1/docs"
     if serve:
-        console.print(f"API at {address} (log in with POST /api/v1/login)")
+        console.print(f"API at {address} (log in with POST /api/v1/login). Ctrl-C stops it.")
     else:
-        console.print(f"Start the API with [bold].venv/bin/rmis demo --serve[/bold] ({address}).")
+        console.print(f"Start the API with [bold].venv/bin/rmis serve[/bold] ({address}).")

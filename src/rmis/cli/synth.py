@@ -75,7 +75,7 @@ def generate_with_progress(config: SynthConfig, console: Console) -> Region:
         return generate(config, on_stage=lambda stage: advance(stage))
 
 
-def load_with_progress(console: Console, out: Path) -> None:
+def load_with_progress(console: Console, out: Path, engine=None) -> None:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -87,7 +87,7 @@ def load_with_progress(console: Console, out: Path) -> None:
     from rmis.registry.importing import count_rows
     from rmis.synth.loading import load_region
 
-    engine = open_registry()
+    engine = engine or open_registry()
     with Progress(TextColumn("loading into the record"), BarColumn(), MofNCompleteColumn(),
                   TimeRemainingColumn(), console=console) as progress:  # fmt: skip
         task = progress.add_task("load", total=count_rows(out / "crossings.parquet"))

@@ -87,8 +87,13 @@ class StayRulesTable:
         return frozenset(r.host for r in self.rules)
 
     def schedule(self, host: str, nationality: str) -> RuleSchedule:
-        """Every rule that can apply to this nationality in this host state, cut by date."""
+        """Every rule that can apply to this nationality in this host state, cut by date.
+
+        A state's own citizens are not foreigners there: no rule limits their stay.
+        """
         host, nationality = _norm(host), _norm(nationality)
+        if host == nationality:
+            return RuleSchedule.single(None)
         ranked = []
         for rule in self.rules:
             if rule.host != host:

@@ -176,21 +176,25 @@ def _stays_table(stays: Stays, over: np.ndarray) -> pa.Table:
 
 
 def _permits_table(stays: Stays, docs: Documents) -> pa.Table:
-    """One row per permit, keyed by the document held when it was issued."""
+    """One row per permit and passport it was registered on: a permit follows its holder to a
+    renewed passport, as the holder has it re-registered."""
     has = np.flatnonzero(stays.permit > 0)
-    key = np.stack(
-        [
-            stays.person[has],
-            stays.host[has],
-            stays.permit[has],
-            stays.permit_from[has],
-            stays.permit_to[has],
-        ],
-        axis=1,
-    ).astype(np.int64)
+    columns = (stays.person, stays.host, stays.permit, stays.permit_from, stays.permit_to)
+    key = np.stack([c[has] for c in columns], axis=1).astype(np.int64)
     unique = np.unique(key, axis=0) if len(key) else key.reshape(0, 5)
-    person, host, kind, valid_from, valid_to = (unique[:, i] for i in range(5))
-    doc = docs.valid_on(person, valid_from)
+    first = np.searchsorted(docs.person, unique[:, 0], side="left")
+    last = np.searchsorted(docs.person, unique[:, 0], side="right") - 1
+    rows, held = [], []
+    for step in range(4):  # a person holds a few passports at most over the period
+        doc = np.minimum(first + step, len(docs) - 1)
+        ok = (first + step <= last) & (docs.issued[doc] <= unique[:, 4])
+        ok &= docs.expiry[doc] >= unique[:, 3]
+        rows.append(np.flatnonzero(ok))
+        held.append(doc[ok])
+    row, doc = np.concatenate(rows), np.concatenate(held)
+    order = np.lexsort((doc, row))
+    row, doc = row[order], doc[order]
+    person, host, kind, valid_from, valid_to = (unique[row, i] for i in range(5))
     return pa.table({
         "person_id": pa.array(person, pa.int64()),
         "issuing_state": _codes(docs.issuing_state[doc]),
