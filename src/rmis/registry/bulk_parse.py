@@ -1,0 +1,358 @@
+"""Understanding a chunk of import rows at once: Arrow compute over columns, not Python per row.
+
+Each rule of the import format (docs/import-format.md) is checked on whole columns; a row that
+breaks several is reported for the first, in the order the rules are listed here. Values in an
+unusual but valid spelling (a UUID in braces, a basic ISO 8601 time...) go to Python's own
+parsers one at a time, so what is accepted stays what the standard library accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rmis.registry.model import Direction, InvalidRecord, Outcome, Purpose
+from rmis.registry.recording import ReferenceFacts
+
+UTC_MICROS = pa.timestamp("us", tz="UTC")
+# Spellings Arrow's casts read exactly as Python does; anything else goes to Python.
+_CANONICAL_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+_PLAIN_DATE = r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$"
+_PLAIN_TIME = (
+    r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
+)
+# Longest values the record's columns hold (registry/schema.py).
+MAX_LENGTHS = {
+    "issuing_state": 3, "document_number": 32, "document_type": 2, "nationality": 3, "sex": 1,
+    "officer": 128,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    row: int
+    crossing_id: str
+    field: str
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedChunk:
+    crossings: pa.Table  # understood rows, the first of each crossing id, with their BCP's facts
+    rejected: list[Rejected]
+    repeated: int  # rows whose crossing id came earlier in the same chunk
+
+
+class _Problems:
+    """The first problem of each row, in the order the rules are checked."""
+
+    def __init__(self) -> None:
+        self.first: dict[int, InvalidRecord] = {}
+
+    def add(self, failing: pa.Array, make: Callable[[int], InvalidRecord]) -> None:
+        for i in pc.indices_nonzero(failing.fill_null(False)).to_pylist():
+            if i not in self.first:
+                self.first[i] = make(i)
+
+    def add_each(self, errors: Mapping[int, InvalidRecord]) -> None:
+        for i, error in errors.items():
+            self.first.setdefault(i, error)
+
+
+def _texts(table: pa.Table, name: str) -> pa.Array:
+    """A column as trimmed text, null where absent or blank."""
+    if name not in table.column_names:
+        return pa.nulls(table.num_rows, pa.string())
+    column = table[name].combine_chunks()
+    if column.type != pa.string():
+        column = column.cast(pa.string())
+    trimmed = pc.utf8_trim_whitespace(column)
+    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+
+
+def _patched(values: pa.Array, replacements: Mapping[int, Any]) -> pa.Array:
+    """`values` with the values at some positions replaced."""
+    if not replacements:
+        return values
+    mask = np.zeros(len(values), dtype=bool)
+    positions = sorted(replacements)
+    mask[positions] = True
+    new = pa.array([replacements[i] for i in positions], values.type)
+    return pc.replace_with_mask(values, pa.array(mask), new)
+
+
+def _parsed(
+    texts: pa.Array,
+    fast_pattern: str,
+    target: pa.DataType,
+    parse_one: Callable[[str], Any],
+) -> tuple[pa.Array, dict[int, InvalidRecord]]:
+    """Texts cast to `target` where they match `fast_pattern`, the rest parsed one by one.
+
+    Returns the values (null where missing or wrong) and the problems by position.
+    """
+    fast = pc.and_(pc.is_valid(texts), pc.match_substring_regex(texts, fast_pattern))
+    values = pa.nulls(len(texts), target)
+    try:
+        values = pc.replace_with_mask(values, fast, pc.filter(texts, fast).cast(target))
+    except pa.ArrowInvalid:  # e.g. 2026-02-30: the exact parser below names the row
+        fast = pc.and_(fast, pa.scalar(False))
+    slow = pc.and_(pc.is_valid(texts), pc.invert(fast))
+    parsed: dict[int, Any] = {}
+    errors: dict[int, InvalidRecord] = {}
+    for i in pc.indices_nonzero(slow).to_pylist():
+        try:
+            parsed[i] = parse_one(texts[i].as_py())
+        except InvalidRecord as error:
+            errors[i] = error
+    return _patched(values, parsed), errors
+
+
+def _date_parser(column: str) -> Callable[[str], date]:
+    def parse_one(text: str) -> date:
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise InvalidRecord(
+                column, "invalid_date", f"{column} {text!r} is not a YYYY-MM-DD date"
+            ) from None
+
+    return parse_one
+
+
+def _dates(table: pa.Table, column: str) -> tuple[pa.Array, dict[int, InvalidRecord]]:
+    if column in table.column_names:
+        kind = table.schema.field(column).type
+        values = table[column].combine_chunks()
+        if pa.types.is_date(kind):
+            return values.cast(pa.date32()), {}
+        if pa.types.is_timestamp(kind):  # the calendar day where the time was written
+            local = pc.local_timestamp(values) if kind.tz else values
+            return local.cast(pa.date32()), {}
+    return _parsed(_texts(table, column), _PLAIN_DATE, pa.date32(), _date_parser(column))
+
+
+def _time_of(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidRecord(
+            "occurred_at", "invalid_time", f"occurred_at {text!r} is not an ISO 8601 time"
+        ) from None
+    if value.tzinfo is None:
+        raise _naive_time()
+    return value.astimezone(UTC)
+
+
+def _naive_time() -> InvalidRecord:
+    return InvalidRecord(
+        "occurred_at", "naive_time", "occurred_at must carry a UTC offset, e.g. ...Z"
+    )
+
+
+def _times(table: pa.Table) -> tuple[pa.Array, dict[int, InvalidRecord]]:
+    kind = table.schema.field("occurred_at").type
+    if pa.types.is_timestamp(kind):
+        values = table["occurred_at"].combine_chunks()
+        if kind.tz:
+            return values.cast(UTC_MICROS), {}
+        naive = pc.indices_nonzero(pc.is_valid(values)).to_pylist()
+        return pa.nulls(len(values), UTC_MICROS), {i: _naive_time() for i in naive}
+    return _parsed(_texts(table, "occurred_at"), _PLAIN_TIME, UTC_MICROS, _time_of)
+
+
+def _crossing_ids(texts: pa.Array) -> tuple[pa.Array, dict[int, InvalidRecord]]:
+    def parse_one(text: str) -> str:
+        try:
+            return str(UUID(text))
+        except ValueError:
+            raise InvalidRecord(
+                "crossing_id", "invalid_uuid", f"crossing_id {text!r} is not a UUID"
+            ) from None
+
+    return _parsed(pc.utf8_lower(texts), _CANONICAL_UUID, pa.string(), parse_one)
+
+
+def _mrz_valid(table: pa.Table, problems: _Problems) -> pa.Array:
+    """Whether each row's MRZ passed its check digits; true unless the file says otherwise."""
+    field = table.schema.field("mrz_valid") if "mrz_valid" in table.column_names else None
+    if field is not None and pa.types.is_boolean(field.type):
+        return table["mrz_valid"].combine_chunks().fill_null(True)
+    texts = pc.utf8_lower(_texts(table, "mrz_valid"))
+    true = pc.is_in(texts, pa.array(["true", "1", "yes"]))
+    false = pc.is_in(texts, pa.array(["false", "0", "no"]))
+    problems.add(
+        pc.and_(pc.is_valid(texts), pc.invert(pc.or_(true, false))),
+        lambda i: InvalidRecord(
+            "mrz_valid", "invalid_value", f"mrz_valid {texts[i].as_py()!r} is not true or false"
+        ),
+    )
+    return pc.invert(false.fill_null(False))
+
+
+def _missing(column: str) -> Callable[[int], InvalidRecord]:
+    return lambda _: InvalidRecord(column, "missing_value", f"{column} is empty")
+
+
+def _choice(texts: pa.Array, column: str, kind: type[StrEnum], problems: _Problems) -> pa.Array:
+    allowed = [m.value for m in kind]
+    wrong = pc.invert(pc.is_in(texts, pa.array(allowed)))
+    problems.add(
+        pc.and_(pc.is_valid(texts), wrong),
+        lambda i: InvalidRecord(
+            column,
+            "invalid_value",
+            f"{column} {texts[i].as_py()!r} is not one of: {', '.join(allowed)}",
+        ),
+    )
+    return texts
+
+
+def _required(texts: pa.Array, column: str, problems: _Problems) -> pa.Array:
+    problems.add(pc.is_null(texts), _missing(column))
+    return texts
+
+
+def _local_dates(times: pa.Array, zones: pa.Array) -> pa.Array:
+    """Each time's calendar day in its BCP's time zone."""
+    result = pa.nulls(len(times), pa.date32())
+    for zone in pc.unique(zones).drop_null().to_pylist():
+        local = pc.local_timestamp(times.cast(pa.timestamp("us", tz=zone))).cast(pa.date32())
+        result = pc.if_else(pc.equal(zones, zone), local, result)
+    return result
+
+
+def _refusal_checks(
+    outcome: pa.Array, reason: pa.Array, reference: ReferenceFacts, problems: _Problems
+) -> None:
+    known = sorted(reference.refusal_reasons)
+    refused = pc.equal(outcome, Outcome.REFUSED.value)
+    problems.add(
+        pc.and_(refused, pc.invert(pc.is_in(reason, pa.array(known, pa.string())))),
+        lambda i: InvalidRecord(
+            "refusal_reason",
+            "unknown_refusal_reason",
+            f"a refusal needs one of the reason codes {known}, not {reason[i].as_py()!r}",
+        ),
+    )
+    problems.add(
+        pc.and_(pc.equal(outcome, Outcome.ADMITTED.value), pc.is_valid(reason)),
+        lambda _: InvalidRecord(
+            "refusal_reason", "reason_without_refusal", "an admitted crossing has no refusal reason"
+        ),
+    )
+
+
+def _length_checks(columns: Mapping[str, pa.Array], problems: _Problems) -> None:
+    for column, limit in MAX_LENGTHS.items():
+        texts = columns[column]
+        problems.add(
+            pc.greater(pc.utf8_length(texts), limit),
+            lambda i, c=column, t=texts, n=limit: InvalidRecord(
+                c, "too_long", f"{c} {t[i].as_py()!r} is longer than {n} characters"
+            ),
+        )
+
+
+def _first_of_each_id(crossings: pa.Table) -> pa.Table:
+    if pc.count_distinct(crossings["id"]).as_py() == crossings.num_rows:
+        return crossings
+    numbered = crossings.append_column("position", pa.array(np.arange(crossings.num_rows)))
+    firsts = numbered.group_by("id", use_threads=False).aggregate([("position", "min")])
+    return crossings.take(np.sort(firsts["position_min"].to_numpy()))
+
+
+def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> ParsedChunk:
+    """The rows of `table` (numbered from `first_row`) as crossings ready to write, and those
+    that cannot be understood with the first reason for each."""
+    problems = _Problems()
+    raw_ids = _required(_texts(table, "crossing_id"), "crossing_id", problems)
+    ids, errors = _crossing_ids(raw_ids)
+    problems.add_each(errors)
+    texts = {
+        c: _required(_texts(table, c), c, problems)
+        for c in ("issuing_state", "document_number", "surname", "nationality")
+    }
+    birth_dates, errors = _dates(table, "birth_date")
+    problems.add_each(errors)
+    expiry_dates, errors = _dates(table, "expiry_date")
+    problems.add_each(errors)
+    mrz_valid = _mrz_valid(table, problems)
+    direction = _choice(
+        _required(_texts(table, "direction"), "direction", problems),
+        "direction",
+        Direction,
+        problems,
+    )
+    bcp = _required(_texts(table, "bcp"), "bcp", problems)
+    _required(_texts(table, "occurred_at"), "occurred_at", problems)
+    times, errors = _times(table)
+    problems.add_each(errors)
+    purpose = _choice(
+        _required(_texts(table, "purpose"), "purpose", problems), "purpose", Purpose, problems
+    )
+    outcome = _choice(
+        _texts(table, "outcome").fill_null(Outcome.ADMITTED.value), "outcome", Outcome, problems
+    )
+    texts["officer"] = _required(_texts(table, "officer"), "officer", problems)
+    codes = pa.array(list(reference.bcps), pa.string())
+    problems.add(
+        pc.and_(pc.is_valid(bcp), pc.invert(pc.is_in(bcp, codes))),
+        lambda i: InvalidRecord("bcp", "unknown_bcp", f"no BCP with code {bcp[i].as_py()!r}"),
+    )
+    reason = _texts(table, "refusal_reason")
+    _refusal_checks(outcome, reason, reference, problems)
+    texts["document_type"] = _texts(table, "document_type").fill_null("P")
+    texts["sex"] = _texts(table, "sex").fill_null("<")
+    _length_checks(texts, problems)
+
+    rejected = [
+        Rejected(first_row + i, raw_ids[i].as_py() or "", e.field, e.code, str(e))
+        for i, e in sorted(problems.first.items())
+    ]
+    good = np.ones(table.num_rows, dtype=bool)
+    good[list(problems.first)] = False
+    keep = pa.array(good)
+    bcp = pc.filter(bcp, keep)
+    facts = [reference.bcps[code] for code in codes.to_pylist()]
+    where = pc.index_in(bcp, codes)
+    zones = pc.take(pa.array([f.time_zone for f in facts], pa.string()), where)
+    times = pc.filter(times, keep)
+    crossings = pa.table(
+        {
+            "row_no": pc.filter(pa.array(np.arange(first_row, first_row + table.num_rows)), keep),
+            "id": pc.filter(ids, keep),
+            "direction": pc.filter(direction, keep),
+            "bcp_code": bcp,
+            "host_state": pc.take(pa.array([f.state for f in facts], pa.string()), where),
+            "mode": pc.take(pa.array([f.mode for f in facts], pa.string()), where),
+            "occurred_at": times,
+            "local_date": _local_dates(times, zones),
+            "issuing_state": pc.filter(texts["issuing_state"], keep),
+            "number": pc.filter(texts["document_number"], keep),
+            "document_type": pc.filter(texts["document_type"], keep),
+            "surname": pc.filter(texts["surname"], keep),
+            "given_names": pc.filter(_texts(table, "given_names").fill_null(""), keep),
+            "nationality": pc.filter(texts["nationality"], keep),
+            "birth_date": pc.filter(birth_dates, keep),
+            "sex": pc.filter(texts["sex"], keep),
+            "expiry_date": pc.filter(expiry_dates, keep),
+            "purpose": pc.filter(purpose, keep),
+            "outcome": pc.filter(outcome, keep),
+            "refusal_reason": pc.filter(reason, keep),
+            "officer": pc.filter(texts["officer"], keep),
+            "mrz_valid": pc.filter(mrz_valid, keep),
+        }
+    )
+    unique = _first_of_each_id(crossings)
+    return ParsedChunk(unique, rejected, crossings.num_rows - unique.num_rows)
