@@ -19,6 +19,10 @@ class VolumeCheck:
     generated: int  # admitted entries per year, scaled to real people
 
     @property
+    def assumed_basis(self) -> bool:
+        return self.basis.startswith("assumed")
+
+    @property
     def ratio(self) -> float:
         return self.generated / self.published if self.published else float("nan")
 
