@@ -42,6 +42,7 @@ from sqlalchemy import (
 
 from rmis.registry.bulk_ids import uuid7_texts
 from rmis.registry.model import Direction, Flag, Outcome
+from rmis.registry.recording import previous_admitted
 from rmis.registry.schema import STATE, crossing_flags, crossings, documents, travellers
 
 _staging = MetaData()
@@ -126,21 +127,10 @@ _INSERT_CROSSINGS = (
 
 def _presence_flags():
     """The chunk's admitted crossings whose previous admitted crossing makes them suspect."""
-    new, before = crossings.alias("new"), crossings.alias("before")
-    previous = (
-        select(before.c.direction)
-        .where(
-            (before.c.traveller_id == new.c.traveller_id)
-            & (before.c.host_state == new.c.host_state)
-            & (before.c.outcome == Outcome.ADMITTED.value)
-            & (before.c.occurred_at <= new.c.occurred_at)
-            & ((before.c.occurred_at < new.c.occurred_at) | (before.c.seq < new.c.seq))
-        )
-        .order_by(before.c.occurred_at.desc(), before.c.seq.desc())
-        .limit(1)
-        .correlate(new)
-        .scalar_subquery()
-    )
+    new = crossings.alias("new")
+    previous = previous_admitted(
+        new.c.traveller_id, new.c.host_state, new.c.occurred_at, new.c.seq
+    ).correlate(new)
     judged = (
         select(new.c.seq, new.c.direction, previous.label("previous"))
         .join(import_rows, import_rows.c.id == new.c.id)

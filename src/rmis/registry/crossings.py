@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from rmis.registry.model import NewCrossing, Recorded
+from rmis.registry.record_one import write_one
 from rmis.registry.recording import (
     ReferenceFacts,
     ToRecord,
@@ -23,6 +24,26 @@ from rmis.registry.recording import (
 )
 from rmis.security.audit import append_audit
 from rmis.security.principals import Principal
+
+
+def _write_batch(
+    connection: Connection,
+    principal: Principal,
+    batch: Sequence[NewCrossing],
+    reference: ReferenceFacts,
+    now: datetime,
+) -> list[Recorded]:
+    seen = already_recorded(connection, [c.id for c in batch])
+    fresh: list[ToRecord] = []
+    for crossing in batch:
+        if crossing.id not in seen:
+            seen.add(crossing.id)
+            fresh.append(ToRecord(crossing, principal.name))
+    written = {r.id: r for r in write_crossings(connection, fresh, reference.bcps, now)}
+    return [
+        written.pop(c.id) if c.id in written else Recorded(id=c.id, seq=None, duplicate=True)
+        for c in batch
+    ]
 
 
 def record_crossings(
@@ -46,17 +67,12 @@ def record_crossings(
         for crossing in batch:
             bcp = check_crossing(crossing, reference)
             principal.require_recording_at(bcp.code, bcp.state)
-        seen = already_recorded(connection, [c.id for c in batch])
-        fresh: list[ToRecord] = []
-        for crossing in batch:
-            if crossing.id not in seen:
-                seen.add(crossing.id)
-                fresh.append(ToRecord(crossing, principal.name))
-        written = {r.id: r for r in write_crossings(connection, fresh, reference.bcps, now)}
-        results = [
-            written.pop(c.id) if c.id in written else Recorded(id=c.id, seq=None, duplicate=True)
-            for c in batch
-        ]
+        if len(batch) == 1:
+            [crossing] = batch
+            bcp = reference.bcps[crossing.bcp_code]
+            results = [write_one(connection, ToRecord(crossing, principal.name), bcp, now)]
+        else:
+            results = _write_batch(connection, principal, batch, reference, now)
         append_audit(
             connection,
             at=now,

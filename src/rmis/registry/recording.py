@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import ColumnElement, Connection, ScalarSelect, bindparam, insert, select
 from uuid6 import uuid7
 
 from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
@@ -104,23 +105,45 @@ _INSERT_TRAVELLERS = insert(travellers)
 _INSERT_DOCUMENTS = insert(documents)
 _INSERT_CROSSINGS = insert(crossings)
 _INSERT_FLAGS = insert(crossing_flags)
-# Each admitted crossing of the given travellers with the direction of the one before it.
-_ADMITTED_WITH_PREVIOUS = select(
-    select(
-        crossings.c.seq,
-        crossings.c.direction,
-        func.lag(crossings.c.direction)
-        .over(
-            partition_by=(crossings.c.traveller_id, crossings.c.host_state),
-            order_by=(crossings.c.occurred_at, crossings.c.seq),
+
+
+def previous_admitted(
+    traveller_id: ColumnElement[Any],
+    host_state: ColumnElement[Any],
+    occurred_at: ColumnElement[Any],
+    seq: ColumnElement[Any] | None = None,
+) -> ScalarSelect[Any]:
+    """The direction of the traveller's admitted crossing in the host state at or just before a
+    time: what presence flags are judged on. Without `seq`, every crossing at that very time
+    counts as before (they were all recorded earlier); with it, only those recorded before it."""
+    before = crossings.alias("before")
+    earlier = before.c.occurred_at <= occurred_at
+    if seq is not None:
+        earlier &= (before.c.occurred_at < occurred_at) | (before.c.seq < seq)
+    return (
+        select(before.c.direction)
+        .where(
+            (before.c.traveller_id == traveller_id)
+            & (before.c.host_state == host_state)
+            & (before.c.outcome == Outcome.ADMITTED.value)
+            & earlier
         )
-        .label("previous"),
+        .order_by(before.c.occurred_at.desc(), before.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
     )
-    .where(
-        (crossings.c.outcome == Outcome.ADMITTED.value)
-        & crossings.c.traveller_id.in_(bindparam("travellers", expanding=True))
-    )
-    .subquery()
+
+
+# The new admitted crossings with the direction of the one before each, found by index.
+_NEW = crossings.alias("new")
+_ADMITTED_WITH_PREVIOUS = select(
+    _NEW.c.seq,
+    _NEW.c.direction,
+    previous_admitted(
+        _NEW.c.traveller_id, _NEW.c.host_state, _NEW.c.occurred_at, _NEW.c.seq
+    ).correlate(_NEW),
+).where(
+    (_NEW.c.outcome == Outcome.ADMITTED.value) & _NEW.c.seq.in_(bindparam("seqs", expanding=True))
 )
 
 
@@ -128,6 +151,76 @@ def already_recorded(connection: Connection, ids: Sequence[UUID]) -> set[UUID]:
     if not ids:
         return set()
     return set(connection.execute(_ALREADY_RECORDED, {"ids": list(ids)}).scalars())
+
+
+def local_date_of(occurred_at: datetime, bcp: BcpFacts) -> date:
+    return occurred_at.astimezone(_zone(bcp.time_zone)).date()
+
+
+def presence_flag(direction: str, previous: str | None) -> Flag | None:
+    """The flag an admitted crossing gets from the direction of the admitted one before it."""
+    if direction == "entry" and previous == "entry":
+        return Flag.ENTRY_WHILE_INSIDE
+    if direction == "exit" and previous != "entry":
+        return Flag.EXIT_WITHOUT_ENTRY
+    return None
+
+
+def document_flags(seen: DocumentSeen, local_date: date) -> list[Flag]:
+    flags = []
+    if not seen.mrz_valid:
+        flags.append(Flag.DOCUMENT_INVALID)
+    if seen.expiry_date is not None and seen.expiry_date < local_date:
+        flags.append(Flag.DOCUMENT_EXPIRED)
+    return flags
+
+
+def new_document_rows(
+    seen: DocumentSeen, now: datetime
+) -> tuple[dict[str, object], dict[str, object]]:
+    """A traveller and the document that makes them known, as rows to insert."""
+    traveller_id, document_id = uuid7(), uuid7()
+    document = {
+        "id": document_id,
+        "issuing_state": seen.issuing_state,
+        "number": seen.number,
+        "document_type": seen.document_type,
+        "traveller_id": traveller_id,
+        "surname": seen.surname,
+        "given_names": seen.given_names,
+        "nationality": seen.nationality,
+        "birth_date": seen.birth_date,
+        "sex": seen.sex,
+        "expiry_date": seen.expiry_date,
+        "first_seen_at": now,
+    }
+    return {"id": traveller_id, "created_at": now}, document
+
+
+def crossing_row(
+    item: ToRecord, bcp: BcpFacts, document_id: UUID, traveller_id: UUID, now: datetime
+) -> dict[str, object]:
+    c = item.crossing
+    # Stored in UTC: SQLite keeps the wall-clock digits and drops the offset.
+    occurred_at = c.occurred_at.astimezone(UTC)
+    return {
+        "id": c.id,
+        "direction": c.direction.value,
+        "bcp_code": bcp.code,
+        "host_state": bcp.state,
+        "occurred_at": occurred_at,
+        "local_date": local_date_of(occurred_at, bcp),
+        "document_id": document_id,
+        "traveller_id": traveller_id,
+        "nationality": c.document.nationality,
+        "purpose": c.purpose.value,
+        "mode": bcp.mode,
+        "outcome": c.outcome.value,
+        "refusal_reason": c.refusal_reason,
+        "officer": item.officer,
+        "mrz_valid": c.document.mrz_valid,
+        "recorded_at": now,
+    }
 
 
 def _document_key(seen: DocumentSeen) -> tuple[str, str, str]:
@@ -138,7 +231,9 @@ def _resolve_documents(
     connection: Connection, seen: Sequence[DocumentSeen], now: datetime
 ) -> dict[tuple[str, str, str], tuple[UUID, UUID]]:
     """Document key -> (document id, traveller id); unknown documents get a new traveller."""
-    first_seen = {_document_key(s): s for s in seen}
+    first_seen: dict[tuple[str, str, str], DocumentSeen] = {}
+    for doc in seen:
+        first_seen.setdefault(_document_key(doc), doc)
     numbers = sorted({key[1] for key in first_seen})
     found = {
         (row.issuing_state, row.number, row.document_type): (row.id, row.traveller_id)
@@ -148,54 +243,23 @@ def _resolve_documents(
     for key, doc in first_seen.items():
         if key in found:
             continue
-        traveller_id, document_id = uuid7(), uuid7()
-        found[key] = (document_id, traveller_id)
-        new_travellers.append({"id": traveller_id, "created_at": now})
-        new_documents.append(
-            {
-                "id": document_id,
-                "issuing_state": doc.issuing_state,
-                "number": doc.number,
-                "document_type": doc.document_type,
-                "traveller_id": traveller_id,
-                "surname": doc.surname,
-                "given_names": doc.given_names,
-                "nationality": doc.nationality,
-                "birth_date": doc.birth_date,
-                "sex": doc.sex,
-                "expiry_date": doc.expiry_date,
-                "first_seen_at": now,
-            }
-        )
+        traveller, document = new_document_rows(doc, now)
+        found[key] = (document["id"], traveller["id"])
+        new_travellers.append(traveller)
+        new_documents.append(document)
     if new_travellers:
         connection.execute(_INSERT_TRAVELLERS, new_travellers)
         connection.execute(_INSERT_DOCUMENTS, new_documents)
     return found
 
 
-def _presence_flags(
-    connection: Connection, traveller_ids: set[UUID], seqs: set[int]
-) -> dict[int, Flag]:
+def _presence_flags(connection: Connection, seqs: list[int]) -> dict[int, Flag]:
     """Entries while inside and exits without entry, judged against every admitted crossing."""
     flags: dict[int, Flag] = {}
-    rows = connection.execute(_ADMITTED_WITH_PREVIOUS, {"travellers": list(traveller_ids)})
-    for seq, direction, previous in rows:
-        if seq not in seqs:
-            continue
-        if direction == "entry" and previous == "entry":
-            flags[seq] = Flag.ENTRY_WHILE_INSIDE
-        elif direction == "exit" and previous != "entry":
-            flags[seq] = Flag.EXIT_WITHOUT_ENTRY
-    return flags
-
-
-def _document_flags(crossing: NewCrossing, local_date: date) -> list[Flag]:
-    flags = []
-    if not crossing.document.mrz_valid:
-        flags.append(Flag.DOCUMENT_INVALID)
-    expiry = crossing.document.expiry_date
-    if expiry is not None and expiry < local_date:
-        flags.append(Flag.DOCUMENT_EXPIRED)
+    for seq, direction, previous in connection.execute(_ADMITTED_WITH_PREVIOUS, {"seqs": seqs}):
+        flag = presence_flag(direction, previous)
+        if flag is not None:
+            flags[seq] = flag
     return flags
 
 
@@ -211,39 +275,19 @@ def write_crossings(
     doc_ids = _resolve_documents(connection, [item.crossing.document for item in batch], now)
     rows = []
     for item in batch:
-        c = item.crossing
-        bcp = bcp_facts[c.bcp_code]
-        document_id, traveller_id = doc_ids[_document_key(c.document)]
-        rows.append(
-            {
-                "id": c.id,
-                "direction": c.direction.value,
-                "bcp_code": bcp.code,
-                "host_state": bcp.state,
-                "occurred_at": c.occurred_at,
-                "local_date": c.occurred_at.astimezone(_zone(bcp.time_zone)).date(),
-                "document_id": document_id,
-                "traveller_id": traveller_id,
-                "nationality": c.document.nationality,
-                "purpose": c.purpose.value,
-                "mode": bcp.mode,
-                "outcome": c.outcome.value,
-                "refusal_reason": c.refusal_reason,
-                "officer": item.officer,
-                "mrz_valid": c.document.mrz_valid,
-                "recorded_at": now,
-            }
-        )
+        bcp = bcp_facts[item.crossing.bcp_code]
+        document_id, traveller_id = doc_ids[_document_key(item.crossing.document)]
+        rows.append(crossing_row(item, bcp, document_id, traveller_id, now))
     # A plain executemany (no RETURNING) takes the drivers' fast batch path; one query then
     # reads back the sequence numbers the database gave.
     connection.execute(_INSERT_CROSSINGS, rows)
     seq_of = dict(connection.execute(_SEQ_OF_IDS, {"ids": [row["id"] for row in rows]}).all())
     seqs = [seq_of[row["id"]] for row in rows]
-    presence = _presence_flags(connection, {r["traveller_id"] for r in rows}, set(seqs))
+    presence = _presence_flags(connection, seqs)
     results, flag_rows = [], []
     for item, row, seq in zip(batch, rows, seqs, strict=True):
-        flags = ([presence[seq]] if seq in presence else []) + _document_flags(
-            item.crossing, row["local_date"]
+        flags = ([presence[seq]] if seq in presence else []) + document_flags(
+            item.crossing.document, row["local_date"]
         )
         flag_rows.extend({"crossing_seq": seq, "flag": f.value} for f in flags)
         results.append(
