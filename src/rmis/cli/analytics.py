@@ -13,10 +13,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rmis.analytics import early_warning
 from rmis.analytics.dimensions import UnknownDimension
 from rmis.analytics.engine import Warehouse, WarehouseMissing, connect, open_warehouse
 from rmis.analytics.export import FORMATS, suppress_small, write
 from rmis.analytics.flows import flows as flows_by
+from rmis.analytics.forecast import forecast, forecast_frame
 from rmis.analytics.mirror import mirror as mirror_statistics
 from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
 from rmis.analytics.roles import state_roles
@@ -203,6 +205,27 @@ def mirror(fmt: Format = "table", out: Out = None) -> None:
         "RMIS_MIRROR",
         ["exits_recorded_by_origin", "entries_recorded_by_destination"],
     )
+
+
+@app.command()
+def alerts(on: Day = None, fmt: Format = "table", out: Out = None) -> None:
+    """Series (host state, BCP, nationality) whose admitted arrivals break out of their
+    seasonal baseline on --on, most severe first, with the forecast 13 weeks ahead
+    (docs/early-warning.md)."""
+    if on is None:
+        fail("give --on DATE")
+    wh = _open()
+    found = early_warning.alerts(wh.crossings, _day(on))
+    frame = early_warning.alerts_frame(found)
+    if found:
+        forecasts = forecast(wh.crossings, _day(on), [a.series for a in found])
+        keys = list(early_warning.SERIES_KEYS)
+        frame = frame.merge(forecast_frame(list(forecasts.values())), on=keys, how="left")
+    if fmt == "table" and frame.empty:
+        typer.echo(f"no alerts on {_day(on).isoformat()}")
+        return
+    table_view = frame.drop(columns=["on", "baseline", "message"]) if fmt == "table" else frame
+    emit(table_view, fmt, out, "RMIS_ALERTS", ["observed", "expected", "excess"])
 
 
 def _open() -> Warehouse:
