@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from rmis.reference.bcps import load_bcps
 from rmis.synth.behaviours import Period
@@ -249,61 +250,59 @@ def hash_code(code: str) -> float:
     return value / 1_000_003
 
 
+def _pick(values, index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """values[index] as an Arrow column, taken in C rather than through Python objects."""
+    table = values if isinstance(values, pa.Array) else pa.array(list(values), pa.string())
+    return table.take(pa.array(index, pa.int64(), mask=mask))
+
+
+def _replace(column: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
+    mask = np.zeros(len(column), bool)
+    mask[rows] = True
+    return pc.replace_with_mask(column, pa.array(mask), pa.array(values, pa.string()))
+
+
 def _table(
-    rng,
-    legs: Legs,
-    rows,
-    direction,
-    bcp,
-    occurred_ms,
-    refused,
-    stays: Stays,
-    people: People,
-    docs: Documents,
-    noise: Noise,
-) -> pa.Table:
+    rng, legs: Legs, rows, direction, bcp, occurred_ms, refused, stays: Stays, people: People,
+    docs: Documents, noise: Noise,
+) -> pa.Table:  # fmt: skip
     person = legs.person[rows]
     doc = docs.valid_on(person, legs.day[rows])
     n = len(rows)
-    surname = docs.surname[doc].copy()
-    number = docs.number[doc].copy()
+    surname = _pick(pa.array(docs.surname, pa.string()), doc)
+    number = _pick(pa.array(docs.number, pa.string()), doc)
     mrz_valid = np.ones(n, bool)
     typo = np.flatnonzero(rng.random(n) < noise.typo_rate)
-    surname[typo] = [_typo(rng, s) for s in surname[typo]]
+    surname = _replace(surname, typo, [_typo(rng, docs.surname[d]) for d in doc[typo]])
     ocr = np.flatnonzero(rng.random(n) < noise.ocr_rate)
-    slipped = np.array([_ocr_slip(s) for s in number[ocr]], object)
-    changed = slipped != number[ocr]
-    number[ocr] = slipped
-    mrz_valid[ocr[changed]] = False
+    slipped = [_ocr_slip(docs.number[d]) for d in doc[ocr]]
+    number = _replace(number, ocr, slipped)
+    mrz_valid[ocr[np.array([a != docs.number[d] for a, d in zip(slipped, doc[ocr], strict=True)],
+                           bool)]] = False  # fmt: skip
     reasons = list(REFUSAL_REASONS)
     weights = np.array([REFUSAL_REASONS[r] for r in reasons])
-    reason = np.where(
-        refused,
-        np.array(reasons, object)[rng.choice(len(reasons), n, p=weights / weights.sum())],
-        None,
-    )
-    bcp_codes = np.array([b.code for b in BCPS], object)[bcp]
-    officer = [f"{c}-{k:02d}" for c, k in zip(bcp_codes, rng.integers(1, 13, n), strict=True)]
-    state_code = np.asarray(STATES, object)
+    reason = rng.choice(len(reasons), n, p=weights / weights.sum())
+    bcp_code = _pick([b.code for b in BCPS], bcp)
+    badge = _pick([f"{k:02d}" for k in range(1, 13)], rng.integers(0, 12, n))
+    male = (people.sex == "M").astype(np.int64)
     return pa.table({
-        "crossing_id": pa.array(uuid7_strings(rng, occurred_ms), pa.string()),
-        "direction": pa.array(np.array(["exit", "entry"], object)[direction], pa.string()),
-        "bcp": pa.array(bcp_codes, pa.string()),
+        "crossing_id": uuid7_strings(rng, occurred_ms),
+        "direction": _pick(["exit", "entry"], direction),
+        "bcp": bcp_code,
         "occurred_at": pa.array(occurred_ms, pa.timestamp("ms", tz="UTC")),
-        "issuing_state": pa.array(state_code[docs.issuing_state[doc]], pa.string()),
-        "document_number": pa.array(number, pa.string()),
-        "document_type": pa.array(np.full(n, "P", object), pa.string()),
-        "surname": pa.array(surname, pa.string()),
-        "given_names": pa.array(docs.given_names[doc], pa.string()),
-        "nationality": pa.array(state_code[people.nationality[person]], pa.string()),
+        "issuing_state": _pick(STATES, docs.issuing_state[doc]),
+        "document_number": number,
+        "document_type": _pick(["P"], np.zeros(n, np.int64)),
+        "surname": surname,
+        "given_names": _pick(pa.array(docs.given_names, pa.string()), doc),
+        "nationality": _pick(STATES, people.nationality[person]),
         "birth_date": pa.array(people.birth[person] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
-        "sex": pa.array(people.sex[person].astype(object), pa.string()),
+        "sex": _pick(["F", "M"], male[person]),
         "expiry_date": pa.array(docs.expiry[doc] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
-        "purpose": pa.array(np.asarray(PURPOSES, object)[stays.purpose[legs.stay[rows]]],
-                            pa.string()),
-        "outcome": pa.array(np.where(refused, "refused", "admitted").astype(object), pa.string()),
-        "refusal_reason": pa.array(reason, pa.string()),
-        "officer": pa.array(officer, pa.string()),
+        "purpose": _pick(PURPOSES, stays.purpose[legs.stay[rows]]),
+        "outcome": _pick(["admitted", "refused"], refused.astype(np.int64)),
+        "refusal_reason": _pick(reasons, reason, mask=~refused),
+        "officer": pc.binary_join_element_wise(bcp_code, badge, "-"),
         "mrz_valid": pa.array(mrz_valid, pa.bool_()),
     })  # fmt: skip
 
@@ -311,7 +310,7 @@ def _table(
 _HEX = np.frombuffer(b"0123456789abcdef", np.uint8)
 
 
-def uuid7_strings(rng: np.random.Generator, ms: np.ndarray) -> np.ndarray:
+def uuid7_strings(rng: np.random.Generator, ms: np.ndarray) -> pa.Array:
     """UUIDv7 text for each millisecond timestamp, random bits from the seeded generator."""
     n = len(ms)
     raw = rng.integers(0, 256, (n, 16), dtype=np.uint8)
@@ -325,7 +324,12 @@ def uuid7_strings(rng: np.random.Generator, ms: np.ndarray) -> np.ndarray:
     text = np.full((n, 36), ord("-"), np.uint8)
     for lo, hi, at in ((0, 8, 0), (8, 12, 9), (12, 16, 14), (16, 20, 19), (20, 32, 24)):
         text[:, at : at + hi - lo] = digits[:, lo:hi]
-    return text.view("S36").ravel().astype(str)
+    buffer = pa.py_buffer(text.tobytes())
+    return (
+        pa.FixedSizeBinaryArray.from_buffers(pa.binary(36), n, [None, buffer])
+        .cast(pa.binary())
+        .cast(pa.string())
+    )
 
 
 _OCR = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z"}
