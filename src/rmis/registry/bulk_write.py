@@ -218,11 +218,17 @@ def _insert_into(connection: Connection, table: Table, data: pa.Table) -> None:
 
 def write_chunk(connection: Connection, rows: pa.Table, now: datetime) -> ChunkWritten:
     """Record the chunk's crossings not yet recorded, inside the caller's transaction."""
-    load = _copy_into if connection.dialect.name == "postgresql" else _insert_into
+    postgres = connection.dialect.name == "postgresql"
+    load = _copy_into if postgres else _insert_into
+    if postgres:
+        # Compiling these one-off statements to machine code costs more than running them.
+        connection.exec_driver_sql("SET LOCAL jit = off")
     for table in _STAGING_TABLES:
         table.drop(connection, checkfirst=True)  # left by a failed chunk on this connection
         table.create(connection)
     load(connection, import_rows, rows)
+    if postgres:  # no statistics otherwise: the planner would guess, and scan what has grown
+        connection.exec_driver_sql(f"ANALYZE {import_rows.name}")
     recorded_ids = [str(i) for i in connection.execute(_RECORDED_IDS).scalars()]
     if recorded_ids:  # a chunk imported before, in part or whole
         connection.execute(_DROP_RECORDED)

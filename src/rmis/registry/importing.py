@@ -9,22 +9,24 @@ chunk: a file of millions of rows streams through.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from sqlalchemy import Engine
 
-from rmis.registry.bulk_parse import parse_chunk
+from rmis.registry.bulk_parse import ParsedChunk, parse_chunk
 from rmis.registry.bulk_read import ImportFileError, count_rows, read_chunks
 from rmis.registry.bulk_write import write_chunk
-from rmis.registry.recording import load_reference_facts
+from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.security.audit import append_audit
 
 __all__ = ["CHUNK_ROWS", "ImportFileError", "ImportSummary", "count_rows", "import_crossings"]
 
+T = TypeVar("T")
 REPORT_COLUMNS = ("row", "crossing_id", "field", "code", "reason")
 # Large enough that per-chunk statements cost little, small enough to commit every second or so.
 CHUNK_ROWS = 20_000
@@ -36,6 +38,27 @@ class ImportSummary:
     recorded: int = 0
     already_recorded: int = 0
     rejected: int = 0
+
+
+def _parsed_chunks(
+    path: Path, chunk_rows: int, reference: ReferenceFacts
+) -> Iterator[tuple[int, ParsedChunk]]:
+    """Each chunk's number of rows and what was understood of it."""
+    first_row = 1
+    for chunk in read_chunks(path, chunk_rows):
+        yield chunk.num_rows, parse_chunk(chunk, first_row, reference)
+        first_row += chunk.num_rows
+
+
+def _read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """The items, the next one made in a thread while the caller works on this one: reading and
+    parsing a chunk overlaps with the database writing the one before (Arrow and the driver
+    both let go of the GIL). At most two chunks are in memory."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        pending = worker.submit(next, items, None)
+        while (item := pending.result()) is not None:
+            pending = worker.submit(next, items, None)
+            yield item
 
 
 def import_crossings(
@@ -54,9 +77,8 @@ def import_crossings(
     rejects.writerow(REPORT_COLUMNS)
     with engine.connect() as connection:
         reference = load_reference_facts(connection)
-    for chunk in read_chunks(path, chunk_rows):
-        parsed = parse_chunk(chunk, summary.rows + 1, reference)
-        summary.rows += chunk.num_rows
+    for rows, parsed in _read_ahead(_parsed_chunks(path, chunk_rows, reference)):
+        summary.rows += rows
         summary.rejected += len(parsed.rejected)
         rejects.writerows(
             (r.row, r.crossing_id, r.field, r.code, r.reason) for r in parsed.rejected
@@ -75,5 +97,5 @@ def import_crossings(
                 )
         summary.recorded += written.recorded
         summary.already_recorded += written.already_recorded + parsed.repeated
-        on_progress(chunk.num_rows)
+        on_progress(rows)
     return summary
