@@ -3,6 +3,7 @@
 import typer
 
 from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, synth, users, warehouse
+from rmis.cli.report import report
 
 app = typer.Typer(
     name="rmis",
@@ -20,3 +21,4 @@ app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for a
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("synth")(synth.synth)
+app.command("report")(report)

@@ -1,0 +1,38 @@
+"""`rmis report`: the analyst's first page, one self-contained HTML file from the warehouse."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rmis.analytics.engine import WarehouseMissing
+from rmis.cli.analytics import fail, open_analysis_warehouse
+from rmis.reference.stay_rules import load_stay_rules
+from rmis.report.data import gather, last_day
+from rmis.report.render import render
+from rmis.settings import Settings, utc_now
+
+
+def report(
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write", dir_okay=False)],
+    on: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"], help="Day the report is as of (default: last day of data)"
+        ),
+    ] = None,
+) -> None:
+    """Flows over time, top corridors, foreigners present, overstays, movement types, state
+    roles and current alerts with forecasts: one HTML page that needs no internet to open."""
+    try:
+        warehouse = open_analysis_warehouse()
+    except (WarehouseMissing, ValueError) as error:
+        fail(str(error))
+        raise
+    day = on.date() if on else last_day(warehouse)
+    data = gather(warehouse, load_stay_rules(Settings.from_env().stay_rules), day)
+    out.write_text(render(data, utc_now()), encoding="utf-8")
+    typer.echo(f"report as of {day.isoformat()} written to {out}")

@@ -1,0 +1,116 @@
+"""What the report shows, gathered from the analyses over the warehouse as of one day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from rmis.analytics import early_warning
+from rmis.analytics.engine import Warehouse
+from rmis.analytics.flows import flows
+from rmis.analytics.forecast import (
+    Forecast,
+    arrivals_by_week,
+    forecast,
+    forecast_frame,
+    last_full_week_end,
+    weekly_matrix,
+)
+from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
+from rmis.analytics.roles import state_roles
+from rmis.analytics.stock import stock_curve
+from rmis.analytics.typology import movement_types
+from rmis.reference.stay_rules import StayRulesTable
+
+TOP = 15
+FORECAST_CHARTS = 4
+HISTORY_WEEKS = 52
+
+
+@dataclass(frozen=True)
+class ReportData:
+    on: date
+    first_day: date
+    flows_monthly: pd.DataFrame  # month, host_state, entries, exits
+    corridors: pd.DataFrame  # corridor, crossings (admitted entries and exits, last 12 months)
+    stock: pd.DataFrame  # day, host_state, present
+    overstays: pd.DataFrame  # host_state, nationality, overstayers, median_days, max_days
+    overstayers_total: int
+    movement_types: pd.DataFrame  # movement_type, travellers, share
+    roles: pd.DataFrame  # state, origin, transit, destination and their shares
+    alerts: pd.DataFrame  # early_warning.alerts_frame with the forecast columns
+    forecasts: list[Forecast]  # for the charts: alerted series first, then the busiest
+    weekly_history: pd.DataFrame  # weeks x series, the year before the forecasts
+
+
+def last_day(warehouse: Warehouse) -> date:
+    return pd.Timestamp(warehouse.crossings.local_date.max().to_pandas()).date()
+
+
+def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
+    crossings = warehouse.crossings
+    year_ago = on - timedelta(days=364)
+    first = early_warning.first_day(crossings) or on
+
+    monthly = flows(crossings, ["host_state", "month"], None, on).to_pandas()
+    corridors = flows(crossings, ["corridor"], year_ago, on).to_pandas()
+    corridors = corridors.assign(
+        corridor=corridors.from_state + " → " + corridors.to_state,
+        crossings=corridors.entries + corridors.exits,
+    ).nlargest(TOP, "crossings")[["corridor", "crossings"]]
+
+    stock = stock_curve(crossings, max(first, year_ago), on, ["host_state"], every_days=7)
+    found = find_overstays_on(crossings, warehouse.permits, rules, on)
+    overstays = overstays_by_nationality(found.open).nlargest(TOP, "overstayers")
+
+    types = movement_types(crossings).to_pandas()["movement_type"].value_counts()
+    types = types.rename_axis("movement_type").reset_index(name="travellers")
+    types["share"] = types.travellers / types.travellers.sum()
+
+    roles = _roles_by_state(state_roles(crossings, year_ago, on).to_pandas())
+
+    alerts = early_warning.alerts(crossings, on)
+    weekly = weekly_matrix(
+        arrivals_by_week(crossings, on, HISTORY_WEEKS),
+        last_full_week_end(on) - timedelta(days=7 * HISTORY_WEEKS - 1),
+        last_full_week_end(on),
+    )
+    charted = _series_to_chart([a.series for a in alerts], weekly)
+    wanted = list(dict.fromkeys([*(a.series for a in alerts), *charted]))
+    forecasts = forecast(crossings, on, wanted)
+    alert_rows = early_warning.alerts_frame(alerts).merge(
+        forecast_frame(list(forecasts.values())), on=list(early_warning.SERIES_KEYS), how="left"
+    )
+    return ReportData(
+        on=on,
+        first_day=first,
+        flows_monthly=monthly.sort_values(["month", "host_state"], ignore_index=True),
+        corridors=corridors.reset_index(drop=True),
+        stock=stock.to_pandas(),
+        overstays=overstays.reset_index(drop=True),
+        overstayers_total=int(found.open.traveller_id.nunique()),
+        movement_types=types,
+        roles=roles,
+        alerts=alert_rows,
+        forecasts=[forecasts[s] for s in charted if forecasts[s].made],
+        weekly_history=weekly[[s for s in charted if forecasts[s].made]],
+    )
+
+
+def _series_to_chart(alerted: list[tuple[str, str, str]], weekly: pd.DataFrame) -> list:
+    """Alerted series first, then the busiest of the last quarter, up to FORECAST_CHARTS."""
+    busiest = weekly.iloc[-13:].sum().sort_values(ascending=False).index.tolist()
+    chosen = [s for s in dict.fromkeys([*alerted, *busiest]) if s in weekly.columns]
+    return chosen[:FORECAST_CHARTS]
+
+
+def _roles_by_state(roles: pd.DataFrame) -> pd.DataFrame:
+    """Origin, transit and destination summed over nationalities, with their shares."""
+    parts = ["origin", "transit", "destination"]
+    by_state = roles.groupby("state", as_index=False)[parts].sum()
+    total = by_state[parts].sum(axis=1)
+    for part in parts:
+        by_state[f"{part}_share"] = by_state[part] / total
+    return by_state.sort_values("state", ignore_index=True)

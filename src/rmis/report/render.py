@@ -1,0 +1,227 @@
+"""The report page: the gathered figures as charts and tables in one self-contained HTML file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, timedelta
+from html import escape
+from importlib.resources import files
+from numbers import Integral, Real
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from rmis.analytics.early_warning import DetectorSettings
+from rmis.report import charts
+from rmis.report.data import ReportData
+
+FLOW_STATES = 6
+SECTIONS = (
+    ("alerts", "Current alerts"),
+    ("flows", "Flows over time"),
+    ("corridors", "Top corridors"),
+    ("stock", "Foreigners present"),
+    ("overstays", "Overstays"),
+    ("types", "Movement types"),
+    ("roles", "State roles"),
+    ("notes", "Notes"),
+)
+
+
+def _cell(value: object) -> tuple[str, bool]:
+    """Text of a table cell, and whether it is a number (right-aligned)."""
+    if isinstance(value, pd.Timestamp | date):
+        return pd.Timestamp(value).date().isoformat(), False
+    if isinstance(value, bool) or value is None or (isinstance(value, float) and pd.isna(value)):
+        return "" if value is None or not isinstance(value, bool) else str(value), False
+    if isinstance(value, Integral):
+        return f"{value:,}", True
+    if isinstance(value, Real):
+        return f"{value:,.1f}", True
+    return str(value), False
+
+
+def html_table(frame: pd.DataFrame, caption: str) -> str:
+    """An accessible table: a caption, column headers with scope, numbers right-aligned."""
+    head = "".join(
+        f'<th scope="col">{escape(str(c).replace("_", " "))}</th>' for c in frame.columns
+    )
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for value in record:
+            text, number = _cell(value)
+            css = ' class="num"' if number else ""
+            cells.append(f"<td{css}>{escape(text)}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f"<table><caption>{escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    return frame.assign(**{c: frame[c].map(lambda v: f"{v:.0%}") for c in columns})
+
+
+def _flows(data: ReportData) -> dict[str, object]:
+    monthly = data.flows_monthly
+    if (data.on + timedelta(days=1)).day != 1:  # the month in progress would look like a fall
+        monthly = monthly[pd.to_datetime(monthly.month) < pd.Timestamp(data.on.replace(day=1))]
+    wide = monthly.pivot_table(
+        index="month", columns="host_state", values="entries", aggfunc="sum", fill_value=0
+    )
+    busiest = wide.sum().sort_values(ascending=False).index[:FLOW_STATES].tolist()
+    months = [pd.Timestamp(m).date() for m in wide.index]
+    chart = charts.line_chart(
+        months,
+        {state: wide[state].tolist() for state in busiest},
+        "Admitted entries per month",
+        "entries a month",
+        f"Monthly admitted entries from {months[0].isoformat()} to {months[-1].isoformat()} "
+        f"for {', '.join(busiest)}.",
+    )
+    table = wide.reset_index().rename(columns={"month": "month starting"})
+    table.columns.name = None
+    return {
+        "flows_chart": chart,
+        "flows_states": busiest,
+        "flows_table": html_table(table, "Admitted entries per month by host state"),
+    }
+
+
+def _corridors(data: ReportData) -> dict[str, object]:
+    c = data.corridors
+    return {
+        "corridors_chart": charts.bar_chart(
+            c.corridor.tolist(), c.crossings.tolist(), "Top corridors", "admitted crossings"
+        ),
+        "corridors_table": html_table(c, "Admitted crossings per corridor, last 12 months"),
+    }
+
+
+def _stock(data: ReportData) -> dict[str, object]:
+    wide = data.stock.pivot_table(
+        index="day", columns="host_state", values="present", aggfunc="sum", fill_value=0
+    )
+    days = [pd.Timestamp(d).date() for d in wide.index]
+    states = wide.iloc[-1].sort_values(ascending=False).index[:FLOW_STATES].tolist()
+    chart = charts.line_chart(
+        days,
+        {s: wide[s].tolist() for s in states},
+        "Foreigners present",
+        "people present",
+        f"Foreigners present each week from {days[0].isoformat()} to {days[-1].isoformat()} "
+        f"in {', '.join(states)}.",
+    )
+    every_fourth = wide.iloc[::-4].iloc[::-1].reset_index()
+    every_fourth.columns.name = None
+    return {
+        "stock_chart": chart,
+        "stock_table": html_table(every_fourth, "Foreigners present, every fourth week"),
+    }
+
+
+def _overstays(data: ReportData) -> dict[str, object]:
+    o = data.overstays
+    labels = (o.host_state + " · " + o.nationality).tolist()
+    chart = (
+        charts.bar_chart(labels, o.overstayers.tolist(), "Open overstays", "people overstaying")
+        if len(o)
+        else ""
+    )
+    return {
+        "overstays_chart": chart,
+        "overstays_table": html_table(
+            o.rename(columns={"median_days": "median days over", "max_days": "longest, days"}),
+            "Open overstays by host state and nationality",
+        ),
+    }
+
+
+def _types(data: ReportData) -> dict[str, object]:
+    t = data.movement_types
+    return {
+        "types_chart": charts.bar_chart(
+            t.movement_type.tolist(), t.travellers.tolist(), "Movement types", "travellers"
+        ),
+        "types_table": html_table(_percent(t, ["share"]), "Travellers by movement type"),
+    }
+
+
+def _roles(data: ReportData) -> dict[str, object]:
+    # States seen only through their citizens leaving (no arrivals recorded) have no roles.
+    r = data.roles[(data.roles.transit + data.roles.destination) > 0]
+    parts = ["origin", "transit", "destination"]
+    return {
+        "roles_chart": charts.share_chart(
+            r.state.tolist(),
+            {p: r[f"{p}_share"].tolist() for p in parts},
+            "State roles",
+            "share of the state's movements",
+        ),
+        "roles_table": html_table(
+            _percent(r, [f"{p}_share" for p in parts]), "Origin, transit and destination by state"
+        ),
+    }
+
+
+def _forecasts(data: ReportData) -> list[dict[str, str]]:
+    out = []
+    for f in data.forecasts:
+        history = data.weekly_history[f.series]
+        label = f"{f.series[1]} · {f.series[2]}"
+        svg = charts.forecast_chart(
+            [pd.Timestamp(w).date() for w in history.index],
+            history.tolist(),
+            list(f.weeks),
+            list(f.median),
+            {"95%": (f.lower95, f.upper95), "80%": (f.lower80, f.upper80)},
+            label,
+        )
+        caption = (
+            f"{label}: week of {f.weeks[-1].isoformat()}, median {f.median[-1]:,.0f} "
+            f"(80%: {f.lower80[-1]:,.0f}–{f.upper80[-1]:,.0f}; "
+            f"95%: {f.lower95[-1]:,.0f}–{f.upper95[-1]:,.0f})"
+            + ("" if f.seasonal else "; no yearly season (under 56 weeks of history)")
+        )
+        out.append({"svg": svg, "caption": caption})
+    return out
+
+
+def render(data: ReportData, made_at: datetime) -> str:
+    """The whole page as one string: inline CSS, inline SVG, nothing to fetch."""
+    environment = Environment(
+        loader=PackageLoader("rmis.report", "templates"),
+        autoescape=select_autoescape(["html.j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    css = files("rmis.report").joinpath("templates/report.css").read_text(encoding="utf-8")
+    alerts = data.alerts.to_dict("records")
+    counts = Counter(a["severity"] for a in alerts)
+    settings = DetectorSettings()
+    return environment.get_template("report.html.j2").render(
+        css=css,
+        on=data.on.isoformat(),
+        first_day=data.first_day.isoformat(),
+        year_ago=(data.on - timedelta(days=364)).isoformat(),
+        made_at=made_at.strftime("%Y-%m-%d %H:%M UTC"),
+        sections=SECTIONS,
+        alerts=alerts,
+        severity_counts=", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
+        forecast_scope="the alerted series" if alerts else "the busiest series of the last quarter",
+        forecast_charts=_forecasts(data),
+        overstayers_total=data.overstayers_total,
+        alpha=settings.alpha,
+        min_ratio=settings.min_ratio,
+        min_excess=settings.min_excess,
+        warning_ratio=settings.warning_ratio,
+        critical_ratio=settings.critical_ratio,
+        **_flows(data),
+        **_corridors(data),
+        **_stock(data),
+        **_overstays(data),
+        **_types(data),
+        **_roles(data),
+    )
