@@ -32,8 +32,10 @@ def _cell(value: object) -> tuple[str, bool]:
     """Text of a table cell, and whether it is a number (right-aligned)."""
     if isinstance(value, pd.Timestamp | date):
         return pd.Timestamp(value).date().isoformat(), False
-    if isinstance(value, bool) or value is None or (isinstance(value, float) and pd.isna(value)):
-        return "" if value is None or not isinstance(value, bool) else str(value), False
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "", False
+    if isinstance(value, bool):
+        return str(value), False
     if isinstance(value, Integral):
         return f"{value:,}", True
     if isinstance(value, Real):
