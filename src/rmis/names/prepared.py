@@ -74,12 +74,28 @@ class PreparedName:
     keys: tuple[str, ...]
     roles: tuple[Role, ...]
     plains: tuple[str, ...]  # each token in plain Latin, no folds (keys.plain_key)
-    ids: tuple[int, ...]  # the keys as interned integers, for the batch scorer
-    packed: bytes  # ids, the plains' ids and the roles as C ints, for the batch scorer
+    packed: bytes  # one fixed-width row of C ints for the batch scorer (see pack_row)
     rank: str  # orders names for symmetric scoring: fewer tokens first, then by keys
 
     def sort_key(self) -> str:
         return self.rank
+
+
+# A prepared name as one fixed-width row of C ints, so that a batch of names is one array
+# (batch.py): the token count, then the key ids, the plain spellings' ids and the roles of
+# up to PACKED_TOKENS tokens, zero-padded. Longer names keep only their count: the batch
+# scorer sends them to the one-by-one scorer, so PACKED_TOKENS must be at least
+# similarity.MAX_EXACT_TOKENS.
+PACKED_TOKENS = 5
+PACKED_WIDTH = 1 + 3 * PACKED_TOKENS
+
+
+def pack_row(key_ids: list[int], plain_ids: list[int], roles: list[Role]) -> bytes:
+    count = len(key_ids)
+    if count > PACKED_TOKENS:
+        return array("i", [count] + [0] * (PACKED_WIDTH - 1)).tobytes()
+    pad = [0] * (PACKED_TOKENS - count)
+    return array("i", [count, *key_ids, *pad, *plain_ids, *pad, *roles, *pad]).tobytes()
 
 
 # Every token key seen gets a small integer once (the batch scorer deduplicates token pairs
@@ -117,24 +133,26 @@ def prepare(name: str) -> PreparedName:
     sorted_keys = tuple(keys[i] for i in order)
     sorted_roles = tuple(roles[i] for i in order)
     sorted_plains = tuple(plains[i] for i in order)
-    ids = tuple(key_id(k) for k in sorted_keys)
-    packed = array("i", ids + tuple(key_id(p) for p in sorted_plains) + sorted_roles)
+    packed = pack_row(
+        [key_id(k) for k in sorted_keys], [key_id(p) for p in sorted_plains], list(sorted_roles)
+    )
     # One string, so that ordering a pair is one comparison: the token count, then keys,
     # roles, tokens and plain spellings, each joined by a separator below every letter.
-    rank = "\x1e".join((
-        f"{len(sorted_keys):04d}",
-        "\x1f".join(sorted_keys),
-        "".join(str(int(r)) for r in sorted_roles),
-        "\x1f".join(sorted_tokens),
-        "\x1f".join(sorted_plains),
-    ))
+    rank = "\x1e".join(
+        (
+            f"{len(sorted_keys):04d}",
+            "\x1f".join(sorted_keys),
+            "".join(str(int(r)) for r in sorted_roles),
+            "\x1f".join(sorted_tokens),
+            "\x1f".join(sorted_plains),
+        )
+    )
     return PreparedName(
         text=name,
         tokens=sorted_tokens,
         keys=sorted_keys,
         roles=sorted_roles,
         plains=sorted_plains,
-        ids=ids,
-        packed=packed.tobytes(),
+        packed=packed,
         rank=rank,
     )
