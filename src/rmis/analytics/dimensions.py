@@ -22,9 +22,9 @@ def period(day: ibis.DateValue, name: str) -> ibis.DateValue:
     return day.truncate(unit)
 
 
-def age_band(birth_year: ibis.IntegerValue, day: ibis.DateValue) -> ibis.StringValue:
-    """Age in whole years reached during the year of `day`, in bands; unknown when no birth year."""
-    age = day.year() - birth_year
+def age_band(birth_year: ibis.IntegerValue, year: ibis.IntegerValue) -> ibis.StringValue:
+    """Age reached during `year`, in bands; unknown when there is no birth year."""
+    age = year - birth_year
     band = ibis.cases(*((age < upper, label) for upper, label in _band_limits()), else_="65+")
     return ibis.ifelse(birth_year.isnull(), "unknown", band)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 import ibis
+from ibis import _
 
 from rmis.analytics.dimensions import PERIODS, age_band, check_dimensions, date_filter, period
 from rmis.analytics.stays import partner
@@ -19,6 +20,24 @@ DIMENSIONS = (
     "host_state", "bcp", "corridor", "from_state", "to_state", "mode", "nationality", "purpose",
     "sex", "age_band", *PERIODS,
 )  # fmt: skip
+
+
+# The stored columns each cell dimension is derived from.
+RAW_COLUMNS = {
+    "host_state": ("host_state",),
+    "bcp": ("bcp_code",),
+    "from_state": ("host_state", "neighbour", "mode"),
+    "to_state": ("host_state", "neighbour", "mode"),
+    "mode": ("mode",),
+    "nationality": ("nationality",),
+    "purpose": ("purpose",),
+    "sex": ("sex",),
+    "age_band": ("birth_year", "year"),
+    "day": ("local_date",),
+    "week": ("local_date",),
+    "month": ("year", "month"),
+    "year": ("year",),
+}
 
 
 def flows(
@@ -31,29 +50,38 @@ def flows(
     """Entries, exits and refusals per cell of `by`; with `count_travellers`, also the number
     of distinct travellers in the cell (what small-count suppression needs)."""
     check_dimensions(by, DIMENSIONS)
-    t = crossings.filter(date_filter(crossings.local_date, start, end))
-    side = partner(t)
-    entry = t.direction == "entry"
-    columns = {
-        "host_state": t.host_state,
-        "bcp": t.bcp_code,
-        "from_state": ibis.ifelse(entry, side, t.host_state),
-        "to_state": ibis.ifelse(entry, t.host_state, side),
-        "mode": t.mode,
-        "nationality": t.nationality,
-        "purpose": t.purpose,
-        "sex": t.sex,
-        "age_band": age_band(t.birth_year, t.local_date),
-        **{name: period(t.local_date, name) for name in PERIODS},
-    }
     keys = [k for d in by for k in (("from_state", "to_state") if d == "corridor" else (d,))]
     keys = list(dict.fromkeys(keys))
-    cut = t.select(*(columns[k].name(k) for k in keys), "direction", "outcome", "traveller_id")
+    # Counted first on the stored columns the cells need (few distinct values), then cut:
+    # strings and dates are derived per group, not per crossing.
+    raw = sorted({c for k in keys for c in RAW_COLUMNS[k]} | {"direction", "outcome"})
+    if count_travellers:
+        raw.append("traveller_id")
+    t = crossings.filter(date_filter(crossings.local_date, start, end))
+    g = t.group_by(raw).aggregate(n=_.count())
+    entry = g.direction == "entry"
+    columns = {  # built only for the cells asked for: g holds only their stored columns
+        "host_state": lambda: g.host_state,
+        "bcp": lambda: g.bcp_code,
+        "from_state": lambda: ibis.ifelse(entry, partner(g), g.host_state),
+        "to_state": lambda: ibis.ifelse(entry, g.host_state, partner(g)),
+        "mode": lambda: g.mode,
+        "nationality": lambda: g.nationality,
+        "purpose": lambda: g.purpose,
+        "sex": lambda: g.sex,
+        "age_band": lambda: age_band(g.birth_year, g.year),
+        "day": lambda: g.local_date,
+        "week": lambda: period(g.local_date, "week"),
+        "month": lambda: ibis.date(g.year.cast("int32"), g.month.cast("int32"), 1),
+        "year": lambda: ibis.date(g.year.cast("int32"), 1, 1),
+    }
+    extra = ["traveller_id"] if count_travellers else []
+    cut = g.select(*(columns[k]().name(k) for k in keys), *extra, "direction", "outcome", "n")
     admitted = cut.outcome == "admitted"
     metrics = {
-        "entries": (admitted & (cut.direction == "entry")).sum(),
-        "exits": (admitted & (cut.direction == "exit")).sum(),
-        "refused": (cut.outcome == "refused").sum(),
+        "entries": ibis.ifelse(admitted & (cut.direction == "entry"), cut.n, 0).sum(),
+        "exits": ibis.ifelse(admitted & (cut.direction == "exit"), cut.n, 0).sum(),
+        "refused": ibis.ifelse(cut.outcome == "refused", cut.n, 0).sum(),
     }
     if count_travellers:
         metrics["travellers"] = cut.traveller_id.nunique()
