@@ -118,7 +118,7 @@ def test_a_file_without_required_columns_writes_nothing(engine, tmp_path):
 
 
 def test_an_import_killed_halfway_completes_exactly_once_when_run_again(engine, tmp_path):
-    total = 40_000
+    total = 100_000  # five chunks: the kill lands long before the last one commits
     path = write_csv(tmp_path / "big.csv", rows(total))
     env = os.environ | {"RMIS_DATABASE_URL": engine.url.render_as_string(hide_password=False)}
     command = [
