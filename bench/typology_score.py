@@ -53,10 +53,9 @@ def person_of_traveller(typed: pd.DataFrame, documents: pd.DataFrame) -> pd.Data
     linked = typed.merge(documents, on=["issuing_state", "document_number"], how="inner")
     people = linked.groupby("traveller_id").person_id.nunique()
     single = people[people == 1].index
-    return (
-        linked[linked.traveller_id.isin(single)]
-        .drop_duplicates("traveller_id")[["traveller_id", "person_id", "movement_type"]]
-    )
+    return linked[linked.traveller_id.isin(single)].drop_duplicates("traveller_id")[
+        ["traveller_id", "person_id", "movement_type"]
+    ]
 
 
 def main() -> None:
@@ -86,8 +85,9 @@ def main() -> None:
     traveller_person = person_of_traveller(typed, documents)[["traveller_id", "person_id"]]
     detected = pd.concat([found.open, found.late_exits])[["traveller_id", "host_state"]]
     detected = set(
-        detected.merge(traveller_person, on="traveller_id")[["person_id", "host_state"]]
-        .itertuples(index=False, name=None)
+        detected.merge(traveller_person, on="traveller_id")[["person_id", "host_state"]].itertuples(
+            index=False, name=None
+        )
     )
     truth_stays = pq.read_table(args.truth / "truth" / "stays.parquet").to_pandas()
     truth_stays = truth_stays[(truth_stays.overstay_days > 0) & (truth_stays.entry_date <= on)]
