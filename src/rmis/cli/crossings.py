@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from rmis.cli.context import open_registry
+from rmis.cli.progress import rows_progress
 from rmis.registry.importing import ImportFileError, count_rows, import_crossings
 from rmis.settings import utc_now
 
@@ -33,22 +33,9 @@ def import_file(
         engine = open_registry()
         with (
             report.open("w", newline="", encoding="utf-8") as out,
-            Progress(
-                TextColumn("importing"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console,
-            ) as progress,
+            rows_progress(console, "importing", total) as advance,
         ):
-            task = progress.add_task("import", total=total)
-            summary = import_crossings(
-                engine,
-                file,
-                out,
-                now=utc_now(),
-                on_progress=lambda rows: progress.advance(task, rows),
-            )
+            summary = import_crossings(engine, file, out, now=utc_now(), on_progress=advance)
     except ImportFileError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error

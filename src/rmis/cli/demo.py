@@ -18,7 +18,7 @@ from rich.table import Table
 from rmis.cli.synth import generate_with_progress, load_with_progress, print_summary
 from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
-from rmis.reference.stay_rules import load_stay_rules
+from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry.database import open_database
 from rmis.registry.reads import document_history, overstays, stay_status
 from rmis.registry.summary import crossings_by_state, foreigners_present, top_corridors
@@ -63,15 +63,16 @@ def demo(
     _documents(console, today)
     _names(console)
     _record(console, loaded)
-    _stays(console, engine, today, now)
-    _report(console, engine, today, now)
+    rules = load_stay_rules(settings.stay_rules)
+    _stays(console, engine, rules, today, now)
+    _report(console, engine, rules, today, now)
     _logins(console, serve, port)
     if serve:
         import uvicorn
 
         from rmis.web.app import create_app
 
-        uvicorn.run(create_app(engine, stay_rules=load_stay_rules(settings.stay_rules)),
+        uvicorn.run(create_app(engine, stay_rules=rules),
                     host="127.0.0.1", port=port)  # fmt: skip
 
 
@@ -120,8 +121,7 @@ def _record(console: Console, loaded) -> None:
     console.print(table)
 
 
-def _stays(console: Console, engine, today: date, now) -> None:
-    rules = load_stay_rules(Settings.from_env().stay_rules)
+def _stays(console: Console, engine, rules: StayRulesTable, today: date, now) -> None:
     analyst = Principal("demo.analyst", Role.ANALYST, DEMO_STATE)
     table = Table(title=f"Lawful stay in Kazakhstan on {today}", title_justify="left")
     for column in ("traveller", "status", "days used", "latest lawful exit", "register by"):
@@ -156,7 +156,7 @@ def _region(console: Console, engine, settings: Settings, travellers: int, today
     store.mark_loaded(settings.database_url)
 
 
-def _report(console: Console, engine, today: date, now) -> None:
+def _report(console: Console, engine, rules: StayRulesTable, today: date, now) -> None:
     with console.status("Counting the record"):
         by_state = crossings_by_state(engine)
         corridors = top_corridors(engine)
@@ -179,7 +179,6 @@ def _report(console: Console, engine, today: date, now) -> None:
     for nationality, host, n in corridors:
         table.add_row(nationality, host, f"{n:,}")
     console.print(table)
-    rules = load_stay_rules(Settings.from_env().stay_rules)
     table = Table(title=f"Foreigners present and overstays on {today}", title_justify="left")
     for column in ("host state", "present", "overstaying now", "left late", "longest (days)"):
         table.add_column(column, justify="left" if column == "host state" else "right")

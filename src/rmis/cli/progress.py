@@ -6,7 +6,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+
+@contextmanager
+def rows_progress(console: Console, title: str, total: int) -> Iterator[Callable[[int], None]]:
+    """Yields `advance(rows)` for a bar over `total` rows (an import, a load)."""
+    with Progress(TextColumn(title), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console) as progress:  # fmt: skip
+        task = progress.add_task(title, total=total)
+        yield lambda rows: progress.advance(task, rows)
 
 
 @contextmanager

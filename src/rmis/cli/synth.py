@@ -10,10 +10,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from rmis.cli.context import open_registry
-from rmis.cli.progress import stage_progress
+from rmis.cli.progress import rows_progress, stage_progress
+from rmis.registry.importing import count_rows
 from rmis.settings import utc_now
+from rmis.synth.loading import load_region
 from rmis.synth.realism import volume_checks
 from rmis.synth.recording import Noise
 from rmis.synth.region import Region, SynthConfig, generate, write
@@ -75,25 +78,11 @@ def generate_with_progress(config: SynthConfig, console: Console) -> Region:
         return generate(config, on_stage=lambda stage: advance(stage))
 
 
-def load_with_progress(console: Console, out: Path, engine=None) -> None:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-
-    from rmis.registry.importing import count_rows
-    from rmis.synth.loading import load_region
-
+def load_with_progress(console: Console, out: Path, engine: Engine | None = None) -> None:
     engine = engine or open_registry()
-    with Progress(TextColumn("loading into the record"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), console=console) as progress:  # fmt: skip
-        task = progress.add_task("load", total=count_rows(out / "crossings.parquet"))
-        crossings, permits = load_region(
-            engine, out, now=utc_now(), on_progress=lambda rows: progress.advance(task, rows)
-        )
+    total = count_rows(out / "crossings.parquet")
+    with rows_progress(console, "loading into the record", total) as advance:
+        crossings, permits = load_region(engine, out, now=utc_now(), on_progress=advance)
     console.print(
         f"record: {crossings.recorded} crossings recorded, {crossings.already_recorded} already "
         f"there, {crossings.rejected} rejected; {permits.recorded} permits recorded"

@@ -24,13 +24,11 @@ class Allowances:
     def _one(self, host: int, nationality: int, day: int) -> tuple[int, bool]:
         key = (host, nationality, day)
         if key not in self._cache:
-            rule = None
-            if host != nationality:
-                if (host, nationality) not in self._schedules:
-                    self._schedules[host, nationality] = self._table.schedule(
-                        STATES[host], STATES[nationality]
-                    )
-                rule = self._schedules[host, nationality].rule_on(day)
+            if (host, nationality) not in self._schedules:
+                self._schedules[host, nationality] = self._table.schedule(
+                    STATES[host], STATES[nationality]
+                )
+            rule = self._schedules[host, nationality].rule_on(day)
             if rule is None or rule.regime is Regime.UNKNOWN:
                 self._cache[key] = (UNLIMITED, False)
             elif rule.regime is Regime.VISA_REQUIRED:

@@ -9,6 +9,7 @@ typing and OCR slips are put in here, on the record, never in the truth.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -244,10 +245,7 @@ def _recorded_exits(
 
 def hash_code(code: str) -> float:
     """A stable number in [0, 1) for a code (Python's hash() changes between runs)."""
-    value = 0
-    for ch in code.encode():
-        value = (value * 131 + ch) % 1_000_003
-    return value / 1_000_003
+    return zlib.crc32(code.encode()) / 2**32
 
 
 def _pick(values, index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:

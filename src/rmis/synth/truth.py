@@ -32,8 +32,7 @@ def uncovered_days(stays: Stays, end: int) -> np.ndarray:
     return days - covered
 
 
-def _window_sums(group: np.ndarray, entry: np.ndarray, exit_: np.ndarray, days: np.ndarray,
-                 window: int) -> np.ndarray:  # fmt: skip
+def _window_sums(group: np.ndarray, exit_: np.ndarray, days: np.ndarray, window: int) -> np.ndarray:
     """Per stay j: uncovered days of the group's stays i..j that end within `window` days of
     stay j's end, counted whole (an upper bound on any window's count ending there)."""
     key = group.astype(np.int64) << 24 | exit_.astype(np.int64)
@@ -95,8 +94,6 @@ def cannot_overstay(stays: Stays, nationality: np.ndarray, period: Period,
     for pair in pairs:
         host, nationality_ = STATES[int(pair // 1024)], STATES[int(pair % 1024)]
         rows = (stays.host[order] == pair // 1024) & (nat == pair % 1024)
-        if host == nationality_:
-            continue
         schedule = table.schedule(host, nationality_)
         for piece in schedule.pieces:
             rule = piece.rule
@@ -112,7 +109,7 @@ def cannot_overstay(stays: Stays, nationality: np.ndarray, period: Period,
             if rule.window is WindowKind.ROLLING:
                 w = int(rule.window_days)
                 if w not in windows:
-                    windows[w] = worst(_window_sums(g, entry, exit_, days, w))
+                    windows[w] = worst(_window_sums(g, exit_, days, w))
                 ok[rows] &= windows[w][rows] <= rule.max_days
             elif rule.window is WindowKind.CALENDAR_YEAR:
                 if year is None:
