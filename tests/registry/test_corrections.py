@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -153,6 +154,47 @@ def test_history_shows_corrected_values_in_corrected_order_and_the_corrections(e
     assert history[1]["purpose"] == "tourism"
     assert [c.id for c in history[1]["corrections"]] == [amended.id]
     assert [c.id for c in history[0]["corrections"]] == [voided.id]
+
+
+def flags_of(engine, traveller):
+    history = traveller_history(engine, SUPERVISOR, traveller, purpose="t", now=NOW)
+    return [(h["direction"], h["flags"]) for h in history]
+
+
+def test_a_voided_entry_leaves_the_exit_without_entry(engine):
+    entry, exit_ = record(days_ago=10), record(Direction.EXIT, days_ago=2)
+    traveller = recorded(engine, entry, exit_)
+    assert flags_of(engine, traveller) == [("entry", []), ("exit", [])]
+    correct_crossing(engine, SUPERVISOR, entry.id, "void", {}, "another person", now=NOW)
+    assert flags_of(engine, traveller) == [("entry", []), ("exit", ["exit_without_entry"])]
+
+
+def test_an_amended_direction_is_judged_again_with_its_neighbours(engine):
+    keyed_as_entry, entry = record(days_ago=10), record(days_ago=2)
+    traveller = recorded(engine, keyed_as_entry, entry)
+    assert flags_of(engine, traveller) == [("entry", []), ("entry", ["entry_while_inside"])]
+    correct_crossing(
+        engine, OFFICER, keyed_as_entry.id, "amend", {"direction": "exit"}, "an exit", now=NOW
+    )
+    assert flags_of(engine, traveller) == [("exit", ["exit_without_entry"]), ("entry", [])]
+
+
+def test_an_amended_time_is_judged_again_against_the_documents_expiry(engine):
+    expiring = replace(PASSPORT, expiry_date=TODAY - timedelta(days=5), mrz_valid=False)
+    entry = replace(record(days_ago=10), document=expiring)
+    traveller = recorded(engine, entry)
+    assert flags_of(engine, traveller) == [("entry", ["document_invalid"])]
+    correct_crossing(
+        engine,
+        SUPERVISOR,
+        entry.id,
+        "amend",
+        {"occurred_at": NOW - timedelta(days=1)},
+        "the clock of the booth was wrong",
+        now=NOW,
+    )
+    # document_invalid is about the document as read: no correction changes it.
+    assert flags_of(engine, traveller) == [("entry", ["document_expired", "document_invalid"])]
 
 
 def test_crossings_as_corrected_keeps_the_order_given_and_marks_voids(engine):

@@ -12,6 +12,9 @@ Not amendable, on purpose:
 - the host state: an amended BCP must be in the same state, because a state corrects only its
   own record.
 
+After a correction the data-problem flags of the traveller's crossings in that state are judged
+again on the record as corrected (reflag.py).
+
 Who may correct: a supervisor of the crossing's host state, or a border officer posted at its
 BCP (and at the new BCP, when the amendment moves it). Analysts and auditors may not.
 """
@@ -46,6 +49,7 @@ from rmis.registry.model import (
 )
 from rmis.registry.reads import NotFound
 from rmis.registry.recording import ReferenceFacts, check_crossing, load_reference_facts
+from rmis.registry.reflag import rejudge_flags
 from rmis.registry.schema import corrections, crossings, documents
 from rmis.security.audit import append_audit
 from rmis.security.principals import RECORDING_ROLES, Principal
@@ -69,6 +73,7 @@ _CROSSING_WITH_DOCUMENT = select(
     crossings.c.direction,
     crossings.c.bcp_code,
     crossings.c.host_state,
+    crossings.c.traveller_id,
     crossings.c.occurred_at,
     crossings.c.local_date,
     crossings.c.purpose,
@@ -309,6 +314,7 @@ def correct_crossing(
                 connection, correction_id, crossing_id, kind, stored_changes, reason,
                 principal.name, now,
             )  # fmt: skip
+            rejudge_flags(connection, current["traveller_id"], current["host_state"])
         elif (stored.crossing_id, stored.kind) != (crossing_id, kind):
             raise CorrectionConflict(
                 "correction_id_reused",
