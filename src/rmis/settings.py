@@ -17,6 +17,7 @@ class Settings:
     data_dir: Path
     database_url: str
     stay_rules: Path | None  # a state's own stay-rules file replacing the built-in hosts
+    analytics_engine: str  # what runs the analyses: duckdb (one machine) or spark
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -28,6 +29,7 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("RMIS_DATABASE_URL", default_db),
             stay_rules=Path(rules) if rules else None,
+            analytics_engine=env.get("RMIS_ENGINE", "duckdb"),
         )
 
 

@@ -3,7 +3,6 @@ SDMX-CSV. RMIS_ENGINE=spark runs them on PySpark (local mode) instead of DuckDB.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -40,9 +39,7 @@ Suppress = Annotated[
 
 def open_analysis_warehouse() -> Warehouse:
     settings = Settings.from_env()
-    return open_warehouse(
-        settings.data_dir / "warehouse", connect(os.environ.get("RMIS_ENGINE", "duckdb"))
-    )
+    return open_warehouse(settings.data_dir / "warehouse", connect(settings.analytics_engine))
 
 
 def emit(
