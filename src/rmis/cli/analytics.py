@@ -43,7 +43,12 @@ def open_analysis_warehouse() -> Warehouse:
 
 
 def emit(
-    frame: pd.DataFrame, fmt: str, out: Path | None, dataflow: str, measures: list[str]
+    frame: pd.DataFrame,
+    fmt: str,
+    out: Path | None,
+    dataflow: str,
+    measures: list[str],
+    confidential: pd.Series | None = None,
 ) -> None:
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
@@ -54,11 +59,16 @@ def emit(
         Console().print(table)
         return
     try:
-        text = write(frame, fmt, out, dataflow, measures)
+        text = write(frame, fmt, out, dataflow, measures, confidential)
     except ValueError as error:
         fail(str(error))
     if text is not None:
         typer.echo(text, nl=False)
+
+
+def _suppressed(frame: pd.DataFrame, people: str, k: int) -> pd.Series | None:
+    """The rows suppress_small blanked: only they have no count of people."""
+    return frame[people].isna() if k else None
 
 
 def fail(message: str) -> None:
@@ -100,7 +110,14 @@ def flows(
     measures = ["entries", "exits", "refused"]
     if suppress_below:
         frame = suppress_small(frame, "travellers", measures, suppress_below)
-    emit(frame, fmt, out, "RMIS_FLOWS", [*measures, *(["travellers"] if suppress_below else [])])
+    emit(
+        frame,
+        fmt,
+        out,
+        "RMIS_FLOWS",
+        [*measures, *(["travellers"] if suppress_below else [])],
+        _suppressed(frame, "travellers", suppress_below),
+    )
 
 
 @app.command()
@@ -125,7 +142,7 @@ def stock(
         fail("give --on DATE, or --from DATE --to DATE for the curve")
     if suppress_below:
         frame = suppress_small(frame, "present", [], suppress_below)
-    emit(frame, fmt, out, "RMIS_STOCK", ["present"])
+    emit(frame, fmt, out, "RMIS_STOCK", ["present"], _suppressed(frame, "present", suppress_below))
 
 
 @app.command()
@@ -153,6 +170,7 @@ def overstays(
         out,
         "RMIS_OVERSTAYS",
         [] if detail else ["overstayers", "median_days", "max_days"],
+        None if detail else _suppressed(frame, "overstayers", suppress_below),
     )
 
 
