@@ -4,16 +4,19 @@ For every day and series (host state, BCP, nationality) the baseline expects
 
     expected(t) = level(t) x weekday(t) x season(t)
 
-from the series' own past only: `level` is the mean of the 28 days that end a week before t (the
-gap keeps a surge that started days ago out of its own baseline), `weekday` is that weekday's
-share over the last 12 weeks, and `season` is how last year moved from the baseline weeks to the
-same week (52 weeks back keeps weekdays aligned). Arrivals over the last 1 and 3 days are then
-compared with the expected total, allowing for the series' own day-to-day spread: how far its
-past totals strayed from what was expected of them (over-dispersion, measured, never assumed).
+from the series' own past only: `level` is the mean of the 5 weeks that end a week before t
+(the gap keeps a surge that started days ago out of its own baseline), `weekday` is that
+weekday's share over the last 12 weeks (a sparse series borrows its BCP's weekly pattern), and
+`season` is how last year moved from the baseline weeks to the same weeks (52 weeks back keeps
+weekdays aligned). Past surges are capped out of the history first (two passes), so a surge
+neither inflates the weeks after it nor, a year later, the season.
 
-An alert needs all three: arrivals this far above expected would happen by chance less than once
-in 1/alpha windows, at least `min_ratio` times expected, and at least `min_excess` extra people.
-Severity then says how large the breakout is. The definitions are in docs/early-warning.md.
+The breakout statistic is a CUSUM of the log-likelihood ratio of a doubling against the
+baseline, scaled by the series' own over-dispersion: it adds up evidence day by day, so a
+doubling or tripling is found in one to three days where a one-day test cannot see it. An
+alert is raised when the CUSUM reaches `threshold` with at least `min_ratio` times expected
+and `min_excess` extra people over its run, and lasts until the CUSUM is back at 0. Severity
+then says how large the breakout is. The definitions are in docs/early-warning.md.
 
 Aggregation is an Ibis expression (DuckDB or PySpark); the per-series arithmetic is NumPy over
 a days x series matrix, so thousands of series are scored at once.
@@ -21,6 +24,7 @@ a days x series matrix, so thousands of series are scored at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -34,13 +38,12 @@ from scipy.stats import chi2
 
 SERIES_KEYS = ("host_state", "bcp_code", "nationality")
 
-# Days a 364-day-back seasonal comparison reaches behind the day scored, plus the dispersion
-# window and the days an alert may already have been running: what `alerts` reads.
-HISTORY_DAYS = 364 + 7 + 28 + 56 + 35
+# Days the baseline reaches behind the day scored (last year's baseline weeks and a week's gap),
+# twice over for the two passes, plus the dispersion window and a CUSUM run: what `alerts` reads.
+HISTORY_DAYS = 2 * (364 + 7 * 5 + 7) + 56 + 7 + 60
 
 
-DISPERSION_QUANTILE = 0.25
-CHI2_1_QUANTILE = float(chi2.ppf(DISPERSION_QUANTILE, 1))
+CHI2_1_MEDIAN = float(chi2.ppf(0.5, 1))
 
 
 class Severity(StrEnum):
@@ -55,12 +58,17 @@ class DetectorSettings:
     weekday_weeks: int = 12
     season_weeks: int = 3  # last year's weeks centred on the same day
     dispersion_days: int = 56
-    windows: tuple[int, ...] = (1, 3)
-    alpha: float = 3e-5
+    max_dispersion: float = 25.0
+    clean_z: float = 2.0  # past days above expected by this many sds are capped there
+    design_ratio: float = 2.0  # the CUSUM is tuned to a doubling of arrivals
+    threshold: float = 10.0  # CUSUM (log-likelihood ratio) at which an alert is raised
+    max_statistic: float = 30.0  # the CUSUM is capped here, so it comes down soon after
+    max_window: int = 14  # days of a run shown to the analyst
     min_ratio: float = 1.3
     min_excess: float = 10.0
     floor_per_day: float = 0.1  # a nationality never seen before still has an expectation
-    shrink_per_day: float = 1.0  # pseudo-arrivals that pull sparse weekday/season factors to 1
+    shrink_per_day: float = 1.0  # pseudo-arrivals that pull sparse season factors to 1
+    weekday_pool_per_day: float = 5.0  # pseudo-arrivals that pull weekdays to the BCP's pattern
     warning_ratio: float = 1.5
     critical_ratio: float = 2.0
 
@@ -73,6 +81,8 @@ class Scores:
     expected: pd.DataFrame
     window_days: pd.DataFrame
     chance: pd.DataFrame  # probability of at least `observed` under the baseline
+    statistic: pd.DataFrame  # the CUSUM
+    run_days: pd.DataFrame  # days since the CUSUM last left 0 (the excursion so far)
     seasonal: pd.DataFrame  # bool: last year's season was part of the baseline
     alerting: pd.DataFrame  # bool
 
@@ -195,41 +205,77 @@ def _lagged(values: np.ndarray, lag: int) -> np.ndarray:
     return out
 
 
+def _mean_of_lags(values: np.ndarray, lags: range) -> np.ndarray:
+    return sum(_lagged(values, lag) for lag in lags) / len(lags)
+
+
 def _median_of_lags(values: np.ndarray, lags: range) -> np.ndarray:
     return np.median(np.stack([_lagged(values, lag) for lag in lags]), axis=0)
 
 
 def expected_per_day(
-    counts: np.ndarray, settings: DetectorSettings
+    counts: np.ndarray, settings: DetectorSettings, bcps: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The seasonal baseline for every day, and where last year's season was part of it.
 
-    Levels are medians of whole-week totals, so one surge week neither inflates the baseline
-    that follows it nor hides the next one.
+    Two passes: the first on the arrivals as recorded, with medians of weekly totals (one
+    surge week does not move a median of five); then every past day above what the first pass
+    expected (by more than `clean_z` of its spread) is capped there, and the second pass reads
+    the capped arrivals with means, which wobble less than medians. So neither a surge weeks
+    ago nor one on the same weeks last year bends the baseline, while a lasting change of
+    level still comes through the first pass.
     """
+    first, _seasonal = _baseline(counts, settings, bcps, _median_of_lags)
+    phi = _daily_dispersion(counts, first, settings)
+    cap = first + settings.clean_z * np.sqrt(phi * first) + 1.0
+    capped = np.where(np.isfinite(cap), np.minimum(counts, cap), counts)
+    return _baseline(capped, settings, bcps, _mean_of_lags)
+
+
+def _baseline(
+    counts: np.ndarray,
+    settings: DetectorSettings,
+    bcps: np.ndarray | None,
+    average: Callable[[np.ndarray, range], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """level x weekday x season from the days before each day (docs/early-warning.md)."""
     s = settings
     weekly = _window_sums(counts, 7)  # the week ending on each day
-    level = _median_of_lags(weekly, range(7, 7 * s.baseline_weeks + 1, 7)) / 7
+    level = average(weekly, range(7, 7 * s.baseline_weeks + 1, 7)) / 7
 
     # Weekday factor: the same weekday's mean over the last weeks against all days' mean, both
-    # from a week back. A surge inflates both alike, so means are safe here.
+    # from a week back.
     weeks = s.weekday_weeks
-    same_weekday = sum(_lagged(counts, 7 * k) for k in range(1, weeks + 1)) / weeks
-    all_days = sum(_lagged(weekly, 7 * k) for k in range(1, weeks + 1)) / (7 * weeks)
-    weekday = (same_weekday + s.shrink_per_day) / (all_days + s.shrink_per_day)
+    same_weekday = _mean_of_lags(counts, range(7, 7 * weeks + 1, 7))
+    all_days = _mean_of_lags(weekly, range(7, 7 * weeks + 1, 7)) / 7
+    if bcps is None:
+        weekday = (same_weekday + s.shrink_per_day) / (all_days + s.shrink_per_day)
+    else:
+        # A sparse series borrows its BCP's weekly pattern (opening hours, market days, buses).
+        pooled = _sum_by_group(same_weekday, bcps), _sum_by_group(all_days, bcps)
+        bcp_weekday = (pooled[0] + s.shrink_per_day) / (pooled[1] + s.shrink_per_day)
+        prior = s.weekday_pool_per_day
+        weekday = (same_weekday + prior * bcp_weekday[:, bcps]) / (all_days + prior)
 
     # Yearly season: last year's weeks around this day against last year's baseline weeks
     # (364 days back keeps weekdays aligned).
     half = s.season_weeks // 2
     around = range(364 - 3 - 7 * half, 364 - 3 + 7 * half + 1, 7)
-    last_year_now = _median_of_lags(weekly, around) / 7
-    last_year_base = _median_of_lags(weekly, range(364 + 7, 364 + 7 * s.baseline_weeks + 1, 7)) / 7
+    last_year_now = average(weekly, around) / 7
+    last_year_base = average(weekly, range(364 + 7, 364 + 7 * s.baseline_weeks + 1, 7)) / 7
     season = (last_year_now + s.shrink_per_day) / (last_year_base + s.shrink_per_day)
     seasonal = np.isfinite(season)
     season = np.where(seasonal, np.clip(season, 0.25, 4.0), 1.0)
 
     expected = np.maximum(level * weekday * season, s.floor_per_day)
     return expected, seasonal
+
+
+def _sum_by_group(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Days x groups: the columns of `values` summed per group (NaN stays NaN)."""
+    out = np.zeros((values.shape[0], int(groups.max(initial=-1)) + 1))
+    np.add.at(out.T, groups, values.T)
+    return out
 
 
 def _window_sums(values: np.ndarray, window: int) -> np.ndarray:
@@ -242,19 +288,6 @@ def _window_sums(values: np.ndarray, window: int) -> np.ndarray:
     return np.where(gaps == 0, sums, np.nan)
 
 
-def _dispersion(observed: np.ndarray, expected: np.ndarray, settings: DetectorSettings):
-    """How much wider than Poisson the series' past window totals strayed from expectation.
-
-    The lower quartile of squared Pearson residuals over the days before the last week, divided
-    by its Poisson value (chi-square with one degree of freedom); never below 1. A quartile, not
-    a mean, so a past surge and the weeks its baseline lagged behind do not blind the detector.
-    """
-    pearson = pd.DataFrame((observed - expected) ** 2 / expected)
-    window = pearson.rolling(settings.dispersion_days, min_periods=settings.dispersion_days // 2)
-    phi = window.quantile(DISPERSION_QUANTILE).to_numpy() / CHI2_1_QUANTILE
-    return np.maximum(_lagged(phi, 7), 1.0)
-
-
 def _upper_tail(observed: np.ndarray, expected: np.ndarray, phi: np.ndarray) -> np.ndarray:
     """P(at least `observed`) for a Poisson scaled by phi: gammainc(x/phi, mu/phi)."""
     with np.errstate(invalid="ignore"):
@@ -262,45 +295,110 @@ def _upper_tail(observed: np.ndarray, expected: np.ndarray, phi: np.ndarray) -> 
     return np.where(observed > 0, tail, 1.0)
 
 
+def _bcp_groups(columns: pd.Index) -> np.ndarray:
+    """For each column the index of its BCP (host state and BCP code) among the matrix's BCPs."""
+    if not isinstance(columns, pd.MultiIndex) or columns.nlevels < 2 or len(columns) == 0:
+        return np.zeros(len(columns), dtype=int)
+    keys = pd.MultiIndex.from_arrays([columns.get_level_values(0), columns.get_level_values(1)])
+    return pd.factorize(keys)[0]
+
+
+def _daily_dispersion(counts: np.ndarray, expected: np.ndarray, settings: DetectorSettings):
+    """Over-dispersion of the daily counts against the baseline, from the series' own past.
+
+    The median of the squared Pearson residuals over `dispersion_days` (ending a week back)
+    against its Poisson value (the median of chi-square with one degree of freedom), never
+    below 1. A median, so a past surge and the weeks its baseline lagged behind do not count.
+    """
+    pearson = pd.DataFrame((counts - expected) ** 2 / expected)
+    window = pearson.rolling(settings.dispersion_days, min_periods=settings.dispersion_days // 2)
+    phi = window.median().to_numpy() / CHI2_1_MEDIAN
+    return np.clip(_lagged(phi, 7), 1.0, settings.max_dispersion)
+
+
+def cusum(counts: np.ndarray, expected: np.ndarray, phi: np.ndarray, ratio: float, ceiling: float):
+    """One-sided CUSUM of the quasi-Poisson log-likelihood ratio of `ratio` x expected.
+
+    Each day adds (observed log r - (r - 1) expected) / phi; the sum never goes below 0 nor
+    above `ceiling`. It grows while arrivals run above expected x (r - 1) / log r (1.44 for
+    r = 2), forgets quiet days, and after a large surge is back at 0 within days. Also returns
+    each day's run start (the first day since the sum was last 0). Vectorised over series.
+    """
+    step = (counts * np.log(ratio) - (ratio - 1) * expected) / phi
+    statistic = np.full(counts.shape, np.nan)
+    started = np.full(counts.shape, -1, dtype=int)
+    level = np.zeros(counts.shape[1])
+    since = np.zeros(counts.shape[1], dtype=int)
+    for day in range(counts.shape[0]):
+        today = step[day]
+        known = np.isfinite(today)
+        fresh = ~known | (level <= 0)
+        since = np.where(fresh, day, since)
+        level = np.where(known, np.clip(level + np.where(known, today, 0.0), 0.0, ceiling), 0.0)
+        statistic[day] = np.where(known, level, np.nan)
+        started[day] = since
+    return statistic, started
+
+
+def held_alerts(
+    statistic: np.ndarray, eligible: np.ndarray, run_start: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Alerting from the day the CUSUM reaches `threshold` (with enough extra people) until it
+    falls back to 0: one episode per excursion, as an analyst follows it, not a flicker of
+    alerts each time the sum wobbles around the threshold."""
+    with np.errstate(invalid="ignore"):
+        triggered = (statistic >= threshold) & eligible
+    days = np.arange(statistic.shape[0])[:, None]
+    last_trigger = np.maximum.accumulate(np.where(triggered, days, -1), axis=0)
+    with np.errstate(invalid="ignore"):
+        return (last_trigger >= run_start) & (last_trigger >= 0) & (statistic > 0)
+
+
+def _run_sums(values: np.ndarray, started: np.ndarray) -> np.ndarray:
+    """For each day the sum of `values` from the day its run started to that day."""
+    filled = np.where(np.isfinite(values), values, 0.0)
+    cumsum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(filled, axis=0)])
+    days = np.arange(values.shape[0])[:, None]
+    columns = np.arange(values.shape[1])[None, :]
+    begin = np.clip(started, 0, None)
+    return cumsum[days + 1, columns] - cumsum[begin, columns]
+
+
 def score(matrix: pd.DataFrame, settings: DetectorSettings = DetectorSettings()) -> Scores:
-    """Score every day of every series; the strongest of the windows is kept per day."""
+    """Score every day of every series: the CUSUM and the arrivals of its current run."""
     counts = matrix.to_numpy(dtype=float)
-    expected_day, seasonal = expected_per_day(counts, settings)
-    shape = counts.shape
-    best = {
-        "observed": np.full(shape, np.nan),
-        "expected": np.full(shape, np.nan),
-        "window_days": np.full(shape, np.nan),
-        "chance": np.full(shape, np.nan),
-    }
-    for window in settings.windows:
-        observed = _window_sums(counts, window)
-        expected = _window_sums(expected_day, window)
-        chance = _upper_tail(observed, expected, _dispersion(observed, expected, settings))
-        chance = np.where(np.isfinite(expected), chance, np.nan)
-        stronger = np.isfinite(chance) & ~(chance >= best["chance"])
-        for name, value in (
-            ("observed", observed),
-            ("expected", expected),
-            ("window_days", np.full(shape, float(window))),
-            ("chance", chance),
-        ):
-            best[name] = np.where(stronger, value, best[name])
+    expected_day, seasonal = expected_per_day(counts, settings, _bcp_groups(matrix.columns))
+    phi = _daily_dispersion(counts, expected_day, settings)
+    statistic, run_start = cusum(
+        counts, expected_day, phi, settings.design_ratio, settings.max_statistic
+    )
+    # The run an analyst is shown: from the day the CUSUM last left 0, at most `max_window` days.
+    days = np.arange(counts.shape[0])[:, None]
+    started = np.maximum(run_start, days - settings.max_window + 1)
+    window = (days - started + 1).astype(float)
+    observed = _run_sums(counts, started)
+    expected = _run_sums(expected_day, started)
+    unknown = ~np.isfinite(statistic)
+    for values in (observed, expected, window):
+        values[unknown] = np.nan
+    chance = _upper_tail(observed, expected, phi)
+    chance = np.where(unknown, np.nan, chance)
     with np.errstate(invalid="ignore", divide="ignore"):
-        alerting = (
-            (best["chance"] <= settings.alpha)
-            & (best["observed"] >= settings.min_ratio * best["expected"])
-            & (best["observed"] - best["expected"] >= settings.min_excess)
+        eligible = (observed >= settings.min_ratio * expected) & (
+            observed - expected >= settings.min_excess
         )
+    alerting = held_alerts(statistic, eligible, run_start, settings.threshold)
 
     def frame(values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
 
     return Scores(
-        observed=frame(best["observed"]),
-        expected=frame(best["expected"]),
-        window_days=frame(best["window_days"]),
-        chance=frame(best["chance"]),
+        observed=frame(observed),
+        expected=frame(expected),
+        window_days=frame(window),
+        chance=frame(chance),
+        statistic=frame(statistic),
+        run_days=frame(np.where(unknown, np.nan, days - run_start + 1)),
         seasonal=frame(seasonal),
         alerting=frame(alerting),
     )

@@ -215,7 +215,7 @@ def render(data: ReportData, made_at: datetime) -> str:
         forecast_scope="the alerted series" if alerts else "the busiest series of the last quarter",
         forecast_charts=_forecasts(data),
         overstayers_total=data.overstayers_total,
-        alpha=settings.alpha,
+        threshold=f"{settings.threshold:g}",
         min_ratio=settings.min_ratio,
         min_excess=settings.min_excess,
         warning_ratio=settings.warning_ratio,
