@@ -1,7 +1,9 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from uuid6 import uuid7
 
 from rmis.registry.crossings import record_crossings
@@ -14,7 +16,7 @@ from rmis.registry.model import (
     Outcome,
     Purpose,
 )
-from rmis.registry.schema import audit_log, crossings
+from rmis.registry.schema import audit_log, crossings, documents, travellers
 from rmis.security.audit import verify_chain
 from rmis.security.principals import AccessDenied, Principal, Role
 
@@ -134,3 +136,50 @@ def test_every_write_is_audited_in_a_chain_that_shows_tampering(engine):
             update(audit_log).where(audit_log.c.seq == first).values(principal="someone.else")
         )
         assert verify_chain(connection) == first
+
+
+def _race(engine, calls):
+    """Run the calls in two threads that both pass their lookups before either writes: each
+    thread waits at a barrier before its first INSERT, so both saw the crossing as new."""
+    barrier = threading.Barrier(len(calls), timeout=20)
+    waited = threading.local()
+
+    def hold_first_insert(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT") and not getattr(waited, "done", 0):
+            waited.done = 1
+            barrier.wait()
+
+    event.listen(engine, "before_cursor_execute", hold_first_insert)
+    try:
+        with ThreadPoolExecutor(len(calls)) as pool:
+            futures = [pool.submit(call) for call in calls]
+            return [f.result(timeout=60) for f in futures]
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_first_insert)
+
+
+@pytest.mark.parametrize("known_document", [True, False])
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_a_crossing_sent_twice_at_the_same_moment_is_recorded_once(
+    engine, known_document, batch_size
+):
+    if known_document:
+        record_crossings(engine, OFFICER, [crossing(at=NOW - timedelta(days=9))], now=NOW)
+        record_crossings(
+            engine, OFFICER, [crossing(Direction.EXIT, NOW - timedelta(days=8))], now=NOW
+        )
+    batch = [crossing(), crossing(Direction.EXIT, NOW + timedelta(days=1))][:batch_size]
+    before = count(engine, audit_log)
+    both = _race(engine, [lambda: record_crossings(engine, OFFICER, batch, now=NOW)] * 2)
+    first, second = sorted(both, key=lambda results: results[0].duplicate)
+    assert [r.duplicate for r in first] == [False] * batch_size
+    assert [r.duplicate for r in second] == [True] * batch_size
+    assert [r.id for r in second] == [c.id for c in batch]
+    # Flagged as a sequential send would be: an entry after an exit, then its exit.
+    assert [r.flags for r in first] == [(), ()][:batch_size]
+    assert count(engine) == batch_size + 2 * known_document
+    assert count(engine, documents) == 1
+    assert count(engine, travellers) == 1
+    assert count(engine, audit_log) == before + 2
+    with engine.connect() as connection:
+        assert verify_chain(connection) is None

@@ -1,8 +1,10 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from uuid6 import uuid7
 
 from rmis.registry.schema import crossings
@@ -123,3 +125,36 @@ def test_officer_logs_in_and_uses_the_session(client, officer_token):
     token = session.json()["token"]
     response = client.post("/api/v1/crossings", json=crossing_body(), headers=auth(token))
     assert response.status_code == 201
+
+
+def test_the_same_crossing_sent_twice_at_once_is_answered_as_a_resend(
+    client, officer_token, engine
+):
+    """Both requests pass their lookups before either writes (a barrier before each one's first
+    INSERT); the one that loses on the unique id answers 200 "duplicate", not 500."""
+    barrier = threading.Barrier(2, timeout=20)
+    waited = threading.local()
+
+    def hold_first_insert(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT") and not getattr(waited, "done", 0):
+            waited.done = 1
+            barrier.wait()
+
+    body = crossing_body()
+    event.listen(engine, "before_cursor_execute", hold_first_insert)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            responses = list(
+                pool.map(
+                    lambda _: client.post(
+                        "/api/v1/crossings", json=body, headers=auth(officer_token)
+                    ),
+                    range(2),
+                )
+            )
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_first_insert)
+    assert sorted(r.status_code for r in responses) == [200, 201], [r.text for r in responses]
+    assert sorted(r.json()["duplicate"] for r in responses) == [False, True]
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(crossings)).scalar() == 1

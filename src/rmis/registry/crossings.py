@@ -1,8 +1,11 @@
 """Recording crossings through the API: once each, with their data problems, audited.
 
 A crossing's id is made where it is captured, so a batch that is sent again (a BCP that lost its
-connection) records nothing twice. Data problems are flagged, not rejected; only a crossing
-that cannot be understood (unknown BCP, naive time...) is refused, and with it its batch.
+connection) records nothing twice, even when the copies arrive at the same moment: the one that
+loses the race on the unique id (or on a new document's key) is rolled back and run again, and
+then finds the crossing recorded, as a copy sent later would. Data problems are flagged, not
+rejected; only a crossing that cannot be understood (unknown BCP, naive time...) is refused, and
+with it its batch.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.record_one import write_one
@@ -46,6 +50,28 @@ def _write_batch(
     ]
 
 
+# The unique keys a concurrent copy of the same submission can collide on. Any other integrity
+# error is a defect and is raised.
+_RACE_CONSTRAINTS = frozenset(
+    {"uq_crossings_id", "uq_documents_issuing_state_number_document_type"}
+)
+_RACE_MESSAGES = (
+    "UNIQUE constraint failed: crossings.id",
+    "UNIQUE constraint failed: documents.issuing_state, documents.number, documents.document_type",
+)
+# Each attempt sees everything committed before it, so one retry is what a pair of copies
+# needs; a few allow for more copies (or new documents) arriving together.
+_ATTEMPTS = 4
+
+
+def _lost_a_race(error: IntegrityError) -> bool:
+    """Whether a concurrent transaction recorded the same crossing or document first."""
+    diag = getattr(error.orig, "diag", None)  # psycopg names the constraint
+    if diag is not None:
+        return diag.constraint_name in _RACE_CONSTRAINTS
+    return str(error.orig) in _RACE_MESSAGES  # sqlite3 names the columns
+
+
 def record_crossings(
     engine: Engine,
     principal: Principal,
@@ -61,6 +87,23 @@ def record_crossings(
     AccessDenied when the principal may not record at one of the BCPs. A long-running caller
     passes `reference` loaded once, to spare two queries per call.
     """
+    for _ in range(_ATTEMPTS - 1):
+        try:
+            return _record(engine, principal, batch, now, purpose, reference)
+        except IntegrityError as error:
+            if not _lost_a_race(error):
+                raise
+    return _record(engine, principal, batch, now, purpose, reference)
+
+
+def _record(
+    engine: Engine,
+    principal: Principal,
+    batch: Sequence[NewCrossing],
+    now: datetime,
+    purpose: str,
+    reference: ReferenceFacts | None,
+) -> list[Recorded]:
     with engine.begin() as connection:
         if reference is None:
             reference = load_reference_facts(connection)
