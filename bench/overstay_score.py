@@ -220,6 +220,15 @@ def staged_records(
     return stages, traveller_person, restored
 
 
+def stage_documents(
+    stage: str, documents: pd.DataFrame, traveller_person: pd.Series
+) -> pd.DataFrame:
+    if stage in ("renewed_passport", "unrecorded_exit"):
+        person = documents.traveller_id.map(traveller_person)
+        documents = documents[person.notna()].assign(traveller_id="p" + person.dropna())
+    return documents
+
+
 def _stage_person(stage: str, traveller_person: pd.Series):
     if stage in ("renewed_passport", "unrecorded_exit"):
         return lambda ids: ids.str[1:]
@@ -250,50 +259,110 @@ def classify(
     return fp, fn
 
 
+def _found_pairs(found: Overstays, to_person) -> pd.DataFrame:
+    rows = pd.concat([found.open.assign(kind="open"), found.late_exits.assign(kind="late")])
+    return rows.assign(person=to_person(rows.traveller_id)).reset_index(drop=True)
+
+
+def by_category(rows: pd.DataFrame, true: set[Pair]) -> dict[str, dict[str, float | int]]:
+    """Precision of the found pairs by what the analysis says of them."""
+    rows = rows.assign(
+        category=rows.kind
+        + rows.travellers.gt(1).map({True: "+linked", False: ""})
+        + rows.without_permit.map({True: "+without_permit", False: ""})
+    )
+    out = {}
+    for category, group in rows.groupby("category"):
+        pairs = set(zip(group.person, group.host_state, strict=True))
+        hits = len(pairs & true)
+        out[category] = {
+            "pairs": len(pairs),
+            "true": hits,
+            "precision": round(hits / len(pairs), 4),
+        }
+    return out
+
+
 def score(
-    warehouse: Warehouse, truth: Truth, rules: StayRulesTable, on: date, backend
+    warehouse: Warehouse, truth: Truth, rules: StayRulesTable, on: date, link: bool = True
 ) -> dict[str, object]:
+    """The analysis (with holder links unless `link` is false) against the truth, each miss
+    put down to a cause (module doc)."""
     true = true_pairs(truth, on)
     stages, traveller_person, restored = staged_records(warehouse, truth, on)
+    documents = warehouse.documents.to_pandas()
     per_stage: dict[str, set[Pair]] = {}
-    results: dict[str, Overstays] = {}
+    results: dict[str, pd.DataFrame] = {}
     seconds = None
     for stage, crossings, permits in stages:
         started = time.perf_counter()
         if stage == "as_recorded":
-            found = find_overstays_on(warehouse.crossings, warehouse.permits, rules, on)
+            found = find_overstays_on(warehouse.crossings, warehouse.permits, rules, on,
+                                      warehouse.documents if link else None)  # fmt: skip
             seconds = time.perf_counter() - started
         else:
-            found = find_overstays_on(ibis.memtable(crossings), ibis.memtable(permits), rules, on)
-        results[stage] = found
-        to_person = _stage_person(stage, traveller_person)
-        rows = pd.concat([found.open, found.late_exits])[["traveller_id", "host_state"]]
-        per_stage[stage] = set(zip(to_person(rows.traveller_id), rows.host_state, strict=True))
+            docs = ibis.memtable(stage_documents(stage, documents, traveller_person))
+            found = find_overstays_on(ibis.memtable(crossings), ibis.memtable(permits), rules,
+                                      on, docs if link else None)  # fmt: skip
+        rows = _found_pairs(found, _stage_person(stage, traveller_person))
+        results[stage] = rows
+        per_stage[stage] = set(zip(rows.person, rows.host_state, strict=True))
 
     people = truth.people.set_index(truth.people.person_id.astype(str))
     permits_linked = stages[-1][2]
-    visas = set(
-        zip(permits_linked[permits_linked.kind == "visa"].traveller_id.str[1:],
-            permits_linked[permits_linked.kind == "visa"].host_state, strict=True)
-    )  # fmt: skip
+    visas = permits_linked[permits_linked.kind == "visa"]
+    visas = set(zip(visas.traveller_id.str[1:], visas.host_state, strict=True))
     residual_fn = {}
     for person, host in true - per_stage[STAGES[-1]]:
         nationality = people.nationality[person]
         if visa_required(rules, host, nationality, on) and (person, host) not in visas:
             residual_fn[(person, host)] = "visa_required_no_visa"
     fp, fn = classify(per_stage, true, residual_fn)
+    _refine(fp, fn, results["as_recorded"], documents, traveller_person, link)
     return {
         "on": on.isoformat(),
+        "holder_links": link,
         "overall": precision_recall(per_stage[STAGES[0]], true),
         "false_positives_by_cause": dict(Counter(fp.values()).most_common()),
         "false_negatives_by_cause": dict(Counter(fn.values()).most_common()),
         "after_repairs": {stage: precision_recall(per_stage[stage], true) for stage in STAGES[1:]},
+        "found_by_category": by_category(results["as_recorded"], true),
         "exits_restored": len(restored),
         "seconds": round(seconds or 0.0, 2),
         "_fp": fp,
         "_fn": fn,
         "_results": results,
     }
+
+
+def _refine(
+    fp: dict[Pair, str],
+    fn: dict[Pair, str],
+    found: pd.DataFrame,
+    documents: pd.DataFrame,
+    traveller_person: pd.Series,
+    link: bool,
+) -> None:
+    """Finer causes: a link that joined namesakes (two people, one holder key), and a split
+    the holder key could not mend because the names differ (a typo where the document was
+    first seen, or another transliteration on the new passport)."""
+    documents = documents.assign(person=documents.traveller_id.map(traveller_person))
+    if link:
+        key_people = documents.groupby("holder_key").person.nunique()
+        shared = set(key_people[key_people > 1].index)
+        joined = documents[documents.holder_key.isin(shared)]
+        namesakes = set(joined.person)
+        for pair in fp:
+            if pair[0] in namesakes:
+                fp[pair] = "namesakes_joined"
+        for pair in fn:
+            if pair[0] in namesakes:
+                fn[pair] = "namesakes_joined"
+    keys = documents.groupby("person").holder_key.nunique()
+    for causes in (fp, fn):
+        for pair, cause in causes.items():
+            if cause in ("misread_number", "renewed_passport") and keys.get(pair[0], 1) > 1:
+                causes[pair] = f"{cause}_names_differ" if link else cause
 
 
 def public(report: dict[str, object]) -> dict[str, object]:
@@ -307,12 +376,21 @@ def main() -> None:
     parser.add_argument("--on", type=date.fromisoformat, help="overstays on (default: last day)")
     parser.add_argument("--engine", default=os.environ.get("RMIS_ENGINE", "duckdb"))
     parser.add_argument("--examples", type=int, default=0, help="print N examples per cause")
+    parser.add_argument(
+        "--no-compare", action="store_true", help="skip the run without holder links"
+    )
     args = parser.parse_args()
-    backend = connect(args.engine)
-    warehouse = open_warehouse(args.warehouse, backend)
+    warehouse = open_warehouse(args.warehouse, connect(args.engine))
     on = args.on or warehouse.crossings.local_date.max().to_pyarrow().as_py()
-    report = score(warehouse, read_truth(args.truth), load_stay_rules(), on, backend)
+    truth, rules = read_truth(args.truth), load_stay_rules()
+    report = score(warehouse, truth, rules, on)
     out = {"engine": args.engine, **public(report)}
+    if not args.no_compare:
+        unlinked = public(score(warehouse, truth, rules, on, link=False))
+        out["without_holder_links"] = {
+            k: unlinked[k]
+            for k in ("overall", "false_positives_by_cause", "false_negatives_by_cause")
+        }
     if args.examples:
         out["examples"] = {
             kind: {

@@ -36,7 +36,9 @@ ANALYSES = {
     "typology": lambda w: movement_types(w.crossings),
     "overstays": lambda w: pd.concat(
         [
-            (found := find_overstays_on(w.crossings, w.permits, load_stay_rules(), ON)).open,
+            (found := find_overstays_on(
+                w.crossings, w.permits, load_stay_rules(), ON, w.documents
+            )).open,
             found.late_exits,
         ]
     ),

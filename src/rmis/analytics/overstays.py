@@ -9,10 +9,20 @@ present more than L days in the W days up to its end (or up to the report day, i
 open). Any stay a rule would find unlawful passes that filter, so the engine, run on the
 candidates alone, gives the same answer as on everyone.
 
-Stays of visa-required nationals are judged only when a permit (a visa) is on record for the
-traveller: the warehouse does not hold visas issued abroad, and judging everyone without
-one as overstaying would count missing data as irregularity. Nor are stays under rules that
-publish no limit judged.
+One person, several travellers: the registry makes a new traveller for every document number
+it has not seen (a renewed passport, a number misread at the border) and links documents only
+when an officer confirms the match. Judged traveller by traveller, the entry recorded on the
+old passport would never be closed by the exit recorded on the new one. When the warehouse's
+documents are given, travellers whose documents share a holder key (same issuing state,
+nationality, birth date, sex and names: columns.DOCUMENTS) are judged as one, under the
+smallest of their traveller ids; `travellers` says how many were joined, so an analyst sees
+which verdicts rest on such a link (namesakes born the same day would be joined too).
+
+Visa-required nationals are judged like everyone else: with no visa or other permit on
+record, every day of their stay is unlawful by the rules table. Such rows carry
+`without_permit` true, because the record cannot tell an overstay from a visa missing from the
+record or an asylum seeker awaiting a decision; they are counted apart, not dropped. Stays
+under rules that publish no limit (regime unknown) are not judged.
 """
 
 from __future__ import annotations
@@ -41,9 +51,13 @@ from rmis.stay import (
 
 CALENDAR_YEAR_DAYS = 366
 
-OPEN_COLUMNS = ["traveller_id", "host_state", "nationality", "entry_date", "lawful_until", "days"]
+OPEN_COLUMNS = [
+    "traveller_id", "host_state", "nationality", "entry_date", "lawful_until", "days",
+    "travellers", "without_permit",
+]  # fmt: skip
 LATE_COLUMNS = [
     "traveller_id", "host_state", "nationality", "entry_date", "exit_date", "lawful_until", "days",
+    "travellers", "without_permit",
 ]  # fmt: skip
 
 
@@ -87,9 +101,48 @@ def strictest_limit(schedule: RuleSchedule) -> Limit | None:
     return Limit(min(limits), max([CALENDAR_YEAR_DAYS, *windows]), visa)
 
 
+def linked_travellers(documents: ibis.Table) -> ibis.Table:
+    """traveller_id -> person_id, the smallest traveller id among those whose documents share a
+    holder key with it (one hop: a traveller joined through two keys takes the smaller), and
+    travellers, how many were joined under that person_id."""
+    d = documents.filter(_.holder_key.notnull()).select("traveller_id", "holder_key").distinct()
+    smallest = d.group_by("holder_key").aggregate(first=_.traveller_id.min())
+    joined = d.inner_join(smallest, "holder_key").select("traveller_id", "first")
+    person = joined.group_by("traveller_id").aggregate(person_id=_.first.min())
+    size = person.group_by("person_id").aggregate(travellers=_.count())
+    return person.inner_join(size, "person_id").select("traveller_id", "person_id", "travellers")
+
+
+def _as_people(table: ibis.Table, links: ibis.Table) -> ibis.Table:
+    """The table with each traveller_id replaced by its person_id (unlinked ones kept)."""
+    columns = table.columns
+    links = links.select(linked_id=links.traveller_id, person_id=links.person_id)
+    joined = table.left_join(links, table.traveller_id == links.linked_id)
+    return joined.select(
+        *[
+            ibis.coalesce(joined.person_id, joined.traveller_id).name("traveller_id")
+            if c == "traveller_id"
+            else joined[c]
+            for c in columns
+        ]
+    ).view()
+
+
 def find_overstays_on(
-    crossings: ibis.Table, permits: ibis.Table, rules: StayRulesTable, on: date
+    crossings: ibis.Table,
+    permits: ibis.Table,
+    rules: StayRulesTable,
+    on: date,
+    documents: ibis.Table | None = None,
 ) -> Overstays:
+    """Open overstays on `on` and late exits by then; with `documents`, a person's travellers
+    are joined by holder key first (module doc)."""
+    sizes: dict[str, int] = {}
+    if documents is not None and "holder_key" in documents.columns:
+        links = linked_travellers(documents)
+        crossings, permits = _as_people(crossings, links), _as_people(permits, links)
+        joined = links.filter(_.travellers > 1).select("person_id", "travellers").distinct()
+        sizes = dict(joined.to_pandas().itertuples(index=False, name=None))
     s = stays(crossings)
     s = s.filter(foreign(s) & (s.entry_date <= on))
     pairs = s.select("host_state", "nationality").distinct().to_pandas()
@@ -107,8 +160,7 @@ def find_overstays_on(
         )
     )
     candidates = _candidates(s, limit_table, on).to_pandas()
-    visa_hosts = {h for (h, n), lim in limits.items() if lim.visa_required}
-    return _judge(s, permits, rules, on, candidates, visa_hosts, limits)
+    return _judge(s, permits, rules, on, candidates, limits, sizes)
 
 
 def _candidates(s: ibis.Table, limits: ibis.Table, on: date) -> ibis.Table:
@@ -151,8 +203,8 @@ def _judge(
     rules: StayRulesTable,
     on: date,
     candidates: pd.DataFrame,
-    visa_hosts: set[str],
     limits: dict[tuple[str, str], Limit],
+    sizes: dict[str, int],
 ) -> Overstays:
     if candidates.empty:
         return _empty(on)
@@ -175,10 +227,11 @@ def _judge(
             )
         )
     by_host: dict[str, list[TravellerTimeline]] = defaultdict(list)
+    without_permit: set[tuple[str, str]] = set()
     for (traveller, host), rows in their_stays.groupby(["traveller_id", "host_state"], sort=True):
         nationality = rows.nationality.iloc[-1]
         if limits[(host, nationality)].visa_required and not held[(traveller, host)]:
-            continue  # no visa on record: not judged (module doc)
+            without_permit.add((traveller, host))  # judged, and said so (module doc)
         spans = [
             (_day(e), None if pd.isna(x) else _day(x))
             for e, x in zip(rows.entry_date, rows.exit_date, strict=True)
@@ -189,12 +242,15 @@ def _judge(
     for host, travellers in sorted(by_host.items()):
         report = find_overstays(travellers, lambda nat, h=host: rules.schedule(h, nat), on)
         open_rows += [
-            (o.traveller, host, o.nationality, o.entry, o.lawful_until, o.days) for o in report.open
-        ]
+            (o.traveller, host, o.nationality, o.entry, o.lawful_until, o.days,
+             sizes.get(o.traveller, 1), (o.traveller, host) in without_permit)
+            for o in report.open
+        ]  # fmt: skip
         late_rows += [
-            (x.traveller, host, x.nationality, x.entry, x.exit, x.lawful_until, x.days_late)
+            (x.traveller, host, x.nationality, x.entry, x.exit, x.lawful_until, x.days_late,
+             sizes.get(x.traveller, 1), (x.traveller, host) in without_permit)
             for x in report.late_exits
-        ]
+        ]  # fmt: skip
     return Overstays(
         on,
         pd.DataFrame(open_rows, columns=OPEN_COLUMNS).sort_values(

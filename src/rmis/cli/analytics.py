@@ -160,7 +160,7 @@ def overstays(
         fail("give --on DATE")
     wh = _open()
     rules = load_stay_rules(Settings.from_env().stay_rules)
-    found = find_overstays_on(wh.crossings, wh.permits, rules, _day(on))
+    found = find_overstays_on(wh.crossings, wh.permits, rules, _day(on), wh.documents)
     frame = found.open if detail else overstays_by_nationality(found.open)
     if suppress_below and not detail:
         frame = suppress_small(frame, "overstayers", ["median_days", "max_days"], suppress_below)

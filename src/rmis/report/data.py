@@ -62,7 +62,7 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
     ).nlargest(TOP, "crossings")[["corridor", "crossings"]]
 
     stock = stock_curve(crossings, max(first, year_ago), on, ["host_state"], every_days=7)
-    found = find_overstays_on(crossings, warehouse.permits, rules, on)
+    found = find_overstays_on(crossings, warehouse.permits, rules, on, warehouse.documents)
     overstays = overstays_by_nationality(found.open).nlargest(TOP, "overstayers")
 
     types = movement_types(crossings).to_pandas()["movement_type"].value_counts()

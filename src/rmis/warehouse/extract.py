@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -48,13 +49,30 @@ _RAW = select(
     documents.c.issuing_state,
     documents.c.number.label("document_number"),
     documents.c.document_type,
+    documents.c.surname,
+    documents.c.given_names,
+    documents.c.nationality.label("holder_nationality"),
 ).select_from(
     crossings.join(documents, documents.c.id == crossings.c.document_id).join(
         bcps, bcps.c.code == crossings.c.bcp_code
     )
 )
 _RAW_NAMES = [c.name for c in _RAW.selected_columns]
-_DOCUMENT_NAMES = ["traveller_id", "issuing_state", "document_number", "document_type"]
+_DOCUMENT_NAMES = columns.DOCUMENTS.names
+_HOLDER = ["issuing_state", "holder_nationality", "birth_date", "sex", "surname", "given_names"]
+_HOLDER_COLUMNS = ["issuing_state", "nationality", "birth_date", "sex", "surname", "given_names"]
+
+
+def holder_key(
+    issuing_state: str, nationality: str, birth: date | None, sex: str, surname: str, given: str
+) -> str | None:
+    """The holder's pseudonym (columns.DOCUMENTS): equal for two documents when the issuing
+    state, nationality, birth date, sex and names (letters only, case folded) are equal."""
+    if birth is None:
+        return None
+    names = ["".join(ch for ch in n.casefold() if ch.isalpha()) for n in (surname, given)]
+    text = "|".join([issuing_state, nationality, birth.isoformat(), sex, *names])
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def load_bcp_places(connection: Connection) -> dict[str, BcpPlace]:
@@ -140,6 +158,32 @@ def read_permits(connection: Connection) -> pa.Table:
     )
 
 
+def read_documents(connection: Connection) -> pa.Table:
+    """Every document some crossing was recorded on, in the warehouse's columns."""
+    query = select(
+        documents.c.traveller_id,
+        documents.c.issuing_state,
+        documents.c.number,
+        documents.c.document_type,
+        documents.c.nationality,
+        documents.c.birth_date,
+        documents.c.sex,
+        documents.c.surname,
+        documents.c.given_names,
+    ).where(select(crossings.c.seq).where(crossings.c.document_id == documents.c.id).exists())
+    rows = [
+        {
+            "traveller_id": str(r.traveller_id),
+            "issuing_state": r.issuing_state,
+            "document_number": r.number,
+            "document_type": r.document_type,
+            "holder_key": holder_key(*(getattr(r, n) for n in _HOLDER_COLUMNS)),
+        }
+        for r in connection.execute(query)
+    ]
+    return pa.Table.from_pylist(rows, schema=columns.DOCUMENTS)
+
+
 def read_bcps(connection: Connection) -> pa.Table:
     names = columns.BCPS.names
     rows = connection.execute(select(*(bcps.c[n] for n in names))).all()
@@ -156,6 +200,9 @@ def _to_arrow(rows: Sequence) -> pa.Table:
     data["crossing_id"] = [str(u) for u in data["crossing_id"]]
     data["traveller_id"] = [str(u) for u in data["traveller_id"]]
     data["occurred_at"] = [_utc(t) for t in data["occurred_at"]]
+    data["holder_key"] = [holder_key(*h) for h in zip(*(data[n] for n in _HOLDER), strict=True)]
+    for name in ("surname", "given_names", "holder_nationality"):
+        del data[name]
     birth = pa.array(data.pop("birth_date"), type=pa.date32())
     local_date = pa.array(data["local_date"], type=pa.date32())
     table = pa.table(

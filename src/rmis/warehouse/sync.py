@@ -37,6 +37,7 @@ from rmis.warehouse.extract import (
     load_bcp_places,
     pending,
     read_bcps,
+    read_documents,
     read_permits,
 )
 from rmis.warehouse.layout import (
@@ -72,6 +73,8 @@ def sync_warehouse(
     with engine.connect().execution_options(**options) as connection, connection.begin():
         places = load_bcp_places(connection)
         history = all_corrections(connection)
+        if _documents_outdated(root, manifest):  # written before a column was added
+            manifest.documents = [_write(root, "documents", read_documents(connection))]
         appended, seen = _append_new(connection, root, manifest, history, places, batch_rows)
         after = before.advanced(seen, now)
         affected = _affected_partitions(connection, manifest, before, history, places)
@@ -187,6 +190,12 @@ def _rewrite(
     if not parts:
         return []
     return [_write(root, partition.path, pa.concat_tables(parts))]
+
+
+def _documents_outdated(root: Path, manifest: Manifest) -> bool:
+    return any(
+        pq.read_schema(root / f).names != columns.DOCUMENTS.names for f in manifest.documents
+    )
 
 
 def _merge_small_files(root: Path, manifest: Manifest) -> int:
