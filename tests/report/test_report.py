@@ -16,22 +16,28 @@ from rmis.report.render import SECTIONS, render
 
 ON = date(2026, 10, 14)
 SERIES = ("KAZ", "KAZ-ALA", "UZB")
+QUIET = ("KAZ", "KAZ-KORDAI-ROAD", "KGZ")  # alerted, but too sparse for a forecast
 
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    months = pd.date_range("2025-01-01", "2026-10-01", freq="MS")
+    months = pd.date_range("2024-12-01", "2026-10-01", freq="MS")
     weeks = pd.date_range("2025-10-13", periods=52, freq="W-MON")
     rng = np.random.default_rng(1)
     history = rng.poisson(300, 52).astype(float)
     made = forecast_series(SERIES, history, date(2026, 10, 12))
+    sparse = forecast_series(QUIET, np.zeros(52), date(2026, 10, 12))
     alert = Alert(
         *SERIES, on=ON, since=ON - timedelta(days=1), severity=Severity.CRITICAL, window_days=3,
         observed=480, expected=150.0, chance=1e-12, seasonal=True,
     )  # fmt: skip
+    quiet = Alert(
+        *QUIET, on=ON, since=ON, severity=Severity.WATCH, window_days=14,
+        observed=12, expected=4.0, chance=1e-3, seasonal=False,
+    )  # fmt: skip
     data = ReportData(
         on=ON,
-        first_day=date(2025, 1, 1),
+        first_day=date(2024, 12, 20),  # the record starts within a month
         flows_monthly=pd.DataFrame(
             {
                 "month": list(months) * 2,
@@ -72,7 +78,9 @@ def page() -> str:
                 "destination_share": [0.5, 0.0],
             }
         ),
-        alerts=alerts_frame([alert]).merge(forecast_frame([made]), on=list(SERIES_KEYS)),
+        alerts=alerts_frame([alert, quiet]).merge(
+            forecast_frame([made, sparse]), on=list(SERIES_KEYS)
+        ),
         forecasts=[made],
         weekly_history=pd.DataFrame({SERIES: history}, index=weeks),
     )
@@ -98,6 +106,19 @@ def test_alerts_are_in_words_with_their_numbers(page):
     assert "critical" in page and "KAZ-ALA" in page
     assert "480 admitted arrivals of UZB nationals at KAZ-ALA in the 3 days to 2026-10-14" in page
     assert "below 1 in a billion" in page
+
+
+def test_an_alert_without_a_forecast_says_why(page):
+    alerts = page[page.index('id="alerts"') : page.index('id="flows"')]
+    assert "<td>none: only 0 whole weeks of history; a forecast needs 26</td>" in alerts
+    assert "nan" not in alerts
+
+
+def test_flows_show_whole_months_only(page):
+    flows = page[page.index('id="flows"') : page.index('id="corridors"')]
+    assert "<td>2025-01-01</td>" in flows and "<td>2026-09-01</td>" in flows
+    assert "<td>2024-12-01</td>" not in flows  # the record starts on 2024-12-20
+    assert "<td>2026-10-01</td>" not in flows  # the month in progress
 
 
 def test_dates_are_iso_and_the_quiet_state_without_arrivals_has_no_role(page):

@@ -66,10 +66,18 @@ def _percent(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(lambda v: f"{v:.0%}") for c in columns})
 
 
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def _flows(data: ReportData) -> dict[str, object]:
-    monthly = data.flows_monthly
-    if (data.on + timedelta(days=1)).day != 1:  # the month in progress would look like a fall
-        monthly = monthly[pd.to_datetime(monthly.month) < pd.Timestamp(data.on.replace(day=1))]
+    # Whole months only: a month the record starts or ends within would look like a fall.
+    months = pd.to_datetime(data.flows_monthly.month)
+    first = data.first_day if data.first_day.day == 1 else _next_month(data.first_day)
+    last = _next_month(data.on) if (data.on + timedelta(days=1)).day == 1 else data.on
+    monthly = data.flows_monthly[
+        (months >= pd.Timestamp(first)) & (months < pd.Timestamp(last.replace(day=1)))
+    ]
     wide = monthly.pivot_table(
         index="month", columns="host_state", values="entries", aggfunc="sum", fill_value=0
     )
