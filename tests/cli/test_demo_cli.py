@@ -21,10 +21,15 @@ def test_demo_runs_end_to_end_and_reuses_what_is_there(tmp_path, monkeypatch):
     assert "Crossings recorded, by host state" in first.output
     assert "Top corridors" in first.output
     assert "Foreigners present and overstays" in first.output
+    assert "Movement types of the travellers" in first.output
     assert "demo.border_officer" in first.output
+    page = tmp_path / "rmis-data" / "report.html"
+    assert f"open {page}" in first.output.replace("\n", "")
+    assert "<svg" in page.read_text(encoding="utf-8")
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
     assert "reusing" in again.output and "already loaded into the record" in again.output
+    assert "Warehouse: 0 new crossings exported" in again.output
     new_this_run = [
         line.split("│")[-2].strip()
         for line in again.output.splitlines()

@@ -1,4 +1,5 @@
-"""`rmis demo`: rmis end to end on a synthetic region, a report in the terminal, then the API.
+"""`rmis demo`: rmis end to end on a synthetic region, the analyses in the terminal and as a
+report page, then the API.
 
 A fresh machine gets its region generated and loaded once; run again, the demo reuses both.
 A small fixed scenario of named travellers stands beside the region for a newcomer to follow.
@@ -8,25 +9,31 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from rmis.analytics.engine import connect, open_warehouse
+from rmis.analytics.flows import flows
 from rmis.cli.synth import generate_with_progress, load_with_progress, print_summary
 from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry.database import open_database
 from rmis.registry.reads import document_history, overstays, stay_status
-from rmis.registry.summary import crossings_by_state, foreigners_present, top_corridors
+from rmis.report.data import gather
+from rmis.report.render import render
 from rmis.security.principals import Principal, Role
 from rmis.settings import Settings, utc_now
 from rmis.synth.region import SynthConfig, write
 from rmis.synth.showcase import DEMO_STATE, LOGINS, TRAVELLERS, load_showcase, traveller_mrz
 from rmis.synth.store import RegionStore
+from rmis.warehouse.sync import sync_warehouse
 
 # Big enough to look like a region, quick enough to wait for on a fresh machine.
 DEMO_TRAVELLERS = 20_000
@@ -65,8 +72,9 @@ def demo(
     _record(console, loaded)
     rules = load_stay_rules(settings.stay_rules)
     _stays(console, engine, rules, today, now)
-    _report(console, engine, rules, today, now)
+    page = _analyses(console, engine, settings, rules, today, now)
     _logins(console, serve, port)
+    console.print(f"The analyst's report: open {page} in a browser (no internet needed).")
     if serve:
         import uvicorn
 
@@ -156,42 +164,62 @@ def _region(console: Console, engine, settings: Settings, travellers: int, today
     store.mark_loaded(settings.database_url)
 
 
-def _report(console: Console, engine, rules: StayRulesTable, today: date, now) -> None:
-    with console.status("Counting the record"):
-        by_state = crossings_by_state(engine)
-        corridors = top_corridors(engine)
-        present = foreigners_present(engine, today)
+def _analyses(
+    console: Console, engine, settings: Settings, rules: StayRulesTable, today: date, now
+) -> Path:
+    """The warehouse brought up to date, the analyst's tables in the terminal and the report
+    page written beside the record; returns the page's path."""
+    root = settings.data_dir / "warehouse"
+    with console.status(f"Bringing the warehouse up to date ({root}/)"):
+        synced = sync_warehouse(engine, root, now)
+    console.print(f"Warehouse: {synced.exported:,} new crossings exported to {root}/")
+    warehouse = open_warehouse(root, connect(settings.analytics_engine))
+    with console.status("Analysing the warehouse: flows, stock, overstays, movement types, alerts"):
+        by_state = flows(warehouse.crossings, ["host_state"], None, today).to_pandas()
+        data = gather(warehouse, rules, today)
     table = Table(title="Crossings recorded, by host state", title_justify="left")
     for column in ("host state", "entries", "exits", "refused"):
         table.add_column(column, justify="left" if column == "host state" else "right")
-    counts: dict[str, dict[str, int]] = {}
-    for state, direction, outcome, n in by_state:
-        key = "refused" if outcome == "refused" else direction
-        counts.setdefault(state, {}).setdefault(key, 0)
-        counts[state][key] += n
-    for state, c in sorted(counts.items(), key=lambda item: -sum(item[1].values())):
-        table.add_row(state, f"{c.get('entry', 0):,}", f"{c.get('exit', 0):,}",
-                      f"{c.get('refused', 0):,}")  # fmt: skip
+    for row in by_state.sort_values("entries", ascending=False).itertuples():
+        table.add_row(row.host_state, f"{row.entries:,}", f"{row.exits:,}", f"{row.refused:,}")
     console.print(table)
-    table = Table(title="Top corridors: admitted entries of foreigners", title_justify="left")
-    for column in ("citizens of", "into", "entries"):
-        table.add_column(column, justify="right" if column == "entries" else "left")
-    for nationality, host, n in corridors:
-        table.add_row(nationality, host, f"{n:,}")
+    table = Table(title="Top corridors, the last 12 months", title_justify="left")
+    table.add_column("corridor")
+    table.add_column("crossings", justify="right")
+    for row in data.corridors.itertuples():
+        table.add_row(row.corridor, f"{row.crossings:,}")
     console.print(table)
+    table = Table(title="Movement types of the travellers", title_justify="left")
+    for column in ("movement type", "travellers", "share"):
+        table.add_column(column, justify="left" if column == "movement type" else "right")
+    for row in data.movement_types.itertuples():
+        table.add_row(row.movement_type, f"{row.travellers:,}", f"{row.share:.0%}")
+    console.print(table)
+    _present_and_overstays(console, engine, data.stock, rules, today, now)
+    console.print(f"Early warning on {today}: {len(data.alerts)} series above their baseline.")
+    page = settings.data_dir / "report.html"
+    page.write_text(render(data, now), encoding="utf-8")
+    return page
+
+
+def _present_and_overstays(
+    console: Console, engine, stock: pd.DataFrame, rules: StayRulesTable, today: date, now
+) -> None:
+    """Foreigners present (the warehouse's stock) beside the overstays the record's stay
+    engine finds for each host state, as the API answers an analyst of that state."""
+    latest = stock[stock.day == stock.day.max()].sort_values("present", ascending=False)
     table = Table(title=f"Foreigners present and overstays on {today}", title_justify="left")
     for column in ("host state", "present", "overstaying now", "left late", "longest (days)"):
         table.add_column(column, justify="left" if column == "host state" else "right")
-    states = [state for state, _ in present]
     with Progress(TextColumn("judging stays: {task.description}"), BarColumn(),
                   MofNCompleteColumn(), console=console, transient=True) as progress:  # fmt: skip
-        task = progress.add_task("", total=len(states))
-        for state, n in present:
-            progress.update(task, description=state)
-            analyst = Principal("demo.analyst", Role.ANALYST, state)
+        task = progress.add_task("", total=len(latest))
+        for row in latest.itertuples():
+            progress.update(task, description=row.host_state)
+            analyst = Principal("demo.analyst", Role.ANALYST, row.host_state)
             report = overstays(engine, analyst, today, rules, purpose="demo report", now=now)
             longest = max((o.days for o in report.open), default=0)
-            table.add_row(state, f"{n:,}", f"{len(report.open):,}",
+            table.add_row(row.host_state, f"{row.present:,}", f"{len(report.open):,}",
                           f"{len(report.late_exits):,}", f"{longest:,}")  # fmt: skip
             progress.advance(task)
     console.print(table)
