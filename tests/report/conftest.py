@@ -1,0 +1,86 @@
+"""The report page made from a small, fixed ReportData: what the report tests look at."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rmis.analytics.early_warning import SERIES_KEYS, Alert, Severity, alerts_frame
+from rmis.analytics.forecast import forecast_frame, forecast_series
+from rmis.report.data import ReportData
+from rmis.report.render import render
+
+ON = date(2026, 10, 14)
+SERIES = ("KAZ", "KAZ-ALA", "UZB")
+QUIET = ("KAZ", "KAZ-KORDAI-ROAD", "KGZ")  # alerted, but too sparse for a forecast
+
+
+@pytest.fixture(scope="session")
+def page() -> str:
+    months = pd.date_range("2024-12-01", "2026-10-01", freq="MS")
+    weeks = pd.date_range("2025-10-13", periods=52, freq="W-MON")
+    rng = np.random.default_rng(1)
+    history = rng.poisson(300, 52).astype(float)
+    made = forecast_series(SERIES, history, date(2026, 10, 12))
+    sparse = forecast_series(QUIET, np.zeros(52), date(2026, 10, 12))
+    alert = Alert(
+        *SERIES, on=ON, since=ON - timedelta(days=1), severity=Severity.CRITICAL, window_days=3,
+        observed=480, expected=150.0, chance=1e-12, seasonal=True,
+    )  # fmt: skip
+    quiet = Alert(
+        *QUIET, on=ON, since=ON, severity=Severity.WATCH, window_days=14,
+        observed=12, expected=4.0, chance=1e-3, seasonal=False,
+    )  # fmt: skip
+    data = ReportData(
+        on=ON,
+        first_day=date(2024, 12, 20),  # the record starts within a month
+        flows_monthly=pd.DataFrame(
+            {
+                "month": list(months) * 2,
+                "host_state": ["KAZ"] * len(months) + ["UZB"] * len(months),
+                "entries": rng.integers(500, 900, 2 * len(months)),
+                "exits": rng.integers(500, 900, 2 * len(months)),
+            }
+        ),
+        corridors=pd.DataFrame({"corridor": ["KAZ → RUS", "UZB → KAZ"], "crossings": [900, 700]}),
+        stock=pd.DataFrame(
+            {"day": weeks, "host_state": "KAZ", "present": rng.integers(900, 1100, 52)}
+        ),
+        overstays=pd.DataFrame(
+            {
+                "host_state": ["KAZ"],
+                "nationality": ["UZB"],
+                "overstayers": [12],
+                "median_days": [30.0],
+                "max_days": [90],
+            }
+        ),
+        overstayers_total=12,
+        movement_types=pd.DataFrame(
+            {
+                "movement_type": ["short_visit", "seasonal"],
+                "travellers": [80, 20],
+                "share": [0.8, 0.2],
+            }
+        ),
+        roles=pd.DataFrame(
+            {
+                "state": ["KAZ", "CHN"],
+                "origin": [40, 10],
+                "transit": [10, 0],
+                "destination": [50, 0],
+                "origin_share": [0.4, 1.0],
+                "transit_share": [0.1, 0.0],
+                "destination_share": [0.5, 0.0],
+            }
+        ),
+        alerts=alerts_frame([alert, quiet]).merge(
+            forecast_frame([made, sparse]), on=list(SERIES_KEYS)
+        ),
+        forecasts=[made],
+        weekly_history=pd.DataFrame({SERIES: history}, index=weeks),
+    )
+    return render(data, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))

@@ -1,0 +1,68 @@
+"""The report page in a real browser: Debian's Chromium, driven by Playwright, offline.
+
+Opened from a file as an analyst would: nothing is fetched, every section and chart is drawn
+with a size, the alert table reads right, and a screenshot is kept for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rmis.report.render import SECTIONS
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def browser_page(page, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(page, encoding="utf-8")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
+        )
+        tab = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=False)
+        fetched: list[str] = []
+        tab.on("request", lambda request: fetched.append(request.url))
+        tab.goto(path.as_uri())
+        tab.screenshot(path=str(path.with_suffix(".png")), full_page=True)
+        yield tab, fetched, path
+        browser.close()
+
+
+def test_nothing_is_fetched_beyond_the_file(browser_page):
+    _, fetched, path = browser_page
+    assert fetched == [path.as_uri()]
+
+
+def test_every_section_is_shown_with_its_charts_drawn(browser_page):
+    tab, _, _ = browser_page
+    for section, heading in SECTIONS:
+        assert tab.locator(f"#{section} h2").inner_text() == heading
+        assert tab.locator(f"#{section}").is_visible()
+    sizes = tab.eval_on_selector_all(
+        'svg[role="img"]', "charts => charts.map(c => c.getBoundingClientRect().width)"
+    )
+    assert len(sizes) >= 7 and min(sizes) > 200
+
+
+def test_the_alert_table_reads_right(browser_page):
+    tab, _, _ = browser_page
+    rows = tab.locator("#alerts table tbody tr")
+    assert rows.count() == 2
+    first = rows.nth(0).inner_text()
+    assert "critical" in first and "KAZ-ALA" in first and "480 in 3 d" in first
+    assert "none: only 0 whole weeks of history" in rows.nth(1).inner_text()
+
+
+def test_a_screenshot_is_kept_to_look_at(browser_page):
+    _, _, path = browser_page
+    screenshot = path.with_suffix(".png")
+    assert screenshot.stat().st_size > 50_000
