@@ -6,10 +6,9 @@
 
 A warehouse traveller is a set of linked documents; the truth names the person behind each
 document, so each traveller is scored as the person its documents belong to (a traveller
-whose documents belong to several people is dropped and counted). Overstays are scored per
-person and host state: truly overstayed there (truth stays with overstay_days > 0, entered
-by `--on`) against found overstaying there (open on `--on` or left late by then).
-Prints JSON.
+whose documents belong to several people is dropped and counted). Overstays are scored by
+bench/overstay_score.py (per person and host state, every false positive and negative put
+down to a cause); its report is printed under "overstays". Prints JSON.
 """
 
 from __future__ import annotations
@@ -24,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
+from overstay_score import public, read_truth, score  # bench/, beside this script
 from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.overstays import find_overstays_on
 from rmis.analytics.typology import MOVEMENT_TYPES, typology_with_documents
 from rmis.reference.stay_rules import load_stay_rules
 
@@ -79,20 +78,12 @@ def main() -> None:
     confusion = pd.crosstab(scored.behaviour, scored.movement_type)
 
     on = args.on or warehouse.crossings.local_date.max().to_pyarrow().as_py()
-    started = time.perf_counter()
-    found = find_overstays_on(warehouse.crossings, warehouse.permits, load_stay_rules(), on)
-    overstay_seconds = time.perf_counter() - started
-    traveller_person = person_of_traveller(typed, documents)[["traveller_id", "person_id"]]
-    detected = pd.concat([found.open, found.late_exits])[["traveller_id", "host_state"]]
-    detected = set(
-        detected.merge(traveller_person, on="traveller_id")[["person_id", "host_state"]].itertuples(
-            index=False, name=None
-        )
-    )
-    truth_stays = pq.read_table(args.truth / "truth" / "stays.parquet").to_pandas()
-    truth_stays = truth_stays[(truth_stays.overstay_days > 0) & (truth_stays.entry_date <= on)]
-    truly = set(truth_stays[["person_id", "host_state"]].itertuples(index=False, name=None))
-    hits = len(detected & truly)
+    truth, rules = read_truth(args.truth), load_stay_rules()
+    overstays = public(score(warehouse, truth, rules, on))
+    unlinked = public(score(warehouse, truth, rules, on, link=False))
+    overstays["without_holder_links"] = {
+        k: unlinked[k] for k in ("overall", "false_positives_by_cause", "false_negatives_by_cause")
+    }
     print(
         json.dumps(
             {
@@ -103,14 +94,7 @@ def main() -> None:
                 "per_class": per_class,
                 "confusion": {t: row.to_dict() for t, row in confusion.iterrows()},
                 "typology_seconds": round(typology_seconds, 2),
-                "overstays": {
-                    "on": on.isoformat(),
-                    "true_pairs": len(truly),
-                    "found_pairs": len(detected),
-                    "precision": round(hits / len(detected), 4) if detected else None,
-                    "recall": round(hits / len(truly), 4) if truly else None,
-                    "seconds": round(overstay_seconds, 2),
-                },
+                "overstays": overstays,
             },
             indent=1,
         )
