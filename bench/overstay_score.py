@@ -19,10 +19,17 @@ makes it right:
 3. `unrecorded_exit`: exits lost at the under-recording BCPs are put back (a truth stay that
    ended with no recorded exit from that state within a day of its true exit).
 
-What no repair explains is classified from the record itself (`visa_required_no_visa`: a
-visa-required national with no visa on record; otherwise `other`). The repairs use the truth;
-the analysis never does. Surname typos do not touch overstays (travellers are keyed by
-document number) and are not a stage. Prints JSON.
+The analysis joins a person's travellers by holder key (docs/overstays.md); a miss mended by
+repair 1 or 2 where the person's documents carry different holder keys is
+`<cause>_names_differ` (a surname mistyped where the document was first seen), and a miss of a
+person whose holder key another person shares is `namesakes_joined`. What no repair explains
+is `visa_required_no_visa` (a visa-required national with no visa on record) or `other`. The
+repairs use the truth; the analysis never does. `found_by_category` gives the precision of
+what the analysis reports by what it says of each row (open / late, joined travellers,
+without a permit); `without_holder_links` the figures of the analysis run traveller by
+traveller. Prints JSON.
+
+Figures and commands: docs/overstays.md.
 """
 
 from __future__ import annotations
