@@ -1,7 +1,10 @@
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
+from rmis.registry.schema import api_tokens, principals
 from rmis.security.accounts import (
     SESSION_LIFETIME,
     AccountError,
@@ -73,3 +76,24 @@ def test_officers_log_in_with_a_password_for_one_shift(engine):
     with engine.connect() as connection:
         assert principal_for_token(connection, token, NOW + timedelta(hours=1)).name == "b.officer"
         assert principal_for_token(connection, token, expires_at + timedelta(seconds=1)) is None
+
+
+def test_a_token_stops_working_at_once_when_revoked_or_its_holder_disabled(engine):
+    token = create_principal(engine, name="sup", role=Role.SUPERVISOR, state="TJK", now=NOW)
+    other = create_principal(engine, name="sup2", role=Role.SUPERVISOR, state="TJK", now=NOW)
+    with engine.connect() as connection:
+        # No BCPs: the principal is still found, with an empty posting.
+        assert principal_for_token(connection, token, NOW) == Principal(
+            "sup", Role.SUPERVISOR, "TJK", frozenset()
+        )
+    with engine.begin() as connection:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        connection.execute(
+            update(api_tokens).where(api_tokens.c.token_hash == digest).values(revoked_at=NOW)
+        )
+        connection.execute(
+            update(principals).where(principals.c.name == "sup2").values(disabled=True)
+        )
+    with engine.connect() as connection:
+        assert principal_for_token(connection, token, NOW) is None
+        assert principal_for_token(connection, other, NOW) is None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.record_one import write_one
@@ -92,6 +92,11 @@ def record_crossings(
             return _record(engine, principal, batch, now, purpose, reference)
         except IntegrityError as error:
             if not _lost_a_race(error):
+                raise
+        except DBAPIError as error:
+            # The pooled connection was dead (the server restarted): SQLAlchemy has renewed
+            # the pool, and running the batch again records nothing twice.
+            if not error.connection_invalidated:
                 raise
     return _record(engine, principal, batch, now, purpose, reference)
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 from uuid6 import uuid7
 
 from rmis.registry.schema import api_tokens, bcps, principal_bcps, principals
@@ -111,26 +111,36 @@ def _issue_token(
     return token
 
 
-def _load_principal(connection: Connection, row) -> Principal:
-    codes = connection.execute(
-        select(principal_bcps.c.bcp_code).where(principal_bcps.c.principal_id == row.id)
-    ).scalars()
-    return Principal(row.name, Role(row.role), row.state, frozenset(codes))
+# The principal and its BCPs in one query: a row per BCP (one with None for no BCP).
+_PRINCIPAL_FOR_TOKEN = (
+    select(principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code)
+    .select_from(
+        principals.join(api_tokens, api_tokens.c.principal_id == principals.c.id).outerjoin(
+            principal_bcps, principal_bcps.c.principal_id == principals.c.id
+        )
+    )
+    .where(
+        (api_tokens.c.token_hash == bindparam("token_hash"))
+        & api_tokens.c.revoked_at.is_(None)
+        & (
+            api_tokens.c.expires_at.is_(None)
+            | (api_tokens.c.expires_at > bindparam("now", type_=api_tokens.c.expires_at.type))
+        )
+        & ~principals.c.disabled
+    )
+)
 
 
 def principal_for_token(connection: Connection, token: str, now: datetime) -> Principal | None:
     """The active principal holding this unexpired, unrevoked token, or None."""
-    row = connection.execute(
-        select(principals.c.id, principals.c.name, principals.c.role, principals.c.state)
-        .join(api_tokens, api_tokens.c.principal_id == principals.c.id)
-        .where(
-            (api_tokens.c.token_hash == _token_digest(token))
-            & api_tokens.c.revoked_at.is_(None)
-            & (api_tokens.c.expires_at.is_(None) | (api_tokens.c.expires_at > now))
-            & ~principals.c.disabled
-        )
-    ).first()
-    return None if row is None else _load_principal(connection, row)
+    rows = connection.execute(
+        _PRINCIPAL_FOR_TOKEN, {"token_hash": _token_digest(token), "now": now}
+    ).all()
+    if not rows:
+        return None
+    name, role, state, _ = rows[0]
+    codes = frozenset(row.bcp_code for row in rows if row.bcp_code is not None)
+    return Principal(name, Role(role), state, codes)
 
 
 def log_in(engine: Engine, name: str, password: str, now: datetime) -> tuple[str, datetime]:

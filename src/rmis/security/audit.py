@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text
+from sqlalchemy import Connection, insert, select
 
 from rmis.registry.schema import audit_log
 
@@ -22,7 +22,14 @@ AUDIT_LOCK_KEY = 0x524D4953
 
 _CHAIN_HEAD = select(audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
 _INSERT_AUDIT = insert(audit_log)
-_CHAIN_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# PostgreSQL: take the lock, then read the head, in one round trip. Two statements in one
+# simple query run one after the other, each with its own snapshot (READ COMMITTED), so the
+# head is read after the lock is held and sees the row of whoever held it last. One statement
+# could not do it: its snapshot would be taken before it waited for the lock.
+_LOCKED_CHAIN_HEAD = (
+    f"SELECT pg_advisory_xact_lock({AUDIT_LOCK_KEY}); "
+    "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1"
+)
 
 
 def _utc_iso(at: datetime) -> str:
@@ -50,6 +57,29 @@ def _digest(
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def _chain_head(connection: Connection) -> str | None:
+    """The newest row's hash, read while holding what keeps others from appending until commit:
+    on PostgreSQL the chain's advisory lock, on SQLite the database's write lock."""
+    if connection.dialect.name == "sqlite":
+        # sqlite3 opens a transaction only at the first write, so a caller that has only read
+        # (a read, a re-sent crossing) holds no lock yet: another writer could append between
+        # our read of the head and our insert, and fork the chain. Take the write lock first.
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        return connection.execute(_CHAIN_HEAD).scalar()
+    if connection.dialect.name != "postgresql":
+        raise NotImplementedError(f"no audit chain lock for {connection.dialect.name}")
+    result = connection.exec_driver_sql(_LOCKED_CHAIN_HEAD)
+    try:
+        cursor = result.cursor
+        if not cursor.nextset():
+            raise RuntimeError("the audit chain's head query returned one result, not two")
+        row = cursor.fetchone()
+    finally:
+        result.close()
+    return None if row is None else row[0]
+
+
 def append_audit(
     connection: Connection,
     *,
@@ -61,12 +91,9 @@ def append_audit(
     detail: Any = None,
 ) -> None:
     """Append one audit row inside the caller's transaction (so it commits with the action)."""
-    if connection.dialect.name == "postgresql":
-        connection.execute(_CHAIN_LOCK, {"key": AUDIT_LOCK_KEY})
     # Stored as JSON: dates and UUIDs become text before both storing and hashing.
     detail = json.loads(json.dumps(detail, default=str))
-    last = connection.execute(_CHAIN_HEAD).scalar()
-    prev_hash = last or GENESIS
+    prev_hash = _chain_head(connection) or GENESIS
     connection.execute(
         _INSERT_AUDIT,
         {
