@@ -59,6 +59,9 @@ def page() -> str:
             }
         ),
         overstayers_total=12,
+        overstays_by_state=pd.DataFrame(
+            {"host_state": ["KAZ"], "overstayers": [12], "left_late": [30], "longest_days": [90]}
+        ),
         movement_types=pd.DataFrame(
             {
                 "movement_type": ["short_visit", "seasonal"],

@@ -12,10 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from rmis.analytics.engine import connect, open_warehouse
@@ -25,8 +23,8 @@ from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry.database import open_database
-from rmis.registry.reads import document_history, overstays, stay_status
-from rmis.report.data import gather
+from rmis.registry.reads import document_history, stay_status
+from rmis.report.data import ReportData, gather
 from rmis.report.render import render
 from rmis.security.principals import Principal, Role
 from rmis.settings import Settings, utc_now
@@ -195,33 +193,22 @@ def _analyses(
     for row in data.movement_types.itertuples():
         table.add_row(row.movement_type, f"{row.travellers:,}", f"{row.share:.0%}")
     console.print(table)
-    _present_and_overstays(console, engine, data.stock, rules, today, now)
+    _present_and_overstays(console, data)
     console.print(f"Early warning on {today}: {len(data.alerts)} series above their baseline.")
     page = settings.data_dir / "report.html"
     page.write_text(render(data, now), encoding="utf-8")
     return page
 
 
-def _present_and_overstays(
-    console: Console, engine, stock: pd.DataFrame, rules: StayRulesTable, today: date, now
-) -> None:
-    """Foreigners present (the warehouse's stock) beside the overstays the record's stay
-    engine finds for each host state, as the API answers an analyst of that state."""
-    latest = stock[stock.day == stock.day.max()].sort_values("present", ascending=False)
-    table = Table(title=f"Foreigners present and overstays on {today}", title_justify="left")
-    for column in ("host state", "present", "overstaying now", "left late", "longest (days)"):
+def _present_and_overstays(console: Console, data: ReportData) -> None:
+    latest = data.stock[data.stock.day == data.stock.day.max()][["host_state", "present"]]
+    rows = latest.merge(data.overstays_by_state, on="host_state", how="outer").fillna(0)
+    table = Table(title=f"Foreigners present and overstays on {data.on}", title_justify="left")
+    for column in ("host state", "present", "overstaying now", "ever left late", "longest (days)"):
         table.add_column(column, justify="left" if column == "host state" else "right")
-    with Progress(TextColumn("judging stays: {task.description}"), BarColumn(),
-                  MofNCompleteColumn(), console=console, transient=True) as progress:  # fmt: skip
-        task = progress.add_task("", total=len(latest))
-        for row in latest.itertuples():
-            progress.update(task, description=row.host_state)
-            analyst = Principal("demo.analyst", Role.ANALYST, row.host_state)
-            report = overstays(engine, analyst, today, rules, purpose="demo report", now=now)
-            longest = max((o.days for o in report.open), default=0)
-            table.add_row(row.host_state, f"{row.present:,}", f"{len(report.open):,}",
-                          f"{len(report.late_exits):,}", f"{longest:,}")  # fmt: skip
-            progress.advance(task)
+    for row in rows.sort_values("present", ascending=False).itertuples():
+        table.add_row(row.host_state, f"{row.present:,.0f}", f"{row.overstayers:,.0f}",
+                      f"{row.left_late:,.0f}", f"{row.longest_days:,.0f}")  # fmt: skip
     console.print(table)
 
 

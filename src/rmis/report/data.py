@@ -38,6 +38,7 @@ class ReportData:
     stock: pd.DataFrame  # day, host_state, present
     overstays: pd.DataFrame  # host_state, nationality, overstayers, median_days, max_days
     overstayers_total: int
+    overstays_by_state: pd.DataFrame  # host_state, overstayers, left_late (ever), longest_days
     movement_types: pd.DataFrame  # movement_type, travellers, share
     roles: pd.DataFrame  # state, origin, transit, destination and their shares
     alerts: pd.DataFrame  # early_warning.alerts_frame with the forecast columns
@@ -91,12 +92,22 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
         stock=stock.to_pandas(),
         overstays=overstays.reset_index(drop=True),
         overstayers_total=int(found.open.traveller_id.nunique()),
+        overstays_by_state=_overstays_by_state(found.open, found.late_exits),
         movement_types=types,
         roles=roles,
         alerts=alert_rows,
         forecasts=[forecasts[s] for s in charted if forecasts[s].made],
         weekly_history=weekly[[s for s in charted if forecasts[s].made]],
     )
+
+
+def _overstays_by_state(open_: pd.DataFrame, late: pd.DataFrame) -> pd.DataFrame:
+    still = open_.groupby("host_state").agg(
+        overstayers=("traveller_id", "nunique"), longest_days=("days", "max")
+    )
+    left = late.groupby("host_state").agg(left_late=("traveller_id", "nunique"))
+    both = still.join(left, how="outer").fillna(0).astype(int)
+    return both.reset_index()[["host_state", "overstayers", "left_late", "longest_days"]]
 
 
 def _series_to_chart(alerted: list[tuple[str, str, str]], weekly: pd.DataFrame) -> list:
