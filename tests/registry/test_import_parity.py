@@ -144,3 +144,27 @@ def test_import_and_service_store_the_same(engine, tmp_path, chunk):
         "document_invalid",
         "document_expired",
     }
+
+
+def test_files_after_and_before_what_is_recorded_store_the_same(engine, tmp_path):
+    # Known travellers both ways: a file in time order, each chunk after what is recorded, then
+    # a file going back before it (an old file imported late), so recorded crossings fall
+    # between the new ones.
+    everything = sorted(journeys(seed=5, people=40), key=lambda c: c.occurred_at)
+    later = [c for c in everything if c.occurred_at > START + timedelta(hours=5)]
+    earlier = [c for c in everything if c.occurred_at <= START + timedelta(hours=5)]
+    chunk = 23
+    for name, part in (("later", later), ("earlier", earlier)):
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.Table.from_pylist([as_row(c, "I") for c in part]), path)
+        summary = import_crossings(engine, path, io.StringIO(), now=NOW, chunk_rows=chunk)
+        assert summary.recorded == len(part)
+        for start in range(0, len(part), chunk):
+            batch = [with_prefix(c, "S") for c in part[start : start + chunk]]
+            record_crossings(engine, SUPERVISOR, batch, now=NOW)
+    imported, recorded = stored(engine, "I"), stored(engine, "S")
+    assert imported == recorded
+    assert {flag for _, flags in imported for flag in flags} >= {
+        "exit_without_entry",
+        "entry_while_inside",
+    }

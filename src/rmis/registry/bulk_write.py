@@ -1,10 +1,17 @@
 """Writing a parsed chunk of crossings with a few set-based statements, whatever its size.
 
-The chunk goes into a temporary staging table (PostgreSQL: COPY of CSV that Arrow writes;
-SQLite: one executemany), then SQL does the rest where the data is: drop the crossings already
-recorded, add the documents and travellers not seen before, insert the crossings in file order
-and flag them. Flags follow the same rules as recording one crossing (recording.py): the
-previous admitted crossing of the traveller in the host state decides presence flags.
+The chunk goes into temporary staging tables (PostgreSQL: COPY of CSV that Arrow writes;
+SQLite: one executemany): its rows, and the documents they show, each numbered once. SQL does
+the rest where the data is: drop the crossings already recorded, find which documents are
+known, add the travellers and documents not seen before, judge the flags, insert the crossings
+in file order and then their flags.
+
+Flags follow the same rules as recording one crossing (recording.py): the admitted crossing
+of the traveller in the host state just before each one, by time and then by recording order,
+decides presence flags. Here that is one window over the chunk's admitted crossings, ordered as
+they will be recorded, led by what is already recorded of the same travellers: the newest
+admitted crossing of each, or, when the chunk goes back before it (an old file imported late),
+all of them. Travellers first seen in the chunk have nothing recorded and cost no lookup.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -23,6 +31,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Integer,
     MetaData,
     String,
     Table,
@@ -32,32 +41,52 @@ from sqlalchemy import (
     bindparam,
     case,
     delete,
-    exists,
     func,
     insert,
     literal,
+    null,
     select,
     union_all,
+    update,
 )
 
 from rmis.registry.bulk_ids import uuid7_texts
 from rmis.registry.model import Direction, Flag, Outcome
-from rmis.registry.recording import previous_admitted
 from rmis.registry.schema import STATE, crossing_flags, crossings, documents, travellers
 
 _staging = MetaData()
-# Columns in the order of bulk_parse's table, so rows load by position.
+DOCUMENT_KEY = ("issuing_state", "number", "document_type")
+DOCUMENT_FACTS = ("surname", "given_names", "nationality", "birth_date", "sex", "expiry_date")
+# The chunk's crossings, each pointing at its document by number within the chunk.
 import_rows = Table(
     "rmis_import_rows",
     _staging,
     Column("row_no", BigInteger),
     Column("id", Uuid),
+    Column("doc_no", Integer),
     Column("direction", String(5)),
     Column("bcp_code", String(64)),
     Column("host_state", STATE),
     Column("mode", String(8)),
     Column("occurred_at", DateTime(timezone=True)),
     Column("local_date", Date),
+    Column("nationality", STATE),
+    Column("purpose", String(16)),
+    Column("outcome", String(8)),
+    Column("refusal_reason", String(8)),
+    Column("officer", String(128)),
+    Column("mrz_valid", Boolean),
+    Column("expiry_date", Date),
+    prefixes=["TEMPORARY"],
+)
+# The chunk's documents, as first seen; `known` once found in the record, with its ids.
+import_documents = Table(
+    "rmis_import_documents",
+    _staging,
+    Column("doc_no", Integer),
+    Column("id", Uuid),
+    Column("traveller_id", Uuid),
+    Column("known", Boolean),
     Column("issuing_state", STATE),
     Column("number", String(32)),
     Column("document_type", String(2)),
@@ -67,34 +96,26 @@ import_rows = Table(
     Column("birth_date", Date),
     Column("sex", String(1)),
     Column("expiry_date", Date),
-    Column("purpose", String(16)),
-    Column("outcome", String(8)),
-    Column("refusal_reason", String(8)),
-    Column("officer", String(128)),
-    Column("mrz_valid", Boolean),
     prefixes=["TEMPORARY"],
 )
-DOCUMENT_KEY = ("issuing_state", "number", "document_type")
-DOCUMENT_FACTS = ("surname", "given_names", "nationality", "birth_date", "sex", "expiry_date")
-import_documents = Table(
-    "rmis_import_documents",
+# The flags judged for the chunk's rows, kept until the crossings have their sequence numbers.
+import_flags = Table(
+    "rmis_import_flags",
     _staging,
-    Column("id", Uuid),
-    Column("traveller_id", Uuid),
-    *(Column(c.name, c.type) for c in import_rows.c if c.name in DOCUMENT_KEY + DOCUMENT_FACTS),
+    Column("row_no", BigInteger),
+    Column("flag", String(32)),
     prefixes=["TEMPORARY"],
 )
-_STAGING_TABLES = (import_rows, import_documents)
-
-
-def _same_document(a: Table, b: Table):
-    return and_(*(a.c[k] == b.c[k] for k in DOCUMENT_KEY))
-
+_STAGING_TABLES = (import_rows, import_documents, import_flags)
 
 _NOW = bindparam("now", type_=DateTime(timezone=True))
 _RECORDED_IDS = select(import_rows.c.id).join(crossings, crossings.c.id == import_rows.c.id)
-_DROP_RECORDED = delete(import_rows).where(import_rows.c.id.in_(select(crossings.c.id)))
-_NEW_DOCUMENT = ~exists().where(_same_document(documents, import_documents))
+_FIND_KNOWN_DOCUMENTS = (
+    update(import_documents)
+    .where(and_(*(import_documents.c[k] == documents.c[k] for k in DOCUMENT_KEY)))
+    .values(id=documents.c.id, traveller_id=documents.c.traveller_id, known=True)
+)
+_NEW_DOCUMENT = ~import_documents.c.known
 _INSERT_TRAVELLERS = insert(travellers).from_select(
     ["id", "created_at"], select(import_documents.c.traveller_id, _NOW).where(_NEW_DOCUMENT)
 )
@@ -102,6 +123,9 @@ _DOCUMENT_COLUMNS = ["id", "traveller_id", *DOCUMENT_KEY, *DOCUMENT_FACTS]
 _INSERT_DOCUMENTS = insert(documents).from_select(
     [*_DOCUMENT_COLUMNS, "first_seen_at"],
     select(*(import_documents.c[c] for c in _DOCUMENT_COLUMNS), _NOW).where(_NEW_DOCUMENT),
+)
+_ROWS_WITH_DOCUMENTS = import_rows.join(
+    import_documents, import_documents.c.doc_no == import_rows.c.doc_no
 )
 _CROSSING_COLUMNS = [
     "id", "direction", "bcp_code", "host_state", "occurred_at", "local_date", "nationality",
@@ -113,11 +137,11 @@ _INSERT_CROSSINGS = (
         [*_CROSSING_COLUMNS, "document_id", "traveller_id", "recorded_at"],
         select(
             *(import_rows.c[c] for c in _CROSSING_COLUMNS),
-            documents.c.id,
-            documents.c.traveller_id,
+            import_documents.c.id,
+            import_documents.c.traveller_id,
             _NOW,
         )
-        .select_from(import_rows.join(documents, _same_document(import_rows, documents)))
+        .select_from(_ROWS_WITH_DOCUMENTS)
         .order_by(import_rows.c.row_no),
     )
     # SQLAlchemy keeps the count of rows an INSERT wrote only when asked.
@@ -127,43 +151,147 @@ _INSERT_CROSSINGS = (
 
 def _presence_flags():
     """The chunk's admitted crossings whose previous admitted crossing makes them suspect."""
-    new = crossings.alias("new")
-    previous = previous_admitted(
-        new.c.traveller_id, new.c.host_state, new.c.occurred_at, new.c.seq
-    ).correlate(new)
-    judged = (
-        select(new.c.seq, new.c.direction, previous.label("previous"))
-        .join(import_rows, import_rows.c.id == new.c.id)
-        .where(new.c.outcome == Outcome.ADMITTED.value)
-        .subquery()
+    admitted = crossings.c.outcome == Outcome.ADMITTED.value
+    chunk = (
+        select(
+            import_rows.c.row_no,
+            import_documents.c.traveller_id,
+            import_documents.c.known,
+            import_rows.c.host_state,
+            import_rows.c.occurred_at,
+            import_rows.c.direction,
+        )
+        .select_from(_ROWS_WITH_DOCUMENTS)
+        .where(import_rows.c.outcome == Outcome.ADMITTED.value)
+        .cte("chunk", nesting=True)
+    )
+    # Each known traveller's newest admitted crossing in the host state, and the chunk's first.
+    groups = (
+        select(
+            chunk.c.traveller_id,
+            chunk.c.host_state,
+            func.min(chunk.c.occurred_at).label("first_at"),
+        )
+        .where(chunk.c.known)
+        .group_by(chunk.c.traveller_id, chunk.c.host_state)
+        .subquery("groups")
+    )
+    newest_seq = (
+        select(crossings.c.seq)
+        .where(
+            (crossings.c.traveller_id == groups.c.traveller_id)
+            & (crossings.c.host_state == groups.c.host_state)
+            & admitted
+        )
+        .order_by(crossings.c.occurred_at.desc(), crossings.c.seq.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    newest_of = select(
+        groups.c.traveller_id, groups.c.host_state, groups.c.first_at, newest_seq.label("seq")
+    ).subquery("newest_of")
+    newest = (
+        select(
+            newest_of.c.traveller_id,
+            newest_of.c.host_state,
+            newest_of.c.first_at,
+            crossings.c.occurred_at,
+            crossings.c.seq,
+            crossings.c.direction,
+        )
+        .join(crossings, crossings.c.seq == newest_of.c.seq)
+        .cte("newest", nesting=True)
+    )
+    history = crossings.alias("history")
+    recorded = union_all(
+        # The chunk comes after all that is recorded: the newest is the one before its first.
+        select(
+            newest.c.traveller_id,
+            newest.c.host_state,
+            newest.c.occurred_at,
+            newest.c.seq,
+            newest.c.direction,
+        ).where(newest.c.occurred_at <= newest.c.first_at),
+        # The chunk goes back before it: every admitted crossing recorded, in order.
+        select(
+            history.c.traveller_id,
+            history.c.host_state,
+            history.c.occurred_at,
+            history.c.seq,
+            history.c.direction,
+        )
+        .join(
+            newest,
+            (history.c.traveller_id == newest.c.traveller_id)
+            & (history.c.host_state == newest.c.host_state),
+        )
+        .where(
+            (newest.c.occurred_at > newest.c.first_at)
+            & (history.c.outcome == Outcome.ADMITTED.value)
+        ),
+    ).subquery("recorded")
+    # Recorded crossings come before the chunk's at the same time, the chunk's in file order:
+    # the order of their sequence numbers.
+    timeline = union_all(
+        select(
+            recorded.c.traveller_id,
+            recorded.c.host_state,
+            recorded.c.occurred_at,
+            literal(0).label("in_chunk"),
+            recorded.c.seq.label("position"),
+            recorded.c.direction,
+            null().label("row_no"),
+        ),
+        select(
+            chunk.c.traveller_id,
+            chunk.c.host_state,
+            chunk.c.occurred_at,
+            literal(1),
+            chunk.c.row_no,
+            chunk.c.direction,
+            chunk.c.row_no,
+        ),
+    ).subquery("timeline")
+    previous = func.lag(timeline.c.direction).over(
+        partition_by=(timeline.c.traveller_id, timeline.c.host_state),
+        order_by=(timeline.c.occurred_at, timeline.c.in_chunk, timeline.c.position),
+    )
+    judged = select(timeline.c.row_no, timeline.c.direction, previous.label("previous")).subquery(
+        "judged"
     )
     entry = judged.c.direction == Direction.ENTRY.value
-    # One branch per direction, so the lookup of the previous crossing runs once per row.
     suspect = case(
         (entry, judged.c.previous == Direction.ENTRY.value),
         else_=func.coalesce(judged.c.previous, "") != Direction.ENTRY.value,
     )
     flag = case((entry, Flag.ENTRY_WHILE_INSIDE.value), else_=Flag.EXIT_WITHOUT_ENTRY.value)
-    return select(judged.c.seq, flag).where(suspect)
+    return select(judged.c.row_no, flag).where(judged.c.row_no.is_not(None) & suspect)
 
 
 def _document_flags(flag: Flag, condition):
-    return (
-        select(crossings.c.seq, literal(flag.value))
-        .join(import_rows, import_rows.c.id == crossings.c.id)
-        .where(condition)
+    return select(import_rows.c.row_no, literal(flag.value)).where(condition)
+
+
+_JUDGE_FLAGS = (
+    insert(import_flags)
+    .from_select(
+        ["row_no", "flag"],
+        union_all(
+            _presence_flags(),
+            _document_flags(Flag.DOCUMENT_INVALID, ~import_rows.c.mrz_valid),
+            _document_flags(
+                Flag.DOCUMENT_EXPIRED, import_rows.c.expiry_date < import_rows.c.local_date
+            ),
+        ),
     )
-
-
+    .execution_options(preserve_rowcount=True)
+)
 _INSERT_FLAGS = insert(crossing_flags).from_select(
     ["crossing_seq", "flag"],
-    union_all(
-        _presence_flags(),
-        _document_flags(Flag.DOCUMENT_INVALID, ~import_rows.c.mrz_valid),
-        _document_flags(
-            Flag.DOCUMENT_EXPIRED, import_rows.c.expiry_date < import_rows.c.local_date
-        ),
-    ),
+    select(crossings.c.seq, import_flags.c.flag)
+    .select_from(import_flags)
+    .join(import_rows, import_rows.c.row_no == import_flags.c.row_no)
+    .join(crossings, crossings.c.id == import_rows.c.id),
 )
 
 
@@ -173,17 +301,39 @@ class ChunkWritten:
     already_recorded: int
 
 
-def _first_of_each_document(rows: pa.Table) -> pa.Table:
-    firsts = rows.group_by(list(DOCUMENT_KEY), use_threads=False).aggregate([("row_no", "min")])
-    chosen = pc.is_in(rows["row_no"], firsts["row_no_min"])
-    found = rows.filter(chosen).select([*DOCUMENT_KEY, *DOCUMENT_FACTS])
-    return pa.table(
+def _numbered_documents(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """The rows, each with the number of its document, and the documents as first seen."""
+    keys = list(DOCUMENT_KEY)
+    positions = pa.array(np.arange(rows.num_rows))
+    firsts = (
+        rows.select(keys)
+        .append_column("position", positions)
+        .group_by(keys, use_threads=False)
+        .aggregate([("position", "min")])
+        .sort_by("position_min")
+    )
+    count = firsts.num_rows
+    numbered = firsts.append_column("doc_no", pa.array(np.arange(count, dtype=np.int32)))
+    row_doc = (
+        rows.select(keys)
+        .append_column("position", positions)
+        .join(numbered.select([*keys, "doc_no"]), keys=keys, use_threads=False)
+        .sort_by("position")
+    )
+    found = rows.take(firsts["position_min"])
+    documents_seen = pa.table(
         {
-            "id": uuid7_texts(found.num_rows),
-            "traveller_id": uuid7_texts(found.num_rows),
-            **{name: found[name] for name in found.column_names},
+            "doc_no": numbered["doc_no"],
+            "id": uuid7_texts(count),
+            "traveller_id": uuid7_texts(count),
+            "known": pa.array(np.zeros(count, dtype=bool)),
+            **{name: found[name] for name in (*DOCUMENT_KEY, *DOCUMENT_FACTS)},
         }
     )
+    staged = pa.table(
+        {c.name: row_doc["doc_no"] if c.name == "doc_no" else rows[c.name] for c in import_rows.c}
+    )
+    return staged, documents_seen
 
 
 def _copy_into(connection: Connection, table: Table, data: pa.Table) -> None:
@@ -221,25 +371,32 @@ def write_chunk(connection: Connection, rows: pa.Table, now: datetime) -> ChunkW
     postgres = connection.dialect.name == "postgresql"
     load = _copy_into if postgres else _insert_into
     if postgres:
-        # Compiling these one-off statements to machine code costs more than running them.
+        # Compiling these one-off statements to machine code costs more than running them,
+        # and a chunk's rows sort in memory rather than in files.
         connection.exec_driver_sql("SET LOCAL jit = off")
+        connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
     for table in _STAGING_TABLES:
         table.drop(connection, checkfirst=True)  # left by a failed chunk on this connection
         table.create(connection)
-    load(connection, import_rows, rows)
-    if postgres:  # no statistics otherwise: the planner would guess, and scan what has grown
-        connection.exec_driver_sql(f"ANALYZE {import_rows.name}")
+    staged, documents_seen = _numbered_documents(rows)
+    load(connection, import_rows, staged)
     recorded_ids = [str(i) for i in connection.execute(_RECORDED_IDS).scalars()]
-    if recorded_ids:  # a chunk imported before, in part or whole
-        connection.execute(_DROP_RECORDED)
+    if recorded_ids:  # a chunk imported before, in part or whole: staged again without those
+        connection.execute(delete(import_rows))
         rows = rows.filter(pc.invert(pc.is_in(rows["id"], pa.array(recorded_ids, pa.string()))))
+        if rows.num_rows:
+            staged, documents_seen = _numbered_documents(rows)
+            load(connection, import_rows, staged)
     recorded = 0
     if rows.num_rows:
-        load(connection, import_documents, _first_of_each_document(rows))
+        load(connection, import_documents, documents_seen)
+        connection.execute(_FIND_KNOWN_DOCUMENTS)
         connection.execute(_INSERT_TRAVELLERS, {"now": now})
         connection.execute(_INSERT_DOCUMENTS, {"now": now})
+        flagged = connection.execute(_JUDGE_FLAGS).rowcount
         recorded = connection.execute(_INSERT_CROSSINGS, {"now": now}).rowcount
-        connection.execute(_INSERT_FLAGS)
+        if flagged:
+            connection.execute(_INSERT_FLAGS)
     for table in _STAGING_TABLES:
         table.drop(connection)
     return ChunkWritten(recorded, len(recorded_ids))
