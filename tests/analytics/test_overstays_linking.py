@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.overstays import find_overstays_on
+from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.registry.database import open_database
 from rmis.warehouse.columns import DOCUMENTS
@@ -67,6 +67,9 @@ def test_visa_required_nationals_without_a_visa_are_judged_and_marked(registry, 
     assert afghan.days == 15  # 1 to 15 June: no day of it lawful without a visa
     others = found.open[found.open.nationality != "AFG"]
     assert not others.without_permit.any()
+    counted = overstays_by_nationality(found.open).set_index(["host_state", "nationality"])
+    assert counted.loc[("TJK", "AFG"), ["overstayers", "without_permit"]].tolist() == [1, 1]
+    assert (counted.drop(("TJK", "AFG")).without_permit == 0).all()
 
 
 def test_holder_key_ignores_case_and_spacing_but_not_the_birth_date():

@@ -54,6 +54,7 @@ def page() -> str:
                 "host_state": ["KAZ"],
                 "nationality": ["UZB"],
                 "overstayers": [12],
+                "without_permit": [2],
                 "median_days": [30.0],
                 "max_days": [90],
             }

@@ -287,10 +287,14 @@ def _empty(on: date) -> Overstays:
 
 
 def overstays_by_nationality(open_: pd.DataFrame) -> pd.DataFrame:
-    """Open overstays per host state and nationality: how many, and how long (days)."""
+    """Open overstays per host state and nationality: how many, how many of them with no
+    visa or permit on record (a visa may be missing from the record: see the module doc), and
+    how long (days)."""
     grouped = open_.groupby(["host_state", "nationality"], as_index=False).agg(
         overstayers=("traveller_id", "nunique"),
+        without_permit=("without_permit", "sum"),
         median_days=("days", "median"),
         max_days=("days", "max"),
     )
+    grouped["without_permit"] = grouped.without_permit.astype(int)
     return grouped.sort_values(["host_state", "nationality"], ignore_index=True)

@@ -163,13 +163,15 @@ def overstays(
     found = find_overstays_on(wh.crossings, wh.permits, rules, _day(on), wh.documents)
     frame = found.open if detail else overstays_by_nationality(found.open)
     if suppress_below and not detail:
-        frame = suppress_small(frame, "overstayers", ["median_days", "max_days"], suppress_below)
+        frame = suppress_small(
+            frame, "overstayers", ["without_permit", "median_days", "max_days"], suppress_below
+        )
     emit(
         frame,
         fmt,
         out,
         "RMIS_OVERSTAYS",
-        [] if detail else ["overstayers", "median_days", "max_days"],
+        [] if detail else ["overstayers", "without_permit", "median_days", "max_days"],
         None if detail else _suppressed(frame, "overstayers", suppress_below),
     )
 

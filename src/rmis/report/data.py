@@ -36,7 +36,7 @@ class ReportData:
     flows_monthly: pd.DataFrame  # month, host_state, entries, exits
     corridors: pd.DataFrame  # corridor, crossings (admitted entries and exits, last 12 months)
     stock: pd.DataFrame  # day, host_state, present
-    overstays: pd.DataFrame  # host_state, nationality, overstayers, median_days, max_days
+    overstays: pd.DataFrame  # overstays_by_nationality: host_state, nationality, overstayers...
     overstayers_total: int
     overstays_by_state: pd.DataFrame  # host_state, overstayers, left_late (ever), longest_days
     movement_types: pd.DataFrame  # movement_type, travellers, share

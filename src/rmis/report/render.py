@@ -143,7 +143,13 @@ def _overstays(data: ReportData) -> dict[str, object]:
     return {
         "overstays_chart": chart,
         "overstays_table": html_table(
-            o.rename(columns={"median_days": "median days over", "max_days": "longest, days"}),
+            o.rename(
+                columns={
+                    "without_permit": "of them with no visa or permit on record",
+                    "median_days": "median days over",
+                    "max_days": "longest, days",
+                }
+            ),
             "Open overstays by host state and nationality",
         ),
     }
