@@ -113,9 +113,10 @@ crossings = Table(
     CheckConstraint(
         "(outcome = 'refused') = (refusal_reason IS NOT NULL)", name="refusal_has_reason"
     ),
+    # Histories and stay (also a document's, through its traveller), then overstays and flows.
+    # No index on document_id: nothing looks crossings up by it (migration 0002).
     Index(None, "traveller_id", "host_state", "occurred_at"),
     Index(None, "host_state", "local_date"),
-    Index(None, "document_id"),
 )
 
 # Data problems are recorded, not rejected: one row per problem an analyst can count.
