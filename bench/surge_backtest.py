@@ -4,7 +4,8 @@ Prints JSON. Baseline series come from a seeded generator of BCP x nationality d
 (weekly pattern, yearly season, trend, over-dispersed Poisson noise) or, with --synth DIR, from
 the crossings of a synthetic region (`rmis synth ... --out DIR`). Surges of known onset, size
 (x1.5, x2, x3, x5 of the series' usual level) and duration are added to series with at least
-3 arrivals a day, after a burn-in of 470 days so the baseline has last year's season.
+3 arrivals a day (over the 35 to 7 days before onset: a series busy a year earlier may have
+fallen below that by then), after a burn-in of 470 days so the baseline has last year's season.
 
 Every detector is scored causally (a day's score reads only that day and the days before). The
 evaluation period is split in two: a training period, on which each detector's threshold is
@@ -139,6 +140,11 @@ def choose_surges(matrix: pd.DataFrame, count: int, seed: int) -> list[Surge]:
             return surges
         column = int(rng.choice(candidates))
         onset = int(rng.integers(BURN_IN_DAYS, days - 30))
+        usual = float(counts[onset - 35 : onset - 7, column].mean())
+        # The series must still be busy at onset: a series chosen on its level a year before
+        # may have fallen to 1 a day by then, where x5 ramped over 3 days is 9 people.
+        if usual < MIN_SURGE_BASELINE:
+            continue
         if any(abs(onset - other) < 120 for other in busy.get(column, [])):
             continue
         busy.setdefault(column, []).append(onset)
@@ -149,7 +155,7 @@ def choose_surges(matrix: pd.DataFrame, count: int, seed: int) -> list[Surge]:
                 days=int(rng.integers(3, 22)),
                 size=float(SURGE_SIZES[len(surges) % len(SURGE_SIZES)]),
                 ramp_days=int(rng.choice([1, 3])),
-                usual=float(counts[onset - 35 : onset - 7, column].mean()),
+                usual=usual,
             )
         )
     raise SystemExit(f"room for only {len(surges)} of {count} surges: ask for fewer")
@@ -289,6 +295,10 @@ def false_alarms(
     return [counted.get((bcp, q), 0) for bcp in sorted(set(bcp_of)) for q in period_quarters]
 
 
+def _poisson_over_1(mean: float) -> float:
+    return 1.0 - float(np.exp(-mean)) * (1.0 + mean)
+
+
 def _recall(in_time: list[bool]) -> float | None:
     return round(float(np.mean(in_time)), 3) if in_time else None
 
@@ -333,6 +343,10 @@ def evaluate(
             "mean": round(float(np.mean(per_bcp_quarter)), 3),
             "max": int(max(per_bcp_quarter)),
             "bcp_quarters_over_1": int(np.sum(np.array(per_bcp_quarter) > 1)),
+            # What independent false alarms at this mean give: 2 in one BCP-quarter by chance.
+            "over_1_expected_by_chance": round(
+                len(per_bcp_quarter) * _poisson_over_1(float(np.mean(per_bcp_quarter))), 1
+            ),
             "bcp_quarters": len(per_bcp_quarter),
         },
     }
