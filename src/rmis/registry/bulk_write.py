@@ -336,14 +336,37 @@ def _numbered_documents(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     return staged, documents_seen
 
 
-def _copy_into(connection: Connection, table: Table, data: pa.Table) -> None:
-    """PostgreSQL: the rows as CSV through COPY, written by Arrow rather than row by row."""
+@dataclass(frozen=True, slots=True)
+class StagedChunk:
+    """A chunk's crossings with their documents numbered, encoded the way the engine loads
+    them: made ahead, while the database writes the chunk before."""
+
+    crossings: pa.Table
+    rows: bytes | list[tuple]  # for import_rows
+    documents: bytes | list[tuple]  # for import_documents
+
+
+def stage_chunk(crossings: pa.Table, dialect: str) -> StagedChunk:
+    staged, documents_seen = _numbered_documents(crossings)
+    encode = _as_csv if dialect == "postgresql" else _as_sqlite_rows
+    return StagedChunk(
+        crossings, encode(import_rows, staged), encode(import_documents, documents_seen)
+    )
+
+
+def _as_csv(table: Table, data: pa.Table) -> bytes:
+    """PostgreSQL: the rows as CSV for COPY, written by Arrow rather than row by row."""
     buffer = io.BytesIO()
-    pa_csv.write_csv(data, buffer, pa_csv.WriteOptions(include_header=False))
-    names = ", ".join(data.column_names)
+    columns = data.select([c.name for c in table.c])
+    pa_csv.write_csv(columns, buffer, pa_csv.WriteOptions(include_header=False))
+    return buffer.getvalue()
+
+
+def _copy_into(connection: Connection, table: Table, csv: bytes) -> None:
+    names = ", ".join(c.name for c in table.c)
     cursor = connection.connection.cursor()
     with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(buffer.getbuffer())
+        copy.write(csv)
 
 
 def _sqlite_values(column: pa.ChunkedArray, kind) -> list:
@@ -357,18 +380,21 @@ def _sqlite_values(column: pa.ChunkedArray, kind) -> list:
     return column.to_pylist()
 
 
-def _insert_into(connection: Connection, table: Table, data: pa.Table) -> None:
-    """SQLite: the rows in one executemany of a prepared statement."""
+def _as_sqlite_rows(table: Table, data: pa.Table) -> list[tuple]:
+    """SQLite: the rows as tuples for one executemany of a prepared statement."""
     columns = [_sqlite_values(data[c.name], c.type) for c in table.c]
-    marks = ", ".join("?" * len(columns))
-    connection.exec_driver_sql(
-        f"INSERT INTO {table.name} VALUES ({marks})", list(zip(*columns, strict=True))
-    )
+    return list(zip(*columns, strict=True))
 
 
-def write_chunk(connection: Connection, rows: pa.Table, now: datetime) -> ChunkWritten:
+def _insert_into(connection: Connection, table: Table, rows: list[tuple]) -> None:
+    marks = ", ".join("?" * len(table.c))
+    connection.exec_driver_sql(f"INSERT INTO {table.name} VALUES ({marks})", rows)
+
+
+def write_chunk(connection: Connection, chunk: StagedChunk, now: datetime) -> ChunkWritten:
     """Record the chunk's crossings not yet recorded, inside the caller's transaction."""
-    postgres = connection.dialect.name == "postgresql"
+    dialect = connection.dialect.name
+    postgres = dialect == "postgresql"
     load = _copy_into if postgres else _insert_into
     if postgres:
         # Compiling these one-off statements to machine code costs more than running them,
@@ -378,18 +404,18 @@ def write_chunk(connection: Connection, rows: pa.Table, now: datetime) -> ChunkW
     for table in _STAGING_TABLES:
         table.drop(connection, checkfirst=True)  # left by a failed chunk on this connection
         table.create(connection)
-    staged, documents_seen = _numbered_documents(rows)
-    load(connection, import_rows, staged)
+    load(connection, import_rows, chunk.rows)
     recorded_ids = [str(i) for i in connection.execute(_RECORDED_IDS).scalars()]
+    rows = chunk.crossings
     if recorded_ids:  # a chunk imported before, in part or whole: staged again without those
         connection.execute(delete(import_rows))
         rows = rows.filter(pc.invert(pc.is_in(rows["id"], pa.array(recorded_ids, pa.string()))))
         if rows.num_rows:
-            staged, documents_seen = _numbered_documents(rows)
-            load(connection, import_rows, staged)
+            chunk = stage_chunk(rows, dialect)
+            load(connection, import_rows, chunk.rows)
     recorded = 0
     if rows.num_rows:
-        load(connection, import_documents, documents_seen)
+        load(connection, import_documents, chunk.documents)
         connection.execute(_FIND_KNOWN_DOCUMENTS)
         connection.execute(_INSERT_TRAVELLERS, {"now": now})
         connection.execute(_INSERT_DOCUMENTS, {"now": now})

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 
 from rmis.registry.bulk_parse import ParsedChunk, parse_chunk
 from rmis.registry.bulk_read import ImportFileError, count_rows, read_chunks
-from rmis.registry.bulk_write import write_chunk
+from rmis.registry.bulk_write import StagedChunk, stage_chunk, write_chunk
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.security.audit import append_audit
 
@@ -41,19 +41,20 @@ class ImportSummary:
 
 
 def _parsed_chunks(
-    path: Path, chunk_rows: int, reference: ReferenceFacts
-) -> Iterator[tuple[int, ParsedChunk]]:
-    """Each chunk's number of rows and what was understood of it."""
+    path: Path, chunk_rows: int, reference: ReferenceFacts, dialect: str
+) -> Iterator[tuple[int, ParsedChunk, StagedChunk]]:
+    """Each chunk's number of rows, what was understood of it, and that staged for `dialect`."""
     first_row = 1
     for chunk in read_chunks(path, chunk_rows):
-        yield chunk.num_rows, parse_chunk(chunk, first_row, reference)
+        parsed = parse_chunk(chunk, first_row, reference)
+        yield chunk.num_rows, parsed, stage_chunk(parsed.crossings, dialect)
         first_row += chunk.num_rows
 
 
 def _read_ahead(items: Iterator[T]) -> Iterator[T]:
-    """The items, the next one made in a thread while the caller works on this one: reading and
-    parsing a chunk overlaps with the database writing the one before (Arrow and the driver
-    both let go of the GIL). At most two chunks are in memory."""
+    """The items, the next one made in a thread while the caller works on this one: reading,
+    parsing and staging a chunk overlaps with the database writing the one before (Arrow and
+    the driver both let go of the GIL). At most two chunks are in memory."""
     with ThreadPoolExecutor(max_workers=1) as worker:
         pending = worker.submit(next, items, None)
         while (item := pending.result()) is not None:
@@ -77,14 +78,15 @@ def import_crossings(
     rejects.writerow(REPORT_COLUMNS)
     with engine.connect() as connection:
         reference = load_reference_facts(connection)
-    for rows, parsed in _read_ahead(_parsed_chunks(path, chunk_rows, reference)):
+    chunks = _parsed_chunks(path, chunk_rows, reference, engine.dialect.name)
+    for rows, parsed, staged in _read_ahead(chunks):
         summary.rows += rows
         summary.rejected += len(parsed.rejected)
         rejects.writerows(
             (r.row, r.crossing_id, r.field, r.code, r.reason) for r in parsed.rejected
         )
         with engine.begin() as connection:
-            written = write_chunk(connection, parsed.crossings, now)
+            written = write_chunk(connection, staged, now)
             if written.recorded:
                 append_audit(
                     connection,
