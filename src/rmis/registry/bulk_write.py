@@ -176,40 +176,38 @@ def _presence_flags():
         .group_by(chunk.c.traveller_id, chunk.c.host_state)
         .subquery("groups")
     )
-    newest_seq = (
-        select(crossings.c.seq)
-        .where(
-            (crossings.c.traveller_id == groups.c.traveller_id)
-            & (crossings.c.host_state == groups.c.host_state)
-            & admitted
+
+    def newest(column):
+        # Two lookups of the same index entry rather than a join, which a planner that knows
+        # nothing of the staging tables might make with a scan of every crossing.
+        return (
+            select(column)
+            .where(
+                (crossings.c.traveller_id == groups.c.traveller_id)
+                & (crossings.c.host_state == groups.c.host_state)
+                & admitted
+            )
+            .order_by(crossings.c.occurred_at.desc(), crossings.c.seq.desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        .order_by(crossings.c.occurred_at.desc(), crossings.c.seq.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    newest_of = select(
-        groups.c.traveller_id, groups.c.host_state, groups.c.first_at, newest_seq.label("seq")
-    ).subquery("newest_of")
-    newest = (
-        select(
-            newest_of.c.traveller_id,
-            newest_of.c.host_state,
-            newest_of.c.first_at,
-            crossings.c.occurred_at,
-            crossings.c.seq,
-            crossings.c.direction,
-        )
-        .join(crossings, crossings.c.seq == newest_of.c.seq)
-        .cte("newest", nesting=True)
-    )
+
+    newest = select(
+        groups.c.traveller_id,
+        groups.c.host_state,
+        groups.c.first_at,
+        newest(crossings.c.occurred_at).label("occurred_at"),
+        newest(crossings.c.direction).label("direction"),
+    ).cte("newest", nesting=True)
     history = crossings.alias("history")
     recorded = union_all(
-        # The chunk comes after all that is recorded: the newest is the one before its first.
+        # The chunk comes after all that is recorded: the newest is the one before its first
+        # (and the only one recorded here, so its place among recorded ones does not matter).
         select(
             newest.c.traveller_id,
             newest.c.host_state,
             newest.c.occurred_at,
-            newest.c.seq,
+            literal(0, BigInteger).label("seq"),
             newest.c.direction,
         ).where(newest.c.occurred_at <= newest.c.first_at),
         # The chunk goes back before it: every admitted crossing recorded, in order.
