@@ -168,3 +168,28 @@ def test_files_after_and_before_what_is_recorded_store_the_same(engine, tmp_path
         "exit_without_entry",
         "entry_while_inside",
     }
+
+
+def test_a_file_partly_recorded_stores_the_same(engine, tmp_path):
+    # Half the crossings imported first, then the whole file in chunks that straddle them:
+    # each chunk keeps only its new rows, with documents already known, judged with what was
+    # recorded before it; the service given the same batches does the same.
+    everything = journeys(seed=7, people=30)
+    served = {c.id: with_prefix(c, "S") for c in everything}
+    half = everything[::2]
+    chunk = 9
+    for name, part in (("half", half), ("whole", everything)):
+        path = tmp_path / f"{name}.parquet"
+        pq.write_table(pa.Table.from_pylist([as_row(c, "I") for c in part]), path)
+        summary = import_crossings(engine, path, io.StringIO(), now=NOW, chunk_rows=chunk)
+        new = len(part) if part is half else len(everything) - len(half)
+        assert (summary.recorded, summary.already_recorded) == (new, len(part) - new)
+        for start in range(0, len(part), chunk):
+            batch = [served[c.id] for c in part[start : start + chunk]]
+            record_crossings(engine, SUPERVISOR, batch, now=NOW)
+    imported, recorded = stored(engine, "I"), stored(engine, "S")
+    assert len(imported) == len(everything)
+    assert imported == recorded
+    with engine.connect() as connection:
+        numbers = connection.execute(select(documents.c.number)).scalars().all()
+    assert len(numbers) == len(set(numbers)) == 2 * 30  # each document once, I and S
