@@ -94,8 +94,9 @@ def record_crossings(
             if not _lost_a_race(error):
                 raise
         except DBAPIError as error:
-            # The pooled connection was dead (the server restarted): SQLAlchemy has renewed
-            # the pool, and running the batch again records nothing twice.
+            # The connection was found dead (the server restarted): SQLAlchemy has renewed the
+            # pool, and running the batch again records nothing twice. Had the commit gone
+            # through before the connection was lost, this run finds the crossings recorded.
             if not error.connection_invalidated:
                 raise
     return _record(engine, principal, batch, now, purpose, reference)
