@@ -298,3 +298,14 @@ def overstays_by_nationality(open_: pd.DataFrame) -> pd.DataFrame:
     )
     grouped["without_permit"] = grouped.without_permit.astype(int)
     return grouped.sort_values(["host_state", "nationality"], ignore_index=True)
+
+
+def overstays_by_state(open_: pd.DataFrame, late: pd.DataFrame) -> pd.DataFrame:
+    """Per host state: open overstayers, travellers who ever left late, the longest open
+    overstay (days)."""
+    still = open_.groupby("host_state").agg(
+        overstayers=("traveller_id", "nunique"), longest_days=("days", "max")
+    )
+    left = late.groupby("host_state").agg(left_late=("traveller_id", "nunique"))
+    both = still.join(left, how="outer").fillna(0).astype(int)
+    return both.reset_index()[["host_state", "overstayers", "left_late", "longest_days"]]

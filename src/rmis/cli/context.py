@@ -10,4 +10,3 @@ from rmis.settings import Settings
 
 def open_registry() -> Engine:
     return open_database(Settings.from_env().database_url)
-

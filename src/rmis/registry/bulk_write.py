@@ -434,8 +434,6 @@ def write_chunk(connection: Connection, chunk: StagedChunk, now: datetime) -> Ch
         # and a chunk's rows sort in memory rather than in files.
         connection.exec_driver_sql("SET LOCAL jit = off")
         connection.exec_driver_sql("SET LOCAL work_mem = '64MB'")
-    else:  # the staging tables in memory, not in a temporary file (a no-op once set)
-        connection.exec_driver_sql("PRAGMA temp_store = MEMORY")
     for table in _STAGING_TABLES:
         table.drop(connection, checkfirst=True)  # left by a failed chunk on this connection
         table.create(connection)

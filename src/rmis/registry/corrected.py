@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, select
 
-from rmis.registry.schema import corrections, crossings
+from rmis.registry.schema import corrections, crossings, documents
 
 
 class CorrectionKind(StrEnum):
@@ -132,3 +132,19 @@ def crossings_as_corrected(
     rows = list(rows)
     found = corrections_of(connection, [row["id"] for row in rows])
     return [apply_corrections(row, found.get(row["id"], ())) for row in rows]
+
+
+def corrected_history(
+    connection: Connection, traveller_id: UUID, host_state: str, *columns: ColumnElement[Any]
+) -> list[dict[str, Any]]:
+    """The traveller's crossings in `host_state` as corrected, in time order (occurred_at,
+    seq), voided ones kept and marked. `columns` come from crossings or the crossing's
+    document and include at least crossings' id, seq and occurred_at."""
+    rows = connection.execute(
+        select(*columns)
+        .join(documents, documents.c.id == crossings.c.document_id)
+        .where((crossings.c.traveller_id == traveller_id) & (crossings.c.host_state == host_state))
+    ).mappings()
+    return sorted(
+        crossings_as_corrected(connection, rows), key=lambda c: (c["occurred_at"], c["seq"])
+    )

@@ -29,6 +29,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Temporary tables (the bulk import's staging) in memory rather than in a file.
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, select
 
 from rmis.reference.stay_rules import StayRulesTable
-from rmis.registry.corrected import crossings_as_corrected
+from rmis.registry.corrected import corrected_history
 from rmis.registry.schema import crossing_flags, crossings, documents
 from rmis.registry.timelines import load_timelines
 from rmis.security.audit import append_audit
@@ -37,27 +37,23 @@ class StayAnswer:
 
 def _history(connection: Connection, traveller_id: UUID, host_state: str) -> list[dict[str, Any]]:
     """The crossings as corrected, in time order; voided ones kept and marked."""
-    rows = connection.execute(
-        select(
-            crossings.c.id,
-            crossings.c.seq,
-            crossings.c.direction,
-            crossings.c.bcp_code,
-            crossings.c.occurred_at,
-            crossings.c.local_date,
-            crossings.c.purpose,
-            crossings.c.mode,
-            crossings.c.outcome,
-            crossings.c.refusal_reason,
-            crossings.c.officer,
-            documents.c.issuing_state,
-            documents.c.number.label("document_number"),
-        )
-        .join(documents, documents.c.id == crossings.c.document_id)
-        .where((crossings.c.traveller_id == traveller_id) & (crossings.c.host_state == host_state))
-    ).mappings()
-    history = sorted(
-        crossings_as_corrected(connection, rows), key=lambda h: (h["occurred_at"], h["seq"])
+    history = corrected_history(
+        connection,
+        traveller_id,
+        host_state,
+        crossings.c.id,
+        crossings.c.seq,
+        crossings.c.direction,
+        crossings.c.bcp_code,
+        crossings.c.occurred_at,
+        crossings.c.local_date,
+        crossings.c.purpose,
+        crossings.c.mode,
+        crossings.c.outcome,
+        crossings.c.refusal_reason,
+        crossings.c.officer,
+        documents.c.issuing_state,
+        documents.c.number.label("document_number"),
     )
     flags: dict[int, list[str]] = {}
     if history:

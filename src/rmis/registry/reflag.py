@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert
 
-from rmis.registry.corrected import crossings_as_corrected
+from rmis.registry.corrected import corrected_history
 from rmis.registry.model import Flag, Outcome
 from rmis.registry.recording import presence_flag
 from rmis.registry.schema import crossing_flags, crossings, documents
@@ -47,21 +47,17 @@ def judged_flags(history: list[dict]) -> list[tuple[int, Flag]]:
 
 def rejudge_flags(connection: Connection, traveller_id: UUID, host_state: str) -> None:
     """Replace the correctable flags of the traveller's crossings in `host_state`."""
-    rows = connection.execute(
-        select(
-            crossings.c.id,
-            crossings.c.seq,
-            crossings.c.direction,
-            crossings.c.occurred_at,
-            crossings.c.local_date,
-            crossings.c.outcome,
-            documents.c.expiry_date,
-        )
-        .join(documents, documents.c.id == crossings.c.document_id)
-        .where((crossings.c.traveller_id == traveller_id) & (crossings.c.host_state == host_state))
-    ).mappings()
-    history = sorted(
-        crossings_as_corrected(connection, rows), key=lambda c: (c["occurred_at"], c["seq"])
+    history = corrected_history(
+        connection,
+        traveller_id,
+        host_state,
+        crossings.c.id,
+        crossings.c.seq,
+        crossings.c.direction,
+        crossings.c.occurred_at,
+        crossings.c.local_date,
+        crossings.c.outcome,
+        documents.c.expiry_date,
     )
     seqs = [crossing["seq"] for crossing in history]
     connection.execute(

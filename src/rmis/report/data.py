@@ -18,7 +18,11 @@ from rmis.analytics.forecast import (
     last_full_week_end,
     weekly_matrix,
 )
-from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
+from rmis.analytics.overstays import (
+    find_overstays_on,
+    overstays_by_nationality,
+    overstays_by_state,
+)
 from rmis.analytics.roles import state_roles
 from rmis.analytics.stock import stock_curve
 from rmis.analytics.typology import movement_types
@@ -92,22 +96,13 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
         stock=stock.to_pandas(),
         overstays=overstays.reset_index(drop=True),
         overstayers_total=int(found.open.traveller_id.nunique()),
-        overstays_by_state=_overstays_by_state(found.open, found.late_exits),
+        overstays_by_state=overstays_by_state(found.open, found.late_exits),
         movement_types=types,
         roles=roles,
         alerts=alert_rows,
         forecasts=[forecasts[s] for s in charted if forecasts[s].made],
         weekly_history=weekly[[s for s in charted if forecasts[s].made]],
     )
-
-
-def _overstays_by_state(open_: pd.DataFrame, late: pd.DataFrame) -> pd.DataFrame:
-    still = open_.groupby("host_state").agg(
-        overstayers=("traveller_id", "nunique"), longest_days=("days", "max")
-    )
-    left = late.groupby("host_state").agg(left_late=("traveller_id", "nunique"))
-    both = still.join(left, how="outer").fillna(0).astype(int)
-    return both.reset_index()[["host_state", "overstayers", "left_late", "longest_days"]]
 
 
 def _series_to_chart(alerted: list[tuple[str, str, str]], weekly: pd.DataFrame) -> list:
