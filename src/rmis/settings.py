@@ -18,6 +18,9 @@ class Settings:
     database_url: str
     stay_rules: Path | None  # a state's own stay-rules file replacing the built-in hosts
     analytics_engine: str  # what runs the analyses: duckdb (one machine) or spark
+    # The secret the warehouse's holder_key is keyed with (rmis.warehouse.pseudonym): outside
+    # the warehouse, made on first sync, owner-only.
+    warehouse_key_file: Path
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -25,11 +28,13 @@ class Settings:
         data_dir = Path(env.get("RMIS_DATA_DIR", "rmis-data"))
         default_db = f"sqlite:///{(data_dir / 'rmis.sqlite3').as_posix()}"
         rules = env.get("RMIS_STAY_RULES")
+        key_file = env.get("RMIS_WAREHOUSE_KEY_FILE")
         return cls(
             data_dir=data_dir,
             database_url=env.get("RMIS_DATABASE_URL", default_db),
             stay_rules=Path(rules) if rules else None,
             analytics_engine=env.get("RMIS_ENGINE", "duckdb"),
+            warehouse_key_file=Path(key_file) if key_file else data_dir / "warehouse.key",
         )
 
 

@@ -31,6 +31,7 @@ from rmis.settings import Settings, utc_now
 from rmis.synth.region import SynthConfig, write
 from rmis.synth.showcase import DEMO_STATE, LOGINS, TRAVELLERS, load_showcase, traveller_mrz
 from rmis.synth.store import RegionStore
+from rmis.warehouse.pseudonym import load_or_create_key
 from rmis.warehouse.sync import sync_warehouse
 
 # Big enough to look like a region, quick enough to wait for on a fresh machine.
@@ -169,7 +170,8 @@ def _analyses(
     page written beside the record; returns the page's path."""
     root = settings.data_dir / "warehouse"
     with console.status(f"Bringing the warehouse up to date ({root}/)"):
-        synced = sync_warehouse(engine, root, now)
+        key = load_or_create_key(settings.warehouse_key_file)
+        synced = sync_warehouse(engine, root, now, key=key)
     console.print(f"Warehouse: {synced.exported:,} new crossings exported to {root}/")
     warehouse = open_warehouse(root, connect(settings.analytics_engine))
     with console.status("Analysing the warehouse: flows, stock, overstays, movement types, alerts"):

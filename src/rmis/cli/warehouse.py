@@ -7,6 +7,7 @@ from rich.console import Console
 
 from rmis.cli.context import open_registry
 from rmis.settings import Settings, utc_now
+from rmis.warehouse.pseudonym import PseudonymKeyError, load_or_create_key
 from rmis.warehouse.sync import sync_warehouse
 
 app = typer.Typer(no_args_is_help=True)
@@ -15,12 +16,21 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("sync")
 def sync() -> None:
     """Export what is new in the registry (and corrections) into RMIS_DATA_DIR/warehouse.
-    Safe to run at any time and again: an interrupted sync leaves the last good state."""
-    root = Settings.from_env().data_dir / "warehouse"
-    summary = sync_warehouse(open_registry(), root, utc_now())
-    Console(stderr=True).print(
+    Safe to run at any time and again: an interrupted sync leaves the last good state.
+    Holder keys are keyed with the secret in RMIS_WAREHOUSE_KEY_FILE (made on first use)."""
+    settings = Settings.from_env()
+    root = settings.data_dir / "warehouse"
+    console = Console(stderr=True)
+    try:
+        key = load_or_create_key(settings.warehouse_key_file)
+    except PseudonymKeyError as error:
+        console.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from error
+    summary = sync_warehouse(open_registry(), root, utc_now(), key=key)
+    console.print(
         f"{summary.exported} crossings exported, {summary.rewritten} partitions rewritten for "
         f"corrections, {summary.merged} merged; last seq {summary.last_seq}"
         + (f", {summary.open_holes} earlier seqs awaited" if summary.open_holes else "")
+        + (", documents written again under the current key" if summary.rekeyed else "")
         + f" -> {root}"
     )

@@ -34,8 +34,9 @@ DOCUMENTS = pa.schema(
         ("issuing_state", pa.string()),
         ("document_number", pa.string()),
         ("document_type", pa.string()),
-        # A pseudonym of the holder: a hash of issuing state, nationality, birth date, sex and
-        # the names as first recorded, the same on a renewed passport or a misread number.
+        # A pseudonym of the holder: an HMAC, under the installation's secret key (pseudonym.py),
+        # of issuing state, nationality, birth date, sex and the names as first recorded, the
+        # same on a renewed passport or a misread number.
         # Overstays link a person's travellers by it (docs/overstays.md); null without a
         # birth date.
         ("holder_key", pa.string()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from rmis.registry.corrected import Correction, apply_corrections, load_correcti
 from rmis.registry.schema import bcps, crossings, documents, permits
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor
+from rmis.warehouse.pseudonym import pseudonym
 
 BATCH_ROWS = 200_000
 
@@ -64,15 +64,21 @@ _HOLDER_COLUMNS = ["issuing_state", "nationality", "birth_date", "sex", "surname
 
 
 def holder_key(
-    issuing_state: str, nationality: str, birth: date | None, sex: str, surname: str, given: str
+    key: bytes,
+    issuing_state: str,
+    nationality: str,
+    birth: date | None,
+    sex: str,
+    surname: str,
+    given: str,
 ) -> str | None:
-    """The holder's pseudonym (columns.DOCUMENTS): equal for two documents when the issuing
-    state, nationality, birth date, sex and names (letters only, case folded) are equal."""
+    """The holder's pseudonym under the installation's key (columns.DOCUMENTS, pseudonym.py):
+    equal for two documents when the issuing state, nationality, birth date, sex and names
+    (letters only, case folded) are equal."""
     if birth is None:
         return None
     names = ["".join(ch for ch in n.casefold() if ch.isalpha()) for n in (surname, given)]
-    text = "|".join([issuing_state, nationality, birth.isoformat(), sex, *names])
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return pseudonym(key, "|".join([issuing_state, nationality, birth.isoformat(), sex, *names]))
 
 
 def load_bcp_places(connection: Connection) -> dict[str, BcpPlace]:
@@ -121,14 +127,16 @@ def crossing_batches(
     where: ColumnElement,
     history: dict[str, list[Correction]],
     places: dict[str, BcpPlace],
+    key: bytes,
     batch_rows: int = BATCH_ROWS,
 ) -> Iterator[tuple[pa.Table, pa.Table, list[int]]]:
-    """(crossings as corrected, their documents, every seq read) per batch, by seq."""
+    """(crossings as corrected, their documents, every seq read) per batch, by seq; `key`
+    makes the documents' holder_key."""
     result = connection.execution_options(yield_per=batch_rows).execute(
         _RAW.where(where).order_by(crossings.c.seq)
     )
     for rows in result.partitions():
-        raw = _to_arrow(rows)
+        raw = _to_arrow(rows, key)
         seqs = raw.column("seq").to_pylist()
         docs = raw.select(_DOCUMENT_NAMES).group_by(_DOCUMENT_NAMES).aggregate([])
         yield _corrected(raw, history, places), docs.cast(columns.DOCUMENTS), seqs
@@ -158,8 +166,10 @@ def read_permits(connection: Connection) -> pa.Table:
     )
 
 
-def read_documents(connection: Connection) -> pa.Table:
+def read_documents(connection: Connection, key: bytes) -> pa.Table:
     """Every document some crossing was recorded on, in the warehouse's columns."""
+    # IN, not a correlated EXISTS: crossings.document_id has no index, and SQLite would scan
+    # every crossing once per document (minutes at 30,000 travellers).
     query = select(
         documents.c.traveller_id,
         documents.c.issuing_state,
@@ -170,14 +180,14 @@ def read_documents(connection: Connection) -> pa.Table:
         documents.c.sex,
         documents.c.surname,
         documents.c.given_names,
-    ).where(select(crossings.c.seq).where(crossings.c.document_id == documents.c.id).exists())
+    ).where(documents.c.id.in_(select(crossings.c.document_id)))
     rows = [
         {
             "traveller_id": str(r.traveller_id),
             "issuing_state": r.issuing_state,
             "document_number": r.number,
             "document_type": r.document_type,
-            "holder_key": holder_key(*(getattr(r, n) for n in _HOLDER_COLUMNS)),
+            "holder_key": holder_key(key, *(getattr(r, n) for n in _HOLDER_COLUMNS)),
         }
         for r in connection.execute(query)
     ]
@@ -195,12 +205,13 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _to_arrow(rows: Sequence) -> pa.Table:
+def _to_arrow(rows: Sequence, key: bytes) -> pa.Table:
     data = dict(zip(_RAW_NAMES, zip(*rows, strict=True), strict=True))
     data["crossing_id"] = [str(u) for u in data["crossing_id"]]
     data["traveller_id"] = [str(u) for u in data["traveller_id"]]
     data["occurred_at"] = [_utc(t) for t in data["occurred_at"]]
-    data["holder_key"] = [holder_key(*h) for h in zip(*(data[n] for n in _HOLDER), strict=True)]
+    holders = zip(*(data[n] for n in _HOLDER), strict=True)
+    data["holder_key"] = [holder_key(key, *h) for h in holders]
     for name in ("surname", "given_names", "holder_nationality"):
         del data[name]
     birth = pa.array(data.pop("birth_date"), type=pa.date32())

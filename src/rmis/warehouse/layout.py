@@ -53,6 +53,9 @@ class Manifest:
     permits: str | None = None
     bcps: str | None = None
     synced_at: str | None = None
+    # The fingerprint of the key the documents' holder_key values were made under (never the
+    # key itself); None in a warehouse written before holder keys were keyed.
+    key_fingerprint: str | None = None
 
     def files(self) -> set[str]:
         listed = {f for files in self.partitions.values() for f in files} | set(self.documents)
@@ -65,6 +68,7 @@ class Manifest:
         return {
             "format": FORMAT,
             "synced_at": self.synced_at,
+            "key_fingerprint": self.key_fingerprint,
             "cursors": {
                 "crossings": self.crossings.to_json(),
                 "corrections": self.corrections.to_json(),
@@ -93,6 +97,7 @@ class Manifest:
             permits=data["permits"],
             bcps=data["bcps"],
             synced_at=data["synced_at"],
+            key_fingerprint=data.get("key_fingerprint"),
         )
 
 

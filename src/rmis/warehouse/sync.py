@@ -7,6 +7,10 @@ One sync, in one snapshot of the registry:
    is in now, from the registry;
 3. partitions made of many small files are merged; permits and BCPs are written whole;
 4. the manifest, with the new cursors, is written last. Files it does not list are removed.
+The documents' holder_key is an HMAC under the installation's key (pseudonym.py). The manifest
+keeps the key's fingerprint; when it differs (a new key, or a warehouse from before keys), the
+documents are written again whole under the current key, in the same sync, so no two keys
+are ever mixed.
 Running it again with nothing new changes nothing but the manifest's time.
 """
 
@@ -48,6 +52,7 @@ from rmis.warehouse.layout import (
     remove_unlisted,
     write_manifest,
 )
+from rmis.warehouse.pseudonym import default_key_file, fingerprint, load_or_create_key
 
 FLUSH_PARTITION_ROWS = 1_000_000  # a partition's buffer is written once it holds this many
 FLUSH_TOTAL_ROWS = 4_000_000  # and every buffer once they hold this many together
@@ -61,11 +66,20 @@ class SyncSummary:
     merged: int  # partitions whose files were merged
     last_seq: int
     open_holes: int  # sequence numbers below last_seq still awaited
+    rekeyed: bool  # documents written again under a key other than the last sync's
 
 
 def sync_warehouse(
-    engine: Engine, root: Path, now: datetime, batch_rows: int = BATCH_ROWS
+    engine: Engine,
+    root: Path,
+    now: datetime,
+    *,
+    key: bytes | None = None,
+    batch_rows: int = BATCH_ROWS,
 ) -> SyncSummary:
+    """`key`: the installation's pseudonym key (Settings.warehouse_key_file); by default the
+    key file beside the warehouse (pseudonym.default_key_file), made on first use."""
+    key = load_or_create_key(default_key_file(root)) if key is None else key
     manifest = read_manifest(root)
     remove_unlisted(root, manifest)  # leftovers of a sync that died
     before = manifest.crossings
@@ -73,14 +87,17 @@ def sync_warehouse(
     with engine.connect().execution_options(**options) as connection, connection.begin():
         places = load_bcp_places(connection)
         history = all_corrections(connection)
-        if _documents_outdated(root, manifest):  # written before a column was added
-            manifest.documents = [_write(root, "documents", read_documents(connection))]
-        appended, seen = _append_new(connection, root, manifest, history, places, batch_rows)
+        # Written under another key (or none), or before a column was added: written again.
+        rekeyed = bool(manifest.documents) and manifest.key_fingerprint != fingerprint(key)
+        if rekeyed or _documents_outdated(root, manifest):
+            manifest.documents = [_write(root, "documents", read_documents(connection, key))]
+        manifest.key_fingerprint = fingerprint(key)
+        appended, seen = _append_new(connection, root, manifest, history, places, key, batch_rows)
         after = before.advanced(seen, now)
-        affected = _affected_partitions(connection, manifest, before, history, places)
+        affected = _affected_partitions(connection, manifest, before, history, places, key)
         for partition in sorted(affected):
             manifest.partitions[partition] = _rewrite(
-                connection, root, partition, after, history, places
+                connection, root, partition, after, history, places, key
             )
         manifest.crossings = after
         manifest.corrections = manifest.corrections.advanced(
@@ -99,6 +116,7 @@ def sync_warehouse(
         merged=merged,
         last_seq=after.last,
         open_holes=sum(h.last - h.first + 1 for h in after.holes),
+        rekeyed=rekeyed,
     )
 
 
@@ -108,6 +126,7 @@ def _append_new(
     manifest: Manifest,
     history: dict[str, list[Correction]],
     places: dict[str, BcpPlace],
+    key: bytes,
     batch_rows: int,
 ) -> tuple[int, list[int]]:
     """Write the crossings the cursor has not exported; (rows written, seqs read)."""
@@ -121,7 +140,8 @@ def _append_new(
         manifest.partitions.setdefault(partition, []).append(_write(root, partition.path, table))
 
     where = pending(manifest.crossings, crossings.c.seq)
-    for table, docs, seqs in crossing_batches(connection, where, history, places, batch_rows):
+    batches = crossing_batches(connection, where, history, places, key, batch_rows)
+    for table, docs, seqs in batches:
         seen.extend(seqs)
         written += len(table)
         documents.append(docs)
@@ -146,6 +166,7 @@ def _affected_partitions(
     before: SeqCursor,
     history: dict[str, list[Correction]],
     places: dict[str, BcpPlace],
+    key: bytes,
 ) -> set[Partition]:
     """Partitions holding, before or after its new corrections, a crossing exported earlier."""
     fresh = {
@@ -157,7 +178,7 @@ def _affected_partitions(
         return set()
     affected: set[Partition] = set()
     where = and_(crossings_by_id(list(fresh)), exported(before, crossings.c.seq))
-    for table, _, _ in crossing_batches(connection, where, {}, places):
+    for table, _, _ in crossing_batches(connection, where, {}, places, key):
         for row in table.to_pylist():
             old = as_corrected(row, fresh[row["crossing_id"]], places)
             new = as_corrected(row, history[row["crossing_id"]], places)
@@ -172,6 +193,7 @@ def _rewrite(
     cursor: SeqCursor,
     history: dict[str, list[Correction]],
     places: dict[str, BcpPlace],
+    key: bytes,
 ) -> list[str]:
     """The partition written again from the registry, as corrected; its new file list."""
     where = and_(
@@ -183,9 +205,9 @@ def _rewrite(
     )
     parts = [
         part
-        for table, _, _ in crossing_batches(connection, where, history, places)
-        for key, part in _split(table)
-        if key == partition
+        for table, _, _ in crossing_batches(connection, where, history, places, key)
+        for part_of, part in _split(table)
+        if part_of == partition
     ]
     if not parts:
         return []
