@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
+from rmis.registry.database import run_on_fresh_connection
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.record_one import write_one
 from rmis.registry.recording import (
@@ -87,19 +88,19 @@ def record_crossings(
     AccessDenied when the principal may not record at one of the BCPs. A long-running caller
     passes `reference` loaded once, to spare two queries per call.
     """
-    for _ in range(_ATTEMPTS - 1):
-        try:
-            return _record(engine, principal, batch, now, purpose, reference)
-        except IntegrityError as error:
-            if not _lost_a_race(error):
-                raise
-        except DBAPIError as error:
-            # The connection was found dead (the server restarted): SQLAlchemy has renewed the
-            # pool, and running the batch again records nothing twice. Had the commit gone
-            # through before the connection was lost, this run finds the crossings recorded.
-            if not error.connection_invalidated:
-                raise
-    return _record(engine, principal, batch, now, purpose, reference)
+
+    def record() -> list[Recorded]:
+        for _ in range(_ATTEMPTS - 1):
+            try:
+                return _record(engine, principal, batch, now, purpose, reference)
+            except IntegrityError as error:
+                if not _lost_a_race(error):
+                    raise
+        return _record(engine, principal, batch, now, purpose, reference)
+
+    # Replayable: run again after a lost connection, it records nothing twice, and had the commit
+    # gone through before the connection was lost, it finds the crossings recorded.
+    return run_on_fresh_connection(record, replayable=True)
 
 
 def _record(

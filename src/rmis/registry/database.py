@@ -7,13 +7,17 @@ manual migration step is ever needed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 from rmis.registry.reference_sync import sync_reference
 
@@ -40,8 +44,8 @@ def _ping_after_idle(engine: Engine) -> None:
     pool_pre_ping would cost a round trip on every checkout, one in eight of those recording a
     crossing took. Connections that die (a server restart, an idle timeout in between) are found
     mostly after a quiet spell, so only those are pinged and, when dead, replaced; one that dies
-    in use fails its statement, SQLAlchemy then renews the whole pool, and recording, which is
-    idempotent, tries once more (registry.crossings).
+    sooner fails its statement, SQLAlchemy then renews the whole pool, and the work is run once
+    more on a fresh connection when that is safe (fresh_connection_attempts).
     """
     dialect = engine.dialect
 
@@ -64,6 +68,93 @@ def _ping_after_idle(engine: Engine) -> None:
     event.listen(engine, "checkout", checked_out)
 
 
+T = TypeVar("T")
+
+# The attempt running now, for _note_commits. It is an object, not a flag, because a FastAPI route
+# runs in a worker thread on a copy of the request's context: the copy shares the object.
+_running: ContextVar[_Attempt | None] = ContextVar("rmis_database_attempt", default=None)
+
+
+class _Attempt:
+    """One run of a unit of work (an API request, a recording)."""
+
+    def __init__(self, *, last: bool, replayable: bool) -> None:
+        self.last = last
+        self.replayable = replayable  # the work running now may run again after its COMMIT
+        self.committed = False  # a COMMIT was sent for work that is not replayable
+
+    def __enter__(self) -> _Attempt:
+        self._token = _running.set(self)
+        return self
+
+    def __exit__(self, _type, error, _traceback) -> bool:
+        _running.reset(self._token)
+        # Swallowing the error is what makes the caller's loop run the work again.
+        return (
+            not self.last
+            and isinstance(error, DBAPIError)
+            and error.connection_invalidated
+            and not self.committed
+        )
+
+
+def _note_commits(engine: Engine) -> None:
+    """Note on the attempt running each COMMIT the engine sends, just before it is sent.
+
+    This wraps the engine's own dialect rather than listening for the engine's "commit" event:
+    an engine with any connection event takes SQLAlchemy's slower execute path, which cost a
+    recording ~40 us. (rmis never writes in AUTOCOMMIT mode, which sends no COMMIT.)
+    """
+    do_commit = engine.dialect.do_commit
+
+    def noting_commit(dbapi_connection) -> None:
+        attempt = _running.get()
+        if attempt is not None and not attempt.replayable:
+            attempt.committed = True
+        do_commit(dbapi_connection)
+
+    engine.dialect.do_commit = noting_commit  # type: ignore[method-assign]
+
+
+@contextmanager
+def _within(outer: _Attempt, replayable: bool) -> Iterator[None]:
+    before = outer.replayable
+    outer.replayable = before or replayable
+    try:
+        yield
+    finally:
+        outer.replayable = before
+
+
+def fresh_connection_attempts(
+    *, replayable: bool = False
+) -> Iterator[AbstractContextManager[object]]:
+    """The attempts at a unit of work, each to be run as `with attempt: return work()`.
+
+    A second attempt follows only when the first failed because its connection was found dead
+    (SQLAlchemy has then invalidated it and every connection pooled before it, so the second runs
+    on a fresh one) and no COMMIT had been sent: the server rolls back a transaction cut short, so
+    the work is then applied once. `replayable` work (which finds what an earlier run committed, as
+    recording finds crossings by their ids) runs again even when its COMMIT was sent and may have
+    gone through. Within a unit already being attempted (recording within an API request), the
+    outer unit runs everything again, so the inner one is attempted once.
+    """
+    outer = _running.get()
+    if outer is not None:
+        yield _within(outer, replayable)
+        return
+    yield _Attempt(last=False, replayable=replayable)
+    yield _Attempt(last=True, replayable=replayable)
+
+
+def run_on_fresh_connection(work: Callable[[], T], *, replayable: bool = False) -> T:
+    """work(), run once more on a fresh connection when that is safe (fresh_connection_attempts)."""
+    for attempt in fresh_connection_attempts(replayable=replayable):
+        with attempt:
+            return work()
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
 def create_registry_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -71,10 +162,12 @@ def create_registry_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
+        _note_commits(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
         engine = create_engine(url)
         _ping_after_idle(engine)
+        _note_commits(engine)
         return engine
     raise ValueError(
         f"RMIS_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL, not {url!r}"

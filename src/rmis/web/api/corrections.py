@@ -9,14 +9,15 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import Header, Request, Response
 
 from rmis.registry.corrections import CorrectionConflict, correct_crossing
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.problems import Problem
+from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import CorrectionIn, CorrectionOut
 
-router = APIRouter(prefix="/api/v1")
+router = api_router()
 Purpose = Annotated[str | None, Header(alias="RMIS-Purpose", max_length=200)]
 
 

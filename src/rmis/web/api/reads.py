@@ -10,7 +10,7 @@ from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import Header, Query, Request
 
 from rmis.registry.permits import add_permit, add_registration
 from rmis.registry.reads import (
@@ -20,6 +20,7 @@ from rmis.registry.reads import (
     traveller_history,
 )
 from rmis.web.api.auth import CurrentPrincipal
+from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import (
     CreatedOut,
     CrossingOut,
@@ -32,7 +33,7 @@ from rmis.web.api.schemas import (
     StayOut,
 )
 
-router = APIRouter(prefix="/api/v1")
+router = api_router()
 Purpose = Annotated[str | None, Header(alias="RMIS-Purpose", max_length=200)]
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from rmis.registry.crossings import record_crossings
 from rmis.security.accounts import log_in
 from rmis.web.api.auth import CurrentPrincipal
+from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import CrossingBatchIn, CrossingIn, LoginIn, RecordedOut, SessionOut
 
-router = APIRouter(prefix="/api/v1")
+router = api_router()
 
 
 @router.post("/login", response_model=SessionOut, tags=["accounts"])

@@ -1,0 +1,32 @@
+"""Every /api/v1 route runs its request once more on a fresh connection when the database
+connection was found dead before anything was committed (a server restart, a failover): the
+whole request, so authentication is run again too. See registry.database.fresh_connection_attempts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.routing import APIRoute
+
+from rmis.registry.database import fresh_connection_attempts
+
+
+class FreshConnectionRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_on_fresh_connection(request: Request) -> Response:
+            # The body is read once: Starlette keeps it on the request for the second attempt.
+            for attempt in fresh_connection_attempts():
+                with attempt:
+                    return await handle(request)
+            raise AssertionError("unreachable: the last attempt returns or raises")
+
+        return handle_on_fresh_connection
+
+
+def api_router() -> APIRouter:
+    return APIRouter(prefix="/api/v1", route_class=FreshConnectionRoute)
