@@ -41,15 +41,15 @@ import pandas as pd
 from rmis.analytics.early_warning import (
     SERIES_KEYS,
     DetectorSettings,
+    Scores,
     _lagged,
-    _run_sums,
     _upper_tail,
     _window_sums,
     arrival_matrix,
-    cusum,
     expected_per_day,
     held_alerts,
     score,
+    score_against,
 )
 
 BURN_IN_DAYS = 470
@@ -212,46 +212,37 @@ class Detector:
 
 
 def cusum_detector(matrix: pd.DataFrame) -> Detector:
-    settings = DetectorSettings()
     started = time.perf_counter()
-    scores = score(matrix, settings)
-    seconds = time.perf_counter() - started
-    observed, expected = scores.observed.to_numpy(), scores.expected.to_numpy()
-    with np.errstate(invalid="ignore"):
-        eligible = (observed >= settings.min_ratio * expected) & (
-            observed - expected >= settings.min_excess
-        )
-    return Detector(
-        name="CUSUM of the log-likelihood ratio of a doubling (rmis.analytics.early_warning)",
-        statistic=scores.statistic.to_numpy(),
-        eligible=eligible,
-        thresholds=np.arange(2.0, 20.01, 0.5),
-        default=settings.threshold,
-        seconds=seconds,
-        run_start=np.arange(len(matrix))[:, None] - scores.run_days.to_numpy() + 1,
+    scores = score(matrix, DetectorSettings())
+    return _detector_of(
+        "CUSUM of the log-likelihood ratio of a doubling (rmis.analytics.early_warning)",
+        scores,
+        default=DetectorSettings().threshold,
+        seconds=time.perf_counter() - started,
     )
 
 
 def oracle(matrix: pd.DataFrame, truth: Truth) -> Detector:
     """Our CUSUM, alert rule and threshold grid on the generator's own rates and dispersion
     instead of estimates from the past: how far any baseline could take it (an upper bound)."""
-    settings = DetectorSettings()
-    counts = matrix.to_numpy(dtype=float)
-    statistic, run_start = cusum(
-        counts, truth.rate, truth.dispersion, settings.design_ratio, settings.max_statistic
+    seasonal = np.ones(matrix.shape, dtype=bool)
+    return _detector_of(
+        "oracle: the same CUSUM on the generator's true rates (no detector can beat it)",
+        score_against(matrix, truth.rate, truth.dispersion, seasonal),
     )
-    days = np.arange(counts.shape[0])[:, None]
-    started = np.maximum(run_start, days - settings.max_window + 1)
-    observed, expected = _run_sums(counts, started), _run_sums(truth.rate, started)
-    eligible = (observed >= settings.min_ratio * expected) & (
-        observed - expected >= settings.min_excess
-    )
+
+
+def _detector_of(
+    name: str, scores: Scores, default: float | None = None, seconds: float = 0.0
+) -> Detector:
     return Detector(
-        name="oracle: the same CUSUM on the generator's true rates (no detector can beat it)",
-        statistic=statistic,
-        eligible=eligible,
+        name=name,
+        statistic=scores.statistic.to_numpy(),
+        eligible=scores.eligible.to_numpy(),
         thresholds=np.arange(2.0, 20.01, 0.5),
-        run_start=run_start,
+        default=default,
+        seconds=seconds,
+        run_start=np.arange(len(scores.statistic))[:, None] - scores.run_days.to_numpy() + 1,
     )
 
 

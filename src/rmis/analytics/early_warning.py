@@ -84,6 +84,7 @@ class Scores:
     statistic: pd.DataFrame  # the CUSUM
     run_days: pd.DataFrame  # days since the CUSUM last left 0 (the excursion so far)
     seasonal: pd.DataFrame  # bool: last year's season was part of the baseline
+    eligible: pd.DataFrame  # bool: enough above expected (min_ratio) and enough people to alert
     alerting: pd.DataFrame  # bool
 
     @property
@@ -369,6 +370,19 @@ def score(matrix: pd.DataFrame, settings: DetectorSettings = DetectorSettings())
     counts = matrix.to_numpy(dtype=float)
     expected_day, seasonal = expected_per_day(counts, settings, _bcp_groups(matrix.columns))
     phi = _daily_dispersion(counts, expected_day, settings)
+    return score_against(matrix, expected_day, phi, seasonal, settings)
+
+
+def score_against(
+    matrix: pd.DataFrame,
+    expected_day: np.ndarray,
+    phi: np.ndarray,
+    seasonal: np.ndarray,
+    settings: DetectorSettings = DetectorSettings(),
+) -> Scores:
+    """Score against a given baseline and dispersion per day and series: score's own, or in the
+    backtest the generator's true ones (its oracle)."""
+    counts = matrix.to_numpy(dtype=float)
     statistic, run_start = cusum(
         counts, expected_day, phi, settings.design_ratio, settings.max_statistic
     )
@@ -400,6 +414,7 @@ def score(matrix: pd.DataFrame, settings: DetectorSettings = DetectorSettings())
         statistic=frame(statistic),
         run_days=frame(np.where(unknown, np.nan, days - run_start + 1)),
         seasonal=frame(seasonal),
+        eligible=frame(eligible),
         alerting=frame(alerting),
     )
 
