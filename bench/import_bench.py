@@ -37,9 +37,9 @@ import pyarrow.parquet as pq
 from sqlalchemy import create_engine, text
 from uuid6 import uuid7
 
-from rmis.registry.database import open_database
 from rmis.registry.importing import import_crossings
 from rmis.registry.recording import load_reference_facts, local_date_of
+from rmis.store.database import open_database
 
 START = datetime(2025, 1, 1, 6, 0, tzinfo=UTC)
 BCPS = ["KAZ-ALA", "KAZ-DOSTYK-ROAD", "UZB-TAS", "KGZ-FRU", "TJK-DYU", "KAZ-KORDAI-ROAD"]

@@ -40,11 +40,11 @@ from sqlalchemy import (
 from uuid6 import uuid7
 
 from rmis.registry.crossings import record_crossings
-from rmis.registry.database import open_database
 from rmis.registry.model import Direction, DocumentSeen, NewCrossing, Purpose
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Principal, Role
+from rmis.store.database import open_database
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 OFFICER = Principal("bench.officer", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"}))

@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from rmis.registry.database import open_database
+from rmis.store.database import open_database
 
 POSTGRES_URL = os.environ.get("RMIS_TEST_POSTGRES_URL")
 

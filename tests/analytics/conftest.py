@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from rmis.registry.database import open_database
 from rmis.registry.importing import import_crossings
+from rmis.store.database import open_database
 from rmis.synth.region import SynthConfig, generate, write
 from rmis.warehouse.sync import sync_warehouse
 

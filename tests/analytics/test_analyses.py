@@ -16,7 +16,7 @@ from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.typology import movement_types
 from rmis.cli import app
 from rmis.reference.stay_rules import load_stay_rules
-from rmis.registry.database import open_database
+from rmis.store.database import open_database
 from rmis.warehouse.sync import sync_warehouse
 from warehouse.scenario import NOW, Person, record
 

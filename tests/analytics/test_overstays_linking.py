@@ -10,7 +10,7 @@ import pytest
 from rmis.analytics.engine import connect, open_warehouse
 from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
 from rmis.reference.stay_rules import load_stay_rules
-from rmis.registry.database import open_database
+from rmis.store.database import open_database
 from rmis.warehouse.columns import DOCUMENTS
 from rmis.warehouse.extract import holder_key
 from rmis.warehouse.layout import read_manifest

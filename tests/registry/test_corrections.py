@@ -18,9 +18,9 @@ from rmis.registry.model import (
     Purpose,
 )
 from rmis.registry.reads import NotFound, overstays, stay_status, traveller_history
-from rmis.registry.schema import audit_log, corrections, crossings, documents
 from rmis.security.audit import verify_chain
 from rmis.security.principals import AccessDenied, Principal, Role
+from rmis.store.schema import audit_log, corrections, crossings, documents
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 TODAY = NOW.date()

@@ -16,9 +16,9 @@ from rmis.registry.model import (
     Outcome,
     Purpose,
 )
-from rmis.registry.schema import audit_log, crossings, documents, travellers
 from rmis.security.audit import verify_chain
 from rmis.security.principals import AccessDenied, Principal, Role
+from rmis.store.schema import audit_log, crossings, documents, travellers
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 OFFICER = Principal("officer.ala", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"}))

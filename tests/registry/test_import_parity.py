@@ -20,8 +20,8 @@ from uuid6 import uuid7
 from rmis.registry.crossings import record_crossings
 from rmis.registry.importing import import_crossings
 from rmis.registry.model import Direction, DocumentSeen, NewCrossing, Outcome, Purpose
-from rmis.registry.schema import crossing_flags, crossings, documents
 from rmis.security.principals import Principal, Role
+from rmis.store.schema import crossing_flags, crossings, documents
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 START = datetime(2026, 3, 1, 17, 0, tzinfo=UTC)

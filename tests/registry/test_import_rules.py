@@ -10,7 +10,7 @@ from sqlalchemy import select
 from uuid6 import uuid7
 
 from rmis.registry.importing import import_crossings
-from rmis.registry.schema import crossings, documents
+from rmis.store.schema import crossings, documents
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from uuid6 import uuid7
 
 from rmis.registry.importing import ImportFileError, import_crossings
-from rmis.registry.schema import crossing_flags, crossings
+from rmis.store.schema import crossing_flags, crossings
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 START = datetime(2026, 1, 1, 6, 0, tzinfo=UTC)

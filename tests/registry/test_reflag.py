@@ -13,11 +13,11 @@ from sqlalchemy import select
 from uuid6 import uuid7
 
 from rmis.registry.crossings import record_crossings
-from rmis.registry.database import open_database
 from rmis.registry.model import Direction, DocumentSeen, Flag, NewCrossing, Outcome, Purpose
 from rmis.registry.reflag import judged_flags
-from rmis.registry.schema import crossing_flags, crossings, documents
 from rmis.security.principals import Principal, Role
+from rmis.store.database import open_database
+from rmis.store.schema import crossing_flags, crossings, documents
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 OFFICER = Principal("officer.ala", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"}))

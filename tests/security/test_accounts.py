@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from rmis.registry.schema import api_tokens, principals
 from rmis.security.accounts import (
     SESSION_LIFETIME,
     AccountError,
@@ -13,6 +12,7 @@ from rmis.security.accounts import (
     principal_for_token,
 )
 from rmis.security.principals import Principal, Role
+from rmis.store.schema import api_tokens, principals
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from rmis.registry.schema import audit_log
 from rmis.security.audit import append_audit, verify_chain
+from rmis.store.schema import audit_log
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

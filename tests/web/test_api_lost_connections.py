@@ -19,10 +19,10 @@ from sqlalchemy.pool import NullPool
 from uuid6 import uuid7
 
 import rmis.web.api
-from rmis.registry import database
-from rmis.registry.schema import audit_log, crossings, permits
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Role
+from rmis.store import database
+from rmis.store.schema import audit_log, crossings, permits
 from rmis.web.api.retry import FreshConnectionRoute
 from rmis.web.app import create_app
 

@@ -5,9 +5,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from uuid6 import uuid7
 
-from rmis.registry.schema import audit_log, corrections
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Role
+from rmis.store.schema import audit_log, corrections
 from rmis.web.app import create_app
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from rmis.registry.database import open_database
 from rmis.settings import Settings
+from rmis.store.database import open_database
 
 
 def open_registry() -> Engine:

@@ -22,12 +22,12 @@ from rmis.cli.synth import generate_with_progress, load_with_progress, print_sum
 from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
-from rmis.registry.database import open_database
 from rmis.registry.reads import document_history, stay_status
 from rmis.report.data import ReportData, gather
 from rmis.report.render import render
 from rmis.security.principals import Principal, Role
 from rmis.settings import Settings, utc_now
+from rmis.store.database import open_database
 from rmis.synth.region import SynthConfig, write
 from rmis.synth.showcase import DEMO_STATE, LOGINS, TRAVELLERS, load_showcase, traveller_mrz
 from rmis.synth.store import RegionStore

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from rmis.registry.database import open_database
 from rmis.settings import Settings
+from rmis.store.database import open_database
 
 
 def serve(

@@ -30,7 +30,7 @@ _PLAIN_TIME = (
     r"^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
     r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)$"
 )
-# Longest values the record's columns hold (registry/schema.py).
+# Longest values the record's columns hold (store/schema.py).
 MAX_LENGTHS = {
     "issuing_state": 3, "document_number": 32, "document_type": 2, "nationality": 3, "sex": 1,
     "officer": 128,

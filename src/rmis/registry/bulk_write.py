@@ -53,7 +53,7 @@ from sqlalchemy import (
 
 from rmis.registry.bulk_ids import uuid7_texts
 from rmis.registry.model import Direction, Flag, Outcome
-from rmis.registry.schema import STATE, crossing_flags, crossings, documents, travellers
+from rmis.store.schema import STATE, crossing_flags, crossings, documents, travellers
 
 _staging = MetaData()
 DOCUMENT_KEY = ("issuing_state", "number", "document_type")

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, select
 
-from rmis.registry.schema import corrections, crossings, documents
+from rmis.store.schema import corrections, crossings, documents
 
 
 class CorrectionKind(StrEnum):

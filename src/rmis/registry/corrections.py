@@ -50,9 +50,9 @@ from rmis.registry.model import (
 from rmis.registry.reads import NotFound
 from rmis.registry.recording import ReferenceFacts, check_crossing, load_reference_facts
 from rmis.registry.reflag import rejudge_flags
-from rmis.registry.schema import corrections, crossings, documents
 from rmis.security.audit import append_audit
 from rmis.security.principals import RECORDING_ROLES, Principal
+from rmis.store.schema import corrections, crossings, documents
 
 AMENDABLE = ("direction", "occurred_at", "bcp", "purpose", "outcome", "refusal_reason")
 MAX_REASON_LENGTH = 2_000

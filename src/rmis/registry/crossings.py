@@ -16,7 +16,6 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from rmis.registry.database import run_on_fresh_connection
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.record_one import write_one
 from rmis.registry.recording import (
@@ -29,6 +28,7 @@ from rmis.registry.recording import (
 )
 from rmis.security.audit import append_audit
 from rmis.security.principals import Principal
+from rmis.store.database import run_on_fresh_connection
 
 
 def _write_batch(

@@ -15,9 +15,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sqlalchemy import Engine, insert, select, tuple_
 
-from rmis.registry.schema import documents, permits
 from rmis.security.audit import append_audit
 from rmis.stay import PermitKind
+from rmis.store.schema import documents, permits
 
 PERMIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://rmis.example/permits")
 BATCH = 2_000

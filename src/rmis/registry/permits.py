@@ -10,10 +10,10 @@ from uuid6 import uuid7
 
 from rmis.registry.model import InvalidRecord
 from rmis.registry.reads import NotFound
-from rmis.registry.schema import permits, registrations, travellers
 from rmis.security.audit import append_audit
 from rmis.security.principals import PERMIT_ROLES, Principal
 from rmis.stay import PermitKind
+from rmis.store.schema import permits, registrations, travellers
 
 
 def _require_traveller(connection, traveller_id: UUID) -> None:

@@ -21,7 +21,7 @@ from rmis.registry.recording import (
     presence_flag,
     previous_admitted,
 )
-from rmis.registry.schema import crossing_flags, crossings, documents, travellers
+from rmis.store.schema import crossing_flags, crossings, documents, travellers
 
 _ONE_ROW = select(literal(1).label("one")).subquery()
 _LOOKUP = select(

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, Connection, ScalarSelect, bindparam, inser
 from uuid6 import uuid7
 
 from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
-from rmis.registry.schema import (
+from rmis.store.schema import (
     bcps,
     crossing_flags,
     crossings,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, delete, insert
 from rmis.registry.corrected import corrected_history
 from rmis.registry.model import Flag, Outcome
 from rmis.registry.recording import presence_flag
-from rmis.registry.schema import crossing_flags, crossings, documents
+from rmis.store.schema import crossing_flags, crossings, documents
 
 # The flags a correction can change; the others stay as recorded.
 REJUDGED = (Flag.ENTRY_WHILE_INSIDE, Flag.EXIT_WITHOUT_ENTRY, Flag.DOCUMENT_EXPIRED)

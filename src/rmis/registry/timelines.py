@@ -19,8 +19,8 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Connection, select
 
 from rmis.registry.corrected import apply_corrections, load_corrections
-from rmis.registry.schema import crossings, permits, registrations
 from rmis.stay import Permit, PermitKind, Registration, Stay, Timeline
+from rmis.store.schema import crossings, permits, registrations
 
 
 def stays_from_crossings(moves: Iterable[tuple[str, date]]) -> list[Stay]:

@@ -16,9 +16,9 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import Connection, Engine, bindparam, insert, select
 from uuid6 import uuid7
 
-from rmis.registry.schema import api_tokens, bcps, principal_bcps, principals
 from rmis.security.audit import append_audit
 from rmis.security.principals import Principal, Role
+from rmis.store.schema import api_tokens, bcps, principal_bcps, principals
 
 TOKEN_PREFIX = "rmis_"
 SESSION_LIFETIME = timedelta(hours=12)  # one shift at a BCP

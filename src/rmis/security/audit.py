@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from rmis.registry.schema import audit_log
+from rmis.store.schema import audit_log
 
 GENESIS = "0" * 64
 # Any fixed number: appends on PostgreSQL take this transaction lock so the chain cannot fork.

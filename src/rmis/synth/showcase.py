@@ -17,9 +17,9 @@ from rmis.documents import compose_td3, parse
 from rmis.names import transliterate
 from rmis.registry.crossings import record_crossings
 from rmis.registry.model import Direction, DocumentSeen, NewCrossing, Purpose
-from rmis.registry.schema import principals
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Principal, Role
+from rmis.store.schema import principals
 
 DEMO_STATE = "KAZ"
 DEMO_BCP = "KAZ-ALA"

@@ -13,7 +13,7 @@ from sqlalchemy import Connection, and_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from rmis.registry.corrected import Correction, apply_corrections, load_corrections
-from rmis.registry.schema import bcps, crossings, documents, permits
+from rmis.store.schema import bcps, crossings, documents, permits
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor
 from rmis.warehouse.pseudonym import pseudonym

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, and_, or_
 
 from rmis.registry.corrected import Correction
-from rmis.registry.schema import crossings
+from rmis.store.schema import crossings
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor
 from rmis.warehouse.extract import (

@@ -8,12 +8,12 @@ from sqlalchemy.pool import NullPool
 from uuid6 import uuid7
 
 from rmis.reference.bcps import load_bcps
-from rmis.registry import database
 from rmis.registry.crossings import record_crossings
-from rmis.registry.database import migrate
 from rmis.registry.model import Direction, DocumentSeen, NewCrossing, Purpose
-from rmis.registry.schema import bcps, crossings, refusal_reasons
 from rmis.security.principals import Principal, Role
+from rmis.store import database
+from rmis.store.database import migrate
+from rmis.store.schema import bcps, crossings, refusal_reasons
 
 
 def test_schema_is_migrated_and_reference_data_loaded(engine):

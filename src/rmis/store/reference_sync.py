@@ -6,7 +6,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from rmis.reference.bcps import load_bcps
 from rmis.reference.refusal_reasons import load_refusal_reasons
-from rmis.registry.schema import bcps, refusal_reasons
+from rmis.store.schema import bcps, refusal_reasons
 
 
 def sync_reference(connection: Connection) -> None:

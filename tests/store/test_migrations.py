@@ -1,7 +1,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from rmis.registry.schema import metadata
+from rmis.store.schema import metadata
 
 
 def test_migrations_build_exactly_the_schema_the_code_queries(engine):

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 
-from rmis.registry.reference_sync import sync_reference
+from rmis.store.reference_sync import sync_reference
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 # A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
@@ -176,7 +176,7 @@ def create_registry_engine(url: str) -> Engine:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     config = Config()
-    config.set_main_option("script_location", "rmis.registry:migrations")
+    config.set_main_option("script_location", "rmis.store:migrations")
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -1,6 +1,6 @@
 """The tables of the system of record (SQLAlchemy Core), the same on SQLite and PostgreSQL.
 
-Migrations under registry/migrations create and change these; this module is what the code
+Migrations under store/migrations create and change these; this module is what the code
 queries against and what Alembic compares with.
 """
 
