@@ -33,8 +33,12 @@ _PLAIN_TIME = (
 # Longest values the record's columns hold (store/schema.py).
 MAX_LENGTHS = {
     "issuing_state": 3, "document_number": 32, "document_type": 2, "nationality": 3, "sex": 1,
-    "officer": 128,
+    "officer": 128, "optional_data": 32, "previous_document_number": 32,
 }  # fmt: skip
+# Optional text columns that linking reads (persons/): null where absent or blank.
+LINKING_COLUMNS = (
+    "optional_data", "national_surname", "national_given_names", "previous_document_number",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +318,8 @@ def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> P
     _refusal_checks(outcome, reason, reference, problems)
     texts["document_type"] = _texts(table, "document_type").fill_null("P")
     texts["sex"] = _texts(table, "sex").fill_null("<")
+    for column in LINKING_COLUMNS:
+        texts[column] = _texts(table, column)
     _length_checks(texts, problems)
 
     rejected = [
@@ -352,6 +358,7 @@ def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> P
             "refusal_reason": pc.filter(reason, keep),
             "officer": pc.filter(texts["officer"], keep),
             "mrz_valid": pc.filter(mrz_valid, keep),
+            **{column: pc.filter(texts[column], keep) for column in LINKING_COLUMNS},
         }
     )
     unique = _first_of_each_id(crossings)

@@ -57,7 +57,10 @@ from rmis.store.schema import STATE, crossing_flags, crossings, documents, trave
 
 _staging = MetaData()
 DOCUMENT_KEY = ("issuing_state", "number", "document_type")
-DOCUMENT_FACTS = ("surname", "given_names", "nationality", "birth_date", "sex", "expiry_date")
+DOCUMENT_FACTS = (
+    "surname", "given_names", "nationality", "birth_date", "sex", "expiry_date",
+    "optional_data", "national_surname", "national_given_names", "previous_document_number",
+)  # fmt: skip
 # The chunk's crossings, each pointing at its document by number within the chunk.
 import_rows = Table(
     "rmis_import_rows",
@@ -97,6 +100,10 @@ import_documents = Table(
     Column("birth_date", Date),
     Column("sex", String(1)),
     Column("expiry_date", Date),
+    Column("optional_data", String(32)),
+    Column("national_surname", Text),
+    Column("national_given_names", Text),
+    Column("previous_document_number", String(32)),
     prefixes=["TEMPORARY"],
 )
 # The flags judged for the chunk's rows, kept until the crossings have their sequence numbers.

@@ -56,6 +56,13 @@ class DocumentSeen:
     sex: str
     expiry_date: date | None
     mrz_valid: bool = True
+    # What linking a person's documents reads beyond the MRZ's names (persons/): the personal
+    # number of the optional data (Kazakh and Kyrgyz passports carry one), the names in the
+    # national script, and the number of the document this one replaced.
+    optional_data: str | None = None
+    national_surname: str | None = None
+    national_given_names: str | None = None
+    previous_document_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,6 +193,10 @@ def new_document_rows(
         "sex": seen.sex,
         "expiry_date": seen.expiry_date,
         "first_seen_at": now,
+        "optional_data": seen.optional_data,
+        "national_surname": seen.national_surname,
+        "national_given_names": seen.national_given_names,
+        "previous_document_number": seen.previous_document_number,
     }
     return {"id": traveller_id, "created_at": now}, document
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -62,12 +63,21 @@ refusal_reasons = Table(
     Column("source", Text, nullable=False),
 )
 
+# A traveller is one person as far as this state knows; their documents point at them.
+# A merge keeps one id: the other gets `merged_into` and answers with the surviving one.
 travellers = Table(
     "travellers",
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("merged_into", Uuid, ForeignKey("travellers.id")),
+    Column("merged_at", DateTime(timezone=True)),
 )
+
+# How a document joined its person (persons/): the first of a person's documents; a renewal the
+# document proves (certain); a probable match made by the linker (automatic) or by a supervisor
+# from the review queue (confirmed); or waiting in that queue (pending, on a traveller of its own).
+LINKS = ("first", "certain", "automatic", "confirmed", "pending")
 
 documents = Table(
     "documents",
@@ -84,7 +94,74 @@ documents = Table(
     Column("sex", String(1), nullable=False),
     Column("expiry_date", Date),
     Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    # What linking reads beyond the MRZ's names: the personal number of the optional data,
+    # the names in the national script, and the number of the document this one replaced.
+    Column("optional_data", String(32)),
+    Column("national_surname", Text),
+    Column("national_given_names", Text),
+    Column("previous_document_number", String(32)),
+    Column("link", String(10), nullable=False, server_default="first"),
     UniqueConstraint("issuing_state", "number", "document_type"),
+    CheckConstraint(
+        "link IN ('first', 'certain', 'automatic', 'confirmed', 'pending')", name="link"
+    ),
+    # Blocking: the linker's candidates for a new document share its birth date, or its
+    # personal number, or carry its number as their previous one (and the other way round).
+    Index(None, "birth_date"),
+    Index(None, "issuing_state", "optional_data"),
+    Index(None, "issuing_state", "previous_document_number"),
+)
+
+# Every change of a document's person, with who made it and why: the record of how people were
+# linked, read by audits and by the review of a wrong link. Never updated.
+person_links = Table(
+    "person_links",
+    metadata,
+    Column("seq", Sequence64, primary_key=True, autoincrement=True),
+    Column("document_id", Uuid, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False),
+    Column("previous_traveller_id", Uuid, ForeignKey("travellers.id")),
+    # first, certain, automatic, confirmed, pending (as documents.link), or split, rejected
+    Column("kind", String(10), nullable=False),
+    Column("rule", String(32), nullable=False),  # which rule or model decided it
+    Column("probability", Float),
+    Column("detail", JSON),  # the evidence: matched fields, comparison levels, the reason given
+    Column("decided_by", String(128), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+# The review queue: pairs whose match probability is in the middle band, for a supervisor to
+# confirm or reject. `fingerprint` covers both sides' linking data, so a rejected pair is not
+# proposed again unless either side changes.
+link_proposals = Table(
+    "link_proposals",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("document_id", Uuid, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("candidate_id", Uuid, ForeignKey("documents.id"), nullable=False, index=True),
+    Column("probability", Float, nullable=False),
+    Column("detail", JSON),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(128)),
+    Column("reason", Text),
+    CheckConstraint("status IN ('open', 'confirmed', 'rejected', 'withdrawn')", name="status"),
+    Index(None, "status", "proposed_at"),
+)
+
+# The linkage model in force: Splink's trained Fellegi-Sunter parameters and the two thresholds.
+# The newest version is used; older ones stay, so every probable link can be traced to its model.
+link_models = Table(
+    "link_models",
+    metadata,
+    Column("version", Sequence64, primary_key=True, autoincrement=True),
+    Column("trained_at", DateTime(timezone=True), nullable=False),
+    Column("settings", JSON, nullable=False),
+    Column("automatic_threshold", Float, nullable=False),
+    Column("review_threshold", Float, nullable=False),
+    Column("metrics", JSON),
 )
 
 crossings = Table(
@@ -117,6 +194,21 @@ crossings = Table(
     # No index on document_id: nothing looks crossings up by it (migration 0002).
     Index(None, "traveller_id", "host_state", "occurred_at"),
     Index(None, "host_state", "local_date"),
+)
+
+# Border checks (POST /api/v1/checks): what was looked up, by whom, where. A check records no
+# crossing; a crossing recorded after it names it, so the audit log ties the two.
+checks = Table(
+    "checks",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("principal", String(128), nullable=False),
+    Column("bcp_code", String(64), ForeignKey("bcps.code"), nullable=False),
+    Column("direction", String(5), nullable=False),
+    Column("document_id", Uuid, ForeignKey("documents.id")),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id")),
+    Column("document_valid", Boolean, nullable=False),
 )
 
 # Data problems are recorded, not rejected: one row per problem an analyst can count.

@@ -38,6 +38,16 @@ class DocumentIn(Strict):
     sex: Annotated[str, Field(pattern=r"^[MFX<]$")] = "<"
     expiry_date: date | None = None
     mrz_valid: bool = True
+    optional_data: Annotated[
+        str | None, Field(max_length=32, description="the MRZ's optional data: a personal number")
+    ] = None
+    national_surname: Annotated[
+        str | None, Field(max_length=200, description="the surname in the national script")
+    ] = None
+    national_given_names: Annotated[str | None, Field(max_length=200)] = None
+    previous_document_number: Annotated[
+        str | None, Field(max_length=32, description="the number of the document this replaced")
+    ] = None
 
 
 class CrossingIn(Strict):
