@@ -47,14 +47,14 @@ from rmis.analytics.early_warning import (
     _window_sums,
     arrival_matrix,
     expected_per_day,
-    held_alerts,
+    held_surges,
     score,
     score_against,
 )
 
 BURN_IN_DAYS = 470
 WITHIN_DAYS = 3  # onset day + 2: the alert reads the day's data at its end, 72 hours after onset
-AFTERMATH_DAYS = 14  # alerts this soon after a surge ends still belong to it
+AFTERMATH_DAYS = 14  # surges this soon after a surge ends still belong to it
 SURGE_SIZES = (1.5, 2.0, 3.0, 5.0)
 VOLUME_BANDS = ((3, 10), (10, 30), (30, 100), (100, np.inf))  # usual arrivals a day
 MIN_SURGE_BASELINE = 3.0  # arrivals a day: below this a doubling is a handful of people
@@ -206,7 +206,7 @@ class Detector:
 
     def alerting(self, threshold: float) -> np.ndarray:
         if self.run_start is not None:
-            return held_alerts(self.statistic, self.eligible, self.run_start, threshold)
+            return held_surges(self.statistic, self.eligible, self.run_start, threshold)
         with np.errstate(invalid="ignore"):
             return (self.statistic >= threshold) & self.eligible
 

@@ -1,4 +1,4 @@
-"""Early warning: surges found within 72 hours, few false alarms, alerts in words, no look-ahead."""
+"""Early warning: surges found within 72 hours, few false alarms, surges in words, no look-ahead."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ import pytest
 
 from rmis.analytics.early_warning import (
     Severity,
-    alerts,
-    alerts_frame,
     arrival_matrix,
     describe_chance,
     score,
     severity_of,
+    surges,
+    surges_frame,
 )
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
@@ -94,8 +94,8 @@ def test_a_surge_is_alerted_with_its_numbers_and_a_quiet_series_is_not():
     )
     onset = START + timedelta(days=surge_day)
 
-    assert alerts(table, onset - timedelta(days=1)) == []
-    found = alerts(table, onset + timedelta(days=1))
+    assert surges(table, onset - timedelta(days=1)) == []
+    found = surges(table, onset + timedelta(days=1))
     assert [a.nationality for a in found] == ["UZB"]
     alert = found[0]
     assert alert.severity is Severity.CRITICAL
@@ -106,7 +106,7 @@ def test_a_surge_is_alerted_with_its_numbers_and_a_quiet_series_is_not():
         alert.message
     )
     assert "no prior year" in alert.message
-    row = alerts_frame(found).iloc[0]
+    row = surges_frame(found).iloc[0]
     assert (row.severity, row.bcp_code, row.since) == ("critical", "KAZ-ALA", onset.isoformat())
 
 
@@ -120,7 +120,7 @@ def test_a_nationality_never_seen_before_breaks_out_from_nothing():
             ("TJK", "TJK-PANJI", "TJK"): steady_series(days, 30),
         }
     )
-    found = alerts(table, START + timedelta(days=days - 1))
+    found = surges(table, START + timedelta(days=days - 1))
     assert [(a.nationality, a.severity) for a in found] == [("AFG", Severity.CRITICAL)]
 
 

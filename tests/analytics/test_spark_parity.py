@@ -13,7 +13,7 @@ from rmis.analytics.flows import flows
 from rmis.analytics.gaps import data_gaps
 from rmis.analytics.mirror import mirror
 from rmis.analytics.overstays import find_overstays_on
-from rmis.analytics.roles import state_roles
+from rmis.analytics.state_roles import state_roles
 from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.typology import movement_types
 from rmis.reference.stay_rules import load_stay_rules

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rmis.analytics.early_warning import SERIES_KEYS, Alert, Severity, alerts_frame
+from rmis.analytics.early_warning import SERIES_KEYS, Severity, Surge, surges_frame
 from rmis.analytics.forecast import forecast_frame, forecast_series
 from rmis.report.data import ReportData
 from rmis.report.render import render
@@ -26,11 +26,11 @@ def page() -> str:
     history = rng.poisson(300, 52).astype(float)
     made = forecast_series(SERIES, history, date(2026, 10, 12))
     sparse = forecast_series(QUIET, np.zeros(52), date(2026, 10, 12))
-    alert = Alert(
+    alert = Surge(
         *SERIES, on=ON, since=ON - timedelta(days=1), severity=Severity.CRITICAL, window_days=3,
         observed=480, expected=150.0, chance=1e-12, seasonal=True,
     )  # fmt: skip
-    quiet = Alert(
+    quiet = Surge(
         *QUIET, on=ON, since=ON, severity=Severity.WATCH, window_days=14,
         observed=12, expected=4.0, chance=1e-3, seasonal=False,
     )  # fmt: skip
@@ -81,7 +81,7 @@ def page() -> str:
                 "destination_share": [0.5, 0.0],
             }
         ),
-        alerts=alerts_frame([alert, quiet]).merge(
+        surges=surges_frame([alert, quiet]).merge(
             forecast_frame([made, sparse]), on=list(SERIES_KEYS)
         ),
         forecasts=[made],

@@ -1,4 +1,4 @@
-"""The report page: self-contained (nothing to fetch), every section there, alerts in words."""
+"""The report page: self-contained (nothing to fetch), every section there, surges in words."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def test_alerts_are_in_words_with_their_numbers(page):
 
 
 def test_an_alert_without_a_forecast_says_why(page):
-    alerts = page[page.index('id="alerts"') : page.index('id="flows"')]
-    assert "<td>none: only 0 whole weeks of history; a forecast needs 26</td>" in alerts
-    assert "nan" not in alerts
+    surges = page[page.index('id="surges"') : page.index('id="flows"')]
+    assert "<td>none: only 0 whole weeks of history; a forecast needs 26</td>" in surges
+    assert "nan" not in surges
 
 
 def test_flows_show_whole_months_only(page):

@@ -55,7 +55,7 @@ def test_every_section_is_shown_with_its_charts_drawn(browser_page):
 
 def test_the_alert_table_reads_right(browser_page):
     tab, _, _ = browser_page
-    rows = tab.locator("#alerts table tbody tr")
+    rows = tab.locator("#surges table tbody tr")
     assert rows.count() == 2
     first = rows.nth(0).inner_text()
     assert "critical" in first and "KAZ-ALA" in first and "480 in 3 d" in first

@@ -39,7 +39,7 @@ from scipy.stats import chi2
 SERIES_KEYS = ("host_state", "bcp_code", "nationality")
 
 # Days the baseline reaches behind the day scored (last year's baseline weeks and a week's gap),
-# twice over for the two passes, plus the dispersion window and a CUSUM run: what `alerts` reads.
+# twice over for the two passes, plus the dispersion window and a CUSUM run: what `surges` reads.
 HISTORY_DAYS = 2 * (364 + 7 * 5 + 7) + 56 + 7 + 60
 
 
@@ -93,7 +93,7 @@ class Scores:
 
 
 @dataclass(frozen=True, slots=True)
-class Alert:
+class Surge:
     host_state: str
     bcp_code: str
     nationality: str
@@ -341,12 +341,12 @@ def cusum(counts: np.ndarray, expected: np.ndarray, phi: np.ndarray, ratio: floa
     return statistic, started
 
 
-def held_alerts(
+def held_surges(
     statistic: np.ndarray, eligible: np.ndarray, run_start: np.ndarray, threshold: float
 ) -> np.ndarray:
     """Alerting from the day the CUSUM reaches `threshold` (with enough extra people) until it
     falls back to 0: one episode per excursion, as an analyst follows it, not a flicker of
-    alerts each time the sum wobbles around the threshold."""
+    surges each time the sum wobbles around the threshold."""
     with np.errstate(invalid="ignore"):
         triggered = (statistic >= threshold) & eligible
     days = np.arange(statistic.shape[0])[:, None]
@@ -401,7 +401,7 @@ def score_against(
         eligible = (observed >= settings.min_ratio * expected) & (
             observed - expected >= settings.min_excess
         )
-    alerting = held_alerts(statistic, eligible, run_start, settings.threshold)
+    alerting = held_surges(statistic, eligible, run_start, settings.threshold)
 
     def frame(values: np.ndarray) -> pd.DataFrame:
         return pd.DataFrame(values, index=matrix.index, columns=matrix.columns)
@@ -427,21 +427,21 @@ def severity_of(ratio: float, settings: DetectorSettings = DetectorSettings()) -
     return Severity.WATCH
 
 
-def alerts_from_scores(
+def surges_from_scores(
     scores: Scores, on: date, settings: DetectorSettings = DetectorSettings()
-) -> list[Alert]:
+) -> list[Surge]:
     """The series alerting on `on`, most severe and largest first."""
     day = pd.Timestamp(on)
     if day not in scores.alerting.index:
         return []
     history = scores.alerting.loc[:day]
-    found: list[Alert] = []
+    found: list[Surge] = []
     for series in history.columns[history.loc[day].to_numpy()]:
         run = history[series].to_numpy()[::-1]
         run_length = int(np.argmin(run)) if not run.all() else len(run)
         ratio = scores.observed.at[day, series] / scores.expected.at[day, series]
         found.append(
-            Alert(
+            Surge(
                 host_state=series[0],
                 bcp_code=series[1],
                 nationality=series[2],
@@ -459,9 +459,9 @@ def alerts_from_scores(
     return sorted(found, key=lambda a: (order[a.severity], -a.excess, a.bcp_code, a.nationality))
 
 
-def alerts(
+def surges(
     crossings: ir.Table, on: date, settings: DetectorSettings = DetectorSettings()
-) -> list[Alert]:
+) -> list[Surge]:
     """Series whose admitted arrivals break out of their seasonal baseline on day `on`.
 
     Reads only days up to `on`: the answer for a past day is what an analyst would have seen then.
@@ -472,7 +472,7 @@ def alerts(
         return []
     start = max(start, known_from)
     matrix = arrival_matrix(arrivals_by_day(crossings, start, on), start, on)
-    return alerts_from_scores(score(matrix, settings), on, settings)
+    return surges_from_scores(score(matrix, settings), on, settings)
 
 
 ALERT_COLUMNS = [
@@ -481,7 +481,7 @@ ALERT_COLUMNS = [
 ]  # fmt: skip
 
 
-def alerts_frame(found: list[Alert]) -> pd.DataFrame:
+def surges_frame(found: list[Surge]) -> pd.DataFrame:
     """One row per alert, in the words and figures an analyst reads."""
     return pd.DataFrame(
         [

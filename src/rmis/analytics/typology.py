@@ -22,7 +22,7 @@ from __future__ import annotations
 import ibis
 from ibis import _
 
-from rmis.analytics.roles import passes_through
+from rmis.analytics.state_roles import passes_through
 from rmis.analytics.stays import (
     PARTNER_UNKNOWN_AIR,
     PARTNER_UNKNOWN_SEA,

@@ -20,7 +20,7 @@ from rmis.analytics.flows import flows as flows_by
 from rmis.analytics.forecast import forecast, forecast_frame
 from rmis.analytics.mirror import mirror as mirror_statistics
 from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
-from rmis.analytics.roles import state_roles
+from rmis.analytics.state_roles import state_roles
 from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.typology import movement_types, typology_with_documents
 from rmis.reference.stay_rules import load_stay_rules
@@ -197,9 +197,10 @@ def typology(
     emit(frame, fmt, out, "RMIS_MOVEMENT_TYPES", [])
 
 
-@app.command()
+@app.command("state-roles")
 def roles(fmt: Format = "table", out: Out = None) -> None:
-    """How much each state is an origin, a transit and a destination, per nationality."""
+    """How much each state is an origin, a transit and a destination, per nationality (not the
+    roles of principals: see `rmis users`)."""
     wh = _open()
     emit(
         run(state_roles, wh.crossings),
@@ -225,24 +226,31 @@ def mirror(fmt: Format = "table", out: Out = None) -> None:
 
 
 @app.command()
-def alerts(on: Day = None, fmt: Format = "table", out: Out = None) -> None:
+def surges(on: Day = None, fmt: Format = "table", out: Out = None) -> None:
     """Series (host state, BCP, nationality) whose admitted arrivals break out of their
     seasonal baseline on --on, most severe first, with the forecast 13 weeks ahead
     (docs/early-warning.md)."""
     if on is None:
         fail("give --on DATE")
     wh = _open()
-    found = early_warning.alerts(wh.crossings, _day(on))
-    frame = early_warning.alerts_frame(found)
+    found = early_warning.surges(wh.crossings, _day(on))
+    frame = early_warning.surges_frame(found)
     if found:
         forecasts = forecast(wh.crossings, _day(on), [a.series for a in found])
         keys = list(early_warning.SERIES_KEYS)
         frame = frame.merge(forecast_frame(list(forecasts.values())), on=keys, how="left")
     if fmt == "table" and frame.empty:
-        typer.echo(f"no alerts on {_day(on).isoformat()}")
+        typer.echo(f"no surges on {_day(on).isoformat()}")
         return
     table_view = frame.drop(columns=["on", "baseline", "message"]) if fmt == "table" else frame
     emit(table_view, fmt, out, "RMIS_ALERTS", ["observed", "expected", "excess"])
+
+
+# The commands' names until surges were told apart from alert-list hits, and state roles from
+# principals' roles.
+app.command("roles", hidden=True)(roles)
+# The command's name until surges were told apart from alert-list hits.
+app.command("alerts", hidden=True)(surges)
 
 
 def _open() -> Warehouse:

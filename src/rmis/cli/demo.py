@@ -174,7 +174,7 @@ def _analyses(
         synced = sync_warehouse(engine, root, now, key=key)
     console.print(f"Warehouse: {synced.exported:,} new crossings exported to {root}/")
     warehouse = open_warehouse(root, connect(settings.analytics_engine))
-    with console.status("Analysing the warehouse: flows, stock, overstays, movement types, alerts"):
+    with console.status("Analysing the warehouse: flows, stock, overstays, movement types, surges"):
         by_state = flows(warehouse.crossings, ["host_state"], None, today).to_pandas()
         data = gather(warehouse, rules, today)
     table = Table(title="Crossings recorded, by host state", title_justify="left")
@@ -196,7 +196,7 @@ def _analyses(
         table.add_row(row.movement_type, f"{row.travellers:,}", f"{row.share:.0%}")
     console.print(table)
     _present_and_overstays(console, data)
-    console.print(f"Early warning on {today}: {len(data.alerts)} series above their baseline.")
+    console.print(f"Early warning on {today}: {len(data.surges)} series above their baseline.")
     page = settings.data_dir / "report.html"
     page.write_text(render(data, now), encoding="utf-8")
     return page

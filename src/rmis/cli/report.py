@@ -26,7 +26,7 @@ def report(
     ] = None,
 ) -> None:
     """Flows over time, top corridors, foreigners present, overstays, movement types, state
-    roles and current alerts with forecasts: one HTML page that needs no internet to open."""
+    roles and current surges with forecasts: one HTML page that needs no internet to open."""
     try:
         warehouse = open_analysis_warehouse()
     except (WarehouseMissing, ValueError) as error:

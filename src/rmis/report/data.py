@@ -23,7 +23,7 @@ from rmis.analytics.overstays import (
     overstays_by_nationality,
     overstays_by_state,
 )
-from rmis.analytics.roles import state_roles
+from rmis.analytics.state_roles import state_roles
 from rmis.analytics.stock import stock_curve
 from rmis.analytics.typology import movement_types
 from rmis.reference.stay_rules import StayRulesTable
@@ -45,7 +45,7 @@ class ReportData:
     overstays_by_state: pd.DataFrame  # host_state, overstayers, left_late (ever), longest_days
     movement_types: pd.DataFrame  # movement_type, travellers, share
     roles: pd.DataFrame  # state, origin, transit, destination and their shares
-    alerts: pd.DataFrame  # early_warning.alerts_frame with the forecast columns
+    surges: pd.DataFrame  # early_warning.surges_frame with the forecast columns
     forecasts: list[Forecast]  # for the charts: alerted series first, then the busiest
     weekly_history: pd.DataFrame  # weeks x series, the year before the forecasts
 
@@ -76,16 +76,16 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
 
     roles = _roles_by_state(state_roles(crossings, year_ago, on).to_pandas())
 
-    alerts = early_warning.alerts(crossings, on)
+    surges = early_warning.surges(crossings, on)
     weekly = weekly_matrix(
         arrivals_by_week(crossings, on, HISTORY_WEEKS),
         last_full_week_end(on) - timedelta(days=7 * HISTORY_WEEKS - 1),
         last_full_week_end(on),
     )
-    charted = _series_to_chart([a.series for a in alerts], weekly)
-    wanted = list(dict.fromkeys([*(a.series for a in alerts), *charted]))
+    charted = _series_to_chart([a.series for a in surges], weekly)
+    wanted = list(dict.fromkeys([*(a.series for a in surges), *charted]))
     forecasts = forecast(crossings, on, wanted)
-    alert_rows = early_warning.alerts_frame(alerts).merge(
+    surge_rows = early_warning.surges_frame(surges).merge(
         forecast_frame(list(forecasts.values())), on=list(early_warning.SERIES_KEYS), how="left"
     )
     return ReportData(
@@ -99,7 +99,7 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
         overstays_by_state=overstays_by_state(found.open, found.late_exits),
         movement_types=types,
         roles=roles,
-        alerts=alert_rows,
+        surges=surge_rows,
         forecasts=[forecasts[s] for s in charted if forecasts[s].made],
         weekly_history=weekly[[s for s in charted if forecasts[s].made]],
     )

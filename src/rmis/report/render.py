@@ -17,7 +17,7 @@ from rmis.report.data import ReportData
 
 FLOW_STATES = 6
 SECTIONS = (
-    ("alerts", "Current alerts"),
+    ("surges", "Current surges"),
     ("flows", "Flows over time"),
     ("corridors", "Top corridors"),
     ("stock", "Foreigners present"),
@@ -214,8 +214,8 @@ def render(data: ReportData, made_at: datetime) -> str:
         lstrip_blocks=True,
     )
     css = files("rmis.report").joinpath("templates/report.css").read_text(encoding="utf-8")
-    alerts = data.alerts.to_dict("records")
-    counts = Counter(a["severity"] for a in alerts)
+    surges = data.surges.to_dict("records")
+    counts = Counter(a["severity"] for a in surges)
     settings = DetectorSettings()
     return environment.get_template("report.html.j2").render(
         css=css,
@@ -224,9 +224,9 @@ def render(data: ReportData, made_at: datetime) -> str:
         year_ago=(data.on - timedelta(days=364)).isoformat(),
         made_at=made_at.strftime("%Y-%m-%d %H:%M UTC"),
         sections=SECTIONS,
-        alerts=alerts,
+        surges=surges,
         severity_counts=", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
-        forecast_scope="the alerted series" if alerts else "the busiest series of the last quarter",
+        forecast_scope="the alerted series" if surges else "the busiest series of the last quarter",
         forecast_charts=_forecasts(data),
         overstayers_total=data.overstayers_total,
         threshold=f"{settings.threshold:g}",
