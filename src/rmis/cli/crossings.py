@@ -10,7 +10,7 @@ from rich.console import Console
 
 from rmis.cli.context import open_registry
 from rmis.cli.progress import rows_progress
-from rmis.registry.importing import ImportFileError, count_rows, import_crossings
+from rmis.registry import ImportFileError, count_rows, import_crossings
 from rmis.settings import utc_now
 
 app = typer.Typer(no_args_is_help=True)

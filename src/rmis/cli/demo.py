@@ -22,10 +22,10 @@ from rmis.cli.synth import generate_with_progress, load_with_progress, print_sum
 from rmis.documents import parse
 from rmis.names import latin_spellings, similarity
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
-from rmis.registry.reads import document_history, stay_status
+from rmis.registry import document_history, stay_status
 from rmis.report.data import ReportData, gather
 from rmis.report.render import render
-from rmis.security.principals import Principal, Role
+from rmis.security import Principal, Role
 from rmis.settings import Settings, utc_now
 from rmis.store.database import open_database
 from rmis.synth.region import SynthConfig, write

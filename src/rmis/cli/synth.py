@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from rmis.cli.context import open_registry
 from rmis.cli.progress import rows_progress, stage_progress
-from rmis.registry.importing import count_rows
+from rmis.registry import count_rows
 from rmis.settings import utc_now
 from rmis.synth.loading import load_region
 from rmis.synth.realism import volume_checks

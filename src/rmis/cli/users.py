@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 
 from rmis.cli.context import open_registry
-from rmis.security.accounts import AccountError, create_principal
-from rmis.security.principals import Role
+from rmis.security import AccountError, Role, create_principal
 from rmis.settings import utc_now
 
 app = typer.Typer(no_args_is_help=True)

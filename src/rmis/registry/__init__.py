@@ -1,0 +1,73 @@
+"""The system of record: the services that record and read crossings, permits, registrations.
+
+This is the room's one door: other rooms use what is named here and nothing else of registry.
+"""
+
+from rmis.registry.corrected import (
+    Correction,
+    CorrectionKind,
+    apply_corrections,
+    corrected_history,
+    crossings_as_corrected,
+    load_corrections,
+)
+from rmis.registry.corrections import CorrectionConflict, correct_crossing
+from rmis.registry.crossings import record_crossings
+from rmis.registry.importing import ImportFileError, ImportSummary, count_rows, import_crossings
+from rmis.registry.model import (
+    Direction,
+    DocumentSeen,
+    Flag,
+    InvalidRecord,
+    NewCrossing,
+    Outcome,
+    Purpose,
+    Recorded,
+)
+from rmis.registry.permit_import import PermitImportSummary, import_permits
+from rmis.registry.permits import add_permit, add_registration
+from rmis.registry.reads import (
+    NotFound,
+    StayAnswer,
+    document_history,
+    overstays,
+    stay_status,
+    traveller_history,
+)
+from rmis.registry.recording import ReferenceFacts, load_reference_facts
+
+__all__ = [
+    "Correction",
+    "CorrectionConflict",
+    "CorrectionKind",
+    "Direction",
+    "DocumentSeen",
+    "Flag",
+    "ImportFileError",
+    "ImportSummary",
+    "InvalidRecord",
+    "NewCrossing",
+    "NotFound",
+    "Outcome",
+    "PermitImportSummary",
+    "Purpose",
+    "Recorded",
+    "ReferenceFacts",
+    "StayAnswer",
+    "add_permit",
+    "add_registration",
+    "apply_corrections",
+    "correct_crossing",
+    "corrected_history",
+    "count_rows",
+    "crossings_as_corrected",
+    "document_history",
+    "import_crossings",
+    "import_permits",
+    "load_corrections",
+    "load_reference_facts",
+    "overstays",
+    "record_crossings",
+    "stay_status",
+    "traveller_history",
+]

@@ -9,8 +9,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from sqlalchemy import Engine
 
-from rmis.registry.importing import ImportSummary, import_crossings
-from rmis.registry.permit_import import PermitImportSummary, import_permits
+from rmis.registry import ImportSummary, PermitImportSummary, import_crossings, import_permits
 
 IMPORTER = "rmis synth"
 

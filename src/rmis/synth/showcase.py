@@ -15,10 +15,8 @@ from sqlalchemy import Engine, select
 
 from rmis.documents import compose_td3, parse
 from rmis.names import transliterate
-from rmis.registry.crossings import record_crossings
-from rmis.registry.model import Direction, DocumentSeen, NewCrossing, Purpose
-from rmis.security.accounts import create_principal
-from rmis.security.principals import Principal, Role
+from rmis.registry import Direction, DocumentSeen, NewCrossing, Purpose, record_crossings
+from rmis.security import Principal, Role, create_principal
 from rmis.store.schema import principals
 
 DEMO_STATE = "KAZ"

@@ -12,7 +12,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, and_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from rmis.registry.corrected import Correction, apply_corrections, load_corrections
+from rmis.registry import Correction, apply_corrections, load_corrections
 from rmis.store.schema import bcps, crossings, documents, permits
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor

@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, and_, or_
 
-from rmis.registry.corrected import Correction
+from rmis.registry import Correction
 from rmis.store.schema import crossings
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from rmis import __version__
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
-from rmis.registry.recording import ReferenceFacts, load_reference_facts
+from rmis.registry import ReferenceFacts, load_reference_facts
 from rmis.settings import utc_now
 from rmis.web.api import corrections, reads
 from rmis.web.api.problems import install_problem_handlers

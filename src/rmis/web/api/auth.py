@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from rmis.security.accounts import principal_for_token
-from rmis.security.principals import Principal
+from rmis.security import Principal, principal_for_token
 from rmis.web.api.problems import Problem
 
 _bearer = HTTPBearer(auto_error=False)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from fastapi import Header, Request, Response
 
-from rmis.registry.corrections import CorrectionConflict, correct_crossing
+from rmis.registry import CorrectionConflict, correct_crossing
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.problems import Problem
 from rmis.web.api.retry import api_router

@@ -7,10 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rmis.registry.model import InvalidRecord
-from rmis.registry.reads import NotFound
-from rmis.security.accounts import AccountError
-from rmis.security.principals import AccessDenied
+from rmis.registry import InvalidRecord, NotFound
+from rmis.security import AccessDenied, AccountError
 
 PROBLEM_TYPE_BASE = "https://rmis.invalid/problems/"
 MEDIA_TYPE = "application/problem+json"

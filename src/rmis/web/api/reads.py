@@ -12,8 +12,9 @@ from uuid import UUID
 
 from fastapi import Header, Query, Request
 
-from rmis.registry.permits import add_permit, add_registration
-from rmis.registry.reads import (
+from rmis.registry import (
+    add_permit,
+    add_registration,
     document_history,
     overstays,
     stay_status,

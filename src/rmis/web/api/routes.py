@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request, Response
 
-from rmis.registry.crossings import record_crossings
-from rmis.security.accounts import log_in
+from rmis.registry import record_crossings
+from rmis.security import log_in
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import CrossingBatchIn, CrossingIn, LoginIn, RecordedOut, SessionOut

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from rmis.registry.corrected import Correction, CorrectionKind
-from rmis.registry.model import (
+from rmis.registry import (
+    Correction,
+    CorrectionKind,
     Direction,
     DocumentSeen,
     Flag,
