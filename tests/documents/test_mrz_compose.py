@@ -52,9 +52,15 @@ def test_names_must_be_transliterated_first(bad):
         name_field(bad, "Anna", 39)
 
 
-def test_empty_surname_is_refused():
-    with pytest.raises(ValueError, match="surname"):
-        name_field(" - ", "Anna", 39)
+def test_a_name_with_no_surname_composes_as_doc_9303_readers_meet_it():
+    # A person with one name, written as some states do: no primary identifier.
+    assert name_field(" - ", "Anna", 12) == "<<ANNA<<<<<<"
+    assert name_field("", "Shabeer Puthiyaveetil", 12) == "<<SHABEER<PU"  # cut, on a letter
+
+
+def test_no_name_at_all_is_refused():
+    with pytest.raises(ValueError, match="surname or given names"):
+        name_field(" - ", " ", 39)
 
 
 def test_truncation_cuts_the_secondary_identifier_first():

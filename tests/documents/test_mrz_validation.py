@@ -296,9 +296,24 @@ def test_single_name_has_empty_given_names():
     assert (mrz.surname, mrz.given_names) == ("ASKAR", "")
 
 
-def test_missing_primary_identifier():
-    mrz = parse(["P<UTO<<ANNA" + "<" * 33, L2], today=TODAY)
-    assert ("names", "missing_primary_identifier") in codes(mrz)
+def test_no_surname_is_read_with_a_warning():
+    mrz = parse(["P<UTO<<ANNA<MARIA" + "<" * 27, L2], today=TODAY)
+    assert mrz.valid
+    assert (mrz.surname, mrz.given_names) == ("", "ANNA MARIA")
+    warning = next(w for w in mrz.warnings if w.code == "no_surname")
+    assert warning.field == "names"
+    assert "ANNA MARIA" in warning.message
+
+
+def test_an_empty_name_field_is_an_error():
+    mrz = parse(["P<UTO" + "<" * 39, L2], today=TODAY)
+    assert ("names", "missing_field") in codes(mrz)
+
+
+@pytest.mark.parametrize("names", ["<<<ANNA", "<<ANNA<<MARIA", "<<ANNA<<<MARIA"])
+def test_a_name_with_no_surname_still_has_one_separator_only(names):
+    mrz = parse(["P<UTO" + names.ljust(39, "<"), L2], today=TODAY)
+    assert ("names", "invalid_name_format") in codes(mrz)
 
 
 def test_wrong_document_code_for_the_format():

@@ -71,11 +71,14 @@ def name_field(surname: str, given_names: str, width: int) -> str:
     Truncation (Doc 9303 Part 3, 4.6): the secondary identifier is cut first; only when the
     primary identifier alone leaves no room for ``<<`` and one letter of the secondary is the
     primary cut too, keeping the initial of the secondary identifier.
+
+    A person with one name may have it as the surname (``NAME<<``) or, as some states write
+    it, with no surname (``<<NAME``): an empty `surname` composes the latter.
     """
     primary = _identifier(surname, "surname")
-    if not primary:
-        raise ValueError("the surname (primary identifier) must not be empty")
     secondary = _identifier(given_names, "given names")
+    if not primary and not secondary:
+        raise ValueError("a name needs a surname or given names; both are empty")
     full = f"{primary}<<{secondary}" if secondary else primary
     if len(full) <= width:
         return full.ljust(width, "<")

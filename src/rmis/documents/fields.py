@@ -141,6 +141,9 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
 
     A name field whose last position holds a letter was (possibly) truncated: Doc 9303
     ends a truncated name on an alphabetic character, never on filler.
+
+    A field that opens with ``<<`` has no primary identifier: a person with one name, as
+    India, Switzerland and others issue them (``<<NAME``). That is read, with a warning.
     """
     letters = raw.replace("<", "")
     if letters and not (letters.isascii() and letters.isalpha() and letters.isupper()):
@@ -150,20 +153,25 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
     primary, _, secondary = raw.partition("<<")
     surname = " ".join(primary.replace("<", " ").split())
     given = " ".join(secondary.replace("<", " ").split())
-    if primary[:1] == "<":
+    if not letters:
+        errors.append(Issue("names", "missing_field", "the name field is empty"))
+    elif primary[:1] == "<" or (not primary and secondary[:1] == "<"):
         errors.append(
             Issue("names", "invalid_name_format", f"the name field {raw!r} starts with a filler")
         )
     elif not primary:
-        errors.append(
+        warnings.append(
             Issue(
                 "names",
-                "missing_primary_identifier",
-                "the name field has no primary identifier (surname)",
+                "no_surname",
+                f"the document gives no surname, only the given name(s) {given!r}: some states "
+                "write a person with one name this way; compare with the printed name",
             )
         )
     body = raw.rstrip("<")
-    if primary and ("<<<" in body or body.count("<<") > 1):
+    if not primary:
+        body = body[2:]  # what follows the opening "<<" must hold no other "<<"
+    if letters and ("<<<" in body or body.count("<<") > (1 if primary else 0)):
         # Doc 9303 Part 3, 4.6: one "<<" between the identifiers, single fillers inside them.
         errors.append(
             Issue(

@@ -58,7 +58,9 @@ class MRZ:
 
     A field that could not be read (e.g. an impossible date) is None and has an error.
     `sex` is the MRZ character itself: ``M``, ``F``, ``X`` or ``<`` (unspecified).
-    `valid` means no errors; warnings (expired, specimen, names truncated) do not count.
+    `valid` means no errors; warnings (expired, specimen, names truncated, no surname) do not
+    count, nor do notes: what is unusual but as Doc 9303 allows (a document number longer than
+    nine characters).
     """
 
     format: MRZFormat
@@ -79,6 +81,7 @@ class MRZ:
     errors: tuple[Issue, ...] = ()
     warnings: tuple[Issue, ...] = ()
     suggestions: tuple[Suggestion, ...] = ()
+    notes: tuple[Issue, ...] = ()
 
     @property
     def valid(self) -> bool:
@@ -106,4 +109,5 @@ class MRZ:
             "errors": [e.to_dict() for e in self.errors],
             "warnings": [w.to_dict() for w in self.warnings],
             "suggestions": [s.to_dict() for s in self.suggestions],
+            "notes": [n.to_dict() for n in self.notes],
         }

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date
 
 from rmis.documents import fields as f
-from rmis.documents.checkdigit import VALUE_TABLE
+from rmis.documents.checkdigit import INVALID, VALUE_TABLE
 from rmis.documents.model import MRZ, Issue, MRZFormat, MRZFormatError, Suggestion
 
 TD1, TD2, TD3, MRVA, MRVB = (
@@ -158,11 +158,17 @@ def _long_number(
     region: str,
     errors: list[Issue],
     suggestions: list[Suggestion],
+    notes: list[Issue],
 ) -> tuple[str, str]:
-    """A document number longer than 9 characters (Doc 9303 Part 5 4.2.4 note j; Part 6 note i).
+    """A document number longer than 9 characters (Doc 9303 Part 5 4.2.2 note j; Part 6 note i).
 
     The check digit position holds '<'; the rest of the number and then its check digit open
     the optional data, ended by a filler. Returns (number, the rest of the optional data).
+
+    Doc 9303 has the check digit cover the whole number. Its own example (Part 11, Appendix D)
+    gives the same digit whether or not the '<' at the check digit position is counted, and
+    issuers differ: Belgian and Portuguese cards in other readers' test suites count it. So
+    both readings are accepted, and the note says which one held.
     """
     extension, _, rest = region.partition("<")
     if len(extension) < 2 or "<" in head:
@@ -176,9 +182,29 @@ def _long_number(
         )
         return head.rstrip("<"), region
     number = head + extension[:-1]
+    cd = extension[-1]
     vals = _values(number)
     f.alphanumeric("document_number", number, vals, errors)
-    f.check("document_number", number, vals, extension[-1], errors, suggestions, numeric=False)
+    if INVALID in vals:
+        return number, rest
+    if f.agrees(vals, cd):
+        counted = "its check digit covers the whole number"
+    elif f.agrees(_values(f"{head}<{extension[:-1]}"), cd):
+        counted = (
+            "its check digit covers the whole number counting the filler after the ninth "
+            "character, as some issuers (Belgium, Portugal) compute it"
+        )
+    else:
+        f.check("document_number", number, vals, cd, errors, suggestions, numeric=False)
+        return number, rest
+    notes.append(
+        Issue(
+            "document_number",
+            "long_document_number",
+            f"the document number {number!r} has {len(number)} characters: the MRZ continues it "
+            f"in the optional data, as Doc 9303 allows; {counted}",
+        )
+    )
     return number, rest
 
 
@@ -200,6 +226,7 @@ def _finish(
     errors: list[Issue],
     warnings: list[Issue],
     suggestions: list[Suggestion],
+    notes: list[Issue],
 ) -> MRZ:
     if not number:
         errors.append(Issue("document_number", "missing_field", "the document number is empty"))
@@ -248,6 +275,7 @@ def _finish(
         tuple(errors),
         tuple(warnings),
         tuple(suggestions),
+        tuple(notes),
     )
 
 
@@ -258,6 +286,7 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
     errors: list[Issue] = []
     warnings: list[Issue] = []
     suggestions: list[Suggestion] = []
+    notes: list[Issue] = []
 
     doc_code = f.document_code(l1[0:2], _FIRST[fmt], errors)
     issuing = f.country("issuing_state", l1[2:5], errors)
@@ -267,7 +296,7 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
     optional_raw = l2[28:opt_end]
     head, head_cd = l2[0:9], l2[9]
     if head_cd == "<" and fmt is TD2:
-        number, optional_raw = _long_number(head, optional_raw, errors, suggestions)
+        number, optional_raw = _long_number(head, optional_raw, errors, suggestions, notes)
         f.alphanumeric("optional_data", l2[28:opt_end], v2[28:opt_end], errors)
         optional = optional_raw.rstrip("<")
     else:
@@ -316,6 +345,7 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
         errors=errors,
         warnings=warnings,
         suggestions=suggestions,
+        notes=notes,
     )
 
 
@@ -327,12 +357,13 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
     errors: list[Issue] = []
     warnings: list[Issue] = []
     suggestions: list[Suggestion] = []
+    notes: list[Issue] = []
 
     doc_code = f.document_code(l1[0:2], _FIRST[TD1], errors)
     issuing = f.country("issuing_state", l1[2:5], errors)
     head, head_cd = l1[5:14], l1[14]
     if head_cd == "<":
-        number, rest = _long_number(head, l1[15:30], errors, suggestions)
+        number, rest = _long_number(head, l1[15:30], errors, suggestions, notes)
         f.alphanumeric("optional_data", l1[15:30], v1[15:30], errors)
         optional = rest.rstrip("<")
     else:
@@ -370,6 +401,7 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
         errors=errors,
         warnings=warnings,
         suggestions=suggestions,
+        notes=notes,
     )
 
 
