@@ -24,7 +24,8 @@ END = date(2026, 10, 31)
 IMPORT_COLUMNS = (
     "crossing_id", "direction", "bcp", "occurred_at", "issuing_state", "document_number",
     "document_type", "surname", "given_names", "nationality", "birth_date", "sex", "expiry_date",
-    "purpose", "outcome", "refusal_reason", "officer", "mrz_valid",
+    "purpose", "outcome", "refusal_reason", "officer", "mrz_valid", "optional_data",
+    "national_surname", "national_given_names", "previous_document_number",
 )  # fmt: skip
 CLEAN = Noise(typo_rate=0, ocr_rate=0, unrecorded_exit_rate=0)
 

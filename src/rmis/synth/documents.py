@@ -1,5 +1,6 @@
 """Passports of the synthetic travellers: numbers, names as each issuing state writes them,
-renewals with new numbers, and a valid MRZ for every one (made by rmis.documents)."""
+renewals with new numbers, the holder's personal number, and a valid MRZ for every one (made by
+rmis.documents)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import numpy as np
 from rmis.documents import compose_td3
 from rmis.synth.behaviours import Period
 from rmis.synth.geography import STATES
-from rmis.synth.name_pools import feminine, mrz_spelling, mrz_system, pools_for
+from rmis.synth.name_pools import KAZ_LATIN_MRZ_FROM, feminine, mrz_spelling, mrz_system, pools_for
 from rmis.synth.people import People
+from rmis.synth.personal_numbers import personal_numbers
 
 VALIDITY_DAYS = 3652  # ten years
 # Synthetic number formats per issuing state: a prefix and how many digits follow.
@@ -34,6 +36,8 @@ class Documents:
     given_names: np.ndarray  # object: MRZ spelling
     national_surname: np.ndarray  # object: in the national script
     national_given_names: np.ndarray  # object
+    optional_data: np.ndarray  # object: the holder's personal number, None where none
+    previous_number: np.ndarray  # object: the number of the passport this one replaced, or None
 
     def __len__(self) -> int:
         return len(self.person)
@@ -61,10 +65,18 @@ class Documents:
             document_number=self.number[i], nationality=STATES[int(people.nationality[p])],
             birth_date=date.fromordinal(int(people.birth[p])), sex=str(people.sex[p]),
             expiry_date=date.fromordinal(int(self.expiry[i])),
+            optional_data=self.optional_data[i] or "",
         )  # fmt: skip
 
 
-def issue_documents(rng: np.random.Generator, people: People, period: Period) -> Documents:
+def issue_documents(
+    rng: np.random.Generator,
+    people: People,
+    period: Period,
+    kaz_latin_from: date | None = KAZ_LATIN_MRZ_FROM,
+) -> Documents:
+    """A passport per person, renewed before expiry. `kaz_latin_from`: the day from which Kazakh
+    passports spell names in the 2021 Latin alphabet (None: never)."""
     n = len(people)
     surname_pick = rng.random(n)
     given_pick = rng.random(n)
@@ -83,14 +95,20 @@ def issue_documents(rng: np.random.Generator, people: People, period: Period) ->
     order = np.lexsort((issued_day, person))
     person, issued_day = person[order], issued_day[order]
     state = people.nationality[person]
+    numbers = _numbers(rng, state)
+    personal = personal_numbers(rng, people.nationality, STATES, people.birth, people.sex)
+    renewal = np.r_[False, person[1:] == person[:-1]]  # sorted by (person, issued)
+    previous = np.full(len(person), None, object)
+    previous[renewal] = numbers[np.flatnonzero(renewal) - 1]
     docs = Documents(
-        person=person, issuing_state=state, number=_numbers(rng, state),
+        person=person, issuing_state=state, number=numbers,
         issued=issued_day, expiry=issued_day + VALIDITY_DAYS - 1,
         surname=np.empty(len(person), object), given_names=np.empty(len(person), object),
         national_surname=np.empty(len(person), object),
         national_given_names=np.empty(len(person), object),
+        optional_data=personal[person], previous_number=previous,
     )  # fmt: skip
-    _name(docs, people, surname_pick[person], given_pick[person])
+    _name(docs, people, surname_pick[person], given_pick[person], kaz_latin_from)
     return docs
 
 
@@ -105,7 +123,8 @@ def _numbers(rng: np.random.Generator, state: np.ndarray) -> np.ndarray:
     return out
 
 
-def _name(docs: Documents, people: People, surname_pick: np.ndarray, given_pick: np.ndarray):
+def _name(docs: Documents, people: People, surname_pick: np.ndarray, given_pick: np.ndarray,
+          kaz_latin_from: date | None):  # fmt: skip
     """National and MRZ names, spelled in the issuing state's system of the year of issue."""
     sex = people.sex[docs.person]
     for s in np.unique(docs.issuing_state):
@@ -125,7 +144,8 @@ def _name(docs: Documents, people: People, surname_pick: np.ndarray, given_pick:
             # Spell once per system in use rather than once per document.
             days, inverse = np.unique(docs.issued[rows], return_inverse=True)
             system_per_day = np.array(
-                [mrz_system(state, date.fromordinal(int(d))) or "" for d in days], object
+                [mrz_system(state, date.fromordinal(int(d)), kaz_latin_from) or "" for d in days],
+                object,
             )
             system_per_row = system_per_day[inverse]
             for system in set(system_per_day):

@@ -134,14 +134,28 @@ def pools_for(nationality: str) -> dict[str, tuple[str, ...]]:
     return CYRILLIC_POOLS.get(nationality) or LATIN_POOLS.get(nationality) or LATIN_POOLS["TUR"]
 
 
-def mrz_system(issuing_state: str, issued: date) -> str | None:
-    """The transliteration system an issuing state used for the MRZ in the year of issue.
+# Kazakhstan's 2021 Latin alphabet on passports (docs/synthetic-region.md, "Spelling changes"):
+# the government's transition plan put passports and identity cards in the Latin alphabet in
+# its second stage, 2021-2023; the alphabet itself was approved on 28 January 2021. Passports
+# issued from the first full year after it spell names in it, folded to A-Z for the MRZ. No
+# evidence was found that issuing actually switched: this is the scenario linkage must survive.
+KAZ_LATIN_MRZ_FROM = date(2022, 1, 1)
 
-    Russia: MVD order 310 (1997) until the ICAO 9303 table (FMS order 320, 2013); the others
-    their national passport systems (see rmis.names.SYSTEMS). None: the name is already Latin.
+
+def mrz_system(
+    issuing_state: str, issued: date, kaz_latin_from: date | None = KAZ_LATIN_MRZ_FROM
+) -> str | None:
+    """The transliteration system an issuing state used for the MRZ on the day of issue.
+
+    Russia: MVD order 310 (1997) until the ICAO 9303 table (FMS order 320, 2013); Kazakhstan:
+    the passport system until `kaz_latin_from`, then the 2021 Latin alphabet folded to A-Z (None:
+    never); the others their national passport systems, which did not change in the MRZ over
+    the period (see rmis.names.SYSTEMS). None: the name is already Latin.
     """
     if issuing_state == "RUS":
         return "mvd_310_mrz" if issued < date(2013, 1, 1) else "icao_9303"
+    if issuing_state == "KAZ" and kaz_latin_from is not None and issued >= kaz_latin_from:
+        return "kk_latin_2021_mrz"
     return {
         "KAZ": "kk_passport",
         "KGZ": "kg_passport",

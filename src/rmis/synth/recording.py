@@ -5,6 +5,10 @@ two crossings: the exit recorded by the state left and the entry recorded by the
 each at its own BCP of the same crossing (or at the airports of a flight), minutes or hours
 apart. States outside the region record nothing. Refusals, exits some BCPs never record, and
 typing and OCR slips are put in here, on the record, never in the truth.
+
+What a record holds beyond the MRZ depends on who records: a state recording its own citizen
+reads the national register, which gives the names in the national script and the passport the
+current one replaced; a state recording a foreigner has the MRZ only (docs/synthetic-region.md).
 """
 
 from __future__ import annotations
@@ -21,12 +25,16 @@ from rmis.reference.bcps import load_bcps
 from rmis.synth.behaviours import Period
 from rmis.synth.calibration import REFUSAL_RATE, REFUSAL_REASONS
 from rmis.synth.documents import Documents
-from rmis.synth.geography import STATES, air_routes, land_routes
+from rmis.synth.geography import STATE, STATES, air_routes, land_routes
 from rmis.synth.people import BEHAVIOUR, People
 from rmis.synth.stays import OPEN, PURPOSES, Stays
 
 BCPS = tuple(load_bcps().values())
 BCP_INDEX = {bcp.code: i for i, bcp in enumerate(BCPS)}
+BCP_STATE = np.array([STATE.get(bcp.state, -1) for bcp in BCPS], np.int64)
+# States whose register gives the name in the national script on their own citizens' records
+# (the generator has national-script pools for these; see name_pools.py).
+NATIONAL_SCRIPT_STATES = ("KAZ", "KGZ", "TJK", "TKM", "UZB", "RUS")
 EPOCH_DAY = date(1970, 1, 1).toordinal()
 # How likely a leg goes over land where both a land crossing and a flight exist.
 LAND_SHARE = {
@@ -44,6 +52,12 @@ class Noise:
     ocr_rate: float = 0.002  # document number misread (MRZ check digit then fails)
     unrecorded_exit_rate: float = 0.25  # exits lost at the BCPs that under-record
     under_recording_bcps: float = 0.3  # share of land BCPs of UNDER_RECORDING_STATES that do
+
+
+@dataclass(slots=True)
+class Recorded:
+    crossings: pa.Table  # the import format, in time order
+    documents: pa.Table  # every document number the crossings name, with its person
 
 
 @dataclass(slots=True)
@@ -180,8 +194,9 @@ def record(
     docs: Documents,
     period: Period,
     noise: Noise,
-) -> pa.Table:
-    """The crossings the states recorded, in the registry's import format, in time order."""
+) -> Recorded:
+    """The crossings the states recorded, in the registry's import format, in time order, and
+    the truth of every document number they name (misread ones included)."""
     legs = legs_of(stays, refused, period.end)
     key = stays.route_key[legs.stay]
     routes = choose_routes(rng, legs, people.behaviour[legs.person], key)
@@ -263,7 +278,7 @@ def _replace(column: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
 def _table(
     rng, legs: Legs, rows, direction, bcp, occurred_ms, refused, stays: Stays, people: People,
     docs: Documents, noise: Noise,
-) -> pa.Table:  # fmt: skip
+) -> Recorded:  # fmt: skip
     person = legs.person[rows]
     doc = docs.valid_on(person, legs.day[rows])
     n = len(rows)
@@ -275,20 +290,26 @@ def _table(
     ocr = np.flatnonzero(rng.random(n) < noise.ocr_rate)
     slipped = [_ocr_slip(docs.number[d]) for d in doc[ocr]]
     number = _replace(number, ocr, slipped)
-    mrz_valid[ocr[np.array([a != docs.number[d] for a, d in zip(slipped, doc[ocr], strict=True)],
-                           bool)]] = False  # fmt: skip
+    misread = ocr[np.array([a != docs.number[d] for a, d in zip(slipped, doc[ocr], strict=True)],
+                           bool)]  # fmt: skip
+    mrz_valid[misread] = False
     reasons = list(REFUSAL_REASONS)
     weights = np.array([REFUSAL_REASONS[r] for r in reasons])
     reason = rng.choice(len(reasons), n, p=weights / weights.sum())
     bcp_code = _pick([b.code for b in BCPS], bcp)
     badge = _pick([f"{k:02d}" for k in range(1, 13)], rng.integers(0, 12, n))
     male = (people.sex == "M").astype(np.int64)
-    return pa.table({
+    # The state's own citizen: the register gives the national-script names and the previous
+    # passport. A misread number leaves both, and the personal number, as they were.
+    issuing = docs.issuing_state[doc]
+    own = BCP_STATE[bcp] == issuing
+    national = own & np.isin(issuing, [STATE[s] for s in NATIONAL_SCRIPT_STATES])
+    crossings = pa.table({
         "crossing_id": uuid7_strings(rng, occurred_ms),
         "direction": _pick(["exit", "entry"], direction),
         "bcp": bcp_code,
         "occurred_at": pa.array(occurred_ms, pa.timestamp("ms", tz="UTC")),
-        "issuing_state": _pick(STATES, docs.issuing_state[doc]),
+        "issuing_state": _pick(STATES, issuing),
         "document_number": number,
         "document_type": _pick(["P"], np.zeros(n, np.int64)),
         "surname": surname,
@@ -302,6 +323,39 @@ def _table(
         "refusal_reason": _pick(reasons, reason, mask=~refused),
         "officer": pc.binary_join_element_wise(bcp_code, badge, "-"),
         "mrz_valid": pa.array(mrz_valid, pa.bool_()),
+        "optional_data": _pick(pa.array(docs.optional_data, pa.string()), doc),
+        "national_surname": _pick(pa.array(docs.national_surname, pa.string()), doc,
+                                  mask=~national),
+        "national_given_names": _pick(pa.array(docs.national_given_names, pa.string()), doc,
+                                      mask=~national),
+        "previous_document_number": _pick(pa.array(docs.previous_number, pa.string()), doc,
+                                          mask=~own),
+    })  # fmt: skip
+    return Recorded(crossings, _recorded_documents(docs, doc, misread, number))
+
+
+def _recorded_documents(
+    docs: Documents, doc: np.ndarray, misread: np.ndarray, number: pa.Array
+) -> pa.Table:
+    """One row per (issuing state, document number, type) the crossings name: the genuine
+    numbers read right at least once, and each number a misreading made of one."""
+    read_right = np.ones(len(doc), bool)
+    read_right[misread] = False
+    genuine = np.unique(doc[read_right])
+    wrong_doc, first = np.unique(doc[misread], return_index=True)  # one misreading per document
+    wrong_number = number.take(pa.array(misread[first], pa.int64())).to_numpy(zero_copy_only=False)
+    which = np.concatenate([genuine, wrong_doc])
+    is_misread = np.r_[np.zeros(len(genuine), bool), np.ones(len(wrong_doc), bool)]
+    recorded_number = np.concatenate([docs.number[genuine], wrong_number.astype(object)])
+    order = np.lexsort((is_misread, which))  # documents are in (person, issued) order
+    which, is_misread, recorded_number = which[order], is_misread[order], recorded_number[order]
+    return pa.table({
+        "issuing_state": _pick(STATES, docs.issuing_state[which]),
+        "document_number": pa.array(recorded_number, pa.string()),
+        "document_type": pa.array(np.full(len(which), "P", object), pa.string()),
+        "person_id": pa.array(docs.person[which], pa.int64()),
+        "genuine_document_number": pa.array(docs.number[which], pa.string()),
+        "misread": pa.array(is_misread, pa.bool_()),
     })  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from rmis.synth.behaviours import YEAR, Cohort, Period
 from rmis.synth.calibration import BEHAVIOURS
 from rmis.synth.documents import Documents, issue_documents
 from rmis.synth.geography import STATE, STATES
+from rmis.synth.name_pools import KAZ_LATIN_MRZ_FROM
 from rmis.synth.people import People, draw_people
 from rmis.synth.population import CohortPlan, allocate, plan_cohorts, state_path
 from rmis.synth.recording import EPOCH_DAY, Noise, record, refusals
@@ -40,6 +41,8 @@ class SynthConfig:
     noise: Noise = field(default_factory=Noise)
     minor_rate: float = 0.003
     trafficking_rate: float = 0.01
+    # Kazakh passports issued from this day spell names in the 2021 Latin alphabet (None: never).
+    kaz_latin_from: date | None = KAZ_LATIN_MRZ_FROM
 
     @property
     def period(self) -> Period:
@@ -57,6 +60,9 @@ class Region:
     documents: pa.Table
     stays: pa.Table
     permits: pa.Table
+    # Every (issuing state, document number, type) the crossings name, misread ones included,
+    # with the person whose document it is: what a linkage bench scores the record against.
+    recorded_documents: pa.Table
 
 
 def generate(
@@ -77,19 +83,20 @@ def generate(
     on_stage("journeys")
     stays = _journeys(rng, plans, people, period, Allowances(table))
     on_stage("documents")
-    docs = issue_documents(rng, people, period)
+    docs = issue_documents(rng, people, period, config.kaz_latin_from)
     on_stage("crossings")
     refused = refusals(rng, stays, people)
-    crossings = record(rng, stays, refused, people, docs, period, config.noise)
+    recorded = record(rng, stays, refused, people, docs, period, config.noise)
     on_stage("truth")
     lived = stays.take(np.flatnonzero(~refused))  # a refused entry is no stay
     over = overstay_days(lived, people.nationality[lived.person], period, table)
     return Region(
-        config=config, scale=scale, plans=plans, crossings=crossings,
+        config=config, scale=scale, plans=plans, crossings=recorded.crossings,
         people=_people_table(people, lived, over),
         documents=_documents_table(docs, people),
         stays=_stays_table(lived, over),
         permits=_permits_table(lived, docs),
+        recorded_documents=recorded.documents,
     )  # fmt: skip
 
 
@@ -159,6 +166,8 @@ def _documents_table(docs: Documents, people: People) -> pa.Table:
         "expiry_date": _days(docs.expiry),
         "mrz_line1": pa.array([a for a, _ in lines], pa.string()),
         "mrz_line2": pa.array([b for _, b in lines], pa.string()),
+        "optional_data": pa.array(docs.optional_data, pa.string()),
+        "previous_document_number": pa.array(docs.previous_number, pa.string()),
     })  # fmt: skip
 
 
@@ -214,7 +223,9 @@ def write(region: Region, out: Path) -> dict[str, Path]:
         "people": (out / "truth" / "people.parquet", region.people),
         "documents": (out / "truth" / "documents.parquet", region.documents),
         "stays": (out / "truth" / "stays.parquet", region.stays),
-    }
+        "recorded_documents": (out / "truth" / "recorded_documents.parquet",
+                               region.recorded_documents),
+    }  # fmt: skip
     for path, table in files.values():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -14,6 +14,9 @@ from rmis.synth.region import SynthConfig
 
 CONFIG_FILE = "region.json"
 LOADED_FILE = "loaded-into.json"
+# Bumped when the files a region holds change, so that a region written before is made again.
+# 2: personal numbers, national names and previous numbers; truth/recorded_documents.parquet.
+FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +24,8 @@ class RegionStore:
     path: Path
 
     def _key(self, config: SynthConfig) -> dict[str, object]:
-        return {"travellers": config.travellers, "years": config.years, "seed": config.seed}
+        return {"travellers": config.travellers, "years": config.years, "seed": config.seed,
+                "format": FORMAT}  # fmt: skip
 
     def holds(self, config: SynthConfig) -> bool:
         """True when the region on disk was made with this size and seed, and is complete."""
@@ -29,12 +33,13 @@ class RegionStore:
             saved = json.loads((self.path / CONFIG_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
-        complete = (self.path / "crossings.parquet").is_file() and (
-            self.path / "truth" / "stays.parquet"
-        ).is_file()
-        return complete and {k: saved.get(k) for k in ("travellers", "years", "seed")} == (
-            self._key(config)
-        )
+        complete = all(
+            (self.path / name).is_file()
+            for name in ("crossings.parquet", "truth/stays.parquet",
+                         "truth/recorded_documents.parquet")
+        )  # fmt: skip
+        key = self._key(config)
+        return complete and {k: saved.get(k) for k in key} == key
 
     def saved_end(self) -> str | None:
         try:
