@@ -334,3 +334,27 @@ def test_non_ascii_is_reported_in_the_field_that_holds_it():
     mrz = parse([L1.replace("ERIKSSON", "ÉRIKSSON"), L2.replace("7408122", "74٠8122")], today=TODAY)
     assert ("names", "invalid_character") in codes(mrz)
     assert ("birth_date", "invalid_character") in codes(mrz)
+
+
+def test_repaired_shows_what_a_suggestion_would_read_and_changes_nothing():
+    from rmis.documents import repaired
+
+    mrz = parse([L1, L2[:13] + "74O812" + L2[19:]], today=TODAY)
+    (suggestion,) = mrz.suggestions
+    what_if = repaired(mrz, suggestion, today=TODAY)
+    assert what_if is not None and what_if.valid
+    assert what_if.birth_date == date(1974, 8, 12)
+    assert mrz.birth_date is None and not mrz.valid  # the reading itself is untouched
+
+
+def test_a_suggestion_for_a_continued_number_has_no_place_to_go():
+    from rmis.documents import repaired
+    from rmis.documents.model import Suggestion
+
+    line1, line2, line3 = compose_td1(issuing_state="KGZ", surname="ASANOV", given_names="BAKYT",
+                                      document_number="ID12345678", nationality="KGZ",
+                                      birth_date=date(1985, 1, 2), sex="M",
+                                      expiry_date=date(2029, 1, 1))  # fmt: skip
+    mrz = parse([line1, line2, line3], today=TODAY)
+    assert repaired(mrz, Suggestion("document_number", "ID12345678", "IDI2345678", ""),
+                    today=TODAY) is None  # fmt: skip

@@ -1,7 +1,8 @@
 """ICAO 9303 machine readable zones: parse, validate, compose.
 
 Pure: no clock, no I/O. ``parse(lines, today=...)`` returns an `MRZ` with every error,
-warning and OCR suggestion named by field and stable code; ``compose_*`` build MRZs.
+warning, note and OCR suggestion named by field and stable code; ``repaired`` shows what a
+suggestion would make of the MRZ; ``compose_*`` build MRZs.
 """
 
 from rmis.documents.checkdigit import check_digit
@@ -14,10 +15,12 @@ from rmis.documents.compose import (
     compose_td3,
     name_field,
 )
+from rmis.documents.fields import LABELS as FIELD_LABELS
 from rmis.documents.model import MRZ, Issue, MRZFormat, MRZFormatError, Suggestion
-from rmis.documents.parse import detect_format, parse
+from rmis.documents.parse import detect_format, parse, repaired
 
 __all__ = [
+    "FIELD_LABELS",
     "MRZ",
     "Issue",
     "MRZFormat",
@@ -33,4 +36,5 @@ __all__ = [
     "detect_format",
     "name_field",
     "parse",
+    "repaired",
 ]

@@ -124,23 +124,12 @@ def _verified(mrz: MRZ, today: date) -> MRZ:
     the document number exactly as its own check digit does, so several readings of a
     document number can survive: all are offered, none is chosen.
     """
-    spots = _SPOTS[mrz.format]
     kept = []
     for s in mrz.suggestions:
-        spot = spots.get(s.field)
-        if spot is None or len(s.suggested) != spot[2] - spot[1]:
+        again = _applied(mrz, s, today)
+        if again is None:
             kept.append(s)
             continue
-        row, start, end = spot
-        lines = list(mrz.lines)
-        lines[row] = lines[row][:start] + s.suggested + lines[row][end:]
-        fmt = mrz.format
-        tuple_lines = tuple(lines)
-        again = (
-            _parse_td1(tuple_lines, today)
-            if fmt is TD1
-            else _parse_two_lines(tuple_lines, fmt, today)
-        )
         base = s.field.removesuffix("_check_digit")
         own = {base, f"{base}_check_digit"}
         failing = {e.field for e in again.errors}
@@ -151,6 +140,27 @@ def _verified(mrz: MRZ, today: date) -> MRZ:
             continue
         kept.append(s)
     return replace(mrz, suggestions=tuple(kept))
+
+
+def _applied(mrz: MRZ, suggestion: Suggestion, today: date) -> MRZ | None:
+    """The MRZ parsed again with the suggested reading in place (None where it has no spot)."""
+    spot = _SPOTS[mrz.format].get(suggestion.field)
+    if spot is None or len(suggestion.suggested) != spot[2] - spot[1]:
+        return None
+    row, start, end = spot
+    lines = list(mrz.lines)
+    lines[row] = lines[row][:start] + suggestion.suggested + lines[row][end:]
+    fmt = mrz.format
+    changed = tuple(lines)
+    return _parse_td1(changed, today) if fmt is TD1 else _parse_two_lines(changed, fmt, today)
+
+
+def repaired(mrz: MRZ, suggestion: Suggestion, *, today: date) -> MRZ | None:
+    """`mrz` as it would read with one of its suggestions applied, for showing what the field
+    would then say; None when the suggestion cannot be placed (a number continued in the
+    optional data). The MRZ itself is never changed: this is a what-if for the officer."""
+    again = _applied(mrz, suggestion, today)
+    return None if again is None else _verified(again, today) if again.suggestions else again
 
 
 def _long_number(
@@ -405,4 +415,4 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
     )
 
 
-__all__ = ["detect_format", "parse"]
+__all__ = ["detect_format", "parse", "repaired"]

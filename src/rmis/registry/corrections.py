@@ -3,7 +3,10 @@
 What an amendment may change is what the officer saw and keyed at the BCP: `direction`,
 `occurred_at`, `bcp`, `purpose`, `outcome` and `refusal_reason`. The crossing as amended is
 checked as a new crossing would be (`check_crossing`), and its `local_date` and `mode`, which
-follow from the time and the BCP, are stored with the amendment.
+follow from the time and the BCP, are stored with the amendment. So an amendment cannot move a
+crossing later than now (beyond the clock skew recording allows: `future_crossing`), and a
+crossing whose document carries a state code the record does not take (recorded before codes
+were checked) cannot be amended, only voided and recorded again on its right document.
 
 Not amendable, on purpose:
 - the document (and with it the traveller and nationality): a crossing recorded on the wrong
@@ -184,12 +187,13 @@ def _amendment(
     changes: Mapping[str, Any],
     principal: Principal,
     reference: ReferenceFacts,
+    now: datetime,
 ) -> dict[str, Any]:
     """Crossing column -> new value (JSON) for the values `changes` really change."""
     if not changes:
         raise InvalidRecord("changes", "no_changes", "an amendment changes at least one field")
     proposed = _proposed_crossing(current, changes)
-    bcp = check_crossing(proposed, reference)
+    bcp = check_crossing(proposed, reference, now)
     principal.require_recording_at(bcp.code, bcp.state)
     occurred_at = proposed.occurred_at.astimezone(UTC)
     new_values = {
@@ -308,7 +312,7 @@ def correct_crossing(
             stored_changes = (
                 {}
                 if kind is CorrectionKind.VOID
-                else _amendment(current, changes, principal, reference)
+                else _amendment(current, changes, principal, reference, now)
             )
             stored = _write(
                 connection, correction_id, crossing_id, kind, stored_changes, reason,
