@@ -44,9 +44,10 @@ def test_invalid_mrz_still_exits_0_with_errors():
     assert result.exit_code == 0
     d = json.loads(result.stdout)
     assert d["valid"] is False
-    assert {
-        k: d["errors"][0][k] for k in ("field", "code")
-    } == {"field": "birth_date", "code": "check_digit_mismatch"}
+    assert {k: d["errors"][0][k] for k in ("field", "code")} == {
+        "field": "birth_date",
+        "code": "check_digit_mismatch",
+    }
     assert d["errors"][0]["message"]
 
 
@@ -100,3 +101,32 @@ def test_help_documents_bulk_mode_and_exit_codes():
     text = runner.invoke(app, ["mrz", "parse", "--help"]).stdout
     assert "not_an_mrz" in text
     assert "standard input" in text
+
+
+# A Belgian card whose 12-digit number continues in the optional data (datacheckerbv/MRZParser
+# testTD1_ID_BEL_2_Valid), and an Indian passport with no surname (cheminfo/mrz td3.test.ts).
+BEL = ["IDBEL592211692<1741<<<<<<<<<<<", "9003107F2509301BEL900310244094",
+       "SPECIMEN<<SPECIMEN<<<<<<<<<<<<"]  # fmt: skip
+IND = ["P<IND<<FIRST<NAME<<<<<<<<<<<<<<<<<<<<<<<<<<<",
+       "C01X0006H1D<<6408125F1710319<<<<<<<<<<<<<<<0"]  # fmt: skip
+
+
+def test_json_adds_notes_and_the_no_surname_warning():
+    d = json.loads(mrz(*BEL, "--json", "--today", "2025-06-01").stdout)
+    assert d.keys() >= REQUIRED | {"warnings", "suggestions", "notes"}
+    assert d["valid"] is True and d["document_number"] == "592211692174"
+    assert [(n["field"], n["code"]) for n in d["notes"]] == [
+        ("document_number", "long_document_number")
+    ]
+    d = json.loads(mrz(*IND, "--json", "--today", "2025-06-01").stdout)
+    assert d["valid"] is True and (d["surname"], d["given_names"]) == ("", "FIRST NAME")
+    assert "no_surname" in {w["code"] for w in d["warnings"]}
+    assert d["notes"] == []
+
+
+def test_table_shows_notes_and_warnings():
+    result = mrz(*BEL, "--today", "2025-06-01")
+    assert result.exit_code == 0
+    assert "valid" in result.stdout and "INVALID" not in result.stdout
+    assert "note" in result.stdout and "long_document_number" in result.stdout
+    assert "no_surname" in mrz(*IND, "--today", "2025-06-01").stdout

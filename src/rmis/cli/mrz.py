@@ -21,6 +21,8 @@ PARSE_HELP = (
     "read MRZs from standard input: one MRZ per block of lines, blocks separated by a blank "
     "line, one JSON object printed per block (JSON lines), each with its block number "
     "(from 1).\n\n"
+    "Warnings (expired, specimen, no surname, name cut short) and notes (a document number "
+    "longer than nine characters) do not make an MRZ invalid.\n\n"
     "Exit status: 0 when the lines were parsed, whether the MRZ is valid or not (see valid "
     "and errors). 2 when the input is not an MRZ at all (wrong number or length of lines). "
     "In bulk mode such a block is still printed, as {block: N, valid: false, errors: "
@@ -104,6 +106,8 @@ def _render(mrz: MRZ) -> None:
         console.print(f"[red]error[/red] {issue.field} ({issue.code}): {issue.message}")
     for issue in mrz.warnings:
         console.print(f"[yellow]warning[/yellow] {issue.field} ({issue.code}): {issue.message}")
+    for issue in mrz.notes:
+        console.print(f"[blue]note[/blue] {issue.field} ({issue.code}): {issue.message}")
     for s in mrz.suggestions:
         console.print(
             f"[cyan]suggestion[/cyan] {s.field}: {s.original} -> {s.suggested} ({s.reason}); "
