@@ -1,0 +1,326 @@
+"""Deciding whose each new document is, in the transaction that records it.
+
+For each new document, in the order the batch first shows them:
+
+1. a certain rule (rules.py) links it to a document on record or earlier in the batch: it joins
+   that person (`certain`);
+2. else the model scores it against the blocking candidates (on record, and earlier in the same
+   batch), best document per person: one person at or above the automatic threshold and no
+   other person at or above the review threshold, and it joins that person (`automatic`);
+3. any person in the review band, or more than one person above it: a traveller of its own,
+   `pending`, and a proposal per such person for a supervisor (queue.py);
+4. else a traveller of its own (`first`).
+
+Every decision writes a person_links row with its rule and evidence. Nothing in the middle band
+is joined: only a supervisor's confirmation merges it (changes.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from sqlalchemy import Connection, func, insert, select
+from uuid6 import uuid7
+
+from rmis.persons.facts import DocumentFacts, PairScore
+from rmis.persons.proposals import fingerprint
+from rmis.persons.rules import CertainIndex, CertainLink, certain_candidates
+from rmis.store.schema import link_models, link_proposals, person_links, travellers
+
+FIRST, CERTAIN, AUTOMATIC, CONFIRMED, PENDING = (
+    "first",
+    "certain",
+    "automatic",
+    "confirmed",
+    "pending",
+)
+# Who decided links made by rule or model (person_links.decided_by); people decide the rest.
+LINKER = "rmis.persons"
+NO_MATCH = "no_match"
+
+
+class Scorer(Protocol):
+    """The linkage model as deciding uses it (persons.model.LinkModel)."""
+
+    version: int | None  # None: the model shipped with rmis, not trained on this record
+    automatic_threshold: float
+    review_threshold: float
+
+    def score_many(
+        self, new: DocumentFacts, candidates: Sequence[DocumentFacts]
+    ) -> list[PairScore]: ...
+
+
+Candidates = Callable[[Connection, Sequence[DocumentFacts]], dict[UUID, list[DocumentFacts]]]
+PairsWithin = Callable[[Sequence[DocumentFacts]], list[tuple[int, int]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Linker:
+    """What deciding needs: the model in force and where its candidates come from."""
+
+    model: Scorer
+    candidates: Candidates  # blocking: documents on record worth scoring against each new one
+    pairs_within: PairsWithin  # blocking within the batch: (earlier, later) positions
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A candidate person's best-scoring document for a new one."""
+
+    document: DocumentFacts
+    score: PairScore
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    document: DocumentFacts  # its traveller_id is the person it joins (its own when first/pending)
+    link: str
+    rule: str
+    probability: float | None
+    detail: dict[str, Any]
+    own_traveller: bool  # a new traveller is made for it (first, pending)
+    joins_recorded: bool  # it joins a person who has documents on record already
+    proposals: tuple[Candidate, ...] = ()
+
+
+def _evidence(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "document_id": str(candidate.document.id),
+        "probability": candidate.score.probability,
+        "match_weight": candidate.score.match_weight,
+        "levels": dict(candidate.score.levels),
+    }
+
+
+def _certain(doc: DocumentFacts, links: list[CertainLink], recorded: set[UUID]) -> Decision:
+    """`recorded`: the people who have documents on record."""
+    chosen = links[0]
+    person = chosen.candidate.traveller_id
+    others = sorted({str(link.candidate.traveller_id) for link in links} - {str(person)})
+    detail = {"document_id": str(chosen.candidate.id), **chosen.detail}
+    if others:
+        # The document proves more than one person on record to be its holder: it joins the
+        # strongest rule's, and the others wait for a supervisor (see decide).
+        detail["also_proved"] = others
+    return Decision(
+        replace(doc, traveller_id=person), CERTAIN, chosen.rule, None, detail,
+        own_traveller=False, joins_recorded=person in recorded,
+    )  # fmt: skip
+
+
+def model_rule(model: Scorer) -> str:
+    """person_links.rule of a link the model made: which version (the shipped default has none)."""
+    return "model default" if model.version is None else f"model v{model.version}"
+
+
+def _best_per_person(
+    candidates: Sequence[DocumentFacts], scores: Sequence[PairScore]
+) -> tuple[list[Candidate], dict[UUID, float]]:
+    """Each candidate person's best document, best first; and each person's worst probability."""
+    best: dict[UUID, Candidate] = {}
+    worst: dict[UUID, float] = {}
+    for doc, score in zip(candidates, scores, strict=True):
+        person = doc.traveller_id
+        held = best.get(person)
+        if held is None or score.probability > held.score.probability:
+            best[person] = Candidate(doc, score)
+        worst[person] = min(worst.get(person, 1.0), score.probability)
+    ranked = sorted(best.values(), key=lambda c: (-c.score.probability, str(c.document.id)))
+    return ranked, worst
+
+
+def judge(
+    doc: DocumentFacts,
+    candidates: Sequence[DocumentFacts],
+    scores: Sequence[PairScore],
+    model: Scorer,
+    recorded: set[UUID],
+) -> Decision:
+    """The model's decision for `doc` given its candidates' scores (steps 2 to 4); `recorded`:
+    the people who have documents on record. A person one of whose documents the model takes
+    for someone else's (below its conflict threshold) is not joined automatically."""
+    people, worst = _best_per_person(candidates, scores)
+    above = [c for c in people if c.score.probability >= model.review_threshold]
+    summary = {"model_version": model.version, "candidates": len(candidates)}
+    if not above:
+        best = people[0].score.probability if people else None
+        return Decision(doc, FIRST, NO_MATCH, best, {**summary, "best_probability": best},
+                        own_traveller=True, joins_recorded=False)  # fmt: skip
+    top = above[0]
+    person = top.document.traveller_id
+    conflict = getattr(model, "conflict_threshold", 0.0)
+    if (
+        len(above) == 1
+        and top.score.probability >= model.automatic_threshold
+        and worst[person] >= conflict
+    ):
+        return Decision(
+            replace(doc, traveller_id=person), AUTOMATIC, model_rule(model),
+            top.score.probability, {**summary, **_evidence(top)},
+            own_traveller=False, joins_recorded=person in recorded,
+        )  # fmt: skip
+    detail = {**summary, "proposed": [_evidence(c) for c in above]}
+    if worst[person] < conflict:
+        detail["conflicting_probability"] = worst[person]
+    return Decision(
+        doc, PENDING, model_rule(model), top.score.probability, detail,
+        own_traveller=True, joins_recorded=False, proposals=tuple(above),
+    )  # fmt: skip
+
+
+def decide(
+    connection: Connection, new_docs: Sequence[DocumentFacts], linker: Linker
+) -> list[Decision]:
+    """A decision per new document, in the order given. Each new document carries the id of a
+    traveller of its own, made by the caller; a decision replaces it when the document joins
+    someone. Nothing is written (the caller inserts documents, then calls `record`)."""
+    if not new_docs:
+        return []
+    on_record = certain_candidates(connection, new_docs)
+    certain = CertainIndex(on_record)
+    blocked = linker.candidates(connection, new_docs)
+    recorded = {doc.traveller_id for doc in on_record}
+    for found in blocked.values():
+        recorded.update(doc.traveller_id for doc in found)
+    earlier: dict[int, list[int]] = defaultdict(list)
+    for i, j in linker.pairs_within(new_docs):
+        earlier[max(i, j)].append(min(i, j))
+    decided: list[Decision] = []
+    for position, doc in enumerate(new_docs):
+        links = certain.links(doc)
+        if links:
+            decision = _certain(doc, links, recorded)
+        else:
+            candidates = list(blocked.get(doc.id, ()))
+            candidates += [decided[k].document for k in sorted(set(earlier[position]))]
+            scores = linker.model.score_many(doc, candidates) if candidates else []
+            decision = judge(doc, candidates, scores, linker.model, recorded)
+        decided.append(decision)
+        certain.add(decision.document)
+    return _held(connection, decided)
+
+
+def survivor_of(connection: Connection, traveller_id: UUID) -> UUID | None:
+    """The person an id answers for now: itself, or the survivor of the merges it went through
+    (None when no traveller has the id)."""
+    current = traveller_id
+    while True:
+        row = connection.execute(
+            select(travellers.c.merged_into).where(travellers.c.id == current)
+        ).first()
+        if row is None:
+            return None
+        if row.merged_into is None:
+            return current
+        current = row.merged_into
+
+
+def _held(connection: Connection, decided: list[Decision]) -> list[Decision]:
+    """The decisions, with each person on record they join locked against a merge until the
+    documents are in (PostgreSQL; SQLite writes one at a time): a merge that got there first
+    has moved that person's documents, so the new one follows them to the survivor."""
+    joined = sorted({d.document.traveller_id for d in decided if d.joins_recorded})
+    if not joined:
+        return decided
+    merged = connection.execute(
+        select(travellers.c.id, travellers.c.merged_into)
+        .where(travellers.c.id.in_(joined))
+        .with_for_update(read=True)
+    ).all()
+    moved = {row.id: survivor_of(connection, row.id) for row in merged if row.merged_into}
+    if not moved:
+        return decided
+    return [
+        replace(d, document=replace(d.document, traveller_id=moved[d.document.traveller_id]))
+        if d.document.traveller_id in moved
+        else d
+        for d in decided
+    ]
+
+
+def link_row(
+    document_id: UUID,
+    traveller_id: UUID,
+    kind: str,
+    rule: str,
+    *,
+    now: datetime,
+    decided_by: str = LINKER,
+    previous: UUID | None = None,
+    probability: float | None = None,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A person_links row: one change of a document's person."""
+    return {
+        "document_id": document_id, "traveller_id": traveller_id,
+        "previous_traveller_id": previous, "kind": kind, "rule": rule,
+        "probability": probability, "detail": detail, "decided_by": decided_by, "at": now,
+    }  # fmt: skip
+
+
+def proposal_row(
+    document: DocumentFacts, candidate: Candidate, model_version: int, now: datetime
+) -> dict[str, Any]:
+    return {
+        "id": uuid7(),
+        "document_id": document.id,
+        "candidate_id": candidate.document.id,
+        "probability": candidate.score.probability,
+        "detail": {**_evidence(candidate), "model_version": model_version},
+        "fingerprint": fingerprint(document, candidate.document),
+        "status": "open",
+        "proposed_at": now,
+    }
+
+
+def record(
+    connection: Connection,
+    decisions: Sequence[Decision],
+    now: datetime,
+    *,
+    model_version: int,
+    skip_first: bool = False,
+) -> None:
+    """Write the person_links row of each decision and the proposals of the pending ones, once
+    their documents are inserted. `skip_first`: the caller writes the `first` rows itself."""
+    links = [
+        link_row(d.document.id, d.document.traveller_id, d.link, d.rule, now=now,
+                 probability=d.probability, detail=d.detail)
+        for d in decisions
+        if not (skip_first and d.link == FIRST)
+    ]  # fmt: skip
+    proposals = [
+        proposal_row(d.document, candidate, model_version, now)
+        for d in decisions
+        for candidate in d.proposals
+    ]
+    if links:
+        connection.execute(insert(person_links), links)
+    if proposals:
+        connection.execute(insert(link_proposals), proposals)
+
+
+_NEWEST_MODEL = select(func.max(link_models.c.version))
+_CACHE_KEY = "rmis.persons.linker"
+
+
+def current_linker(connection: Connection) -> Linker:
+    """The linker with the newest model on record (or the shipped default when none is).
+
+    The model is kept with the database connection it was loaded on and loaded again only when
+    a newer version is on record: one small query per call."""
+    from rmis.persons import blocking
+    from rmis.persons.model import load_link_model
+
+    newest = connection.execute(_NEWEST_MODEL).scalar()
+    held = connection.info.get(_CACHE_KEY)
+    if held is None or held[0] != newest:
+        linker = Linker(load_link_model(connection), blocking.candidates, blocking.pairs_within)
+        held = connection.info[_CACHE_KEY] = (newest, linker)
+    return held[1]
