@@ -5,26 +5,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from rmis.analytics import early_warning
-from rmis.analytics.dimensions import UnknownDimension
-from rmis.analytics.engine import Warehouse, WarehouseMissing, connect, open_warehouse
-from rmis.analytics.export import FORMATS, suppress_small, write
-from rmis.analytics.flows import flows as flows_by
-from rmis.analytics.forecast import forecast, forecast_frame
-from rmis.analytics.mirror import mirror as mirror_statistics
-from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
-from rmis.analytics.state_roles import state_roles
-from rmis.analytics.stock import stock_curve, stock_on
-from rmis.analytics.typology import movement_types, typology_with_documents
-from rmis.reference.stay_rules import load_stay_rules
-from rmis.settings import Settings
+from rmis.cli.output import FORMATS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rmis.analytics.engine import Warehouse
+
+# The analytics room (Ibis, DuckDB, pandas, statsmodels) is imported inside the commands, so
+# that `rmis` starts without loading it.
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -38,6 +31,9 @@ Suppress = Annotated[
 
 
 def open_analysis_warehouse() -> Warehouse:
+    from rmis.analytics.engine import connect, open_warehouse
+    from rmis.settings import Settings
+
     settings = Settings.from_env()
     return open_warehouse(settings.data_dir / "warehouse", connect(settings.analytics_engine))
 
@@ -50,9 +46,16 @@ def emit(
     measures: list[str],
     confidential: pd.Series | None = None,
 ) -> None:
+    import pandas as pd
+
+    from rmis.analytics.export import write
+
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     if fmt == "table":
+        from rich.console import Console
+        from rich.table import Table
+
         table = Table(*map(str, frame.columns))
         for row in frame.itertuples(index=False):
             table.add_row(*("" if pd.isna(v) else str(v) for v in row))
@@ -72,6 +75,8 @@ def _suppressed(frame: pd.DataFrame, people: str, k: int) -> pd.Series | None:
 
 
 def fail(message: str) -> None:
+    from rich.console import Console
+
     Console(stderr=True).print(f"[red]error:[/red] {message}")
     raise typer.Exit(2)
 
@@ -86,6 +91,11 @@ def _dimensions(by: str) -> list[str]:
 
 def run(analysis, *args, **kwargs) -> pd.DataFrame:
     """An analysis' result as a frame, with the user's mistakes turned into messages."""
+    import pandas as pd
+
+    from rmis.analytics.dimensions import UnknownDimension
+    from rmis.analytics.engine import WarehouseMissing
+
     try:
         result = analysis(*args, **kwargs)
         return result if isinstance(result, pd.DataFrame) else result.to_pandas()
@@ -105,6 +115,9 @@ def flows(
 ) -> None:
     """Entries, exits and refusals by any of: host_state, bcp, corridor, from_state, to_state,
     mode, nationality, purpose, sex, age_band, day, week, month, year."""
+    from rmis.analytics.export import suppress_small
+    from rmis.analytics.flows import flows as flows_by
+
     wh = _open()
     frame = run(flows_by, wh.crossings, _dimensions(by), _day(from_), _day(to), suppress_below > 0)
     measures = ["entries", "exits", "refused"]
@@ -133,6 +146,9 @@ def stock(
 ) -> None:
     """Foreigners present on a day (--on), or the curve from --from to --to, by host_state,
     nationality, purpose, sex."""
+    from rmis.analytics.export import suppress_small
+    from rmis.analytics.stock import stock_curve, stock_on
+
     wh = _open()
     if from_ and to:
         frame = run(stock_curve, wh.crossings, _day(from_), _day(to), _dimensions(by), every)
@@ -156,6 +172,11 @@ def overstays(
     suppress_below: Suppress = 0,
 ) -> None:
     """Open overstays on a day (judged by the stay rules), by host state and nationality."""
+    from rmis.analytics.export import suppress_small
+    from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
+    from rmis.reference.stay_rules import load_stay_rules
+    from rmis.settings import Settings
+
     if on is None:
         fail("give --on DATE")
     wh = _open()
@@ -183,6 +204,8 @@ def typology(
     summary: Annotated[bool, typer.Option(help="Counts per movement type")] = False,
 ) -> None:
     """Movement type of every traveller, with their documents (docs/movement-types.md)."""
+    from rmis.analytics.typology import movement_types, typology_with_documents
+
     wh = _open()
     if summary:
         frame = run(movement_types, wh.crossings)
@@ -201,6 +224,8 @@ def typology(
 def roles(fmt: Format = "table", out: Out = None) -> None:
     """How much each state is an origin, a transit and a destination, per nationality (not the
     roles of principals: see `rmis users`)."""
+    from rmis.analytics.state_roles import state_roles
+
     wh = _open()
     emit(
         run(state_roles, wh.crossings),
@@ -214,6 +239,8 @@ def roles(fmt: Format = "table", out: Out = None) -> None:
 @app.command()
 def mirror(fmt: Format = "table", out: Out = None) -> None:
     """Exits recorded by A towards B against entries recorded by B from A, per month."""
+    from rmis.analytics.mirror import mirror as mirror_statistics
+
     wh = _open()
     frame = run(mirror_statistics, wh.crossings)
     emit(
@@ -230,6 +257,9 @@ def surges(on: Day = None, fmt: Format = "table", out: Out = None) -> None:
     """Series (host state, BCP, nationality) whose admitted arrivals break out of their
     seasonal baseline on --on, most severe first, with the forecast 13 weeks ahead
     (docs/early-warning.md)."""
+    from rmis.analytics import early_warning
+    from rmis.analytics.forecast import forecast, forecast_frame
+
     if on is None:
         fail("give --on DATE")
     wh = _open()
@@ -254,6 +284,8 @@ app.command("alerts", hidden=True)(surges)
 
 
 def _open() -> Warehouse:
+    from rmis.analytics.engine import WarehouseMissing
+
     try:
         return open_analysis_warehouse()
     except (WarehouseMissing, ValueError) as error:

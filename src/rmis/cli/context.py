@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from rmis.settings import Settings
-from rmis.store.database import open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def open_registry() -> Engine:
+    # Imported here: SQLAlchemy and Alembic cost a third of a second, which commands that never
+    # open the record (and `rmis --help`) should not pay.
+    from rmis.store import open_database
+
     return open_database(Settings.from_env().database_url)

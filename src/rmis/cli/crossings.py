@@ -6,12 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-
-from rmis.cli.context import open_registry
-from rmis.cli.progress import rows_progress
-from rmis.registry import ImportFileError, count_rows, import_crossings
-from rmis.settings import utc_now
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -26,6 +20,13 @@ def import_file(
 ) -> None:
     """Load crossings in bulk (format: docs/import-format.md). Safe to run again: rows already
     recorded are skipped, so an interrupted import is finished by running it once more."""
+    from rich.console import Console
+
+    from rmis.cli.context import open_registry
+    from rmis.cli.progress import rows_progress
+    from rmis.registry import ImportFileError, count_rows, import_crossings
+    from rmis.settings import utc_now
+
     report = report or file.with_name(file.name + ".rejected.csv")
     console = Console(stderr=True)
     try:

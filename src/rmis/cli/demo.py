@@ -10,29 +10,19 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.flows import flows
-from rmis.cli.synth import generate_with_progress, load_with_progress, print_summary
-from rmis.documents import parse
-from rmis.names import latin_spellings, similarity
-from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
-from rmis.registry import document_history, stay_status
-from rmis.report.data import ReportData, gather
-from rmis.report.render import render
-from rmis.security import Principal, Role
-from rmis.settings import Settings, utc_now
-from rmis.store.database import open_database
-from rmis.synth.region import SynthConfig, write
-from rmis.synth.showcase import DEMO_STATE, LOGINS, TRAVELLERS, load_showcase, traveller_mrz
-from rmis.synth.store import RegionStore
-from rmis.warehouse.pseudonym import load_or_create_key
-from rmis.warehouse.sync import sync_warehouse
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from rmis.reference.stay_rules import StayRulesTable
+    from rmis.report.data import ReportData
+    from rmis.settings import Settings
+
+# Every room the demo shows is imported inside the functions, so that `rmis` starts without
+# loading them.
 
 # Big enough to look like a region, quick enough to wait for on a fresh machine.
 DEMO_TRAVELLERS = 20_000
@@ -55,6 +45,13 @@ def demo(
 ) -> None:
     """Generate and load a synthetic region (once), show what rmis does with it, serve the API.
     Everything is kept under RMIS_DATA_DIR (default ./rmis-data)."""
+    from rich.console import Console
+
+    from rmis.reference.stay_rules import load_stay_rules
+    from rmis.settings import Settings, utc_now
+    from rmis.store import open_database
+    from rmis.synth.showcase import load_showcase
+
     console = Console()
     settings = Settings.from_env()
     now = utc_now()
@@ -84,6 +81,11 @@ def demo(
 
 
 def _documents(console: Console, today: date) -> None:
+    from rich.table import Table
+
+    from rmis.documents import parse
+    from rmis.synth.showcase import TRAVELLERS, traveller_mrz
+
     table = Table(title="Reading travel documents (ICAO 9303 MRZ)", title_justify="left")
     for column in ("MRZ", "valid", "name", "document", "findings"):
         table.add_column(column)
@@ -103,6 +105,10 @@ def _documents(console: Console, today: date) -> None:
 
 
 def _names(console: Console) -> None:
+    from rich.table import Table
+
+    from rmis.names import latin_spellings, similarity
+
     spellings = Table(title="One name, many spellings: Юлия", title_justify="left")
     spellings.add_column("spelling")
     spellings.add_column("systems")
@@ -119,6 +125,8 @@ def _names(console: Console) -> None:
 
 
 def _record(console: Console, loaded) -> None:
+    from rich.table import Table
+
     table = Table(title="Crossings recorded at Kazakh BCPs", title_justify="left")
     for column in ("traveller", "nationality", "BCP", "crossings", "new this run"):
         table.add_column(column)
@@ -129,6 +137,12 @@ def _record(console: Console, loaded) -> None:
 
 
 def _stays(console: Console, engine, rules: StayRulesTable, today: date, now) -> None:
+    from rich.table import Table
+
+    from rmis.registry import document_history, stay_status
+    from rmis.security import Principal, Role
+    from rmis.synth.showcase import DEMO_STATE, TRAVELLERS
+
     analyst = Principal("demo.analyst", Role.ANALYST, DEMO_STATE)
     table = Table(title=f"Lawful stay in Kazakhstan on {today}", title_justify="left")
     for column in ("traveller", "status", "days used", "latest lawful exit", "register by"):
@@ -145,6 +159,10 @@ def _stays(console: Console, engine, rules: StayRulesTable, today: date, now) ->
 
 
 def _region(console: Console, engine, settings: Settings, travellers: int, today: date) -> None:
+    from rmis.cli.synth import generate_with_progress, load_with_progress, print_summary
+    from rmis.synth.region import SynthConfig, write
+    from rmis.synth.store import RegionStore
+
     store = RegionStore(settings.data_dir / "region")
     config = SynthConfig(travellers=travellers, years=2, seed=DEMO_SEED, end=today)
     if store.holds(config):
@@ -168,6 +186,15 @@ def _analyses(
 ) -> Path:
     """The warehouse brought up to date, the analyst's tables in the terminal and the report
     page written beside the record; returns the page's path."""
+    from rich.table import Table
+
+    from rmis.analytics.engine import connect, open_warehouse
+    from rmis.analytics.flows import flows
+    from rmis.report.data import gather
+    from rmis.report.render import render
+    from rmis.warehouse.pseudonym import load_or_create_key
+    from rmis.warehouse.sync import sync_warehouse
+
     root = settings.data_dir / "warehouse"
     with console.status(f"Bringing the warehouse up to date ({root}/)"):
         key = load_or_create_key(settings.warehouse_key_file)
@@ -203,6 +230,8 @@ def _analyses(
 
 
 def _present_and_overstays(console: Console, data: ReportData) -> None:
+    from rich.table import Table
+
     latest = data.stock[data.stock.day == data.stock.day.max()][["host_state", "present"]]
     rows = latest.merge(data.overstays_by_state, on="host_state", how="outer").fillna(0)
     table = Table(title=f"Foreigners present and overstays on {data.on}", title_justify="left")
@@ -215,6 +244,10 @@ def _present_and_overstays(console: Console, data: ReportData) -> None:
 
 
 def _logins(console: Console, serve: bool, port: int) -> None:
+    from rich.table import Table
+
+    from rmis.synth.showcase import DEMO_STATE, LOGINS
+
     table = Table(title=f"Demo logins ({DEMO_STATE})", title_justify="left")
     for column in ("role", "name", "password", "BCPs"):
         table.add_column(column)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from rmis.documents import MRZ, MRZFormatError, parse
+if TYPE_CHECKING:
+    from rmis.documents import MRZ, MRZFormatError
+
+# The services are imported inside the commands, so that `rmis` starts without loading them.
 
 app = typer.Typer(no_args_is_help=True, help="Read and check machine readable zones (ICAO 9303).")
 
@@ -63,6 +64,8 @@ def _not_an_mrz(block: int, error: MRZFormatError) -> dict[str, object]:
 
 
 def _bulk(today: date) -> None:
+    from rmis.documents import MRZFormatError, parse
+
     failed = 0
     blocks = _blocks(sys.stdin.read())
     for number, lines in enumerate(blocks, start=1):
@@ -78,6 +81,9 @@ def _bulk(today: date) -> None:
 
 
 def _render(mrz: MRZ) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     status = "[green]valid[/green]" if mrz.valid else "[red]INVALID[/red]"
     table = Table(title=f"{mrz.format} MRZ: {status}", show_header=False)
@@ -124,6 +130,8 @@ def parse_command(
         typer.Option(help="Date to judge expiry and centuries by (YYYY-MM-DD); default today."),
     ] = None,
 ) -> None:
+    from rmis.documents import MRZFormatError, parse
+
     day = _today(today)
     if lines == ["-"]:
         _bulk(day)

@@ -1,20 +1,30 @@
 """`rmis names` commands: a thin edge over rmis.names."""
 
+from __future__ import annotations
+
 import csv
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from rmis.names import MATCH_THRESHOLD, NameMatch, latin_spellings, similarity
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from rmis.names import NameMatch
+
+# rmis.names (numpy, rapidfuzz) and rich are imported inside the commands, so that `rmis`
+# starts without loading them.
 
 app = typer.Typer(no_args_is_help=True, help="Names: transliteration and similarity.")
 
 
 def _print_match(console: Console, a: str, b: str, result: NameMatch) -> None:
+    from rich.table import Table
+
+    from rmis.names import MATCH_THRESHOLD
+
     verdict = "[green]same name[/green]" if result.match else "[red]different names[/red]"
     console.print(
         f"{a} ~ {b}: score [bold]{result.score:.3f}[/bold] "
@@ -68,6 +78,10 @@ def similarity_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Score how alike two names are (or every row of --pairs FILE.csv)."""
+    from rich.console import Console
+
+    from rmis.names import similarity
+
     if pairs is not None:
         if a is not None or b is not None:
             raise typer.BadParameter("give either two names or --pairs FILE, not both")
@@ -91,6 +105,8 @@ def latin_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """List the Latin spellings of a name, each with the systems that give it."""
+    from rmis.names import latin_spellings
+
     spellings = latin_spellings(name)
     if as_json:
         typer.echo(
@@ -99,6 +115,9 @@ def latin_command(
             )
         )
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("spelling", "systems", title=name)
     for spelling in spellings:
         table.add_row(spelling.text, ", ".join(spelling.systems))

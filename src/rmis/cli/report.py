@@ -8,12 +8,7 @@ from typing import Annotated
 
 import typer
 
-from rmis.analytics.engine import WarehouseMissing
 from rmis.cli.analytics import fail, open_analysis_warehouse
-from rmis.reference.stay_rules import load_stay_rules
-from rmis.report.data import gather, last_day
-from rmis.report.render import render
-from rmis.settings import Settings, utc_now
 
 
 def report(
@@ -27,6 +22,13 @@ def report(
 ) -> None:
     """Flows over time, top corridors, foreigners present, overstays, movement types, state
     roles and current surges with forecasts: one HTML page that needs no internet to open."""
+    # Imported here, so that `rmis` starts without loading the analyses and the charts.
+    from rmis.analytics.engine import WarehouseMissing
+    from rmis.reference.stay_rules import load_stay_rules
+    from rmis.report.data import gather, last_day
+    from rmis.report.render import render
+    from rmis.settings import Settings, utc_now
+
     try:
         warehouse = open_analysis_warehouse()
     except (WarehouseMissing, ValueError) as error:

@@ -6,9 +6,6 @@ from typing import Annotated
 
 import typer
 
-from rmis.settings import Settings
-from rmis.store.database import open_database
-
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -19,6 +16,8 @@ def serve(
     import uvicorn
 
     from rmis.reference.stay_rules import load_stay_rules
+    from rmis.settings import Settings
+    from rmis.store import open_database
     from rmis.web.app import create_app
 
     settings = Settings.from_env()

@@ -5,23 +5,21 @@ from __future__ import annotations
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy import Engine
 
-from rmis.cli.context import open_registry
-from rmis.cli.progress import rows_progress, stage_progress
-from rmis.registry import count_rows
-from rmis.settings import utc_now
-from rmis.synth.loading import load_region
-from rmis.synth.realism import volume_checks
-from rmis.synth.recording import Noise
-from rmis.synth.region import Region, SynthConfig, generate, write
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy import Engine
 
-DEFAULT_NOISE = Noise()
+    from rmis.synth.region import Region, SynthConfig
+
+# The defaults of rmis.synth.recording.Noise, spelled out so that building the command does not
+# import the generator (NumPy, PyArrow); tests/cli checks that the two agree.
+DEFAULT_TYPO_RATE = 0.003
+DEFAULT_OCR_RATE = 0.002
+DEFAULT_UNRECORDED_EXIT_RATE = 0.25
 
 
 def synth(
@@ -35,16 +33,22 @@ def synth(
     load: Annotated[bool, typer.Option(help="Also load it into the record")] = False,
     typo_rate: Annotated[
         float, typer.Option(help="Share of records with a mistyped surname")
-    ] = DEFAULT_NOISE.typo_rate,
+    ] = DEFAULT_TYPO_RATE,
     ocr_rate: Annotated[
         float, typer.Option(help="Share with a misread document number")
-    ] = DEFAULT_NOISE.ocr_rate,
+    ] = DEFAULT_OCR_RATE,
     unrecorded_exit_rate: Annotated[
         float, typer.Option(help="Share of exits lost at the BCPs that under-record")
-    ] = DEFAULT_NOISE.unrecorded_exit_rate,
+    ] = DEFAULT_UNRECORDED_EXIT_RATE,
 ) -> None:
     """Generate a synthetic Central Asian region with ground truth (DIR/crossings.parquet in
     the import format, DIR/permits.parquet, DIR/truth/*.parquet)."""
+    from rich.console import Console
+
+    from rmis.settings import utc_now
+    from rmis.synth.recording import Noise
+    from rmis.synth.region import SynthConfig, write
+
     console = Console(stderr=True)
     try:
         last = date.fromisoformat(end) if end else utc_now().date()
@@ -73,12 +77,21 @@ def synth(
 
 
 def generate_with_progress(config: SynthConfig, console: Console) -> Region:
+    from rmis.cli.progress import stage_progress
+    from rmis.synth.region import generate
+
     stages = ("people", "journeys", "documents", "crossings", "truth")
     with stage_progress(console, "generating", len(stages)) as advance:
         return generate(config, on_stage=lambda stage: advance(stage))
 
 
 def load_with_progress(console: Console, out: Path, engine: Engine | None = None) -> None:
+    from rmis.cli.context import open_registry
+    from rmis.cli.progress import rows_progress
+    from rmis.registry import count_rows
+    from rmis.settings import utc_now
+    from rmis.synth.loading import load_region
+
     engine = engine or open_registry()
     total = count_rows(out / "crossings.parquet")
     with rows_progress(console, "loading into the record", total) as advance:
@@ -90,6 +103,10 @@ def load_with_progress(console: Console, out: Path, engine: Engine | None = None
 
 
 def print_summary(console: Console, region: Region, out: Path, seconds: float) -> None:
+    from rich.table import Table
+
+    from rmis.synth.realism import volume_checks
+
     config = region.config
     period = config.period
     console.print(

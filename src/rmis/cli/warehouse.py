@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
-
-from rmis.cli.context import open_registry
-from rmis.settings import Settings, utc_now
-from rmis.warehouse.pseudonym import PseudonymKeyError, load_or_create_key
-from rmis.warehouse.sync import sync_warehouse
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -18,6 +12,13 @@ def sync() -> None:
     """Export what is new in the registry (and corrections) into RMIS_DATA_DIR/warehouse.
     Safe to run at any time and again: an interrupted sync leaves the last good state.
     Holder keys are keyed with the secret in RMIS_WAREHOUSE_KEY_FILE (made on first use)."""
+    from rich.console import Console
+
+    from rmis.cli.context import open_registry
+    from rmis.settings import Settings, utc_now
+    from rmis.warehouse.pseudonym import PseudonymKeyError, load_or_create_key
+    from rmis.warehouse.sync import sync_warehouse
+
     settings = Settings.from_env()
     root = settings.data_dir / "warehouse"
     console = Console(stderr=True)
