@@ -1,0 +1,239 @@
+"""Linkage of a person's documents: accuracy against the synthetic region's truth, the time of a
+full linkage at scale, and the time of linking one new document in the record.
+
+Accuracy (default): for each region (`rmis synth --travellers N --years 2 --seed S`, made once
+into --work), the documents the record would hold after importing its crossings (one per
+issuing state, number and type, with the names of its first crossing: documents_table), the
+person of each from the truth (truth/documents.parquet by number; a misread number by the
+synthetic reader's own slip of a true one). Our linkage: Splink's full prediction with the
+model (the shipped default unless --train), then clustering.cluster (automatic links where
+every pair across the two groups supports them; the rest of the middle band to review), then
+a supervisor who confirms the true proposals of the review queue and rejects the false ones.
+Pairs are counted as clusters make them: every two documents in one cluster are a link
+(transitive closure within a person). Peer, in the same run: the warehouse's exact holder key
+(issuing state, nationality, birth date, sex, names letters-only case-folded), every group a
+person.
+
+Targets (issue 11): precision of automatic links >= 0.999; recall of all links made
+(automatic and confirmed) >= 0.995; review queue <= 0.5 % of people.
+
+  .venv/bin/python bench/linkage_bench.py --regions 30000:1 100000:2 [--train]
+  .venv/bin/python bench/linkage_bench.py --scale [--scale-travellers 1000000]
+  .venv/bin/python bench/linkage_bench.py --incremental [--postgres URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from rmis.persons.clustering import Clusters, cluster
+from rmis.persons.documents_table import documents_from_crossings
+from rmis.persons.features import Features, features_from_row, features_table
+from rmis.persons.model import LinkModel, default_link_model
+from rmis.persons.splink_model import predict_pairs, train
+
+END = "2026-06-30"  # a fixed last day, so that a region is the same bytes on every run
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def region(work: Path, travellers: int, seed: int, years: float = 2.0) -> Path:
+    out = work / f"region_{travellers}_{seed}"
+    if not (out / "crossings.parquet").exists():
+        subprocess.run(
+            [str(ROOT / ".venv/bin/rmis"), "synth", "--travellers", str(travellers),
+             "--years", str(years), "--seed", str(seed), "--end", END, "--out", str(out)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    return out
+
+
+def truth_persons(region_dir: Path, docs: pa.Table) -> pa.Array:
+    """The person of each recorded document (truth/recorded_documents.parquet names the person
+    of every document number the crossings carry, misread ones included)."""
+    truth = pq.read_table(region_dir / "truth/recorded_documents.parquet")
+    owner = {
+        (s, n, t): p
+        for s, n, t, p in zip(
+            *(truth.column(c).to_pylist()
+              for c in ("issuing_state", "document_number", "document_type", "person_id")),
+            strict=True,
+        )
+    }  # fmt: skip
+    keys = zip(*(docs.column(c).to_pylist() for c in ("issuing_state", "number", "document_type")),
+               strict=True)  # fmt: skip
+    return pa.array([owner.get(k) for k in keys], pa.int64())
+
+
+def pair_counts(groups: dict[str, list[str]], person: dict[str, int]) -> tuple[int, int]:
+    """(pairs the grouping makes, of which true) with every two documents of a group a pair."""
+    made = true = 0
+    for members in groups.values():
+        n = len(members)
+        made += n * (n - 1) // 2
+        for k in Counter(person[m] for m in members).values():
+            true += k * (k - 1) // 2
+    return made, true
+
+
+def scores(made: int, true: int, all_true: int) -> dict[str, float]:
+    return {
+        "pairs": made,
+        "true_pairs": true,
+        "precision": round(true / made, 5) if made else 1.0,
+        "recall": round(true / all_true, 5) if all_true else 1.0,
+    }
+
+
+def holder_groups(docs: pa.Table) -> dict[str, list[str]]:
+    """The warehouse's holder key (warehouse/extract.py holder_key, without its HMAC)."""
+
+    def letters(name: str | None) -> str:
+        return "".join(ch for ch in (name or "").casefold() if ch.isalpha())
+
+    groups: dict[str, list[str]] = {}
+    rows = docs.select(["id", "issuing_state", "nationality", "birth_date", "sex", "surname",
+                        "given_names"]).to_pylist()  # fmt: skip
+    for r in rows:
+        if r["birth_date"] is None:
+            key = r["id"]
+        else:
+            key = "|".join([
+                r["issuing_state"], r["nationality"], r["birth_date"].isoformat(), r["sex"],
+                letters(r["surname"]), letters(r["given_names"]),
+            ])  # fmt: skip
+        groups.setdefault(key, []).append(r["id"])
+    return groups
+
+
+def evaluate(docs: pa.Table, person: dict[str, int], model: LinkModel) -> dict:
+    ids = docs.column("id").to_pylist()
+    all_true = sum(k * (k - 1) // 2 for k in Counter(person.values()).values())
+    people = len(set(person.values()))
+
+    started = time.perf_counter()
+    pairs = predict_pairs(docs, model, threshold=model.review_threshold)
+    predicted = time.perf_counter() - started
+    feats: dict[str, Features] = {
+        r["unique_id"]: features_from_row(r) for r in features_table(docs).to_pylist()
+    }
+    cache: dict[tuple[str, str], float] = {}
+
+    def probability(a: str, b: str) -> float:
+        key = (a, b) if a < b else (b, a)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = model.score_features(feats[a], feats[b]).probability
+        return found
+
+    started = time.perf_counter()
+    rows = zip(pairs.column("id_l").to_pylist(), pairs.column("id_r").to_pylist(),
+               pairs.column("probability").to_pylist(), strict=True)  # fmt: skip
+    linked: Clusters = cluster(ids, rows, model, probability)
+    clustered = time.perf_counter() - started
+
+    automatic_groups = linked.groups()
+    auto_made, auto_true = pair_counts(automatic_groups, person)
+    # The supervisor: confirms the proposals that are one person, rejects the others.
+    final = dict(linked.person)
+    parent = {r: r for r in set(final.values())}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    confirmed = rejected = 0
+    for a, b, _ in linked.proposals:
+        if person[a] == person[b]:
+            confirmed += 1
+            parent[find(final[a])] = find(final[b])
+        else:
+            rejected += 1
+    final_groups: dict[str, list[str]] = {}
+    for doc, root in final.items():
+        final_groups.setdefault(find(root), []).append(doc)
+    all_made, all_made_true = pair_counts(final_groups, person)
+    holder_made, holder_true = pair_counts(holder_groups(docs), person)
+    in_queue = {d for a, b, _ in linked.proposals for d in (a, b)}
+    return {
+        "documents": len(ids),
+        "people": people,
+        "true_pairs": all_true,
+        "pairs_scored_at_or_above_review": pairs.num_rows,
+        "ours": {
+            "automatic": scores(auto_made, auto_true, all_true),
+            "automatic_and_confirmed": scores(all_made, all_made_true, all_true),
+            "review_queue": {
+                "proposals": len(linked.proposals),
+                "confirmed": confirmed,
+                "rejected": rejected,
+                "documents": len(in_queue),
+                "share_of_people": round(len(linked.proposals) / people, 5),
+            },
+            "seconds_predict": round(predicted, 2),
+            "seconds_cluster": round(clustered, 2),
+        },
+        "peer_holder_key": scores(holder_made, holder_true, all_true),
+    }
+
+
+def accuracy(args) -> dict:
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    out = []
+    for spec in args.regions:
+        travellers, seed = (int(x) for x in spec.split(":"))
+        where = region(work, travellers, seed)
+        docs = documents_from_crossings(where / "crossings.parquet")
+        owners = truth_persons(where, docs)
+        unmapped = owners.null_count
+        keep = pc.invert(pc.is_null(owners))
+        docs, owners = docs.filter(keep), owners.filter(keep)
+        person = dict(zip(docs.column("id").to_pylist(), owners.to_pylist(), strict=True))
+        if args.train:
+            started = time.perf_counter()
+            model = train(docs)
+            trained = {
+                "trained_on": "this region",
+                "seconds_train": round(time.perf_counter() - started, 1),
+            }
+        else:
+            model = default_link_model()
+            trained = {"trained_on": "the shipped default model"}
+        result = evaluate(docs, person, model)
+        out.append({"travellers": travellers, "seed": seed, "documents_without_truth": unmapped,
+                    **trained, **result})  # fmt: skip
+    return {
+        "thresholds": {"automatic": model.automatic_threshold, "review": model.review_threshold},
+        "targets": {
+            "automatic_precision": 0.999,
+            "recall_after_review": 0.995,
+            "review_queue_share_of_people": 0.005,
+        },
+        "regions": out,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--regions", nargs="+", default=["30000:1", "100000:2"],
+                        help="TRAVELLERS:SEED of each region")  # fmt: skip
+    parser.add_argument("--train", action="store_true", help="train on each region itself")
+    parser.add_argument("--work", default="/tmp/rmis-linkage-bench")
+    args = parser.parse_args()
+    print(json.dumps(accuracy(args), indent=2, default=str))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
