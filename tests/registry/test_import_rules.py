@@ -2,13 +2,16 @@
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
 from uuid6 import uuid7
 
+from rmis.documents import compose_td1, compose_td3
 from rmis.registry.importing import import_crossings
 from rmis.store.schema import crossings, documents
 
@@ -118,4 +121,168 @@ def test_short_csv_rows_are_padded_and_reported(engine, tmp_path):
     assert (summary.rows, summary.recorded) == (2, 1)
     assert [(r["row"], r["field"], r["code"]) for r in rejected] == [
         ("2", "issuing_state", "missing_value")
+    ]
+
+
+# --- the optional `mrz` column: the document read by the service the border check uses -------
+
+KARIMOV = compose_td3(issuing_state="UZB", surname="KARIMOV", given_names="AZIZ BEKOVICH",
+                      document_number="FA0000001", nationality="UZB",
+                      birth_date=date(1990, 3, 7), sex="M", expiry_date=date(2031, 3, 6),
+                      optional_data="30703901230012")  # fmt: skip
+NO_DOCUMENT = {"issuing_state": "", "document_number": "", "surname": "", "nationality": ""}
+
+
+def file_row(**overrides: str) -> dict[str, str]:
+    """A row of a file with an `mrz` column (and every document column, maybe empty)."""
+    return row(mrz="", document_type="", birth_date="", sex="") | overrides
+
+
+def mrz_row(lines, **overrides: str) -> dict[str, str]:
+    return file_row(**NO_DOCUMENT, mrz="\n".join(lines)) | overrides
+
+
+def stored_documents(engine):
+    with engine.connect() as connection:
+        return connection.execute(
+            select(documents.c.issuing_state, documents.c.number, documents.c.document_type,
+                   documents.c.surname, documents.c.given_names, documents.c.nationality,
+                   documents.c.birth_date, documents.c.sex, documents.c.expiry_date,
+                   documents.c.optional_data).order_by(documents.c.number)
+        ).all()  # fmt: skip
+
+
+def stored_mrz_valid(engine):
+    with engine.connect() as connection:
+        query = select(crossings.c.mrz_valid).order_by(crossings.c.seq)
+        return connection.execute(query).scalars().all()
+
+
+def test_a_row_with_only_an_mrz_gets_its_document_from_it(engine, tmp_path):
+    plain = file_row(document_number="FA0000099")
+    summary, rejected = run(engine, tmp_path, [plain, mrz_row(KARIMOV, mrz_valid="")])
+    assert (summary.recorded, rejected) == (2, [])
+    (document,) = [d for d in stored_documents(engine) if d.optional_data]
+    assert tuple(document) == (
+        "UZB", "FA0000001", "P", "KARIMOV", "AZIZ BEKOVICH", "UZB", date(1990, 3, 7), "M",
+        date(2031, 3, 6), "30703901230012",
+    )  # fmt: skip
+    assert stored_mrz_valid(engine) == [True, True]
+
+
+def test_mrz_valid_is_what_the_reader_says(engine, tmp_path):
+    broken = (KARIMOV[0], KARIMOV[1][:19] + "0" + KARIMOV[1][20:])  # birth date check digit
+    assert broken != KARIMOV
+    summary, rejected = run(engine, tmp_path, [mrz_row(broken, mrz_valid="true")])
+    assert (summary.recorded, rejected) == (1, [])
+    assert stored_mrz_valid(engine) == [False]
+
+
+def test_given_fields_that_agree_with_the_mrz_are_kept(engine, tmp_path):
+    agreeing = mrz_row(KARIMOV, issuing_state="UZB", document_number="FA0000001",
+                       surname="Karimov", given_names="Aziz Bekovich", birth_date="1990-03-07",
+                       sex="M", document_type="P")  # fmt: skip
+    summary, rejected = run(engine, tmp_path, [agreeing])
+    assert (summary.recorded, rejected) == (1, [])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"issuing_state": "KAZ"}, "issuing_state"),
+        ({"document_number": "FA0000002"}, "document_number"),
+        ({"document_type": "PO"}, "document_type"),
+        ({"surname": "KARIMOVA"}, "surname"),
+        ({"given_names": "AZIZ"}, "given_names"),
+        ({"nationality": "TJK"}, "nationality"),
+        ({"birth_date": "1990-03-08"}, "birth_date"),
+        ({"sex": "F"}, "sex"),
+        ({"expiry_date": "2031-03-07"}, "expiry_date"),
+    ],
+)
+def test_a_given_field_that_disagrees_with_the_mrz_rejects_the_row(
+    engine, tmp_path, overrides, field
+):
+    rows = [file_row(), mrz_row(KARIMOV, **overrides), file_row()]
+    summary, rejected = run(engine, tmp_path, rows)
+    assert (summary.recorded, summary.rejected) == (2, 1)
+    assert [(r["row"], r["field"], r["code"]) for r in rejected] == [("2", field, "mrz_mismatch")]
+    assert "MRZ" in rejected[0]["reason"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["not an mrz", KARIMOV[0], f"{KARIMOV[0]}\n{KARIMOV[1][:-2]}"],
+)
+def test_an_unreadable_mrz_rejects_the_row(engine, tmp_path, text):
+    summary, rejected = run(engine, tmp_path, [file_row(), file_row(**NO_DOCUMENT, mrz=text)])
+    assert (summary.recorded, summary.rejected) == (1, 1)
+    assert [(r["field"], r["code"]) for r in rejected] == [("mrz", "invalid_mrz")]
+    assert rejected[0]["reason"].startswith("mrz cannot be read")
+
+
+def test_real_documents_the_reader_once_refused_are_imported(engine, tmp_path):
+    # A Belgian card with a 12-digit number (datacheckerbv/MRZParser testTD1_ID_BEL_2_Valid)
+    # and a surname-less name (cheminfo/mrz td1.test.ts "No last name"), with their MRZ lines
+    # written as the two characters \n, as some exports do.
+    belgian = ("IDBEL592211692<1741<<<<<<<<<<<", "9003107F2509301BEL900310244094",
+               "SPECIMEN<<SPECIMEN<<<<<<<<<<<<")  # fmt: skip
+    one_name = compose_td1(issuing_state="CHE", surname="", given_names="ANNA MARIA",
+                           document_number="D23145890", nationality="CHE",
+                           birth_date=date(1974, 8, 12), sex="F", expiry_date=date(2029, 4, 15),
+                           optional_data="ABC")  # fmt: skip
+    rows = [mrz_row(belgian), file_row(**NO_DOCUMENT, mrz="\\n".join(one_name))]
+    summary, rejected = run(engine, tmp_path, rows)
+    assert (summary.recorded, rejected) == (2, [])
+    found = {(d.issuing_state, d.number, d.surname, d.given_names)
+             for d in stored_documents(engine)}  # fmt: skip
+    assert found == {("BEL", "592211692174", "SPECIMEN", "SPECIMEN"),
+                     ("CHE", "D23145890", "", "ANNA MARIA")}  # fmt: skip
+
+
+def test_a_surname_is_still_required_where_the_mrz_gives_one_and_the_row_has_no_mrz(
+    engine, tmp_path
+):
+    _, rejected = run(engine, tmp_path, [file_row(), file_row(surname="")])
+    assert [(r["field"], r["code"]) for r in rejected] == [("surname", "missing_value")]
+
+
+def test_an_mrz_row_with_an_unreadable_time_reports_the_time(engine, tmp_path):
+    rows = [file_row(), mrz_row(KARIMOV, occurred_at="yesterday")]
+    _, rejected = run(engine, tmp_path, rows)
+    assert [(r["field"], r["code"]) for r in rejected] == [("occurred_at", "invalid_time")]
+
+
+def test_parquet_date_columns_are_filled_and_compared(engine, tmp_path):
+    rows = [mrz_row(KARIMOV), mrz_row(KARIMOV, document_number="FA0000001")]
+    rows[1]["crossing_id"] = str(uuid7())
+    dates = [None, date(1990, 3, 8)]  # the second disagrees with the MRZ
+    columns = {k: [r[k] for r in rows] for k in rows[0] if k not in ("birth_date", "expiry_date")}
+    table = pa.table({**columns, "birth_date": pa.array(dates, pa.date32()),
+                      "expiry_date": pa.array([None, None], pa.date32())})  # fmt: skip
+    path = tmp_path / "c.parquet"
+    pq.write_table(table, path)
+    report = io.StringIO()
+    summary = import_crossings(engine, path, report, now=NOW)
+    rejected = list(csv.DictReader(io.StringIO(report.getvalue())))
+    assert (summary.recorded, summary.rejected) == (1, 1)
+    assert [(r["row"], r["field"], r["code"]) for r in rejected] == [
+        ("2", "birth_date", "mrz_mismatch")
+    ]
+    (document,) = stored_documents(engine)
+    assert (document.birth_date, document.expiry_date) == (date(1990, 3, 7), date(2031, 3, 6))
+
+
+def test_a_name_the_mrz_cut_short_agrees_with_the_whole_name(engine, tmp_path):
+    lines = compose_td1(issuing_state="KAZ", surname="Wolfeschlegelsteinhausen",
+                        given_names="Hubert Blaine", document_number="N7654321",
+                        nationality="KAZ", birth_date=date(1980, 1, 1), sex="M",
+                        expiry_date=date(2030, 1, 1))  # fmt: skip
+    assert lines[2] == "WOLFESCHLEGELSTEINHAUSEN<<HUBE"
+    whole = mrz_row(lines, surname="Wolfeschlegelsteinhausen", given_names="Hubert Blaine")
+    other = mrz_row(lines, given_names="Hugo Blaine")
+    summary, rejected = run(engine, tmp_path, [whole, other])
+    assert summary.recorded == 1
+    assert [(r["row"], r["field"], r["code"]) for r in rejected] == [
+        ("2", "given_names", "mrz_mismatch")
     ]

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rmis.registry.document_reading import DocumentRead, DocumentUnreadable, read_document
 from rmis.registry.model import Direction, InvalidRecord, Outcome, Purpose
 from rmis.registry.recording import ReferenceFacts
 
@@ -62,11 +63,15 @@ class _Problems:
 
     def __init__(self) -> None:
         self.first: dict[int, InvalidRecord] = {}
+        # (row, field) a rule must not hold against the row: its MRZ says the field is empty.
+        self.excused: set[tuple[int, str]] = set()
 
     def add(self, failing: pa.Array, make: Callable[[int], InvalidRecord]) -> None:
         for i in pc.indices_nonzero(failing.fill_null(False)).to_pylist():
             if i not in self.first:
-                self.first[i] = make(i)
+                problem = make(i)
+                if (i, problem.field) not in self.excused:
+                    self.first[i] = problem
 
     def add_each(self, errors: Mapping[int, InvalidRecord]) -> None:
         for i, error in errors.items():
@@ -268,6 +273,131 @@ def _length_checks(columns: Mapping[str, pa.Array], problems: _Problems) -> None
         )
 
 
+# The document columns a row's `mrz` fills where the row leaves them empty, and the reading
+# each one is compared with where the row gives it (docs/import-format.md).
+MRZ_COLUMNS = (
+    "issuing_state", "document_number", "document_type", "surname", "given_names",
+    "nationality", "birth_date", "sex", "expiry_date", "optional_data",
+)  # fmt: skip
+_MRZ_DATES = ("birth_date", "expiry_date")
+
+
+def _mrz_value(read: DocumentRead, column: str) -> Any:
+    document = read.document
+    return getattr(document, "number" if column == "document_number" else column)
+
+
+def _name_tokens(text: str) -> list[str]:
+    # As compose writes a name into an MRZ: hyphens part names, apostrophes are dropped.
+    return text.upper().replace("-", " ").replace("'", "").replace("\u2019", "").split()
+
+
+def _mrz_agrees(read: DocumentRead, column: str, given: Any) -> bool:
+    """Whether a value the row gives says what the MRZ says (a name cut short by the MRZ
+    agrees with the whole name; X and < both say the sex is unspecified)."""
+    value = _mrz_value(read, column)
+    if column in ("surname", "given_names"):
+        mine, theirs = _name_tokens(given), value.split()
+        if not read.mrz.names_truncated:
+            return mine == theirs
+        return len(theirs) <= len(mine) and all(
+            m.startswith(t) for t, m in zip(theirs, mine, strict=False)
+        )
+    if column in _MRZ_DATES:
+        return value is None or value == given  # an unreadable MRZ date cannot disagree
+    if column == "sex":
+        return given.replace("X", "<") == value.replace("X", "<")
+    return given == (value or "")
+
+
+def _given_values(table: pa.Table, column: str, rows: list[int]) -> list[Any]:
+    """What the row gives for `column` at `rows` (None where empty): text, or a date."""
+    if column in _MRZ_DATES and column in table.column_names:
+        kind = table.schema.field(column).type
+        if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+            dates, _ = _dates(table.take(rows), column)
+            return dates.to_pylist()
+    values = _texts(table, column).take(rows).to_pylist()
+    if column not in _MRZ_DATES:
+        return values
+    given: list[Any] = []
+    for text in values:
+        try:
+            given.append(None if text is None else date.fromisoformat(text))
+        except ValueError:
+            given.append(None)  # the date rule reports it, with or without an MRZ
+    return given
+
+
+def _mrz_filled(table: pa.Table, column: str, fill: Mapping[int, Any]) -> pa.Array:
+    """`column` with the MRZ's readings put where the row left it empty."""
+    kind = table.schema.field(column).type if column in table.column_names else pa.string()
+    if column == "mrz_valid" and pa.types.is_boolean(kind):
+        return _patched(table[column].combine_chunks(), fill)
+    if pa.types.is_date(kind) or pa.types.is_timestamp(kind):  # a Parquet date column
+        dates, _ = _dates(table, column)
+        return _patched(dates, fill)
+    as_text = {
+        i: str(v).lower() if isinstance(v, bool) else v.isoformat() if isinstance(v, date) else v
+        for i, v in fill.items()
+    }
+    return _patched(_texts(table, column), as_text)
+
+
+def _read_mrzs(table: pa.Table, problems: _Problems) -> pa.Table:
+    """Rows with an `mrz`: their MRZ read by the service the border check uses, its fields put
+    where the row left them empty, `mrz_valid` as the reader says. A row whose MRZ cannot be
+    read, or whose given fields disagree with it, has its problem recorded. Only rows with an
+    MRZ pay for this: a file without the column is returned as it came.
+    """
+    if "mrz" not in table.column_names:
+        return table
+    texts = table["mrz"].combine_chunks().cast(pa.string())
+    has_mrz = pc.and_(pc.is_valid(texts), pc.invert(pc.equal(pc.utf8_trim_whitespace(texts), "")))
+    rows = [i for i in pc.indices_nonzero(has_mrz).to_pylist() if i not in problems.first]
+    if not rows:
+        return table
+    # The crossing's own day judges the MRZ's two-digit years (and what had expired by then).
+    times, errors = _times(table.take(rows))
+    fills: dict[str, dict[int, Any]] = {c: {} for c in (*MRZ_COLUMNS, "mrz_valid")}
+    given = {c: _given_values(table, c, rows) for c in MRZ_COLUMNS}
+    for k, i in enumerate(rows):
+        at = times[k].as_py()
+        if at is None:
+            problems.first[i] = errors.get(k) or _missing("occurred_at")(k)
+            continue
+        try:
+            # Lines a file writes as the two characters \n are read as line ends too.
+            read = read_document(texts[i].as_py().replace("\\n", "\n"), today=at.date())
+        except DocumentUnreadable as error:
+            problems.first[i] = InvalidRecord(
+                "mrz", "invalid_mrz", f"mrz cannot be read ({error.code}): {error.message}"
+            )
+            continue
+        if not read.document.surname:
+            problems.excused.add((i, "surname"))  # a person with one name: <<NAME
+        for column in MRZ_COLUMNS:
+            value = given[column][k]
+            if value is None:
+                fills[column][i] = _mrz_value(read, column)
+            elif not _mrz_agrees(read, column, value):
+                problems.first[i] = InvalidRecord(
+                    column,
+                    "mrz_mismatch",
+                    f"{column} {value!s} disagrees with the row's MRZ, which reads "
+                    f"{_mrz_value(read, column) or '(nothing)'}",
+                )
+                break
+        fills["mrz_valid"][i] = read.valid
+    for column, fill in fills.items():
+        filled = _mrz_filled(table, column, {i: v for i, v in fill.items() if v is not None})
+        if column in table.column_names:
+            table = table.set_column(table.column_names.index(column), column, filled)
+        else:
+            table = table.append_column(column, filled)
+    return table
+
+
 def _first_of_each_id(crossings: pa.Table) -> pa.Table:
     if pc.count_distinct(crossings["id"]).as_py() == crossings.num_rows:
         return crossings
@@ -283,6 +413,7 @@ def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> P
     raw_ids = _required(_texts(table, "crossing_id"), "crossing_id", problems)
     ids, errors = _crossing_ids(raw_ids)
     problems.add_each(errors)
+    table = _read_mrzs(table, problems)
     texts = {
         c: _required(_texts(table, c), c, problems)
         for c in ("issuing_state", "document_number", "surname", "nationality")
@@ -347,7 +478,7 @@ def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> P
             "issuing_state": pc.filter(texts["issuing_state"], keep),
             "number": pc.filter(texts["document_number"], keep),
             "document_type": pc.filter(texts["document_type"], keep),
-            "surname": pc.filter(texts["surname"], keep),
+            "surname": pc.filter(texts["surname"].fill_null(""), keep),  # "": an MRZ with none
             "given_names": pc.filter(_texts(table, "given_names").fill_null(""), keep),
             "nationality": pc.filter(texts["nationality"], keep),
             "birth_date": pc.filter(birth_dates, keep),

@@ -15,7 +15,7 @@ REQUIRED_COLUMNS = (
 )  # fmt: skip
 OPTIONAL_COLUMNS = (
     "document_type", "given_names", "birth_date", "sex", "expiry_date", "outcome",
-    "refusal_reason", "mrz_valid",
+    "refusal_reason", "mrz_valid", "mrz",
 )  # fmt: skip
 FORMAT_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
