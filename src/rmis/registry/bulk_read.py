@@ -16,6 +16,9 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = (
     "document_type", "given_names", "birth_date", "sex", "expiry_date", "outcome",
     "refusal_reason", "mrz_valid", "mrz",
+    # What linking reads (persons/): the personal number, national-script names, the
+    # previous document's number.
+    "optional_data", "national_surname", "national_given_names", "previous_document_number",
 )  # fmt: skip
 FORMAT_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 
