@@ -341,7 +341,9 @@ def _recorded_documents(
     numbers read right at least once, and each number a misreading made of one."""
     read_right = np.ones(len(doc), bool)
     read_right[misread] = False
-    genuine = np.unique(doc[read_right])
+    seen = np.zeros(len(docs), bool)
+    seen[doc[read_right]] = True
+    genuine = np.flatnonzero(seen)
     wrong_doc, first = np.unique(doc[misread], return_index=True)  # one misreading per document
     wrong_number = number.take(pa.array(misread[first], pa.int64())).to_numpy(zero_copy_only=False)
     which = np.concatenate([genuine, wrong_doc])
