@@ -239,8 +239,9 @@ def _lines(mrz_text: str) -> tuple[list[str], list[Finding]]:
                 f"{len(lines)} lines of {width}.",
             )
         )
-    if any("a" <= c <= "z" for line in lines for c in line):
-        lines = [line.translate(_LOWER_TO_UPPER) for line in lines]
+    capitals = [line.translate(_LOWER_TO_UPPER) for line in lines]
+    if capitals != lines:
+        lines = capitals
         notes.append(
             Finding(
                 "read_lower_case",
