@@ -13,9 +13,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sqlalchemy import Engine, select
 
-from rmis.documents import compose_td3, parse
+from rmis.documents import compose_td3
 from rmis.names import transliterate
-from rmis.registry import Direction, DocumentSeen, NewCrossing, Purpose, record_crossings
+from rmis.registry import Direction, NewCrossing, Purpose, record_crossings
+from rmis.registry.document_reading import read_document  # to the registry's door, later
 from rmis.security import Principal, Role, create_principal
 from rmis.store.schema import principals
 
@@ -97,14 +98,9 @@ def load_showcase(engine: Engine, today: date, now: datetime) -> list[tuple[Demo
                         frozenset({DEMO_BCP, LAND_BCP}))  # fmt: skip
     recorded = []
     for traveller in TRAVELLERS:
-        mrz = parse(traveller_mrz(traveller, today), today=today)
-        document = DocumentSeen(
-            issuing_state=mrz.issuing_state, number=mrz.document_number,
-            document_type=mrz.document_code, surname=mrz.surname,
-            given_names=mrz.given_names, nationality=mrz.nationality,
-            birth_date=mrz.birth_date, sex=mrz.sex, expiry_date=mrz.expiry_date,
-            mrz_valid=mrz.valid,
-        )  # fmt: skip
+        # As a desk reads it: the MRZ lines as the scanner types them, read by the border
+        # check's own service.
+        document = read_document("\n".join(traveller_mrz(traveller, today)), today=today).document
         batch = []
         for i, days_ago in enumerate(traveller.crossings_days_ago):
             at = datetime(today.year, today.month, today.day, 7, 30, tzinfo=UTC) - timedelta(
