@@ -3,6 +3,7 @@
 This is the room's one door: other rooms use what is named here and nothing else of registry.
 """
 
+from rmis.registry.checks import Check, CheckedDocument, CheckFlag, run_check
 from rmis.registry.corrected import (
     Correction,
     CorrectionKind,
@@ -37,6 +38,9 @@ from rmis.registry.reads import (
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 
 __all__ = [
+    "Check",
+    "CheckFlag",
+    "CheckedDocument",
     "Correction",
     "CorrectionConflict",
     "CorrectionKind",
@@ -68,6 +72,7 @@ __all__ = [
     "load_reference_facts",
     "overstays",
     "record_crossings",
+    "run_check",
     "stay_status",
     "traveller_history",
 ]

@@ -10,12 +10,14 @@ with it its batch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from uuid import UUID
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from rmis.registry.checks import tie_checks
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.record_one import write_one
 from rmis.registry.recording import (
@@ -81,22 +83,25 @@ def record_crossings(
     now: datetime,
     purpose: str = "record crossing",
     reference: ReferenceFacts | None = None,
+    check_ids: Mapping[UUID, UUID] | None = None,
 ) -> list[Recorded]:
     """Record a batch in one transaction, in the order given; all or nothing.
 
     Raises InvalidRecord (nothing written) when any crossing cannot be understood, and
     AccessDenied when the principal may not record at one of the BCPs. A long-running caller
-    passes `reference` loaded once, to spare two queries per call.
+    passes `reference` loaded once, to spare two queries per call. `check_ids` names, by
+    crossing id, the border check each followed (POST /checks): it must be the principal's own,
+    at the crossing's BCP, and the audit row of the recording names it.
     """
 
     def record() -> list[Recorded]:
         for _ in range(_ATTEMPTS - 1):
             try:
-                return _record(engine, principal, batch, now, purpose, reference)
+                return _record(engine, principal, batch, now, purpose, reference, check_ids)
             except IntegrityError as error:
                 if not _lost_a_race(error):
                     raise
-        return _record(engine, principal, batch, now, purpose, reference)
+        return _record(engine, principal, batch, now, purpose, reference, check_ids)
 
     # Replayable: run again after a lost connection, it records nothing twice, and had the commit
     # gone through before the connection was lost, it finds the crossings recorded.
@@ -110,6 +115,7 @@ def _record(
     now: datetime,
     purpose: str,
     reference: ReferenceFacts | None,
+    check_ids: Mapping[UUID, UUID] | None,
 ) -> list[Recorded]:
     with engine.begin() as connection:
         if reference is None:
@@ -117,6 +123,7 @@ def _record(
         for crossing in batch:
             bcp = check_crossing(crossing, reference)
             principal.require_recording_at(bcp.code, bcp.state)
+        checks = tie_checks(connection, principal, batch, check_ids) if check_ids else {}
         if len(batch) == 1:
             [crossing] = batch
             bcp = reference.bcps[crossing.bcp_code]
@@ -133,6 +140,7 @@ def _record(
             detail={
                 "recorded": sum(not r.duplicate for r in results),
                 "duplicates": sum(r.duplicate for r in results),
+                **({"check_ids": checks} if checks else {}),
             },
         )
     return results

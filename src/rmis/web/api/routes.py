@@ -33,6 +33,7 @@ def record_one(
         [body.to_new_crossing()],
         now=services.clock(),
         reference=services.reference,
+        check_ids={body.id: body.check_id} if body.check_id else None,
     )
     if recorded.duplicate:
         response.status_code = 200
@@ -46,7 +47,9 @@ def record_batch(
     """Record many crossings at once, all or nothing, in the order given."""
     services = request.app.state.services
     batch = [c.to_new_crossing() for c in body.crossings]
+    check_ids = {c.id: c.check_id for c in body.crossings if c.check_id}
     results = record_crossings(
-        services.engine, principal, batch, now=services.clock(), reference=services.reference
-    )
+        services.engine, principal, batch, now=services.clock(), reference=services.reference,
+        check_ids=check_ids or None,
+    )  # fmt: skip
     return [RecordedOut.of(r) for r in results]

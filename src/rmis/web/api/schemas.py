@@ -60,6 +60,9 @@ class CrossingIn(Strict):
     purpose: Purpose
     outcome: Outcome = Outcome.ADMITTED
     refusal_reason: Annotated[str, Field(max_length=8)] | None = None
+    check_id: UUID | None = Field(
+        None, description="the border check this crossing followed (POST /checks), if any"
+    )
 
     def to_new_crossing(self) -> NewCrossing:
         return NewCrossing(

@@ -1,0 +1,170 @@
+"""The border check's request and answer (POST /api/v1/checks), mapped onto registry.Check."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from rmis.registry import Check, CheckedDocument, Direction, StayAnswer
+from rmis.web.api.schemas import CrossingOut, DocumentIn, StayOut, Strict
+
+
+class CheckIn(Strict):
+    mrz: Annotated[
+        str | None,
+        Field(
+            max_length=1024,
+            description="the MRZ as the reader types it: 2 or 3 lines separated by newlines",
+            examples=[
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+                "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+            ],
+        ),
+    ] = None
+    document: Annotated[
+        DocumentIn | None,
+        Field(description="the document's fields, when there is no MRZ text to send"),
+    ] = None
+    bcp: Annotated[str, Field(max_length=64, examples=["KAZ-ALA"])]
+    direction: Direction
+
+
+class FindingOut(BaseModel):
+    code: str = Field(description="stable: what client code acts on")
+    field: str
+    severity: str = Field(description="error (the document is not valid), warning, info")
+    message: str
+
+
+class RepairOut(BaseModel):
+    """A reading the scanner may have got wrong: offered, never applied."""
+
+    field: str
+    original: str
+    suggested: str
+    value: str = Field(description="what the field reads with the suggestion")
+    reason: str
+    valid_after: bool | None = Field(description="whether the whole MRZ would then be valid")
+
+
+class DocumentFieldsOut(BaseModel):
+    issuing_state: str
+    number: str
+    document_type: str
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    sex: str
+    expiry_date: date | None
+    optional_data: str | None
+
+
+class CheckedDocumentOut(BaseModel):
+    source: str = Field(description="mrz: read from the MRZ text; typed: the fields as sent")
+    format: str | None = Field(description="the MRZ layout (TD1, TD2, TD3, MRV-A, MRV-B)")
+    fields: DocumentFieldsOut
+    valid: bool = Field(description="every check digit holds and the format is right")
+    findings: list[FindingOut] = Field(
+        description="every finding: check digits, expiry, specimen, the suggested repairs"
+    )
+    repairs: list[RepairOut]
+
+    @classmethod
+    def of(cls, read: CheckedDocument) -> CheckedDocumentOut:
+        d = read.document
+        return cls(
+            source=read.source,
+            format=read.format,
+            fields=DocumentFieldsOut(
+                issuing_state=d.issuing_state, number=d.number, document_type=d.document_type,
+                surname=d.surname, given_names=d.given_names, nationality=d.nationality,
+                birth_date=d.birth_date, sex=d.sex, expiry_date=d.expiry_date,
+                optional_data=d.optional_data,
+            ),
+            valid=read.valid,
+            findings=[FindingOut(**f.to_dict()) for f in read.findings],
+            repairs=[RepairOut(**r.to_dict()) for r in read.repairs],
+        )  # fmt: skip
+
+
+class CheckFlagOut(BaseModel):
+    code: str = Field(
+        description="stable: a document error's code, or a flag the crossing would be recorded "
+        "with (exit_without_entry, entry_while_inside, document_invalid, document_expired)"
+    )
+    source: str = Field(description="document: an error of the document; crossing: a flag "
+                        "recording the crossing now would give")  # fmt: skip
+    field: str | None
+    message: str
+
+
+def stay_out(answer: StayAnswer) -> StayOut:
+    """The stay as GET /travellers/{id}/stay answers it."""
+    e = answer.evaluation
+    return StayOut(
+        traveller_id=answer.traveller_id, host_state=answer.host_state,
+        nationality=answer.nationality, on=e.on, present=e.present, status=str(e.status),
+        status_code=e.status.kind.value, days_used=e.days_used, days_remaining=e.days_remaining,
+        overstay_days=e.overstay_days, latest_legal_exit=e.latest_legal_exit,
+        registration_due=e.registration_due, rule=e.rule.describe() if e.rule else None,
+        trail=list(e.trail),
+    )  # fmt: skip
+
+
+class CheckOut(BaseModel):
+    check_id: UUID = Field(description="send it with the crossing (POST /crossings, check_id)")
+    checked_at: datetime
+    bcp: str
+    host_state: str
+    direction: Direction
+    on: date = Field(description="the BCP's local date the check judged")
+    document: CheckedDocumentOut
+    traveller_id: UUID | None = Field(
+        description="the person in this state's record (a merged id answers with the one it "
+        "was merged into); null for a document not on record"
+    )
+    link: str | None = Field(
+        description="how the document joined its person: first, certain, automatic, "
+        "confirmed, pending (waiting in the review queue)"
+    )
+    stay: StayOut | None = Field(
+        description="as GET /travellers/{id}/stay answers, on the BCP's local date; null for a "
+        "document not on record"
+    )
+    recent_crossings: list[CrossingOut] = Field(
+        description="the person's last crossings in this state as corrected, oldest first"
+    )
+    flags: list[CheckFlagOut] = Field(description="what the officer should see before deciding")
+    hits: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="alert-list hits, filled by screening when it lands; empty until then",
+    )
+    protection: dict[str, Any] | None = Field(
+        None,
+        description="protection flags and referrals, filled by protection when it lands; "
+        "null until then",
+    )
+
+    @classmethod
+    def of(cls, check: Check) -> CheckOut:
+        return cls(
+            check_id=check.id,
+            checked_at=check.at,
+            bcp=check.bcp_code,
+            host_state=check.host_state,
+            direction=check.direction,
+            on=check.on,
+            document=CheckedDocumentOut.of(check.document),
+            traveller_id=check.traveller_id,
+            link=check.link,
+            stay=stay_out(check.stay) if check.stay else None,
+            recent_crossings=[CrossingOut.of(row) for row in check.recent_crossings],
+            flags=[
+                CheckFlagOut(code=f.code, source=f.source, field=f.field, message=f.message)
+                for f in check.flags
+            ],
+        )
