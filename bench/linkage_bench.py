@@ -115,7 +115,9 @@ def holder_groups(docs: pa.Table) -> dict[str, list[str]]:
     return groups
 
 
-def evaluate(docs: pa.Table, person: dict[str, int], model: LinkModel) -> dict:
+def evaluate(
+    docs: pa.Table, person: dict[str, int], model: LinkModel, support: float | None = None
+) -> dict:
     ids = docs.column("id").to_pylist()
     all_true = sum(k * (k - 1) // 2 for k in Counter(person.values()).values())
     people = len(set(person.values()))
@@ -138,7 +140,7 @@ def evaluate(docs: pa.Table, person: dict[str, int], model: LinkModel) -> dict:
     started = time.perf_counter()
     rows = zip(pairs.column("id_l").to_pylist(), pairs.column("id_r").to_pylist(),
                pairs.column("probability").to_pylist(), strict=True)  # fmt: skip
-    linked: Clusters = cluster(ids, rows, model, probability)
+    linked: Clusters = cluster(ids, rows, model, probability, support=support)
     clustered = time.perf_counter() - started
 
     automatic_groups = linked.groups()
@@ -211,11 +213,21 @@ def accuracy(args) -> dict:
         else:
             model = default_link_model()
             trained = {"trained_on": "the shipped default model"}
+        if args.automatic is not None or args.review is not None or args.conflict is not None:
+            model = model.with_thresholds(
+                automatic=model.automatic_threshold if args.automatic is None else args.automatic,
+                review=model.review_threshold if args.review is None else args.review,
+                conflict=model.conflict_threshold if args.conflict is None else args.conflict,
+            )
         result = evaluate(docs, person, model)
         out.append({"travellers": travellers, "seed": seed, "documents_without_truth": unmapped,
                     **trained, **result})  # fmt: skip
     return {
-        "thresholds": {"automatic": model.automatic_threshold, "review": model.review_threshold},
+        "thresholds": {
+            "automatic": model.automatic_threshold,
+            "review": model.review_threshold,
+            "conflict": model.conflict_threshold,
+        },
         "targets": {
             "automatic_precision": 0.999,
             "recall_after_review": 0.995,
@@ -231,6 +243,9 @@ def main() -> None:
                         help="TRAVELLERS:SEED of each region")  # fmt: skip
     parser.add_argument("--train", action="store_true", help="train on each region itself")
     parser.add_argument("--work", default="/tmp/rmis-linkage-bench")
+    parser.add_argument("--automatic", type=float, help="automatic threshold (else the model's)")
+    parser.add_argument("--review", type=float, help="review threshold (else the model's)")
+    parser.add_argument("--conflict", type=float, help="conflict threshold (else the model's)")
     args = parser.parse_args()
     print(json.dumps(accuracy(args), indent=2, default=str))
 

@@ -78,7 +78,7 @@ def cluster(
     """Link documents from their scored pairs (id, id, match probability), e.g. the rows of
     splink_model.predict_pairs; `probability` scores any other pair (LinkModel on their
     features), for the pairs across two groups that blocking did not compare."""
-    support = model.automatic_threshold if support is None else support
+    support = model.conflict_threshold if support is None else support
     groups = _Groups(ids)
     ordered = sorted(
         ((p, *sorted((a, b))) for a, b, p in pairs if p >= model.review_threshold),
@@ -116,7 +116,7 @@ def verdict(scores: Sequence[PairScore], model: LinkModel, *, support: float | N
     that support), or 'none'."""
     if not scores:
         return "none"
-    support = model.automatic_threshold if support is None else support
+    support = model.conflict_threshold if support is None else support
     best = max(s.probability for s in scores)
     if best < model.review_threshold:
         return "none"

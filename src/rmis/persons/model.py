@@ -4,9 +4,9 @@ time in Python exactly as Splink's SQL applies it to millions.
 A model is Splink's own settings (the comparisons of comparisons.py with their m and u
 probabilities and the prior, as `Linker.misc.save_model_to_json` writes them) and three
 thresholds on the match probability: at or above `automatic_threshold` a pair is linked and
-marked automatic; from `review_threshold` up it goes to the review queue; below
-`conflict_threshold` the pair is taken as two people, and a link that would put both in one
-person is not made (clustering.py).
+marked automatic; from `review_threshold` up it goes to the review queue; and a document is
+joined to a person automatically only if it scores at least `conflict_threshold` against every
+document of theirs (otherwise the link goes to review: clustering.py, linking.judge).
 """
 
 from __future__ import annotations
@@ -89,10 +89,11 @@ class Thresholds:
     conflict: float
 
     def __post_init__(self) -> None:
-        if not 0 <= self.conflict <= self.review <= self.automatic <= 1:
+        if not (0 <= self.review <= self.automatic <= 1 and 0 <= self.conflict <= self.automatic):
             raise ModelError(
-                "thresholds must hold 0 <= conflict <= review <= automatic <= 1, not "
-                f"{self.conflict}, {self.review}, {self.automatic}"
+                "thresholds must hold 0 <= review <= automatic <= 1 and 0 <= conflict <= "
+                f"automatic, not review {self.review}, automatic {self.automatic}, conflict "
+                f"{self.conflict}"
             )
 
 
@@ -153,13 +154,13 @@ class LinkModel:
         return [self.score_features(mine, features(c)) for c in candidates]
 
     def decision(self, probability: float) -> str:
-        """'automatic', 'review', 'conflict' or 'none' for a pair's match probability."""
+        """'automatic', 'review' or 'none' for one pair's match probability (a link to a person
+        also needs each of their documents to score at least conflict_threshold:
+        clustering.py)."""
         if probability >= self.automatic_threshold:
             return "automatic"
         if probability >= self.review_threshold:
             return "review"
-        if probability < self.conflict_threshold:
-            return "conflict"
         return "none"
 
     def level_weights(self) -> dict[str, dict[str, float]]:

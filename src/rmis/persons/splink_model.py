@@ -10,6 +10,7 @@ blocking.py finds in the record for a new document.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -231,9 +232,10 @@ def _with_labels(raw: pa.Table) -> pa.Table:
     )
 
 
-def _model_settings(model: LinkModel) -> dict:
+def _model_settings(model: LinkModel, blocking_rules: Sequence[str] | None = None) -> dict:
     out = dict(model.splink_settings)
-    out["blocking_rules_to_generate_predictions"] = [r.sql for r in BLOCKING_RULES]
+    rules = [r.sql for r in BLOCKING_RULES] if blocking_rules is None else list(blocking_rules)
+    out["blocking_rules_to_generate_predictions"] = rules
     out["retain_matching_columns"] = True  # the comparison levels (gamma) of each pair
     out["retain_intermediate_calculation_columns"] = False
     out.pop("linker_uid", None)
@@ -247,10 +249,12 @@ def predict_pairs(
     backend: Backend = "duckdb",
     threshold: float | None = None,
     spark_session=None,
+    blocking_rules: Sequence[str] | None = None,
 ) -> pa.Table:
     """Every pair blocking compares, scored by Splink with the model: PAIRS_SCHEMA (id_l <
     id_r, the match probability and weight, each comparison's level). `threshold` keeps only
-    pairs at or above that probability (None: all)."""
+    pairs at or above that probability (None: all). `blocking_rules` (Splink SQL) replaces
+    the model's blocking, for tests and analyses ("1=1": every pair)."""
     _quiet()
     feature_rows = features_table(_documents(documents))
     if backend == "duckdb":
@@ -258,7 +262,7 @@ def predict_pairs(
 
         frame, connection = _duckdb_frame(feature_rows)
         try:
-            linker = Linker(frame, _model_settings(model), log_level=None)
+            linker = Linker(frame, _model_settings(model, blocking_rules), log_level=None)
             predicted = linker.inference.predict(
                 threshold_match_probability=threshold, warning_mode="never"
             )
@@ -269,11 +273,12 @@ def predict_pairs(
             connection.close()
         return _with_labels(raw)
     if backend == "spark":
-        return _predict_spark(feature_rows, model, threshold, spark_session)
+        settings_ = _model_settings(model, blocking_rules)
+        return _predict_spark(feature_rows, settings_, threshold, spark_session)
     raise ValueError(f"unknown backend {backend!r}: duckdb or spark")
 
 
-def _predict_spark(feature_rows: pa.Table, model: LinkModel, threshold, spark) -> pa.Table:
+def _predict_spark(feature_rows: pa.Table, model_settings: dict, threshold, spark) -> pa.Table:
     from splink import Linker, SparkAPI
 
     own = spark is None
@@ -284,7 +289,7 @@ def _predict_spark(feature_rows: pa.Table, model: LinkModel, threshold, spark) -
         frame = db_api.register(
             spark.createDataFrame(feature_rows.to_pandas()), dataset_display_name="documents"
         )
-        linker = Linker(frame, _model_settings(model), log_level=None)
+        linker = Linker(frame, model_settings, log_level=None)
         predicted = linker.inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         )
