@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from rmis.registry.importing import import_crossings
+from rmis.registry import import_crossings
 from rmis.store.database import open_database
 from rmis.synth.region import SynthConfig, generate, write
-from rmis.warehouse.sync import sync_warehouse
+from rmis.warehouse import sync_warehouse
 
 END = date(2026, 6, 30)
 
@@ -38,7 +38,7 @@ def region_now():
 @pytest.fixture(scope="session")
 def spark():
     pytest.importorskip("pyspark")
-    from rmis.analytics.engine import spark_session
+    from rmis.analytics import spark_session
 
     session = spark_session(cores=2)
     session.conf.set("spark.sql.shuffle.partitions", "2")

@@ -7,17 +7,21 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.flows import flows
-from rmis.analytics.gaps import data_gaps
-from rmis.analytics.mirror import mirror
-from rmis.analytics.overstays import find_overstays_on
-from rmis.analytics.stock import stock_curve, stock_on
-from rmis.analytics.typology import movement_types
+from rmis.analytics import (
+    connect,
+    data_gaps,
+    find_overstays_on,
+    flows,
+    mirror,
+    movement_types,
+    open_warehouse,
+    stock_curve,
+    stock_on,
+)
 from rmis.cli import app
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.store.database import open_database
-from rmis.warehouse.sync import sync_warehouse
+from rmis.warehouse import sync_warehouse
 from warehouse.scenario import NOW, Person, record
 
 KORDAI, AK_ZHOL = "KAZ-KORDAI-ROAD", "KGZ-AK-ZHOL-ROAD"  # the same crossing, each state's side
@@ -105,7 +109,7 @@ def test_mirror_pairs_each_states_record(warehouse):
 
 
 def test_movement_types(warehouse):
-    types = movement_types(warehouse.crossings).to_pandas().set_index("traveller_id").movement_type
+    types = movement_types(warehouse.crossings).to_pandas().set_index("person_key").movement_type
     # The visitor's open stay, begun in May and 61 days long by the last day, reads as seasonal.
     assert sorted(types.tolist()) == ["local_border", "seasonal", "seasonal", "short_visit"]
 

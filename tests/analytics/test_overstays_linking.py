@@ -1,42 +1,58 @@
-"""Overstays of one person across several travellers, and of visa-required nationals."""
+"""The analyses count people as the record links their documents: a stay runs across a
+person's documents, a fresh passport restarts no count, and a link changed after export is
+followed by the next sync. Visa-required nationals without a visa are judged and marked."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import pyarrow.parquet as pq
 import pytest
 
-from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.overstays import find_overstays_on, overstays_by_nationality
+from rmis.analytics import (
+    connect,
+    find_overstays_on,
+    flows,
+    movement_types,
+    open_warehouse,
+    overstays_by_nationality,
+    state_roles,
+    stock_on,
+    typology_with_documents,
+)
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.store.database import open_database
-from rmis.warehouse.columns import DOCUMENTS
-from rmis.warehouse.extract import holder_key
-from rmis.warehouse.layout import read_manifest
-from rmis.warehouse.sync import sync_warehouse
-from warehouse.scenario import NOW, Person, record
+from rmis.warehouse import sync_warehouse
+from warehouse.scenario import NOW, Person, merge, record, split
 
 ON = date(2026, 6, 15)
+AK_ZHOL = "KGZ-AK-ZHOL-ROAD"
 
 
 @pytest.fixture
 def registry(tmp_path):
     engine = open_database(f"sqlite:///{tmp_path / 'rmis.sqlite3'}")
     # An Uzbek visitor enters Kazakhstan on one passport and leaves 19 days later on its
-    # renewal (a new number, the same holder): within the 30 days Kazakhstan allows.
-    old, new = Person("P1", "UZB"), Person("P2", "UZB")
+    # renewal: within the 30 days Kazakhstan allows. The renewal was keyed with another spelling
+    # and a wrong birth date, so the record holds two people until a supervisor links them.
+    old = Person("P1", "UZB", surname="ABDULLAEV", given_names="OTABEK")
+    new = Person(
+        "P2", "UZB", surname="ABDULAYEV", given_names="OTABEK", birth_date=date(1991, 6, 2)
+    )
     old.cross("entry", "KAZ-ALA", date(2026, 3, 1))
     new.cross("exit", "KAZ-ALA", date(2026, 3, 20))
-    # Another Uzbek enters and never leaves; a man born on another day, with the same name,
-    # leaves later: a different holder, not a renewal.
-    stayer, other = Person("S1", "UZB", birth_date=date(1985, 1, 1)), Person("S2", "UZB")
+    # Another Uzbek enters and never leaves.
+    stayer = Person("S1", "UZB", surname="KARIMOV", birth_date=date(1985, 1, 1))
     stayer.cross("entry", "KAZ-ALA", date(2026, 4, 1))
-    other.cross("exit", "KAZ-ALA", date(2026, 4, 20))
+    # An Uzbek in Kyrgyzstan (60 days in any 120): 40 days on one passport, then from 1 May on
+    # another. One person: more than 60 days from 21 May; two would each be within.
+    first = Person("R1", "UZB", surname="RASULOV", given_names="ALI", birth_date=date(1977, 7, 7))
+    second = Person("R2", "UZB", surname="RASULOV", given_names="ALISHER", sex="F")
+    first.stay(AK_ZHOL, date(2026, 3, 1), 39)
+    second.cross("entry", AK_ZHOL, date(2026, 5, 1))
     # An Afghan enters Tajikistan, where Afghans need a visa; none is on record.
-    afghan = Person("A1", "AFG")
+    afghan = Person("A1", "AFG", surname="NAZARI")
     afghan.cross("entry", "TJK-DYU", date(2026, 6, 1))
-    record(engine, tmp_path, [old, new, stayer, other, afghan])
+    record(engine, tmp_path, [old, new, stayer, first, second, afghan])
     return engine
 
 
@@ -46,21 +62,54 @@ def warehouse_of(engine, tmp_path):
     return open_warehouse(root, connect("duckdb"))
 
 
-def test_a_renewed_passport_closes_the_stay_opened_on_the_old_one(registry, tmp_path):
-    w = warehouse_of(registry, tmp_path)
-    rules = load_stay_rules()
-    apart = find_overstays_on(w.crossings, w.permits, rules, ON)
-    assert sorted(apart.open.nationality) == ["AFG", "UZB", "UZB"]  # P1's entry never closed
-    linked = find_overstays_on(w.crossings, w.permits, rules, ON, w.documents)
-    uzb = linked.open[linked.open.nationality == "UZB"]
-    assert uzb.entry_date.tolist() == [date(2026, 4, 1)]  # only the stayer: S2 is another man
-    assert uzb.travellers.tolist() == [1]
+def found_on(w):
+    return find_overstays_on(w.crossings, w.permits, load_stay_rules(), ON, w.documents)
+
+
+def test_a_renewal_the_record_links_closes_the_stay_opened_on_the_old_one(registry, tmp_path):
+    apart = found_on(warehouse_of(registry, tmp_path))
+    kaz = apart.open[apart.open.host_state == "KAZ"]
+    assert sorted(kaz.entry_date) == [date(2026, 3, 1), date(2026, 4, 1)]  # P1's entry open
+    merge(registry, "P1", "P2")
+    linked = found_on(warehouse_of(registry, tmp_path))  # the same warehouse, synced again
+    kaz = linked.open[linked.open.host_state == "KAZ"]
+    assert kaz.entry_date.tolist() == [date(2026, 4, 1)]  # only the stayer
+    assert kaz.documents.tolist() == [1] and kaz.link.tolist() == ["single"]
     assert linked.late_exits.empty
 
 
-def test_visa_required_nationals_without_a_visa_are_judged_and_marked(registry, tmp_path):
+def test_a_fresh_passport_does_not_restart_the_count(registry, tmp_path):
+    apart = found_on(warehouse_of(registry, tmp_path))
+    assert apart.open[apart.open.host_state == "KGZ"].empty  # 40 and 46 days: both lawful
+    merge(registry, "R1", "R2", kind="automatic")
+    linked = found_on(warehouse_of(registry, tmp_path))
+    [row] = linked.open[linked.open.host_state == "KGZ"].itertuples()
+    # 40 days from 1 March, then 20 more from 1 May: the 60th day in 120 is 20 May.
+    assert (row.entry_date, row.lawful_until) == (date(2026, 5, 1), date(2026, 5, 20))
+    assert (row.documents, row.link) == (2, "automatic")
+    split(registry, "R2")  # the link was wrong after all: judged again, apart
+    assert found_on(warehouse_of(registry, tmp_path)).open.query("host_state == 'KGZ'").empty
+
+
+def test_people_are_counted_once_across_their_documents(registry, tmp_path):
+    merge(registry, "P1", "P2")
     w = warehouse_of(registry, tmp_path)
-    found = find_overstays_on(w.crossings, w.permits, load_stay_rules(), ON, w.documents)
+    present = stock_on(w.crossings, date(2026, 3, 10), ["host_state"]).to_pandas()
+    assert present.set_index("host_state").present.to_dict() == {"KAZ": 1, "KGZ": 1}
+    types = movement_types(w.crossings).to_pandas()
+    assert len(types) == 5  # six documents, five people
+    with_documents = typology_with_documents(w.crossings, w.documents).to_pandas()
+    renewed = with_documents[with_documents.document_number.isin(["P1", "P2"])]
+    assert renewed.person_key.nunique() == 1 and len(renewed) == 2
+    counted = flows(w.crossings, ["nationality"], count_people=True).to_pandas()
+    uzb = counted.set_index("nationality").loc["UZB"]
+    assert (uzb.entries, uzb.exits, uzb.people) == (4, 2, 4)  # five UZB documents, 4 people
+    roles = state_roles(w.crossings).to_pandas().set_index(["state", "nationality"])
+    assert roles.loc[("KAZ", "UZB"), ["transit", "destination"]].tolist() == [0, 2]
+
+
+def test_visa_required_nationals_without_a_visa_are_judged_and_marked(registry, tmp_path):
+    found = found_on(warehouse_of(registry, tmp_path))
     afghan = found.open[found.open.nationality == "AFG"].iloc[0]
     assert afghan.host_state == "TJK"
     assert bool(afghan.without_permit)
@@ -70,28 +119,3 @@ def test_visa_required_nationals_without_a_visa_are_judged_and_marked(registry, 
     counted = overstays_by_nationality(found.open).set_index(["host_state", "nationality"])
     assert counted.loc[("TJK", "AFG"), ["overstayers", "without_permit"]].tolist() == [1, 1]
     assert (counted.drop(("TJK", "AFG")).without_permit == 0).all()
-
-
-def test_holder_key_ignores_case_and_spacing_but_not_the_birth_date():
-    born, key = date(1990, 5, 1), bytes(32)
-    assert holder_key(key, "UZB", "UZB", born, "M", "Karimov", "Jasur") == holder_key(
-        key, "UZB", "UZB", born, "M", "KARIMOV", " JASUR"
-    )
-    assert holder_key(key, "UZB", "UZB", born, "M", "KARIMOV", "JASUR") != holder_key(
-        key, "UZB", "UZB", date(1990, 5, 2), "M", "KARIMOV", "JASUR"
-    )
-    assert holder_key(key, "UZB", "UZB", None, "M", "KARIMOV", "JASUR") is None
-
-
-def test_documents_written_before_the_holder_key_are_written_again(registry, tmp_path):
-    root = tmp_path / "warehouse"
-    sync_warehouse(registry, root, NOW)
-    manifest = read_manifest(root)
-    for name in manifest.documents:  # as an older sync wrote them
-        table = pq.read_table(root / name)
-        pq.write_table(table.drop_columns(["holder_key"]), root / name)
-    sync_warehouse(registry, root, NOW)
-    manifest = read_manifest(root)
-    tables = [pq.read_table(root / name) for name in manifest.documents]
-    assert all(t.schema.names == DOCUMENTS.names for t in tables)
-    assert sum(t.num_rows for t in tables) == 5

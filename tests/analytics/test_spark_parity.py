@@ -8,14 +8,19 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.flows import flows
-from rmis.analytics.gaps import data_gaps
-from rmis.analytics.mirror import mirror
-from rmis.analytics.overstays import find_overstays_on
-from rmis.analytics.state_roles import state_roles
-from rmis.analytics.stock import stock_curve, stock_on
-from rmis.analytics.typology import movement_types
+from rmis.analytics import (
+    connect,
+    data_gaps,
+    find_overstays_on,
+    flows,
+    mirror,
+    movement_types,
+    open_warehouse,
+    state_roles,
+    stock_curve,
+    stock_on,
+    typology_with_documents,
+)
 from rmis.reference.stay_rules import load_stay_rules
 
 ON = date(2026, 3, 15)
@@ -23,7 +28,7 @@ ANALYSES = {
     "flows": lambda w: flows(
         w.crossings,
         ["host_state", "corridor", "nationality", "purpose", "sex", "age_band", "week"],
-        count_travellers=True,
+        count_people=True,
     ),
     "flows_by_year_and_bcp": lambda w: flows(w.crossings, ["bcp", "mode", "year", "day"]),
     "stock": lambda w: stock_on(w.crossings, ON, ["host_state", "nationality", "purpose"]),
@@ -34,6 +39,7 @@ ANALYSES = {
     "mirror": lambda w: mirror(w.crossings),
     "roles": lambda w: state_roles(w.crossings),
     "typology": lambda w: movement_types(w.crossings),
+    "typology_with_documents": lambda w: typology_with_documents(w.crossings, w.documents),
     "overstays": lambda w: pd.concat(
         [
             (found := find_overstays_on(

@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rmis.analytics.early_warning import SERIES_KEYS, Severity, Surge, surges_frame
-from rmis.analytics.forecast import forecast_frame, forecast_series
+from rmis.analytics import (
+    SERIES_KEYS,
+    Severity,
+    Surge,
+    forecast_frame,
+    forecast_series,
+    surges_frame,
+)
 from rmis.report.data import ReportData
 from rmis.report.render import render
 
@@ -66,7 +72,7 @@ def page() -> str:
         movement_types=pd.DataFrame(
             {
                 "movement_type": ["short_visit", "seasonal"],
-                "travellers": [80, 20],
+                "people": [80, 20],
                 "share": [0.8, 0.2],
             }
         ),

@@ -46,3 +46,11 @@ def test_dates_are_iso_and_the_quiet_state_without_arrivals_has_no_role(page):
     assert not re.search(r"\d{1,2}/\d{1,2}/\d{4}", page)
     roles = page[page.index('id="roles"') : page.index('id="notes"')]
     assert "<td>KAZ</td>" in roles and "<td>CHN</td>" not in roles
+
+
+def test_movement_types_and_roles_are_counted_in_people(page):
+    types = page[page.index('id="types"') : page.index('id="roles"')]
+    assert "People by movement type" in types and "ravellers" not in types
+    assert '<th scope="col">people</th>' in types and '<td class="num">80</td>' in types
+    roles = page[page.index('id="roles"') : page.index('id="notes"')]
+    assert "counted in people" in roles

@@ -1,7 +1,8 @@
 """Opening the warehouse as Ibis tables on DuckDB (the default) or PySpark (local mode).
 
 Both engines read the files the manifest lists, so a sync running meanwhile is never seen
-half done.
+half done. Crossings are read with the `person_key` of their document (the person as the
+record links them now): every analysis counts people by it, never by document.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 import ibis
 from ibis.backends import BaseBackend
 
-from rmis.warehouse.layout import read_manifest
+from rmis.warehouse import COLUMNS_VERSION, read_manifest
 
 ENGINES = ("duckdb", "spark")
 
@@ -22,10 +23,15 @@ class WarehouseMissing(RuntimeError):
     """No warehouse yet (or an empty one): `rmis warehouse sync` makes it."""
 
 
+class WarehouseOutdated(WarehouseMissing):
+    """Written by an earlier version, in other columns: the next `rmis warehouse sync` writes it
+    again."""
+
+
 @dataclass(frozen=True)
 class Warehouse:
     backend: BaseBackend
-    crossings: ibis.Table
+    crossings: ibis.Table  # columns.CROSSINGS and the person_key of the crossing's document
     documents: ibis.Table
     permits: ibis.Table
     bcps: ibis.Table
@@ -61,17 +67,30 @@ def open_warehouse(root: Path, backend: BaseBackend) -> Warehouse:
         raise WarehouseMissing(
             f"no crossings in the warehouse at {root}: run `rmis warehouse sync`"
         )
+    if manifest.columns_version != COLUMNS_VERSION:
+        raise WarehouseOutdated(
+            f"the warehouse at {root} was written by an earlier version of rmis: run "
+            "`rmis warehouse sync` to bring it forward"
+        )
 
     def table(name: str, relative: list[str]) -> ibis.Table:
         return _read(backend, name, [str((root / f).resolve()) for f in relative])
 
+    documents = table("documents", manifest.documents)
     return Warehouse(
         backend=backend,
-        crossings=table("crossings", files),
-        documents=table("documents", manifest.documents),
+        crossings=with_people(table("crossings", files), documents),
+        documents=documents,
         permits=table("permits", [manifest.permits]),
         bcps=table("bcps", [manifest.bcps]),
     )
+
+
+def with_people(crossings: ibis.Table, documents: ibis.Table) -> ibis.Table:
+    """The crossings with the person_key of their documents (every crossing's document is in
+    the documents table: the sync writes both in one step)."""
+    people = documents.select("document_id", "person_key")
+    return crossings.inner_join(people, "document_id")
 
 
 def _read(backend: BaseBackend, name: str, paths: list[str]) -> ibis.Table:

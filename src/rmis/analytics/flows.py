@@ -45,18 +45,19 @@ def flows(
     by: list[str],
     start: date | None = None,
     end: date | None = None,
-    count_travellers: bool = False,
+    count_people: bool = False,
 ) -> ibis.Table:
-    """Entries, exits and refusals per cell of `by`; with `count_travellers`, also the number
-    of distinct travellers in the cell (what small-count suppression needs)."""
+    """Entries, exits and refusals per cell of `by`; with `count_people`, also `people`, the
+    number of distinct people in the cell (what small-count suppression needs: a person who
+    crossed on two documents is one)."""
     check_dimensions(by, DIMENSIONS)
     keys = [k for d in by for k in (("from_state", "to_state") if d == "corridor" else (d,))]
     keys = list(dict.fromkeys(keys))
     # Counted first on the stored columns the cells need (few distinct values), then cut:
     # strings and dates are derived per group, not per crossing.
     raw = sorted({c for k in keys for c in RAW_COLUMNS[k]} | {"direction", "outcome"})
-    if count_travellers:
-        raw.append("traveller_id")
+    if count_people:
+        raw.append("person_key")
     t = crossings.filter(date_filter(crossings.local_date, start, end))
     g = t.group_by(raw).aggregate(n=_.count())
     entry = g.direction == "entry"
@@ -75,7 +76,7 @@ def flows(
         "month": lambda: ibis.date(g.year.cast("int32"), g.month.cast("int32"), 1),
         "year": lambda: ibis.date(g.year.cast("int32"), 1, 1),
     }
-    extra = ["traveller_id"] if count_travellers else []
+    extra = ["person_key"] if count_people else []
     cut = g.select(*(columns[k]().name(k) for k in keys), *extra, "direction", "outcome", "n")
     admitted = cut.outcome == "admitted"
     metrics = {
@@ -83,7 +84,7 @@ def flows(
         "exits": ibis.ifelse(admitted & (cut.direction == "exit"), cut.n, 0).sum(),
         "refused": ibis.ifelse(cut.outcome == "refused", cut.n, 0).sum(),
     }
-    if count_travellers:
-        metrics["travellers"] = cut.traveller_id.nunique()
+    if count_people:
+        metrics["people"] = cut.person_key.nunique()
     grouped = cut.group_by(keys).aggregate(**metrics) if keys else cut.aggregate(**metrics)
     return grouped.order_by(keys) if keys else grouped

@@ -22,7 +22,6 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 from ibis import _
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from rmis.analytics.early_warning import SERIES_KEYS, admitted_arrivals
 
@@ -115,6 +114,9 @@ def forecast_series(
     series: tuple[str, str, str], totals: np.ndarray, first_future_week: date
 ) -> Forecast:
     """Forecast one series from its weekly totals (oldest first, the last whole week last)."""
+    # Imported when forecasting, not with the analytics room (seconds of start-up otherwise).
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
     # Weeks before the series' first arrival are not its history, and the week of that first
     # arrival is most likely partial (the data or the flow began mid-week).
     started = np.flatnonzero(totals > 0)

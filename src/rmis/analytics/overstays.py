@@ -1,22 +1,23 @@
 """Overstays: who stays beyond the lawful stay, judged by the stay-rules engine.
 
-The engine (rmis.stay) judges one traveller's timeline at a time with the full rules (rolling
+The engine (rmis.stay) judges one person's timeline at a time with the full rules (rolling
 windows, calendar years, per-stay limits, permits, rule changes over time). Running it over
-every traveller would be a Python loop over millions, so a vectorised filter first keeps only
-the stays that could be unlawful: for each host and nationality the strictest limit L of any
-rule that can apply, and the widest window W; a stay is a candidate when the traveller was
+everyone would be a Python loop over millions, so a vectorised filter first keeps only the
+stays that could be unlawful: for each host and nationality the strictest limit L of any
+rule that can apply, and the widest window W; a stay is a candidate when the person was
 present more than L days in the W days up to its end (or up to the report day, if it is still
 open). Any stay a rule would find unlawful passes that filter, so the engine, run on the
 candidates alone, gives the same answer as on everyone.
 
-One person, several travellers: the registry makes a new traveller for every document number
-it has not seen (a renewed passport, a number misread at the border) and links documents only
-when an officer confirms the match. Judged traveller by traveller, the entry recorded on the
-old passport would never be closed by the exit recorded on the new one. When the warehouse's
-documents are given, travellers whose documents share a holder key (same issuing state,
-nationality, birth date, sex and names: columns.DOCUMENTS) are judged as one, under the
-smallest of their traveller ids; `travellers` says how many were joined, so an analyst sees
-which verdicts rest on such a link (namesakes born the same day would be joined too).
+One person, several documents: the record links a person's documents (persons/: a renewal the
+document proves, a probable match the linker made, a match a supervisor confirmed), and the
+warehouse gives each crossing the `person_key` of its document's person. A person's whole
+timeline in a host state is judged at once, across their documents, so the entry recorded on
+an old passport is closed by the exit recorded on its renewal, and a fresh passport does not
+restart the count. Each row says on how many `documents` the person's crossings were recorded
+and, when the warehouse's documents are given, the least certain `link` among them (module
+constant LINK_ORDER), so an analyst sees which verdicts rest on a link the model made alone or
+on a document still waiting in the review queue.
 
 Visa-required nationals are judged like everyone else: with no visa or other permit on
 record, every day of their stay is unlawful by the rules table. Such rows carry
@@ -52,13 +53,19 @@ from rmis.stay import (
 CALENDAR_YEAR_DAYS = 366
 
 OPEN_COLUMNS = [
-    "traveller_id", "host_state", "nationality", "entry_date", "lawful_until", "days",
-    "travellers", "without_permit",
+    "person_key", "host_state", "nationality", "entry_date", "lawful_until", "days",
+    "documents", "link", "without_permit",
 ]  # fmt: skip
 LATE_COLUMNS = [
-    "traveller_id", "host_state", "nationality", "entry_date", "exit_date", "lawful_until", "days",
-    "travellers", "without_permit",
+    "person_key", "host_state", "nationality", "entry_date", "exit_date", "lawful_until", "days",
+    "documents", "link", "without_permit",
 ]  # fmt: skip
+# A row's `link`: the least certain way any of the person's documents joined them. `single`: one
+# document; `certain`: renewals the documents prove; `confirmed`: a supervisor confirmed a
+# probable match; `automatic`: the linker made a probable match alone; `pending`: a document
+# waits in the review queue (on its own person until a supervisor decides).
+LINK_ORDER = ("single", "certain", "confirmed", "automatic", "pending")
+_LINK_RANK = {"first": 0, "certain": 1, "confirmed": 2, "automatic": 3, "pending": 4}
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,7 @@ class Overstays:
     on: date
     open: pd.DataFrame  # still present on `on` after the lawful stay ended (OPEN_COLUMNS)
     late_exits: pd.DataFrame  # left by `on`, but after the lawful stay had ended (LATE_COLUMNS)
-    candidates: int  # traveller-host pairs the engine judged
+    candidates: int  # person-host pairs the engine judged
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,33 +108,6 @@ def strictest_limit(schedule: RuleSchedule) -> Limit | None:
     return Limit(min(limits), max([CALENDAR_YEAR_DAYS, *windows]), visa)
 
 
-def linked_travellers(documents: ibis.Table) -> ibis.Table:
-    """traveller_id -> person_id, the smallest traveller id among those whose documents share a
-    holder key with it (one hop: a traveller joined through two keys takes the smaller), and
-    travellers, how many were joined under that person_id."""
-    d = documents.filter(_.holder_key.notnull()).select("traveller_id", "holder_key").distinct()
-    smallest = d.group_by("holder_key").aggregate(first=_.traveller_id.min())
-    joined = d.inner_join(smallest, "holder_key").select("traveller_id", "first")
-    person = joined.group_by("traveller_id").aggregate(person_id=_.first.min())
-    size = person.group_by("person_id").aggregate(travellers=_.count())
-    return person.inner_join(size, "person_id").select("traveller_id", "person_id", "travellers")
-
-
-def _as_people(table: ibis.Table, links: ibis.Table) -> ibis.Table:
-    """The table with each traveller_id replaced by its person_id (unlinked ones kept)."""
-    columns = table.columns
-    links = links.select(linked_id=links.traveller_id, person_id=links.person_id)
-    joined = table.left_join(links, table.traveller_id == links.linked_id)
-    return joined.select(
-        *[
-            ibis.coalesce(joined.person_id, joined.traveller_id).name("traveller_id")
-            if c == "traveller_id"
-            else joined[c]
-            for c in columns
-        ]
-    ).view()
-
-
 def find_overstays_on(
     crossings: ibis.Table,
     permits: ibis.Table,
@@ -135,14 +115,9 @@ def find_overstays_on(
     on: date,
     documents: ibis.Table | None = None,
 ) -> Overstays:
-    """Open overstays on `on` and late exits by then; with `documents`, a person's travellers
-    are joined by holder key first (module doc)."""
-    sizes: dict[str, int] = {}
-    if documents is not None and "holder_key" in documents.columns:
-        links = linked_travellers(documents)
-        crossings, permits = _as_people(crossings, links), _as_people(permits, links)
-        joined = links.filter(_.travellers > 1).select("person_id", "travellers").distinct()
-        sizes = dict(joined.to_pandas().itertuples(index=False, name=None))
+    """Open overstays on `on` and late exits by then, judged person by person (crossings and
+    permits carry `person_key`: engine.open_warehouse); with the warehouse's `documents`, each
+    row also says how its person's documents were linked (module doc)."""
     s = stays(crossings)
     s = s.filter(foreign(s) & (s.entry_date <= on))
     pairs = s.select("host_state", "nationality").distinct().to_pandas()
@@ -160,24 +135,51 @@ def find_overstays_on(
         )
     )
     candidates = _candidates(s, limit_table, on).to_pandas()
-    return _judge(s, permits, rules, on, candidates, limits, sizes)
+    if candidates.empty:
+        return _empty(on)
+    people = ibis.memtable(candidates[["person_key"]].drop_duplicates())
+    linking = _linking(crossings, documents, people)
+    return _judge(s, permits, rules, on, candidates, limits, linking)
+
+
+def _linking(
+    crossings: ibis.Table, documents: ibis.Table | None, people: ibis.Table
+) -> dict[str, tuple[int, str | None]]:
+    """person_key -> (documents their crossings were recorded on, least certain link)."""
+    used = (
+        crossings.semi_join(people, "person_key")
+        .group_by("person_key")
+        .aggregate(documents=_.document_id.nunique())
+        .to_pandas()
+    )
+    counts = dict(zip(used.person_key, used.documents.astype(int), strict=True))
+    links: dict[str, str] = {}
+    if documents is not None:
+        theirs = documents.semi_join(people, "person_key").select("person_key", "link")
+        for person, rows in theirs.to_pandas().groupby("person_key"):
+            worst = max(_LINK_RANK.get(link, 0) for link in rows.link)
+            links[person] = LINK_ORDER[worst if len(rows) == 1 else max(worst, 1)]
+    return {
+        person: (n, links.get(person) if documents is not None else None)
+        for person, n in counts.items()
+    }
 
 
 def _candidates(s: ibis.Table, limits: ibis.Table, on: date) -> ibis.Table:
-    """Traveller-host pairs with a stay that was present more than the limit in its window."""
+    """Person-host pairs with a stay that was present more than the limit in its window."""
     end = ibis.least(s.exit_date.fill_null(on), ibis.date(on))
     judged = s.inner_join(limits, ["host_state", "nationality"]).select(
-        "traveller_id", "host_state", "nationality", "entry_date", "limit_days", check=end,
+        "person_key", "host_state", "nationality", "entry_date", "limit_days", check=end,
         window_start=end - (limits.window_days - 1).as_interval("D"),
     )  # fmt: skip
     other = s.view()  # the same stays, joined to themselves
     spans = other.select(
-        "traveller_id",
+        "person_key",
         "host_state",
         span_start=other.entry_date,
         span_end=ibis.least(other.exit_date.fill_null(on), ibis.date(on)),
     )
-    overlapping = judged.inner_join(spans, ["traveller_id", "host_state"]).filter(
+    overlapping = judged.inner_join(spans, ["person_key", "host_state"]).filter(
         (_.span_start <= _.check) & (_.span_end >= _.window_start)
     )
     days = (
@@ -188,11 +190,11 @@ def _candidates(s: ibis.Table, limits: ibis.Table, on: date) -> ibis.Table:
         + 1
     )
     used = overlapping.group_by(
-        ["traveller_id", "host_state", "nationality", "entry_date", "limit_days"]
+        ["person_key", "host_state", "nationality", "entry_date", "limit_days"]
     ).aggregate(used=days.sum())
     return (
         used.filter(_.used > _.limit_days)
-        .select("traveller_id", "host_state", "nationality")
+        .select("person_key", "host_state", "nationality")
         .distinct()
     )
 
@@ -204,20 +206,18 @@ def _judge(
     on: date,
     candidates: pd.DataFrame,
     limits: dict[tuple[str, str], Limit],
-    sizes: dict[str, int],
+    linking: dict[str, tuple[int, str | None]],
 ) -> Overstays:
-    if candidates.empty:
-        return _empty(on)
-    chosen = ibis.memtable(candidates[["traveller_id", "host_state"]])
+    chosen = ibis.memtable(candidates[["person_key", "host_state"]])
     their_stays = (
-        s.semi_join(chosen, ["traveller_id", "host_state"])
-        .select("traveller_id", "host_state", "nationality", "entry_date", "exit_date")
+        s.semi_join(chosen, ["person_key", "host_state"])
+        .select("person_key", "host_state", "nationality", "entry_date", "exit_date")
         .to_pandas()
     )
-    their_permits = permits.semi_join(chosen, ["traveller_id", "host_state"]).to_pandas()
+    their_permits = permits.semi_join(chosen, ["person_key", "host_state"]).to_pandas()
     held: dict[tuple[str, str], list[Permit]] = defaultdict(list)
     for p in their_permits.itertuples(index=False):
-        held[(p.traveller_id, p.host_state)].append(
+        held[(p.person_key, p.host_state)].append(
             Permit(
                 kind=PermitKind(p.kind),
                 valid_from=_day(p.valid_from),
@@ -228,27 +228,29 @@ def _judge(
         )
     by_host: dict[str, list[TravellerTimeline]] = defaultdict(list)
     without_permit: set[tuple[str, str]] = set()
-    for (traveller, host), rows in their_stays.groupby(["traveller_id", "host_state"], sort=True):
-        nationality = rows.nationality.iloc[-1]
-        if limits[(host, nationality)].visa_required and not held[(traveller, host)]:
-            without_permit.add((traveller, host))  # judged, and said so (module doc)
+    for (person, host), rows in their_stays.groupby(["person_key", "host_state"], sort=True):
+        # The nationality of the person's latest stay there (rows come in entry order), as a
+        # person can hold documents of two states.
+        nationality = rows.sort_values("entry_date").nationality.iloc[-1]
+        if limits[(host, nationality)].visa_required and not held[(person, host)]:
+            without_permit.add((person, host))  # judged, and said so (module doc)
         spans = [
             (_day(e), None if pd.isna(x) else _day(x))
             for e, x in zip(rows.entry_date, rows.exit_date, strict=True)
         ]
-        timeline = Timeline(stays=tuple(_merged(spans)), permits=tuple(held[(traveller, host)]))
-        by_host[host].append(TravellerTimeline(traveller, nationality, timeline))
+        timeline = Timeline(stays=tuple(_merged(spans)), permits=tuple(held[(person, host)]))
+        by_host[host].append(TravellerTimeline(person, nationality, timeline))
     open_rows, late_rows = [], []
-    for host, travellers in sorted(by_host.items()):
-        report = find_overstays(travellers, lambda nat, h=host: rules.schedule(h, nat), on)
+    for host, people in sorted(by_host.items()):
+        report = find_overstays(people, lambda nat, h=host: rules.schedule(h, nat), on)
         open_rows += [
             (o.traveller, host, o.nationality, o.entry, o.lawful_until, o.days,
-             sizes.get(o.traveller, 1), (o.traveller, host) in without_permit)
+             *linking[o.traveller], (o.traveller, host) in without_permit)
             for o in report.open
         ]  # fmt: skip
         late_rows += [
             (x.traveller, host, x.nationality, x.entry, x.exit, x.lawful_until, x.days_late,
-             sizes.get(x.traveller, 1), (x.traveller, host) in without_permit)
+             *linking[x.traveller], (x.traveller, host) in without_permit)
             for x in report.late_exits
         ]  # fmt: skip
     return Overstays(
@@ -291,7 +293,7 @@ def overstays_by_nationality(open_: pd.DataFrame) -> pd.DataFrame:
     visa or permit on record (a visa may be missing from the record: see the module doc), and
     how long (days)."""
     grouped = open_.groupby(["host_state", "nationality"], as_index=False).agg(
-        overstayers=("traveller_id", "nunique"),
+        overstayers=("person_key", "nunique"),
         without_permit=("without_permit", "sum"),
         median_days=("days", "median"),
         max_days=("days", "max"),
@@ -301,11 +303,11 @@ def overstays_by_nationality(open_: pd.DataFrame) -> pd.DataFrame:
 
 
 def overstays_by_state(open_: pd.DataFrame, late: pd.DataFrame) -> pd.DataFrame:
-    """Per host state: open overstayers, travellers who ever left late, the longest open
-    overstay (days)."""
+    """Per host state: open overstayers, people who ever left late, the longest open overstay
+    (days)."""
     still = open_.groupby("host_state").agg(
-        overstayers=("traveller_id", "nunique"), longest_days=("days", "max")
+        overstayers=("person_key", "nunique"), longest_days=("days", "max")
     )
-    left = late.groupby("host_state").agg(left_late=("traveller_id", "nunique"))
+    left = late.groupby("host_state").agg(left_late=("person_key", "nunique"))
     both = still.join(left, how="outer").fillna(0).astype(int)
     return both.reset_index()[["host_state", "overstayers", "left_late", "longest_days"]]

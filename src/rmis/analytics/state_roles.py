@@ -1,10 +1,13 @@
 """State roles: for each state and nationality, how much the state is an origin, a transit
-and a destination, read from the stays themselves.
+and a destination, read from people's stays (stays.py: across all of a person's documents).
 
-- origin: departures of the state's own citizens from it (exits where nationality = state);
-- transit: foreigners' stays of at most TRANSIT_DAYS days that leave towards another state
+Each role counts people, once however often they crossed:
+- origin: the state's own citizens who left it (exits where nationality = state);
+- transit: foreigners with a stay of at most TRANSIT_DAYS days that left towards another state
   than the one they came from (through the country, not to it and back);
-- destination: every other stay of foreigners (longer, or back where they came from, or open).
+- destination: foreigners with any other stay (longer, or back where they came from, or open).
+A person can hold two roles in one period (passing through once, staying another time); the
+shares are of the three counts together.
 """
 
 from __future__ import annotations
@@ -38,13 +41,14 @@ def state_roles(
             & date_filter(_.local_date, start, end)
         )
         .group_by(state=_.host_state, nationality=_.nationality)
-        .aggregate(origin=_.count())
+        .aggregate(origin=_.person_key.nunique())
     )
     s = stays(crossings)
     s = s.filter(foreign(s) & date_filter(s.entry_date, start, end))
     through = passes_through(s)
     visits = s.group_by(state=s.host_state, nationality=s.nationality).aggregate(
-        transit=through.sum(), destination=(~through).sum()
+        transit=ibis.ifelse(through, s.person_key, ibis.null(str)).nunique(),
+        destination=ibis.ifelse(through, ibis.null(str), s.person_key).nunique(),
     )
     keys = ["state", "nationality"]
     joined = departures.outer_join(visits, keys)

@@ -1,7 +1,10 @@
 """Stays built from crossings: the shared ground of stock, overstays, roles and movement types.
 
-Only admitted crossings make presence. Each traveller's crossings, in every state, are put in
-time order; an entry into a state is closed by the traveller's next crossing:
+Stays are a person's: crossings are grouped by `person_key` (the person the record links the
+crossing's document to: engine.with_people), so an entry on an old passport is closed by the
+exit on its renewal. Only admitted crossings make presence. Each person's crossings, on every
+document and in every state, are put in time order; an entry into a state is closed by the
+person's next crossing:
 - an exit from the same state: a recorded exit (`exit_recorded` true);
 - anything else (an entry elsewhere, another entry into the same state): the exit went
   unrecorded and the stay is taken to end on that crossing's day (`exit_recorded` false);
@@ -25,9 +28,9 @@ def partner(crossings: ibis.Table) -> ibis.Value:
 
 
 def admitted_in_order(crossings: ibis.Table) -> ibis.Table:
-    """Admitted crossings with the traveller's previous and next crossing (any state)."""
+    """Admitted crossings with the person's previous and next crossing (any state)."""
     admitted = crossings.filter(_.outcome == "admitted").mutate(partner=partner(crossings))
-    window = ibis.window(group_by=_.traveller_id, order_by=[_.occurred_at, _.seq])
+    window = ibis.window(group_by=_.person_key, order_by=[_.occurred_at, _.seq])
     return admitted.mutate(
         next_direction=_.direction.lead().over(window),
         next_host=_.host_state.lead().over(window),
@@ -44,7 +47,7 @@ def stays(crossings: ibis.Table) -> ibis.Table:
     ordered = admitted_in_order(crossings)
     recorded = (ordered.next_direction == "exit") & (ordered.next_host == ordered.host_state)
     return ordered.filter(_.direction == "entry").select(
-        "traveller_id",
+        "person_key",
         "host_state",
         "nationality",
         "purpose",

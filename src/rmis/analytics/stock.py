@@ -14,14 +14,14 @@ DIMENSIONS = ("host_state", "nationality", "purpose", "sex")
 
 
 def stock_on(crossings: ibis.Table, on: date, by: list[str]) -> ibis.Table:
-    """Foreigners present on `on` (its stays: see stays.py), counted per cell of `by`."""
+    """Foreigners present on `on` (its stays: see stays.py), people counted per cell of `by`."""
     check_dimensions(by, DIMENSIONS)
     s = stays(crossings)
     here = s.filter(foreign(s) & present_on(s, on))
     counted = (
-        here.group_by(by).aggregate(present=_.traveller_id.nunique())
+        here.group_by(by).aggregate(present=_.person_key.nunique())
         if by
-        else (here.aggregate(present=_.traveller_id.nunique()))
+        else (here.aggregate(present=_.person_key.nunique()))
     )
     return counted.order_by(by) if by else counted
 

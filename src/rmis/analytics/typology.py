@@ -1,7 +1,9 @@
-"""Movement types: what kind of traveller each one is, from their stays (docs/movement-types.md).
+"""Movement types: what kind of traveller each person is, from their stays
+(docs/movement-types.md).
 
-Every traveller gets exactly one type; the rules are tried in this order and the first that
-holds wins:
+A person is counted once, whatever the number of their documents: their stays are read across
+all of them (stays.py). Every person gets exactly one type; the rules are tried in this order
+and the first that holds wins:
 - transit: a stay recorded with purpose `transit`, or a stay of at most roles.TRANSIT_DAYS days
   entered over one land border and left over another (through the country);
 - long_term: a stay recorded with purpose `study` or `residence`;
@@ -10,10 +12,10 @@ holds wins:
 - long_term again: a stay of at least LONG_DAYS days (that did not begin in spring);
 - local_border: at least LOCAL_PER_YEAR stays a year, at least half (LOCAL_SHORT_SHARE)
   back the same day or the next, through at most two crossing points;
-- circular: at least CIRCULAR_PER_YEAR stays a year (over the traveller's span, a year at
+- circular: at least CIRCULAR_PER_YEAR stays a year (over the person's span, a year at
   least) and at least CIRCULAR_MIN_STAYS in all;
 - short_visit: everything else.
-Stays are those in a foreign state (nationality != host state). A traveller with none (a
+Stays are those in a foreign state (nationality != host state). A person with none (a
 national seen only at home) is a short_visit.
 """
 
@@ -43,14 +45,14 @@ AIR_OR_SEA = (PARTNER_UNKNOWN_AIR, PARTNER_UNKNOWN_SEA)
 
 
 def movement_features(crossings: ibis.Table) -> ibis.Table:
-    """Per traveller: counts and lengths of their foreign stays, as the rules read them."""
+    """Per person: counts and lengths of their foreign stays, as the rules read them."""
     last_day = crossings.local_date.max().as_scalar()
     s = stays(crossings)
     s = s.filter(foreign(s))
     length = days_between(s.entry_date, s.exit_date.fill_null(last_day)) + 1
     land = ~s.entry_partner.isin(AIR_OR_SEA) & ~s.exit_partner.isin(AIR_OR_SEA)
     s = s.mutate(length=length, through=passes_through(s) & land.fill_null(False))
-    return s.group_by("traveller_id").aggregate(
+    return s.group_by("person_key").aggregate(
         stays=_.count(),
         transit_signs=(_.through | (_.purpose == "transit")).sum(),
         long_purpose=((_.purpose == "study") | (_.purpose == "residence")).sum(),
@@ -66,7 +68,7 @@ def movement_features(crossings: ibis.Table) -> ibis.Table:
 
 
 def movement_types(crossings: ibis.Table) -> ibis.Table:
-    """One row per traveller: traveller_id, movement_type and the features behind it."""
+    """One row per person: person_key, movement_type and the features behind it."""
     f = movement_features(crossings)
     per_year = f.stays * 365.0 / ibis.greatest(f.span_days, 365)
     kind = ibis.cases(
@@ -83,18 +85,17 @@ def movement_types(crossings: ibis.Table) -> ibis.Table:
         ((per_year >= CIRCULAR_PER_YEAR) & (f.stays >= CIRCULAR_MIN_STAYS), "circular"),
         else_="short_visit",
     )
-    travellers = crossings.select("traveller_id").distinct()
-    typed = travellers.left_join(f.mutate(movement_type=kind), "traveller_id").drop(
-        "traveller_id_right"
-    )
+    people = crossings.select("person_key").distinct()
+    typed = people.left_join(f.mutate(movement_type=kind), "person_key").drop("person_key_right")
     return typed.mutate(movement_type=_.movement_type.fill_null("short_visit")).order_by(
-        "traveller_id"
+        "person_key"
     )
 
 
 def typology_with_documents(crossings: ibis.Table, documents: ibis.Table) -> ibis.Table:
-    """One row per traveller and document (issuing_state, document_number, movement_type)."""
-    types = movement_types(crossings).select("traveller_id", "movement_type")
-    docs = documents.select("traveller_id", "issuing_state", "document_number").distinct()
-    joined = types.inner_join(docs, "traveller_id")
-    return joined.order_by(["traveller_id", "issuing_state", "document_number"])
+    """One row per person and document: person_key, issuing_state, document_number,
+    document_type, movement_type (the person's, on each of their documents)."""
+    types = movement_types(crossings).select("person_key", "movement_type")
+    keys = ["person_key", "issuing_state", "document_number", "document_type"]
+    joined = types.inner_join(documents.select(*keys).distinct(), "person_key")
+    return joined.select(*keys, "movement_type").order_by(keys)

@@ -7,25 +7,26 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from rmis.analytics import early_warning
-from rmis.analytics.engine import Warehouse
-from rmis.analytics.flows import flows
-from rmis.analytics.forecast import (
+from rmis.analytics import (
+    SERIES_KEYS,
     Forecast,
+    Warehouse,
     arrivals_by_week,
+    find_overstays_on,
+    first_day,
+    flows,
     forecast,
     forecast_frame,
     last_full_week_end,
-    weekly_matrix,
-)
-from rmis.analytics.overstays import (
-    find_overstays_on,
+    movement_types,
     overstays_by_nationality,
     overstays_by_state,
+    state_roles,
+    stock_curve,
+    surges,
+    surges_frame,
+    weekly_matrix,
 )
-from rmis.analytics.state_roles import state_roles
-from rmis.analytics.stock import stock_curve
-from rmis.analytics.typology import movement_types
 from rmis.reference.stay_rules import StayRulesTable
 
 TOP = 15
@@ -41,11 +42,11 @@ class ReportData:
     corridors: pd.DataFrame  # corridor, crossings (admitted entries and exits, last 12 months)
     stock: pd.DataFrame  # day, host_state, present
     overstays: pd.DataFrame  # overstays_by_nationality: host_state, nationality, overstayers...
-    overstayers_total: int
+    overstayers_total: int  # people
     overstays_by_state: pd.DataFrame  # host_state, overstayers, left_late (ever), longest_days
-    movement_types: pd.DataFrame  # movement_type, travellers, share
-    roles: pd.DataFrame  # state, origin, transit, destination and their shares
-    surges: pd.DataFrame  # early_warning.surges_frame with the forecast columns
+    movement_types: pd.DataFrame  # movement_type, people, share
+    roles: pd.DataFrame  # state, origin, transit, destination (people) and their shares
+    surges: pd.DataFrame  # surges_frame with the forecast columns
     forecasts: list[Forecast]  # for the charts: alerted series first, then the busiest
     weekly_history: pd.DataFrame  # weeks x series, the year before the forecasts
 
@@ -57,7 +58,7 @@ def last_day(warehouse: Warehouse) -> date:
 def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
     crossings = warehouse.crossings
     year_ago = on - timedelta(days=364)
-    first = early_warning.first_day(crossings) or on
+    first = first_day(crossings) or on
 
     monthly = flows(crossings, ["host_state", "month"], None, on).to_pandas()
     corridors = flows(crossings, ["corridor"], year_ago, on).to_pandas()
@@ -71,22 +72,22 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
     overstays = overstays_by_nationality(found.open).nlargest(TOP, "overstayers")
 
     types = movement_types(crossings).to_pandas()["movement_type"].value_counts()
-    types = types.rename_axis("movement_type").reset_index(name="travellers")
-    types["share"] = types.travellers / types.travellers.sum()
+    types = types.rename_axis("movement_type").reset_index(name="people")
+    types["share"] = types.people / types.people.sum()
 
     roles = _roles_by_state(state_roles(crossings, year_ago, on).to_pandas())
 
-    surges = early_warning.surges(crossings, on)
+    found_surges = surges(crossings, on)
     weekly = weekly_matrix(
         arrivals_by_week(crossings, on, HISTORY_WEEKS),
         last_full_week_end(on) - timedelta(days=7 * HISTORY_WEEKS - 1),
         last_full_week_end(on),
     )
-    charted = _series_to_chart([a.series for a in surges], weekly)
-    wanted = list(dict.fromkeys([*(a.series for a in surges), *charted]))
+    charted = _series_to_chart([a.series for a in found_surges], weekly)
+    wanted = list(dict.fromkeys([*(a.series for a in found_surges), *charted]))
     forecasts = forecast(crossings, on, wanted)
-    surge_rows = early_warning.surges_frame(surges).merge(
-        forecast_frame(list(forecasts.values())), on=list(early_warning.SERIES_KEYS), how="left"
+    surge_rows = surges_frame(found_surges).merge(
+        forecast_frame(list(forecasts.values())), on=list(SERIES_KEYS), how="left"
     )
     return ReportData(
         on=on,
@@ -95,7 +96,7 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
         corridors=corridors.reset_index(drop=True),
         stock=stock.to_pandas(),
         overstays=overstays.reset_index(drop=True),
-        overstayers_total=int(found.open.traveller_id.nunique()),
+        overstayers_total=int(found.open.person_key.nunique()),
         overstays_by_state=overstays_by_state(found.open, found.late_exits),
         movement_types=types,
         roles=roles,

@@ -11,7 +11,7 @@ from numbers import Integral, Real
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from rmis.analytics.early_warning import DetectorSettings
+from rmis.analytics import DetectorSettings
 from rmis.report import charts
 from rmis.report.data import ReportData
 
@@ -159,9 +159,9 @@ def _types(data: ReportData) -> dict[str, object]:
     t = data.movement_types
     return {
         "types_chart": charts.bar_chart(
-            t.movement_type.tolist(), t.travellers.tolist(), "Movement types", "travellers"
+            t.movement_type.tolist(), t.people.tolist(), "Movement types", "people"
         ),
-        "types_table": html_table(_percent(t, ["share"]), "Travellers by movement type"),
+        "types_table": html_table(_percent(t, ["share"]), "People by movement type"),
     }
 
 
@@ -174,10 +174,11 @@ def _roles(data: ReportData) -> dict[str, object]:
             r.state.tolist(),
             {p: r[f"{p}_share"].tolist() for p in parts},
             "State roles",
-            "share of the state's movements",
+            "share of the state's people on the move",
         ),
         "roles_table": html_table(
-            _percent(r, [f"{p}_share" for p in parts]), "Origin, transit and destination by state"
+            _percent(r, [f"{p}_share" for p in parts]),
+            "People leaving (origin), passing through (transit) and staying (destination) by state",
         ),
     }
 

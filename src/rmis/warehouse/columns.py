@@ -8,7 +8,10 @@ CROSSINGS = pa.schema(
     [
         ("seq", pa.int64()),
         ("crossing_id", pa.string()),
-        ("traveller_id", pa.string()),
+        # The record's id of the document the crossing was recorded on (never amended: a
+        # crossing on the wrong document is voided). Its person is in DOCUMENTS, so a link
+        # changed after export moves no crossing file.
+        ("document_id", pa.string()),
         ("direction", pa.string()),
         ("bcp_code", pa.string()),
         ("host_state", pa.string()),
@@ -30,22 +33,28 @@ CROSSINGS = pa.schema(
 
 DOCUMENTS = pa.schema(
     [
-        ("traveller_id", pa.string()),
+        ("document_id", pa.string()),
+        # The person the document belongs to now, as the record links them (persons/): an HMAC,
+        # under the installation's key, of the person's traveller id (pseudonym.person_key).
+        # What analyses count; rewritten when links change (sync.py).
+        ("person_key", pa.string()),
+        # How the document joined its person: first, certain, automatic, confirmed, pending.
+        ("link", pa.string()),
         ("issuing_state", pa.string()),
         ("document_number", pa.string()),
         ("document_type", pa.string()),
         # A pseudonym of the holder: an HMAC, under the installation's secret key (pseudonym.py),
         # of issuing state, nationality, birth date, sex and the names as first recorded, the
         # same on a renewed passport or a misread number.
-        # Overstays link a person's travellers by it (docs/overstays.md); null without a
-        # birth date.
+        # Kept as the exact-match peer of the record's linking (bench/); analyses do not join by
+        # it. Null without a birth date.
         ("holder_key", pa.string()),
     ]
 )
 
 PERMITS = pa.schema(
     [
-        ("traveller_id", pa.string()),
+        ("person_key", pa.string()),
         ("host_state", pa.string()),
         ("kind", pa.string()),
         ("valid_from", pa.date32()),
@@ -54,6 +63,10 @@ PERMITS = pa.schema(
         ("duration_days", pa.int32()),
     ]
 )
+
+# Raised whenever a table's columns change: a warehouse written under another version is
+# exported again whole by the next sync (sync.py), and analyses refuse to read it until then.
+COLUMNS_VERSION = 2
 
 BCPS = pa.schema(
     [

@@ -13,10 +13,9 @@ from sqlalchemy import Connection, and_, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from rmis.registry import Correction, apply_corrections, load_corrections
-from rmis.store.schema import bcps, crossings, documents, permits
+from rmis.store.schema import bcps, crossings, documents
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor
-from rmis.warehouse.pseudonym import pseudonym
 
 BATCH_ROWS = 200_000
 
@@ -32,7 +31,7 @@ class BcpPlace:
 _RAW = select(
     crossings.c.seq,
     crossings.c.id.label("crossing_id"),
-    documents.c.traveller_id,  # the document's current traveller: links made later count
+    crossings.c.document_id,  # its person is the documents table's (people.py)
     crossings.c.direction,
     crossings.c.bcp_code,
     crossings.c.host_state,
@@ -46,39 +45,12 @@ _RAW = select(
     crossings.c.refusal_reason,
     documents.c.sex,
     documents.c.birth_date,
-    documents.c.issuing_state,
-    documents.c.number.label("document_number"),
-    documents.c.document_type,
-    documents.c.surname,
-    documents.c.given_names,
-    documents.c.nationality.label("holder_nationality"),
 ).select_from(
     crossings.join(documents, documents.c.id == crossings.c.document_id).join(
         bcps, bcps.c.code == crossings.c.bcp_code
     )
 )
 _RAW_NAMES = [c.name for c in _RAW.selected_columns]
-_DOCUMENT_NAMES = columns.DOCUMENTS.names
-_HOLDER = ["issuing_state", "holder_nationality", "birth_date", "sex", "surname", "given_names"]
-_HOLDER_COLUMNS = ["issuing_state", "nationality", "birth_date", "sex", "surname", "given_names"]
-
-
-def holder_key(
-    key: bytes,
-    issuing_state: str,
-    nationality: str,
-    birth: date | None,
-    sex: str,
-    surname: str,
-    given: str,
-) -> str | None:
-    """The holder's pseudonym under the installation's key (columns.DOCUMENTS, pseudonym.py):
-    equal for two documents when the issuing state, nationality, birth date, sex and names
-    (letters only, case folded) are equal."""
-    if birth is None:
-        return None
-    names = ["".join(ch for ch in n.casefold() if ch.isalpha()) for n in (surname, given)]
-    return pseudonym(key, "|".join([issuing_state, nationality, birth.isoformat(), sex, *names]))
 
 
 def load_bcp_places(connection: Connection) -> dict[str, BcpPlace]:
@@ -127,71 +99,20 @@ def crossing_batches(
     where: ColumnElement,
     history: dict[str, list[Correction]],
     places: dict[str, BcpPlace],
-    key: bytes,
     batch_rows: int = BATCH_ROWS,
-) -> Iterator[tuple[pa.Table, pa.Table, list[int]]]:
-    """(crossings as corrected, their documents, every seq read) per batch, by seq; `key`
-    makes the documents' holder_key."""
+) -> Iterator[tuple[pa.Table, list[int]]]:
+    """(crossings as corrected, every seq read) per batch, by seq."""
     result = connection.execution_options(yield_per=batch_rows).execute(
         _RAW.where(where).order_by(crossings.c.seq)
     )
     for rows in result.partitions():
-        raw = _to_arrow(rows, key)
-        seqs = raw.column("seq").to_pylist()
-        docs = raw.select(_DOCUMENT_NAMES).group_by(_DOCUMENT_NAMES).aggregate([])
-        yield _corrected(raw, history, places), docs.cast(columns.DOCUMENTS), seqs
+        raw = _to_arrow(rows)
+        yield _corrected(raw, history, places), raw.column("seq").to_pylist()
 
 
 def crossings_by_id(ids: Sequence[str]) -> ColumnElement:
     """A filter for the given crossing ids (text), whatever the database's UUID type."""
     return crossings.c.id.in_([UUID(i) for i in ids]) if ids else ~true()
-
-
-def read_permits(connection: Connection) -> pa.Table:
-    query = select(
-        permits.c.traveller_id,
-        permits.c.host_state,
-        permits.c.kind,
-        permits.c.valid_from,
-        permits.c.valid_to,
-        permits.c.entries_allowed,
-        permits.c.duration_days,
-    )
-    rows = connection.execute(query).all()
-    data = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * 7
-    data[0] = [str(u) for u in data[0]]
-    return pa.Table.from_arrays(
-        [pa.array(v, type=f.type) for v, f in zip(data, columns.PERMITS, strict=True)],
-        schema=columns.PERMITS,
-    )
-
-
-def read_documents(connection: Connection, key: bytes) -> pa.Table:
-    """Every document some crossing was recorded on, in the warehouse's columns."""
-    # IN, not a correlated EXISTS: crossings.document_id has no index, and SQLite would scan
-    # every crossing once per document (minutes at 30,000 travellers).
-    query = select(
-        documents.c.traveller_id,
-        documents.c.issuing_state,
-        documents.c.number,
-        documents.c.document_type,
-        documents.c.nationality,
-        documents.c.birth_date,
-        documents.c.sex,
-        documents.c.surname,
-        documents.c.given_names,
-    ).where(documents.c.id.in_(select(crossings.c.document_id)))
-    rows = [
-        {
-            "traveller_id": str(r.traveller_id),
-            "issuing_state": r.issuing_state,
-            "document_number": r.number,
-            "document_type": r.document_type,
-            "holder_key": holder_key(key, *(getattr(r, n) for n in _HOLDER_COLUMNS)),
-        }
-        for r in connection.execute(query)
-    ]
-    return pa.Table.from_pylist(rows, schema=columns.DOCUMENTS)
 
 
 def read_bcps(connection: Connection) -> pa.Table:
@@ -205,15 +126,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
-def _to_arrow(rows: Sequence, key: bytes) -> pa.Table:
+def _to_arrow(rows: Sequence) -> pa.Table:
     data = dict(zip(_RAW_NAMES, zip(*rows, strict=True), strict=True))
     data["crossing_id"] = [str(u) for u in data["crossing_id"]]
-    data["traveller_id"] = [str(u) for u in data["traveller_id"]]
+    data["document_id"] = [str(u) for u in data["document_id"]]
     data["occurred_at"] = [_utc(t) for t in data["occurred_at"]]
-    holders = zip(*(data[n] for n in _HOLDER), strict=True)
-    data["holder_key"] = [holder_key(key, *h) for h in holders]
-    for name in ("surname", "given_names", "holder_nationality"):
-        del data[name]
     birth = pa.array(data.pop("birth_date"), type=pa.date32())
     local_date = pa.array(data["local_date"], type=pa.date32())
     table = pa.table(

@@ -48,6 +48,7 @@ class Partition:
 class Manifest:
     crossings: SeqCursor = field(default_factory=SeqCursor)
     corrections: SeqCursor = field(default_factory=SeqCursor)
+    links: SeqCursor = field(default_factory=SeqCursor)  # person_links: who is whom
     partitions: dict[Partition, list[str]] = field(default_factory=dict)
     documents: list[str] = field(default_factory=list)
     permits: str | None = None
@@ -56,6 +57,8 @@ class Manifest:
     # The fingerprint of the key the documents' holder_key values were made under (never the
     # key itself); None in a warehouse written before holder keys were keyed.
     key_fingerprint: str | None = None
+    # columns.COLUMNS_VERSION of the tables written; None in a warehouse from before it was kept.
+    columns_version: int | None = None
 
     def files(self) -> set[str]:
         listed = {f for files in self.partitions.values() for f in files} | set(self.documents)
@@ -69,9 +72,11 @@ class Manifest:
             "format": FORMAT,
             "synced_at": self.synced_at,
             "key_fingerprint": self.key_fingerprint,
+            "columns": self.columns_version,
             "cursors": {
                 "crossings": self.crossings.to_json(),
                 "corrections": self.corrections.to_json(),
+                "person_links": self.links.to_json(),
             },
             "partitions": [
                 {"host_state": p.host_state, "year": p.year, "month": p.month, "files": files}
@@ -89,6 +94,7 @@ class Manifest:
         return cls(
             crossings=SeqCursor.from_json(data["cursors"]["crossings"]),
             corrections=SeqCursor.from_json(data["cursors"]["corrections"]),
+            links=SeqCursor.from_json(data["cursors"].get("person_links", {})),
             partitions={
                 Partition(p["host_state"], p["year"], p["month"]): list(p["files"])
                 for p in data["partitions"]
@@ -98,6 +104,7 @@ class Manifest:
             bcps=data["bcps"],
             synced_at=data["synced_at"],
             key_fingerprint=data.get("key_fingerprint"),
+            columns_version=data.get("columns"),
         )
 
 

@@ -1,4 +1,4 @@
-"""The installation's secret for keyed pseudonyms (the warehouse's holder_key).
+"""The installation's secret for keyed pseudonyms (the warehouse's person_key and holder_key).
 
 An unkeyed hash of names and a birth date is undone by hashing the names and dates one
 suspects; an HMAC under a secret key can only be recomputed by whoever holds the key. The key
@@ -14,6 +14,7 @@ import hmac
 import os
 import secrets
 import uuid
+from datetime import date
 from pathlib import Path
 
 KEY_BYTES = 32
@@ -26,6 +27,58 @@ class PseudonymKeyError(Exception):
 def pseudonym(key: bytes, text: str) -> str:
     """HMAC-SHA-256 of `text` under `key`, the first 128 bits in hex."""
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class Keyed:
+    """The warehouse's pseudonyms under one key, for many values: the HMAC's keyed state is made
+    once and copied per value (about 2.5 times faster than a new HMAC each time)."""
+
+    def __init__(self, key: bytes) -> None:
+        self._base = hmac.new(key, digestmod=hashlib.sha256)
+
+    def of(self, text: str) -> str:
+        """pseudonym(key, text)."""
+        mac = self._base.copy()
+        mac.update(text.encode())
+        return mac.hexdigest()[:32]
+
+    def person(self, traveller_id: str) -> str:
+        """The warehouse's name for a person: a pseudonym of the person's traveller id in the
+        record. The prefix keeps it apart from every holder key (which begins with a state)."""
+        return self.of(f"person|{traveller_id}")
+
+    def holder(
+        self,
+        issuing_state: str,
+        nationality: str,
+        birth: date | None,
+        sex: str,
+        surname: str,
+        given: str,
+    ) -> str | None:
+        """The holder's pseudonym (columns.DOCUMENTS): equal for two documents when the issuing
+        state, nationality, birth date, sex and names (letters only, case folded) are equal;
+        None without a birth date."""
+        if birth is None:
+            return None
+        names = ["".join(ch for ch in n.casefold() if ch.isalpha()) for n in (surname, given)]
+        return self.of("|".join([issuing_state, nationality, birth.isoformat(), sex, *names]))
+
+
+def person_key(key: bytes, traveller_id: str) -> str:
+    return Keyed(key).person(traveller_id)
+
+
+def holder_key(
+    key: bytes,
+    issuing_state: str,
+    nationality: str,
+    birth: date | None,
+    sex: str,
+    surname: str,
+    given: str,
+) -> str | None:
+    return Keyed(key).holder(issuing_state, nationality, birth, sex, surname, given)
 
 
 def fingerprint(key: bytes) -> str:
