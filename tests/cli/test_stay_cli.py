@@ -138,8 +138,13 @@ def test_readable_output(tmp_path: Path) -> None:
         ("entry,exit\n2026-01-01,\n", ("--host", "KAZ"), "go together"),
         (
             "entry,exit\n2026-01-01,\n",
-            ("--host", "XYZ", "--nationality", "UZB"),
-            "no stay rules for `XYZ`",
+            ("--host", "FRA", "--nationality", "UZB"),
+            "no stay rules for `FRA`",
+        ),
+        (
+            "entry,exit\n2026-01-01,\n",
+            ("--host", "KAZ", "--nationality", "ABC"),
+            "--nationality 'ABC' is not an ICAO 9303 country code",
         ),
         ("start,end\n2026-01-01,\n", WINDOW, "header must be `entry,exit`"),
         ("", WINDOW, "empty"),

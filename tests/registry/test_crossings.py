@@ -16,11 +16,15 @@ from rmis.registry.model import (
     Outcome,
     Purpose,
 )
+from rmis.registry.recording import MAX_CLOCK_SKEW
 from rmis.security.audit import verify_chain
 from rmis.security.principals import AccessDenied, Principal, Role
 from rmis.store.schema import audit_log, crossings, documents, travellers
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+# Crossings happen around AT; the record's clock reads NOW, a week later (a crossing later than
+# the clock is refused).
+AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+NOW = AT + timedelta(days=7)
 OFFICER = Principal("officer.ala", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"}))
 PASSPORT = DocumentSeen(
     issuing_state="UZB",
@@ -35,7 +39,7 @@ PASSPORT = DocumentSeen(
 )
 
 
-def crossing(direction=Direction.ENTRY, at=NOW, document=PASSPORT, **kw) -> NewCrossing:
+def crossing(direction=Direction.ENTRY, at=AT, document=PASSPORT, **kw) -> NewCrossing:
     return NewCrossing(
         id=uuid7(),
         direction=direction,
@@ -53,7 +57,7 @@ def count(engine, table=crossings):
 
 
 def test_a_resent_batch_is_recorded_once(engine):
-    batch = [crossing(), crossing(Direction.EXIT, NOW + timedelta(days=3))]
+    batch = [crossing(), crossing(Direction.EXIT, AT + timedelta(days=3))]
     first = record_crossings(engine, OFFICER, batch, now=NOW)
     again = record_crossings(engine, OFFICER, batch, now=NOW)
     assert [r.duplicate for r in first] == [False, False]
@@ -70,9 +74,9 @@ def test_local_date_is_the_bcps_calendar_day(engine):
 
 
 def test_data_problems_are_flagged_not_rejected(engine):
-    exit_first = crossing(Direction.EXIT, NOW)
-    entry = crossing(Direction.ENTRY, NOW + timedelta(days=1))
-    entry_again = crossing(Direction.ENTRY, NOW + timedelta(days=2))
+    exit_first = crossing(Direction.EXIT, AT)
+    entry = crossing(Direction.ENTRY, AT + timedelta(days=1))
+    entry_again = crossing(Direction.ENTRY, AT + timedelta(days=2))
     results = record_crossings(engine, OFFICER, [exit_first, entry, entry_again], now=NOW)
     assert [r.flags for r in results] == [
         (Flag.EXIT_WITHOUT_ENTRY,),
@@ -94,7 +98,7 @@ def test_refusals_need_a_known_reason_and_do_not_count_as_presence(engine):
         record_crossings(engine, OFFICER, [crossing(outcome=Outcome.REFUSED)], now=NOW)
     assert error.value.code == "unknown_refusal_reason"
     refused = crossing(outcome=Outcome.REFUSED, refusal_reason="H")
-    entry = crossing(at=NOW + timedelta(hours=1))
+    entry = crossing(at=AT + timedelta(hours=1))
     results = record_crossings(engine, OFFICER, [refused, entry], now=NOW)
     assert [r.flags for r in results] == [(), ()]
 
@@ -127,7 +131,7 @@ def test_officers_record_only_at_their_own_bcps_and_state(engine):
 
 def test_every_write_is_audited_in_a_chain_that_shows_tampering(engine):
     record_crossings(engine, OFFICER, [crossing()], now=NOW)
-    record_crossings(engine, OFFICER, [crossing(at=NOW + timedelta(days=1))], now=NOW)
+    record_crossings(engine, OFFICER, [crossing(at=AT + timedelta(days=1))], now=NOW)
     with engine.begin() as connection:
         assert count(engine, audit_log) == 2
         assert verify_chain(connection) is None
@@ -164,11 +168,11 @@ def test_a_crossing_sent_twice_at_the_same_moment_is_recorded_once(
     engine, known_document, batch_size
 ):
     if known_document:
-        record_crossings(engine, OFFICER, [crossing(at=NOW - timedelta(days=9))], now=NOW)
+        record_crossings(engine, OFFICER, [crossing(at=AT - timedelta(days=9))], now=NOW)
         record_crossings(
-            engine, OFFICER, [crossing(Direction.EXIT, NOW - timedelta(days=8))], now=NOW
+            engine, OFFICER, [crossing(Direction.EXIT, AT - timedelta(days=8))], now=NOW
         )
-    batch = [crossing(), crossing(Direction.EXIT, NOW + timedelta(days=1))][:batch_size]
+    batch = [crossing(), crossing(Direction.EXIT, AT + timedelta(days=1))][:batch_size]
     before = count(engine, audit_log)
     both = _race(engine, [lambda: record_crossings(engine, OFFICER, batch, now=NOW)] * 2)
     first, second = sorted(both, key=lambda results: results[0].duplicate)
@@ -183,3 +187,74 @@ def test_a_crossing_sent_twice_at_the_same_moment_is_recorded_once(
     assert count(engine, audit_log) == before + 2
     with engine.connect() as connection:
         assert verify_chain(connection) is None
+
+
+def test_a_crossing_later_than_now_beyond_the_clock_skew_is_refused_with_its_batch(engine):
+    at_the_edge = crossing(at=NOW + MAX_CLOCK_SKEW)
+    [result] = record_crossings(engine, OFFICER, [at_the_edge], now=NOW)
+    assert not result.duplicate
+    too_late = crossing(at=NOW + MAX_CLOCK_SKEW + timedelta(seconds=1))
+    with pytest.raises(InvalidRecord) as error:
+        record_crossings(engine, OFFICER, [crossing(), too_late], now=NOW)
+    assert (error.value.field, error.value.code) == ("occurred_at", "future_crossing")
+    assert "5 minutes" in str(error.value)
+    # The case: a crossing dated years ahead.
+    with pytest.raises(InvalidRecord, match="later than now"):
+        record_crossings(engine, OFFICER, [crossing(at=datetime(2031, 1, 1, tzinfo=UTC))], now=NOW)
+    assert count(engine) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("nationality", "ABC", "unknown_country"),
+        ("issuing_state", "QQ1", "unknown_country"),
+        ("nationality", "uzb", "unknown_country"),
+        ("issuing_state", "D<<", "unknown_country"),
+        ("issuing_state", "UTO", "specimen_country"),
+        ("nationality", "UTO", "specimen_country"),
+    ],
+)
+def test_state_codes_must_be_icao_codes_and_not_the_specimen(engine, field, value, code):
+    from dataclasses import replace
+
+    document = replace(PASSPORT, **{field: value})
+    with pytest.raises(InvalidRecord) as error:
+        record_crossings(engine, OFFICER, [crossing(document=document)], now=NOW)
+    assert (error.value.field, error.value.code) == (f"document.{field}", code)
+    assert repr(value) in str(error.value)
+    assert count(engine) == 0
+
+
+def test_icao_only_codes_are_recorded(engine):
+    from dataclasses import replace
+
+    german = replace(PASSPORT, number="C01X00T47", issuing_state="D", nationality="D")
+    refugee = replace(PASSPORT, number="XR0000001", issuing_state="KAZ", nationality="XXB")
+    results = record_crossings(engine, OFFICER, [crossing(document=german),
+                                                 crossing(document=refugee)], now=NOW)  # fmt: skip
+    assert [r.duplicate for r in results] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("birth_date", "expiry_date", "flags"),
+    [
+        (date(1990, 5, 1), date(2030, 1, 1), set()),
+        # Born the day they crossed: a newborn, not a problem.
+        (AT.date(), None, set()),
+        (AT.date() + timedelta(days=1), None, {Flag.IMPLAUSIBLE_BIRTH_DATE}),
+        (date(1900, 1, 1), None, set()),
+        (date(1899, 12, 31), None, {Flag.IMPLAUSIBLE_BIRTH_DATE}),
+        (None, date(AT.year + 30, 12, 31), set()),
+        (None, date(AT.year + 31, 1, 1), {Flag.IMPLAUSIBLE_EXPIRY_DATE}),
+    ],
+)
+def test_dates_no_document_can_carry_are_flagged_not_refused(
+    engine, birth_date, expiry_date, flags
+):
+    from dataclasses import replace
+
+    document = replace(PASSPORT, birth_date=birth_date, expiry_date=expiry_date)
+    [result] = record_crossings(engine, OFFICER, [crossing(document=document)], now=NOW)
+    assert set(result.flags) == flags
+    assert count(engine) == 1

@@ -79,6 +79,7 @@ def test_judged_flags_agree_with_recording_on_an_uncorrected_history(tmp_path_fa
                     crossings.c.outcome,
                     crossings.c.local_date,
                     documents.c.expiry_date,
+                    documents.c.birth_date,
                 )
                 .join(documents, documents.c.id == crossings.c.document_id)
                 .order_by(crossings.c.occurred_at, crossings.c.seq)

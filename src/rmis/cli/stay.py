@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -144,9 +143,12 @@ def _schedule(
         return RuleSchedule.single(StayRule.rolling(window_days, max_days, per_stay))
     if host is None or nationality is None:
         raise _BadInput("--host and --nationality go together")
+    from rmis.reference.countries import code_problem  # here: reads the ISO table
+
     for flag, code in (("--host", host), ("--nationality", nationality)):
-        if not re.fullmatch(r"[A-Za-z]{1,3}<*", code.strip()):
-            raise _BadInput(f"{flag}: `{code}` is not an ICAO country code (e.g. KAZ, UZB)")
+        problem = code_problem(flag, code.strip().upper().rstrip("<"))
+        if problem is not None:
+            raise _BadInput(f"{problem[1]} (e.g. KAZ, UZB)")
     try:
         table = load_stay_rules(rules)
     except StayRulesError as exc:

@@ -139,3 +139,38 @@ def icao_from_alpha2(alpha2: str) -> str:
 def all_codes() -> frozenset[str]:
     """Every code accepted in an MRZ."""
     return frozenset(_TABLE)
+
+
+# What the record takes as a state (issuing state, nationality, host state). Every code of
+# Doc 9303 but the specimen UTO: a Utopian document at a live BCP is a test or a training card,
+# not a person's, and counting it as a traveller would put fiction into the statistics. The MRZ
+# reader still reads UTO and shows it as a finding (documents/); the record refuses it.
+UNKNOWN_COUNTRY = "unknown_country"
+SPECIMEN_COUNTRY = "specimen_country"
+_RECORDABLE = frozenset(_TABLE) - {SPECIMEN_CODE}
+
+
+def recordable_codes() -> frozenset[str]:
+    """Every code the record accepts as a state: as written in Doc 9303, without MRZ filler."""
+    return _RECORDABLE
+
+
+def code_problem(field: str, code: str) -> tuple[str, str] | None:
+    """Why `code`, given as `field`, cannot name a state in the record: (stable code, reason).
+
+    None when it can. Codes are taken exactly as Doc 9303 writes them (``KAZ``, ``D``): a
+    lower-case or filler-padded spelling of a real code is refused with a hint, because storing
+    two spellings would make two documents of one passport.
+    """
+    if code in _RECORDABLE:
+        return None
+    if is_specimen(code.upper()):
+        return SPECIMEN_COUNTRY, (
+            f"{field} {code!r} is ICAO's specimen state (Utopia): a specimen document is a test, "
+            "not a traveller's, and is not recorded"
+        )
+    reason = f"{field} {code!r} is not an ICAO 9303 country code"
+    canonical = code.strip().upper().rstrip("<")
+    if canonical in _RECORDABLE:
+        reason += f" as the record writes them; write {canonical!r}"
+    return UNKNOWN_COUNTRY, reason

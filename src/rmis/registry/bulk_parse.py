@@ -20,8 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rmis.registry.document_reading import DocumentRead, DocumentUnreadable, read_document
+from rmis.reference.countries import code_problem, recordable_codes
 from rmis.registry.model import Direction, InvalidRecord, Outcome, Purpose
-from rmis.registry.recording import ReferenceFacts
+from rmis.registry.recording import (
+    FUTURE_CROSSING,
+    MAX_CLOCK_SKEW,
+    ReferenceFacts,
+    future_reason,
+)
 
 UTC_MICROS = pa.timestamp("us", tz="UTC")
 # Spellings Arrow's casts read exactly as Python does; anything else goes to Python.
@@ -241,6 +247,27 @@ def _local_dates(times: pa.Array, zones: pa.Array) -> pa.Array:
     return result
 
 
+def _country_checks(columns: Mapping[str, pa.Array], problems: _Problems) -> None:
+    """Issuing state and nationality must be ICAO 9303 codes, and not the specimen UTO."""
+    known = pa.array(sorted(recordable_codes()), pa.string())
+    for column in ("issuing_state", "nationality"):
+        texts = columns[column]
+        problems.add(
+            pc.and_(pc.is_valid(texts), pc.invert(pc.is_in(texts, known))),
+            lambda i, c=column, t=texts: InvalidRecord(c, *code_problem(c, t[i].as_py())),
+        )
+
+
+def _future_checks(times: pa.Array, now: datetime, problems: _Problems) -> None:
+    latest = pa.scalar(now + MAX_CLOCK_SKEW, UTC_MICROS)
+    problems.add(
+        pc.greater(times, latest),
+        lambda i: InvalidRecord(
+            "occurred_at", FUTURE_CROSSING, future_reason(times[i].as_py(), now)
+        ),
+    )
+
+
 def _refusal_checks(
     outcome: pa.Array, reason: pa.Array, reference: ReferenceFacts, problems: _Problems
 ) -> None:
@@ -406,9 +433,12 @@ def _first_of_each_id(crossings: pa.Table) -> pa.Table:
     return crossings.take(np.sort(firsts["position_min"].to_numpy()))
 
 
-def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> ParsedChunk:
+def parse_chunk(
+    table: pa.Table, first_row: int, reference: ReferenceFacts, now: datetime
+) -> ParsedChunk:
     """The rows of `table` (numbered from `first_row`) as crossings ready to write, and those
-    that cannot be understood with the first reason for each."""
+    that cannot be understood with the first reason for each. A crossing later than `now`
+    (beyond the clock skew recording allows) has not happened yet and is refused."""
     problems = _Problems()
     raw_ids = _required(_texts(table, "crossing_id"), "crossing_id", problems)
     ids, errors = _crossing_ids(raw_ids)
@@ -440,11 +470,13 @@ def parse_chunk(table: pa.Table, first_row: int, reference: ReferenceFacts) -> P
         _texts(table, "outcome").fill_null(Outcome.ADMITTED.value), "outcome", Outcome, problems
     )
     texts["officer"] = _required(_texts(table, "officer"), "officer", problems)
+    _country_checks(texts, problems)
     codes = pa.array(list(reference.bcps), pa.string())
     problems.add(
         pc.and_(pc.is_valid(bcp), pc.invert(pc.is_in(bcp, codes))),
         lambda i: InvalidRecord("bcp", "unknown_bcp", f"no BCP with code {bcp[i].as_py()!r}"),
     )
+    _future_checks(times, now, problems)
     reason = _texts(table, "refusal_reason")
     _refusal_checks(outcome, reason, reference, problems)
     texts["document_type"] = _texts(table, "document_type").fill_null("P")

@@ -52,6 +52,7 @@ from sqlalchemy import (
 )
 
 from rmis.registry.bulk_ids import uuid7_texts
+from rmis.registry.document_dates import implausible_birth_sql, implausible_expiry_sql
 from rmis.registry.model import Direction, Flag, Outcome
 from rmis.store.schema import STATE, crossing_flags, crossings, documents, travellers
 
@@ -81,6 +82,7 @@ import_rows = Table(
     Column("officer", String(128)),
     Column("mrz_valid", Boolean),
     Column("expiry_date", Date),
+    Column("birth_date", Date),
     prefixes=["TEMPORARY"],
 )
 # The chunk's documents, as first seen; `known` once found in the record, with its ids.
@@ -321,6 +323,14 @@ _JUDGE_FLAGS = (
             _document_flags(
                 Flag.DOCUMENT_EXPIRED, import_rows.c.expiry_date < import_rows.c.local_date
             ),
+            _document_flags(
+                Flag.IMPLAUSIBLE_BIRTH_DATE,
+                implausible_birth_sql(import_rows.c.birth_date, import_rows.c.local_date),
+            ),
+            _document_flags(
+                Flag.IMPLAUSIBLE_EXPIRY_DATE,
+                implausible_expiry_sql(import_rows.c.expiry_date, import_rows.c.local_date),
+            ),
         ),
     )
     .execution_options(preserve_rowcount=True)
@@ -427,6 +437,8 @@ def _as_sqlite_rows(table: Table, data: pa.Table) -> list[tuple]:
 
 
 def _insert_into(connection: Connection, table: Table, rows: list[tuple]) -> None:
+    if not rows:  # a chunk whose rows were all rejected: executemany of nothing is an error
+        return
     marks = ", ".join("?" * len(table.c))
     connection.exec_driver_sql(f"INSERT INTO {table.name} VALUES ({marks})", rows)
 

@@ -121,7 +121,7 @@ def _record(
         if reference is None:
             reference = load_reference_facts(connection)
         for crossing in batch:
-            bcp = check_crossing(crossing, reference)
+            bcp = check_crossing(crossing, reference, now)
             principal.require_recording_at(bcp.code, bcp.state)
         checks = tie_checks(connection, principal, batch, check_ids) if check_ids else {}
         if len(batch) == 1:

@@ -41,12 +41,12 @@ class ImportSummary:
 
 
 def _parsed_chunks(
-    path: Path, chunk_rows: int, reference: ReferenceFacts, dialect: str
+    path: Path, chunk_rows: int, reference: ReferenceFacts, dialect: str, now: datetime
 ) -> Iterator[tuple[int, ParsedChunk, StagedChunk]]:
     """Each chunk's number of rows, what was understood of it, and that staged for `dialect`."""
     first_row = 1
     for chunk in read_chunks(path, chunk_rows):
-        parsed = parse_chunk(chunk, first_row, reference)
+        parsed = parse_chunk(chunk, first_row, reference, now)
         yield chunk.num_rows, parsed, stage_chunk(parsed.crossings, dialect)
         first_row += chunk.num_rows
 
@@ -78,7 +78,7 @@ def import_crossings(
     rejects.writerow(REPORT_COLUMNS)
     with engine.connect() as connection:
         reference = load_reference_facts(connection)
-    chunks = _parsed_chunks(path, chunk_rows, reference, engine.dialect.name)
+    chunks = _parsed_chunks(path, chunk_rows, reference, engine.dialect.name, now)
     for rows, parsed, staged in _read_ahead(chunks):
         summary.rows += rows
         summary.rejected += len(parsed.rejected)

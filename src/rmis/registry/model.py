@@ -40,6 +40,9 @@ class Flag(StrEnum):
     ENTRY_WHILE_INSIDE = "entry_while_inside"
     DOCUMENT_INVALID = "document_invalid"
     DOCUMENT_EXPIRED = "document_expired"
+    # Dates no document can carry, judged against the crossing (document_dates.py).
+    IMPLAUSIBLE_BIRTH_DATE = "implausible_birth_date"
+    IMPLAUSIBLE_EXPIRY_DATE = "implausible_expiry_date"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -18,6 +18,8 @@ from sqlalchemy import ColumnElement, Connection, ScalarSelect, bindparam, inser
 from uuid6 import uuid7
 
 from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
+from rmis.reference.countries import code_problem
+from rmis.registry.document_dates import implausible_birth, implausible_expiry
 from rmis.store.schema import (
     bcps,
     crossing_flags,
@@ -65,14 +67,42 @@ def load_reference_facts(connection: Connection) -> ReferenceFacts:
     return ReferenceFacts(_load_bcp_facts(connection), reasons)
 
 
-def check_crossing(crossing: NewCrossing, reference: ReferenceFacts) -> BcpFacts:
-    """The crossing's BCP, or InvalidRecord naming what cannot be understood."""
+# How far ahead of the record's clock a crossing may be stamped: BCP workstations keep time by
+# NTP within seconds, and five minutes (Kerberos's default tolerance) covers one that drifted
+# offline; a wrong day, month or year is far beyond it.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+FUTURE_CROSSING = "future_crossing"
+
+
+def future_reason(occurred_at: datetime, now: datetime) -> str:
+    return (
+        f"occurred_at {occurred_at.astimezone(UTC).isoformat()} is later than now "
+        f"({now.astimezone(UTC).isoformat(timespec='seconds')}) by more than "
+        f"{MAX_CLOCK_SKEW.total_seconds() / 60:g} minutes of clock skew"
+    )
+
+
+def check_crossing(crossing: NewCrossing, reference: ReferenceFacts, now: datetime) -> BcpFacts:
+    """The crossing's BCP, or InvalidRecord naming what cannot be understood.
+
+    Refused, in this order (the import's): a state code that is not ICAO 9303's or is its
+    specimen UTO, an unknown BCP, a time without offset or later than `now` by more than
+    MAX_CLOCK_SKEW (a crossing that has not happened would move every "as of" date of the
+    analyses), and a refusal reason that does not fit the outcome.
+    """
+    for name in ("issuing_state", "nationality"):
+        problem = code_problem(name, getattr(crossing.document, name))
+        if problem is not None:
+            raise InvalidRecord(f"document.{name}", *problem)
     reasons = reference.refusal_reasons
     bcp = reference.bcps.get(crossing.bcp_code)
     if bcp is None:
         raise InvalidRecord("bcp", "unknown_bcp", f"no BCP with code {crossing.bcp_code!r}")
     if crossing.occurred_at.tzinfo is None:
         raise InvalidRecord("occurred_at", "naive_time", "occurred_at must carry a UTC offset")
+    if crossing.occurred_at > now + MAX_CLOCK_SKEW:
+        reason = future_reason(crossing.occurred_at, now)
+        raise InvalidRecord("occurred_at", FUTURE_CROSSING, reason)
     if crossing.outcome is Outcome.REFUSED and crossing.refusal_reason not in reasons:
         raise InvalidRecord(
             "refusal_reason",
@@ -172,6 +202,10 @@ def document_flags(seen: DocumentSeen, local_date: date) -> list[Flag]:
         flags.append(Flag.DOCUMENT_INVALID)
     if seen.expiry_date is not None and seen.expiry_date < local_date:
         flags.append(Flag.DOCUMENT_EXPIRED)
+    if implausible_birth(seen.birth_date, local_date):
+        flags.append(Flag.IMPLAUSIBLE_BIRTH_DATE)
+    if implausible_expiry(seen.expiry_date, local_date):
+        flags.append(Flag.IMPLAUSIBLE_EXPIRY_DATE)
     return flags
 
 

@@ -16,12 +16,19 @@ from uuid import UUID
 from sqlalchemy import Connection, delete, insert
 
 from rmis.registry.corrected import corrected_history
+from rmis.registry.document_dates import implausible_birth, implausible_expiry
 from rmis.registry.model import Flag, Outcome
 from rmis.registry.recording import presence_flag
 from rmis.store.schema import crossing_flags, crossings, documents
 
 # The flags a correction can change; the others stay as recorded.
-REJUDGED = (Flag.ENTRY_WHILE_INSIDE, Flag.EXIT_WITHOUT_ENTRY, Flag.DOCUMENT_EXPIRED)
+REJUDGED = (
+    Flag.ENTRY_WHILE_INSIDE,
+    Flag.EXIT_WITHOUT_ENTRY,
+    Flag.DOCUMENT_EXPIRED,
+    Flag.IMPLAUSIBLE_BIRTH_DATE,
+    Flag.IMPLAUSIBLE_EXPIRY_DATE,
+)
 
 
 def judged_flags(history: list[dict]) -> list[tuple[int, Flag]]:
@@ -42,6 +49,10 @@ def judged_flags(history: list[dict]) -> list[tuple[int, Flag]]:
         expiry = crossing["expiry_date"]
         if expiry is not None and expiry < crossing["local_date"]:
             flags.append((crossing["seq"], Flag.DOCUMENT_EXPIRED))
+        if implausible_birth(crossing["birth_date"], crossing["local_date"]):
+            flags.append((crossing["seq"], Flag.IMPLAUSIBLE_BIRTH_DATE))
+        if implausible_expiry(expiry, crossing["local_date"]):
+            flags.append((crossing["seq"], Flag.IMPLAUSIBLE_EXPIRY_DATE))
     return flags
 
 
@@ -58,6 +69,7 @@ def rejudge_flags(connection: Connection, traveller_id: UUID, host_state: str) -
         crossings.c.local_date,
         crossings.c.outcome,
         documents.c.expiry_date,
+        documents.c.birth_date,
     )
     seqs = [crossing["seq"] for crossing in history]
     connection.execute(

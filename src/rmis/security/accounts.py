@@ -16,6 +16,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import Connection, Engine, bindparam, insert, select
 from uuid6 import uuid7
 
+from rmis.reference.countries import code_problem
 from rmis.security.audit import append_audit
 from rmis.security.principals import Principal, Role
 from rmis.store.schema import api_tokens, bcps, principal_bcps, principals
@@ -46,13 +47,36 @@ def create_principal(
     now: datetime,
     created_by: str = "rmis users create",
 ) -> str:
-    """Create a principal and return a new API token for it (the only time it is shown)."""
+    """Create a principal and return a new API token for it (the only time it is shown).
+
+    Raises AccountError when the scope names what does not exist: a role that is not a Role
+    (`unknown_role`), a state that is not an ICAO 9303 code (`unknown_country`, or
+    `specimen_country` for UTO) or has no BCP in the record's reference list
+    (`state_without_bcps`: every record belongs to the state of a BCP, so a principal of such a
+    state would see nothing and record nothing), a BCP not in that list (`unknown_bcp`) or not
+    in the state (`bcp_outside_state`).
+    """
+    try:
+        role = Role(role)
+    except ValueError:
+        roles = ", ".join(r.value for r in Role)
+        raise AccountError("unknown_role", f"no role {role!r}; roles: {roles}") from None
+    problem = code_problem("state", state)
+    if problem is not None:
+        raise AccountError(*problem)
     bcp_codes = sorted(set(bcp_codes))
     if role is Role.BORDER_OFFICER and not bcp_codes:
         raise AccountError("bcp_required", "a border officer must be posted to at least one BCP")
     with engine.begin() as connection:
         if connection.execute(select(principals.c.id).where(principals.c.name == name)).first():
             raise AccountError("name_taken", f"a principal named {name!r} already exists")
+        states = set(connection.execute(select(bcps.c.state).distinct()).scalars())
+        if state not in states:
+            raise AccountError(
+                "state_without_bcps",
+                f"the record has no BCP of {state}; principals belong to a state with BCPs: "
+                + ", ".join(sorted(states)),
+            )
         known = dict(
             connection.execute(
                 select(bcps.c.code, bcps.c.state).where(bcps.c.code.in_(bcp_codes))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic_core.core_schema import ErrorType
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rmis.registry import InvalidRecord, NotFound
 from rmis.security import AccessDenied, AccountError
 
 PROBLEM_TYPE_BASE = "https://rmis.invalid/problems/"
+# Pydantic's own error types; any other comes from a rule of the record (schemas.py).
+_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
 MEDIA_TYPE = "application/problem+json"
 
 
@@ -60,8 +65,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+            {"field": ".".join(str(p) for p in e["loc"]), "code": e["type"], "message": e["msg"]}
+            for e in exc.errors()
         ]
+        # A rule of the record's own (unknown_country...), when it is all that is wrong, is the
+        # problem's code, as the same rule is in the import's report.
+        own = {e["code"] for e in errors} - _PYDANTIC_ERROR_TYPES
+        if len(own) == 1 and all(e["code"] in own for e in errors):
+            first = errors[0]
+            return problem_response(
+                422, first["code"], first["message"], field=first["field"], errors=errors
+            )
         return problem_response(
             422, "invalid_request", "the request does not match the API's schema", errors=errors
         )

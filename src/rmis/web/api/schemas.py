@@ -6,8 +6,10 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
 
+from rmis.reference.countries import code_problem
 from rmis.registry import (
     Correction,
     CorrectionKind,
@@ -21,7 +23,26 @@ from rmis.registry import (
 )
 from rmis.stay import PermitKind
 
-StateCode = Annotated[str, Field(pattern=r"^[A-Z<]{1,3}$", description="ICAO three-letter code")]
+
+def _recordable_state(code: str, info: ValidationInfo) -> str:
+    """The record's rule for a state code (reference.countries.code_problem), as a validation
+    error whose type is the rule's stable code (`unknown_country`, `specimen_country`)."""
+    problem = code_problem(info.field_name or "state", code)
+    if problem is not None:
+        kind, reason = problem
+        raise PydanticCustomError(kind, "{reason}", {"reason": reason})
+    return code
+
+
+StateCode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=3,
+        description="ICAO 9303 code as written in Doc 9303 (KAZ, D, XXA...); not the specimen UTO",
+    ),
+    AfterValidator(_recordable_state),
+]
 
 
 class Strict(BaseModel):
