@@ -10,6 +10,7 @@ blocking.py finds in the record for a new document.
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -284,6 +285,9 @@ def _predict_spark(feature_rows: pa.Table, model_settings: dict, threshold, spar
     own = spark is None
     if own:
         spark = local_spark()
+    if spark.sparkContext.getCheckpointDir() is None:
+        # Splink breaks long lineages with checkpoints.
+        spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="rmis-spark-"))
     try:
         db_api = SparkAPI(spark_session=spark)
         frame = db_api.register(
@@ -303,10 +307,12 @@ def _predict_spark(feature_rows: pa.Table, model_settings: dict, threshold, spar
 def local_spark(cores: int = 2, memory: str = "4g"):
     """A local Spark session (needs pyspark and Java 17)."""
     from pyspark.sql import SparkSession
+    from splink.backends.spark import similarity_jar_location
 
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("rmis-linkage")
+        .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", memory)
         .config("spark.sql.shuffle.partitions", str(cores * 4))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
