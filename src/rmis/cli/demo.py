@@ -188,12 +188,10 @@ def _analyses(
     page written beside the record; returns the page's path."""
     from rich.table import Table
 
-    from rmis.analytics.engine import connect, open_warehouse
-    from rmis.analytics.flows import flows
+    from rmis.analytics import connect, flows, open_warehouse
     from rmis.report.data import gather
     from rmis.report.render import render
-    from rmis.warehouse.pseudonym import load_or_create_key
-    from rmis.warehouse.sync import sync_warehouse
+    from rmis.warehouse import load_or_create_key, sync_warehouse
 
     root = settings.data_dir / "warehouse"
     with console.status(f"Bringing the warehouse up to date ({root}/)"):
@@ -217,10 +215,10 @@ def _analyses(
         table.add_row(row.corridor, f"{row.crossings:,}")
     console.print(table)
     table = Table(title="Movement types of the travellers", title_justify="left")
-    for column in ("movement type", "travellers", "share"):
+    for column in ("movement type", "people", "share"):
         table.add_column(column, justify="left" if column == "movement type" else "right")
     for row in data.movement_types.itertuples():
-        table.add_row(row.movement_type, f"{row.travellers:,}", f"{row.share:.0%}")
+        table.add_row(row.movement_type, f"{row.people:,}", f"{row.share:.0%}")
     console.print(table)
     _present_and_overstays(console, data)
     console.print(f"Early warning on {today}: {len(data.surges)} series above their baseline.")

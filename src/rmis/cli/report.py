@@ -8,11 +8,12 @@ from typing import Annotated
 
 import typer
 
-from rmis.cli.analytics import fail, open_analysis_warehouse
+from rmis.cli.analytics import fail, open_analysis
+from rmis.cli.output import OutputFormatError, check_report_file
 
 
 def report(
-    out: Annotated[Path, typer.Option("--out", help="HTML file to write", dir_okay=False)],
+    out: Annotated[Path, typer.Option("--out", help="HTML file to write (.html)", dir_okay=False)],
     on: Annotated[
         datetime | None,
         typer.Option(
@@ -23,18 +24,17 @@ def report(
     """Flows over time, top corridors, foreigners present, overstays, movement types, state
     roles and current surges with forecasts: one HTML page that needs no internet to open."""
     # Imported here, so that `rmis` starts without loading the analyses and the charts.
-    from rmis.analytics.engine import WarehouseMissing
     from rmis.reference.stay_rules import load_stay_rules
-    from rmis.report.data import gather, last_day
+    from rmis.report.data import gather
     from rmis.report.render import render
     from rmis.settings import Settings, utc_now
 
     try:
-        warehouse = open_analysis_warehouse()
-    except (WarehouseMissing, ValueError) as error:
+        check_report_file(out)
+    except OutputFormatError as error:
         fail(str(error))
-        raise
-    day = on.date() if on else last_day(warehouse)
-    data = gather(warehouse, load_stay_rules(Settings.from_env().stay_rules), day)
+    analysis = open_analysis()
+    day = analysis.day(on)
+    data = gather(analysis.warehouse, load_stay_rules(Settings.from_env().stay_rules), day)
     out.write_text(render(data, utc_now()), encoding="utf-8")
     typer.echo(f"report as of {day.isoformat()} written to {out}")

@@ -16,8 +16,7 @@ def sync() -> None:
 
     from rmis.cli.context import open_registry
     from rmis.settings import Settings, utc_now
-    from rmis.warehouse.pseudonym import PseudonymKeyError, load_or_create_key
-    from rmis.warehouse.sync import sync_warehouse
+    from rmis.warehouse import PseudonymKeyError, load_or_create_key, sync_warehouse
 
     settings = Settings.from_env()
     root = settings.data_dir / "warehouse"
