@@ -5,22 +5,15 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from rmis.reference.stay_rules import StayRulesError, load_stay_rules
-from rmis.stay import (
-    Evaluation,
-    RuleSchedule,
-    StayRule,
-    StaysFileError,
-    Timeline,
-    evaluate,
-    parse_stays_csv,
-)
+if TYPE_CHECKING:
+    from rmis.stay import Evaluation, RuleSchedule
+
+# The stay engine, the rules table and rich are imported inside the command, so that `rmis`
+# starts without loading them.
 
 app = typer.Typer(no_args_is_help=True, help="Lawful stay: days used, days left, overstays.")
 
@@ -103,10 +96,14 @@ def check(
             or max_days is not None
             or max_days_per_stay is not None,
         )
+        from rmis.stay import Timeline
+
         timeline = Timeline(stays=_read_stays(stays))
     except _BadInput as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(BAD_INPUT) from None
+    from rmis.stay import evaluate
+
     result = evaluate(timeline, schedule, day)
     if as_json:
         typer.echo(json.dumps(_as_dict(result), ensure_ascii=False))
@@ -132,6 +129,9 @@ def _schedule(
     rules: Path | None,
     window_given: bool,
 ) -> RuleSchedule:
+    from rmis.reference.stay_rules import StayRulesError, load_stay_rules
+    from rmis.stay import RuleSchedule, StayRule
+
     table_given = host is not None or nationality is not None
     if window_given and table_given:
         raise _BadInput("give either --window-days/--max-days or --host/--nationality, not both")
@@ -160,6 +160,8 @@ def _schedule(
 
 
 def _read_stays(path: Path) -> tuple:
+    from rmis.stay import StaysFileError, parse_stays_csv
+
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -206,6 +208,9 @@ def _as_dict(ev: Evaluation) -> dict[str, Any]:
 
 
 def _render(ev: Evaluation) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     colour = {
         "lawful": "green",
