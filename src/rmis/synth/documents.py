@@ -57,16 +57,26 @@ class Documents:
             chosen = np.where(ok, nxt, chosen)
         return chosen
 
-    def mrz(self, i: int, people: People) -> tuple[str, str]:
-        p = int(self.person[i])
-        state = STATES[int(self.issuing_state[i])]
-        return compose_td3(
-            issuing_state=state, surname=self.surname[i], given_names=self.given_names[i],
-            document_number=self.number[i], nationality=STATES[int(people.nationality[p])],
-            birth_date=date.fromordinal(int(people.birth[p])), sex=str(people.sex[p]),
-            expiry_date=date.fromordinal(int(self.expiry[i])),
-            optional_data=self.optional_data[i] or "",
-        )  # fmt: skip
+    def mrz_lines(self, people: People) -> list[tuple[str, str]]:
+        """Every document's MRZ, composed by rmis.documents (Python values prepared in bulk:
+        this loop runs once per document of the region)."""
+        states = np.asarray(STATES, object)
+        nationality = states[people.nationality[self.person]].tolist()
+        dates = {d: date.fromordinal(d) for d in np.unique(np.r_[people.birth, self.expiry])
+                 .tolist()}  # fmt: skip
+        return [
+            compose_td3(
+                issuing_state=issuing, surname=surname, given_names=given, document_number=number,
+                nationality=nat, birth_date=dates[birth], sex=sex, expiry_date=dates[expiry],
+                optional_data=optional or "",
+            )
+            for issuing, surname, given, number, nat, birth, sex, expiry, optional in zip(
+                states[self.issuing_state].tolist(), self.surname.tolist(),
+                self.given_names.tolist(), self.number.tolist(), nationality,
+                people.birth[self.person].tolist(), people.sex[self.person].tolist(),
+                self.expiry.tolist(), self.optional_data.tolist(), strict=True,
+            )
+        ]  # fmt: skip
 
 
 def issue_documents(

@@ -264,9 +264,20 @@ def hash_code(code: str) -> float:
 
 
 def _pick(values, index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
-    """values[index] as an Arrow column, taken in C rather than through Python objects."""
+    """values[index] as an Arrow column, taken in C rather than through Python objects; null
+    where `mask` is true."""
     table = values if isinstance(values, pa.Array) else pa.array(list(values), pa.string())
-    return table.take(pa.array(index, pa.int64(), mask=mask))
+    if mask is not None:  # a plain take from one more (null) value is faster than a masked one
+        table = pa.concat_arrays([table, pa.nulls(1, table.type)])
+        index = np.where(mask, len(table) - 1, index)
+    return table.take(pa.array(index, pa.int64()))
+
+
+def _pick_names(values: np.ndarray, doc: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """Names by document through their few distinct spellings: a take from a small dictionary
+    stays in cache and runs several times faster than one from a value per document."""
+    encoded = pa.array(values, pa.string()).dictionary_encode()
+    return _pick(encoded.dictionary, encoded.indices.to_numpy()[doc], mask)
 
 
 def _replace(column: pa.Array, rows: np.ndarray, values: list[str]) -> pa.Array:
@@ -282,7 +293,7 @@ def _table(
     person = legs.person[rows]
     doc = docs.valid_on(person, legs.day[rows])
     n = len(rows)
-    surname = _pick(pa.array(docs.surname, pa.string()), doc)
+    surname = _pick_names(docs.surname, doc)
     number = _pick(pa.array(docs.number, pa.string()), doc)
     mrz_valid = np.ones(n, bool)
     typo = np.flatnonzero(rng.random(n) < noise.typo_rate)
@@ -313,7 +324,7 @@ def _table(
         "document_number": number,
         "document_type": _pick(["P"], np.zeros(n, np.int64)),
         "surname": surname,
-        "given_names": _pick(pa.array(docs.given_names, pa.string()), doc),
+        "given_names": _pick_names(docs.given_names, doc),
         "nationality": _pick(STATES, people.nationality[person]),
         "birth_date": pa.array(people.birth[person] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
         "sex": _pick(["F", "M"], male[person]),
@@ -324,10 +335,8 @@ def _table(
         "officer": pc.binary_join_element_wise(bcp_code, badge, "-"),
         "mrz_valid": pa.array(mrz_valid, pa.bool_()),
         "optional_data": _pick(pa.array(docs.optional_data, pa.string()), doc),
-        "national_surname": _pick(pa.array(docs.national_surname, pa.string()), doc,
-                                  mask=~national),
-        "national_given_names": _pick(pa.array(docs.national_given_names, pa.string()), doc,
-                                      mask=~national),
+        "national_surname": _pick_names(docs.national_surname, doc, mask=~national),
+        "national_given_names": _pick_names(docs.national_given_names, doc, mask=~national),
         "previous_document_number": _pick(pa.array(docs.previous_number, pa.string()), doc,
                                           mask=~own),
     })  # fmt: skip

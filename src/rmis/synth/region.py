@@ -152,7 +152,7 @@ def _people_table(people: People, stays: Stays, over: np.ndarray) -> pa.Table:
 
 
 def _documents_table(docs: Documents, people: People) -> pa.Table:
-    lines = [docs.mrz(i, people) for i in range(len(docs))]
+    lines = docs.mrz_lines(people)
     return pa.table({
         "person_id": pa.array(docs.person, pa.int64()),
         "issuing_state": _codes(docs.issuing_state),
