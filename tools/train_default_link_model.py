@@ -5,9 +5,11 @@ The model is Splink's, trained without labels (u by random sampling, m and the p
 rmis.persons.splink_model.train) on the documents a synthetic region's crossings would put in
 the record. The region, its size and seed are fixed here, so that the same command makes the
 same model; docs/linkage.md says which seeds the accuracy figures were measured on (never this
-one alone).
+one alone). Twelve years of crossings, not two: a record that has run that long holds people's
+passports two renewals apart, and a model trained on two years would never have seen them
+(EM would take twenty years between two passports for proof of two people).
 
-  .venv/bin/python tools/train_default_link_model.py [--travellers 50000 --seed 7]
+  .venv/bin/python tools/train_default_link_model.py [--travellers 50000 --years 12 --seed 7]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ END = "2026-06-30"
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--travellers", type=int, default=50_000)
+    parser.add_argument("--years", type=int, default=12)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -37,15 +40,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as work:
         subprocess.run(
             [str(ROOT / ".venv/bin/rmis"), "synth", "--travellers", str(args.travellers),
-             "--years", "2", "--seed", str(args.seed), "--end", END, "--out", work],
+             "--years", str(args.years), "--seed", str(args.seed), "--end", END, "--out", work],
             check=True, capture_output=True,
         )  # fmt: skip
         documents = documents_from_crossings(Path(work) / "crossings.parquet")
     model = train(documents, seed=args.seed)
     data = model.to_json()
     data["trained_on"] = {
-        "region": f"rmis synth --travellers {args.travellers} --years 2 --seed {args.seed} "
-        f"--end {END}",
+        "region": f"rmis synth --travellers {args.travellers} --years {args.years} "
+        f"--seed {args.seed} --end {END}",
         "documents": documents.num_rows,
     }
     args.out.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

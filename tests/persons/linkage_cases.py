@@ -40,6 +40,7 @@ BASES = [
     ("RUS", "FEDOROVA", "IULIIA", "Фёдорова", "Юлия", date(1995, 1, 9), "F"),
     ("KGZ", "TOKTOGULOV", "CHYNGYZ", "Токтогулов", "Чынгыз", date(2001, 12, 25), "M"),
     ("CHN", "WANG", "WEI", None, None, date(1988, 6, 6), "M"),
+    ("KAZ", "ZHAKSYBEKOV", "ASKHAT", "Жақсыбеков", "Асхат", date(1990, 5, 30), "M"),
 ]
 
 # Other spellings of the same names (other systems, the 2021 Kazakh Latin alphabet).
@@ -47,7 +48,7 @@ RESPELLED = {
     "ZHANBYRBAEV": "JANBYRBAEV", "SHYNGYS": "SHYNGGYS", "NURGALIYEVA": "NURGALIEVA",
     "NAZGUL": "NAZGÜL", "ABDULLAEV": "ABDULLAYEV", "JASUR": "DZHASUR", "FEDOROVA": "FEDOROVA",
     "IULIIA": "YULIYA", "TOKTOGULOV": "TOKTOGULOV", "CHYNGYZ": "CHINGIZ", "WANG": "WANG",
-    "WEI": "WEI",
+    "WEI": "WEI", "ZHAKSYBEKOV": "JAQSYBEKOV", "ASKHAT": "ASHAT",
 }  # fmt: skip
 
 

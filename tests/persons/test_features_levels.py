@@ -44,6 +44,18 @@ def test_the_2021_kazakh_latin_spelling_keeps_the_key():
     assert name_parts("NURGALIYEVA").key == name_parts("NURGALIEVA").key
 
 
+def test_sh_for_s_and_kh_meets_the_other_spelling():
+    """Асхат is ASKHAT in the Kazakh passport system and ASHAT in the 2021 Latin alphabet."""
+    old, new = (
+        features(replace(BASE, given_names="ASKHAT")),
+        features(replace(BASE, given_names="ASHAT", national_given_names=None)),
+    )
+    assert old.given_key != new.given_key and new.given_akey == old.given_key
+    assert NAMES["given"].levels[NAMES["given"].level_of(old, new)].label == "another spelling"
+    assert name_parts("SHYNGYS").key != name_parts("SHYNGYS").alternative
+    assert name_parts("ASKHAT").alternative is None
+
+
 def test_particles_and_patronymics_stay_out_of_the_key():
     assert name_parts("ERLAN NURLAN ULY").key == name_parts("ERLAN").key
     assert name_parts("IVAN PETROVICH").key == name_parts("IVAN").key

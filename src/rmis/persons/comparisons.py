@@ -88,8 +88,9 @@ ELSE = "ELSE"
 def _name(field: str, what: str) -> Comparison:
     """Levels of one name field: as spelt, the same in another spelling (any transliteration,
     either script), one edit, two edits in a longer name, else."""
-    text, ntext, key, nkey, plain = (f"{field}_{s}" for s in ("text", "ntext", "key", "nkey",
-                                                               "plain"))  # fmt: skip
+    text, ntext, key, nkey, plain, akey = (
+        f"{field}_{s}" for s in ("text", "ntext", "key", "nkey", "plain", "akey")
+    )
 
     def get(f: Features, column: str):
         return getattr(f, column)
@@ -102,7 +103,11 @@ def _name(field: str, what: str) -> Comparison:
 
     def keyed(a, b):
         ka, kb, na, nb = get(a, key), get(b, key), get(a, nkey), get(b, nkey)
-        return _eq(ka, kb) or _eq(na, kb) or _eq(ka, nb) or _eq(na, nb)
+        aa, ab = get(a, akey), get(b, akey)
+        return (
+            _eq(ka, kb) or _eq(na, kb) or _eq(ka, nb) or _eq(na, nb)
+            or _eq(aa, kb) or _eq(ka, ab) or _eq(aa, nb) or _eq(na, ab)
+        )  # fmt: skip
 
     def one(a, b):
         return _lev(get(a, key), get(b, key), 1) or _lev(get(a, plain), get(b, plain), 1)
@@ -121,7 +126,8 @@ def _name(field: str, what: str) -> Comparison:
             Level(
                 "another spelling",
                 f"{key}_l = {key}_r OR {nkey}_l = {key}_r OR {key}_l = {nkey}_r "
-                f"OR {nkey}_l = {nkey}_r",
+                f"OR {nkey}_l = {nkey}_r OR {akey}_l = {key}_r OR {key}_l = {akey}_r "
+                f"OR {akey}_l = {nkey}_r OR {nkey}_l = {akey}_r",
                 keyed,
             ),
             Level(

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rmis.names import Role, normalise, prepare
+from rmis.names.keys import token_key
 from rmis.persons.facts import DocumentFacts
 from rmis.persons.personal_numbers import personal_number
 
@@ -42,11 +43,13 @@ class Features:
     surname_key: str | None  # transliteration-invariant key of the MRZ spelling
     surname_nkey: str | None  # the same key of the national-script spelling
     surname_plain: str | None  # the MRZ spelling in plain Latin, no folds (typos stay one edit)
+    surname_akey: str | None  # the key with SH read as S and KH (see alternative_key)
     given_text: str | None
     given_ntext: str | None
     given_key: str | None
     given_nkey: str | None
     given_plain: str | None
+    given_akey: str | None
     birth_day: int | None  # days since 1970-01-01
     birth_text: str | None  # YYYYMMDD
     birth_swap: str | None  # YYYYDDMM: day and month read the other way round
@@ -71,6 +74,7 @@ class NameParts:
     text: str | None
     key: str | None
     plain: str | None
+    alternative: str | None = None  # alternative_key, where it differs from the key
 
 
 @lru_cache(maxsize=65536)
@@ -87,7 +91,20 @@ def name_parts(name: str | None) -> NameParts:
         chosen = list(range(len(prepared.keys)))
     key = " ".join(prepared.keys[i] for i in chosen) or None
     plain = " ".join(sorted(prepared.plains[i] for i in chosen)) or None
-    return NameParts(text, key, plain)
+    return NameParts(text, key, plain, alternative_key(prepared.tokens, chosen, key))
+
+
+def alternative_key(tokens: tuple[str, ...], chosen: list[int], key: str | None) -> str | None:
+    """The key with every Latin SH read as S followed by KH, where that differs from the key.
+
+    In the MRZ, SH is Ш in every system, but where a system writes Х as H (Kazakh 2021 Latin:
+    Асхат is ASHAT, Uzbek Latin: Исҳоқ is ISHOQ) it is also С then Х, which other systems write
+    SKH (ASKHAT): the keys part there. A name written both ways meets on this key."""
+    if key is None or not any("SH" in tokens[i] for i in chosen):
+        return None
+    keys = sorted(token_key(tokens[i].replace("SH", "SKH")) for i in chosen)
+    alternative = " ".join(keys)
+    return alternative if alternative != key else None
 
 
 def fold_number(number: str) -> str:
@@ -128,8 +145,9 @@ def features(facts: DocumentFacts) -> Features:
         unique_id=str(facts.id),
         surname_text=surname.text, surname_ntext=nsurname.text, surname_key=surname.key,
         surname_nkey=nsurname.key, surname_plain=surname.plain,
+        surname_akey=surname.alternative,
         given_text=given.text, given_ntext=ngiven.text, given_key=given.key,
-        given_nkey=ngiven.key, given_plain=given.plain,
+        given_nkey=ngiven.key, given_plain=given.plain, given_akey=given.alternative,
         birth_day=day_number(facts.birth_date), birth_text=birth_text, birth_swap=birth_swap,
         sex=facts.sex if facts.sex in SEXES else None,
         nationality=facts.nationality or None,
@@ -194,12 +212,16 @@ def features_table(documents: pa.Table) -> pa.Table:
 
     def parts(value):
         p = name_parts(value)
-        return (p.text, p.key, p.plain)
+        return (p.text, p.key, p.plain, p.alternative)
 
-    surname_text, surname_key, surname_plain = _per_value(_column(documents, "surname"), parts)
-    given_text, given_key, given_plain = _per_value(_column(documents, "given_names"), parts)
-    surname_ntext, surname_nkey, _ = _per_value(_column(documents, "national_surname"), parts)
-    given_ntext, given_nkey, _ = _per_value(_column(documents, "national_given_names"), parts)
+    surname_text, surname_key, surname_plain, surname_akey = _per_value(
+        _column(documents, "surname"), parts
+    )
+    given_text, given_key, given_plain, given_akey = _per_value(
+        _column(documents, "given_names"), parts
+    )
+    surname_ntext, surname_nkey, _, _ = _per_value(_column(documents, "national_surname"), parts)
+    given_ntext, given_nkey, _, _ = _per_value(_column(documents, "national_given_names"), parts)
     birth = documents.column("birth_date").combine_chunks().cast(pa.date32())
     birth_text = pc.strftime(birth.cast(pa.timestamp("s")), format="%Y%m%d")
     birth_swap = pc.binary_join_element_wise(
@@ -223,9 +245,9 @@ def features_table(documents: pa.Table) -> pa.Table:
         "unique_id": _column(documents, "id"),
         "surname_text": surname_text, "surname_ntext": surname_ntext,
         "surname_key": surname_key, "surname_nkey": surname_nkey,
-        "surname_plain": surname_plain,
+        "surname_plain": surname_plain, "surname_akey": surname_akey,
         "given_text": given_text, "given_ntext": given_ntext, "given_key": given_key,
-        "given_nkey": given_nkey, "given_plain": given_plain,
+        "given_nkey": given_nkey, "given_plain": given_plain, "given_akey": given_akey,
         "birth_day": birth.cast(pa.int32()), "birth_text": birth_text, "birth_swap": birth_swap,
         "sex": sex, "nationality": nationality,
         "issuing_state": _column(documents, "issuing_state"),

@@ -31,7 +31,9 @@ from rmis.persons.model import LinkModel
 # Thresholds a freshly trained model starts with (docs/linkage.md says how they were chosen).
 AUTOMATIC_THRESHOLD = 0.999
 REVIEW_THRESHOLD = 0.2
-CONFLICT_THRESHOLD = 1e-6
+# A person is joined automatically only if every document of theirs scores this much against
+# the new one (complete linkage at the automatic threshold).
+CONFLICT_THRESHOLD = AUTOMATIC_THRESHOLD
 # EM starts from this prior; training replaces it.
 START_PRIOR = 1e-5
 # EM learns each comparison's m on pairs that are mostly matches, with the comparisons its
