@@ -2,18 +2,26 @@
 
 import csv
 import io
+import string
 from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 from uuid6 import uuid7
 
 from rmis.documents import compose_td1, compose_td3
+from rmis.reference.bcps import load_bcps
+from rmis.reference.countries import all_codes
+from rmis.reference.refusal_reasons import load_refusal_reasons
+from rmis.registry.bulk_parse import parse_chunk
 from rmis.registry.importing import import_crossings
-from rmis.store.schema import crossings, documents
+from rmis.registry.recording import MAX_CLOCK_SKEW, BcpFacts, ReferenceFacts
+from rmis.store.schema import crossing_flags, crossings, documents
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -63,6 +71,17 @@ def run(engine, tmp_path, rows: list[dict[str, str]], **kw):
         ({"outcome": "refused"}, "refusal_reason", "unknown_refusal_reason"),
         ({"refusal_reason": "H"}, "refusal_reason", "reason_without_refusal"),
         ({"document_number": "X" * 33}, "document_number", "too_long"),
+        ({"nationality": "ABC"}, "nationality", "unknown_country"),
+        ({"issuing_state": "QQ1"}, "issuing_state", "unknown_country"),
+        ({"issuing_state": "uzb"}, "issuing_state", "unknown_country"),
+        ({"nationality": "UZBK"}, "nationality", "unknown_country"),
+        ({"issuing_state": "UTO"}, "issuing_state", "specimen_country"),
+        ({"occurred_at": "2031-01-01T00:00:00Z"}, "occurred_at", "future_crossing"),
+        # Five minutes of clock skew are allowed; a second more is not.
+        ({"occurred_at": "2026-11-23T00:05:01Z"}, "occurred_at", "future_crossing"),
+        # The country codes are checked before the BCP and the time.
+        ({"nationality": "ABC", "bcp": "KAZ-NOWHERE"}, "nationality", "unknown_country"),
+        ({"bcp": "KAZ-NOWHERE", "occurred_at": "2031-01-01T00:00:00Z"}, "bcp", "unknown_bcp"),
         # The first broken rule is the one reported.
         ({"surname": "", "purpose": "nothing"}, "surname", "missing_value"),
     ],
@@ -286,3 +305,103 @@ def test_a_name_the_mrz_cut_short_agrees_with_the_whole_name(engine, tmp_path):
     assert [(r["row"], r["field"], r["code"]) for r in rejected] == [
         ("2", "given_names", "mrz_mismatch")
     ]
+
+
+def test_the_new_users_file_keeps_its_good_rows_and_says_why_the_others_are_out(engine, tmp_path):
+    # The issue's case: nationality ABC, issuing state QQ1 and a crossing dated 2031-01-01.
+    rows = [
+        row(),
+        row(nationality="ABC"),
+        row(issuing_state="QQ1"),
+        row(occurred_at="2031-01-01T00:00:00Z"),
+        row(occurred_at="2026-11-23T00:05:00Z"),  # within the clock skew: recorded
+    ]
+    summary, rejected = run(engine, tmp_path, rows)
+    assert (summary.recorded, summary.rejected) == (2, 3)
+    assert [(r["row"], r["field"], r["code"]) for r in rejected] == [
+        ("2", "nationality", "unknown_country"),
+        ("3", "issuing_state", "unknown_country"),
+        ("4", "occurred_at", "future_crossing"),
+    ]
+    assert "'ABC' is not an ICAO 9303 country code" in rejected[0]["reason"]
+    assert "later than now" in rejected[2]["reason"]
+    with engine.connect() as connection:
+        latest = connection.execute(select(func.max(crossings.c.occurred_at))).scalar()
+    assert latest.replace(tzinfo=None) <= NOW.replace(tzinfo=None) + MAX_CLOCK_SKEW
+
+
+def test_a_chunk_whose_rows_are_all_rejected_is_reported_and_the_import_goes_on(engine, tmp_path):
+    rows = [row(nationality="ABC"), row(nationality="XYZ"), row(), row()]
+    summary, rejected = run(engine, tmp_path, rows, chunk_rows=2)
+    assert (summary.rows, summary.recorded, summary.rejected) == (4, 2, 2)
+    assert {r["code"] for r in rejected} == {"unknown_country"}
+
+
+def test_dates_no_document_can_carry_are_flagged_as_recording_flags_them(engine, tmp_path):
+    cases = [
+        ({"birth_date": "1990-05-01", "expiry_date": "2030-01-01"}, set()),
+        ({"birth_date": "2026-03-01"}, set()),  # born the day they crossed
+        ({"birth_date": "2026-03-02"}, {"implausible_birth_date"}),
+        ({"birth_date": "1900-01-01"}, set()),
+        ({"birth_date": "1899-12-31"}, {"implausible_birth_date"}),
+        ({"expiry_date": "2056-12-31"}, set()),
+        ({"expiry_date": "2057-01-01"}, {"implausible_expiry_date"}),
+    ]
+    rows = [
+        row(document_number=f"FA{i:07d}", birth_date="") | overrides
+        for i, (overrides, _) in enumerate(cases)
+    ]
+    summary, rejected = run(engine, tmp_path, rows)
+    assert (summary.recorded, rejected) == (len(cases), [])
+    with engine.connect() as connection:
+        flagged = connection.execute(
+            select(crossings.c.id, crossing_flags.c.flag).join(
+                crossing_flags, crossing_flags.c.crossing_seq == crossings.c.seq
+            )
+        ).all()
+    flags = {str(i): set() for i in (r["crossing_id"] for r in rows)}
+    for crossing_id, flag in flagged:
+        flags[str(crossing_id)].add(flag)
+    assert [flags[r["crossing_id"]] for r in rows] == [expected for _, expected in cases]
+
+
+def _reference() -> ReferenceFacts:
+    bcps = {b.code: BcpFacts(b.code, b.state, b.mode, b.time_zone) for b in load_bcps().values()}
+    return ReferenceFacts(bcps, frozenset(load_refusal_reasons()))
+
+
+def _verdicts(table: pa.Table) -> list[str | None]:
+    """Each row's code of rejection (None: understood), by parsing alone."""
+    parsed = parse_chunk(table, 1, _reference(), NOW)
+    codes: list[str | None] = [None] * table.num_rows
+    for rejected in parsed.rejected:
+        codes[rejected.row - 1] = rejected.code
+    return codes
+
+
+def _rows_with(column: str, codes: list[str]) -> pa.Table:
+    return pa.Table.from_pylist([row(**{column: code}) for code in codes])
+
+
+@pytest.mark.parametrize("column", ["issuing_state", "nationality"])
+def test_every_icao_code_is_taken_and_the_specimen_is_not(column):
+    codes = sorted(all_codes())
+    verdicts = dict(zip(codes, _verdicts(_rows_with(column, codes)), strict=True))
+    assert {code for code, verdict in verdicts.items() if verdict is not None} == {"UTO"}
+    assert verdicts["UTO"] == "specimen_country"
+    assert {"D", "GBD", "UNA", "UNK", "UNO", "XXA", "XXB", "XXC", "XXX", "EUE"} <= set(verdicts)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.sampled_from(["issuing_state", "nationality"]),
+    st.lists(
+        st.text(
+            alphabet=string.ascii_uppercase + string.digits + "<", min_size=1, max_size=3
+        ).filter(lambda code: code not in all_codes()),
+        min_size=1,
+        max_size=20,
+    ),
+)
+def test_codes_that_are_not_icao_codes_are_refused_by_name(column, codes):
+    assert _verdicts(_rows_with(column, codes)) == ["unknown_country"] * len(codes)

@@ -2,7 +2,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from rmis.security.accounts import (
     SESSION_LIFETIME,
@@ -43,12 +43,33 @@ def test_a_new_principals_token_identifies_it_with_its_scope(engine):
             "bcp_outside_state",
         ),
         ({"role": Role.SUPERVISOR, "state": "KAZ", "bcp_codes": ["KAZ-NOPE"]}, "unknown_bcp"),
+        # The state must be an ICAO 9303 code, and one with BCPs in the record.
+        ({"role": Role.ANALYST, "state": "XYZ"}, "unknown_country"),
+        ({"role": Role.ANALYST, "state": "kaz"}, "unknown_country"),
+        ({"role": Role.ANALYST, "state": "UTO"}, "specimen_country"),
+        ({"role": Role.ANALYST, "state": "XXA"}, "state_without_bcps"),
+        ({"role": Role.SUPERVISOR, "state": "FRA"}, "state_without_bcps"),
+        ({"role": "king", "state": "KAZ"}, "unknown_role"),
     ],
 )
 def test_scopes_must_make_sense(engine, kwargs, code):
     with pytest.raises(AccountError) as error:
         create_principal(engine, name="x", now=NOW, **kwargs)
     assert error.value.code == code
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(principals)).scalar() == 0
+
+
+def test_a_state_without_bcps_is_refused_with_the_states_that_have_them(engine):
+    with pytest.raises(AccountError, match="no BCP of FRA") as error:
+        create_principal(engine, name="x", role=Role.ANALYST, state="FRA", now=NOW)
+    assert "KAZ" in str(error.value) and "UZB" in str(error.value)
+
+
+def test_a_role_given_as_its_name_is_taken(engine):
+    token = create_principal(engine, name="a", role="analyst", state="KGZ", now=NOW)
+    with engine.connect() as connection:
+        assert principal_for_token(connection, token, NOW).role is Role.ANALYST
 
 
 def test_names_are_unique(engine):

@@ -68,10 +68,9 @@ def install_problem_handlers(app: FastAPI) -> None:
             {"field": ".".join(str(p) for p in e["loc"]), "code": e["type"], "message": e["msg"]}
             for e in exc.errors()
         ]
-        # A rule of the record's own (unknown_country...), when it is all that is wrong, is the
-        # problem's code, as the same rule is in the import's report.
-        own = {e["code"] for e in errors} - _PYDANTIC_ERROR_TYPES
-        if len(own) == 1 and all(e["code"] in own for e in errors):
+        # When only rules of the record's own are broken (unknown_country...), the first is the
+        # problem's code and field, as the import reports a row for the first rule it breaks.
+        if errors and all(e["code"] not in _PYDANTIC_ERROR_TYPES for e in errors):
             first = errors[0]
             return problem_response(
                 422, first["code"], first["message"], field=first["field"], errors=errors
