@@ -362,3 +362,30 @@ def test_a_correction_in_the_callers_transaction_rolls_back_with_it(engine):
         assert connection.execute(select(func.count()).select_from(corrections)).scalar() == 1
         connection.rollback()
     assert count(engine, corrections) == 0
+
+
+def test_an_amendment_cannot_move_a_crossing_into_the_future(engine):
+    entry = record(days_ago=3)
+    traveller = recorded(engine, entry)
+    with pytest.raises(InvalidRecord) as error:
+        correct_crossing(engine, OFFICER, entry.id, "amend",
+                         {"occurred_at": NOW + timedelta(days=365)}, "typo", now=NOW)  # fmt: skip
+    assert (error.value.field, error.value.code) == ("occurred_at", "future_crossing")
+    assert count(engine, corrections) == 0
+    # Within the clock skew it is a time like any other.
+    correct_crossing(engine, OFFICER, entry.id, "amend",
+                     {"occurred_at": NOW + timedelta(minutes=5)}, "clock", now=NOW)  # fmt: skip
+    assert count(engine, corrections) == 1
+    assert stay(engine, traveller).present is True
+
+
+def test_an_amended_date_before_the_birth_date_is_flagged_and_the_flag_goes_with_it(engine):
+    entry = record(days_ago=3)
+    traveller = recorded(engine, entry)
+    # Born 1990-05-01, passport valid to 2030: a crossing in April 1990 fits neither.
+    before_birth = datetime(1990, 4, 30, 6, 0, tzinfo=UTC)
+    wrong = ["implausible_birth_date", "implausible_expiry_date"]
+    for at, flags in ((before_birth, wrong), (NOW, [])):
+        correct_crossing(engine, OFFICER, entry.id, "amend", {"occurred_at": at}, "keyed",
+                         now=NOW)  # fmt: skip
+        assert flags_of(engine, traveller) == [("entry", flags)]
