@@ -166,8 +166,8 @@ def code_problem(field: str, code: str) -> tuple[str, str] | None:
         return None
     if is_specimen(code.upper()):
         return SPECIMEN_COUNTRY, (
-            f"{field} {code!r} is ICAO's specimen state (Utopia): a specimen document is a test, "
-            "not a traveller's, and is not recorded"
+            f"{field} {code!r} is ICAO's specimen state (Utopia), found only on sample "
+            "documents: it names no real state, and a document from it is a test, not a traveller's"
         )
     reason = f"{field} {code!r} is not an ICAO 9303 country code"
     canonical = code.strip().upper().rstrip("<")
