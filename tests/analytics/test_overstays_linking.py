@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import insert, select
+from uuid6 import uuid7
 
 from rmis.analytics import (
     connect,
@@ -21,6 +23,7 @@ from rmis.analytics import (
 )
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.store.database import open_database
+from rmis.store.schema import documents, link_proposals
 from rmis.warehouse import sync_warehouse
 from warehouse.scenario import NOW, Person, merge, record, split
 
@@ -63,7 +66,25 @@ def warehouse_of(engine, tmp_path):
 
 
 def found_on(w):
-    return find_overstays_on(w.crossings, w.permits, load_stay_rules(), ON, w.documents)
+    return find_overstays_on(w.crossings, w.permits, load_stay_rules(), ON, w.documents, w.reviews)
+
+
+def propose(engine, number: str, candidate: str) -> None:
+    """An open proposal in the review queue: `number` may be the person of `candidate`."""
+    with engine.begin() as connection:
+        ids = dict(
+            connection.execute(
+                select(documents.c.number, documents.c.id).where(
+                    documents.c.number.in_([number, candidate])
+                )
+            ).all()
+        )
+        connection.execute(
+            insert(link_proposals).values(
+                id=uuid7(), document_id=ids[number], candidate_id=ids[candidate],
+                probability=0.7, fingerprint="f" * 64, status="open", proposed_at=NOW,
+            )
+        )  # fmt: skip
 
 
 def test_a_renewal_the_record_links_closes_the_stay_opened_on_the_old_one(registry, tmp_path):
@@ -76,6 +97,16 @@ def test_a_renewal_the_record_links_closes_the_stay_opened_on_the_old_one(regist
     assert kaz.entry_date.tolist() == [date(2026, 4, 1)]  # only the stayer
     assert kaz.documents.tolist() == [1] and kaz.link.tolist() == ["single"]
     assert linked.late_exits.empty
+
+
+def test_an_overstay_resting_on_a_document_in_the_review_queue_says_so(registry, tmp_path):
+    propose(registry, "P2", "P1")
+    w = warehouse_of(registry, tmp_path)
+    found = found_on(w)
+    kaz = found.open[found.open.host_state == "KAZ"].set_index("entry_date")
+    assert kaz.link.to_dict() == {date(2026, 3, 1): "pending", date(2026, 4, 1): "single"}
+    unmarked = find_overstays_on(w.crossings, w.permits, load_stay_rules(), ON)
+    assert unmarked.open.link.isna().all()
 
 
 def test_a_fresh_passport_does_not_restart_the_count(registry, tmp_path):

@@ -66,6 +66,7 @@ def page() -> str:
             }
         ),
         overstayers_total=12,
+        overstayers_in_review=2,
         overstays_by_state=pd.DataFrame(
             {"host_state": ["KAZ"], "overstayers": [12], "left_late": [30], "longest_days": [90]}
         ),

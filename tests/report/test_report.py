@@ -54,3 +54,9 @@ def test_movement_types_and_roles_are_counted_in_people(page):
     assert '<th scope="col">people</th>' in types and '<td class="num">80</td>' in types
     roles = page[page.index('id="roles"') : page.index('id="notes"')]
     assert "counted in people" in roles
+
+
+def test_overstayers_waiting_on_the_review_queue_are_said(page):
+    overstays = page[page.index('id="overstays"') : page.index('id="types"')]
+    assert "12 people were still present" in overstays
+    assert "2 of them have a document waiting in the review queue" in overstays

@@ -52,6 +52,7 @@ from rmis.analytics.overstays import (
     overstays_by_nationality,
     overstays_by_state,
 )
+from rmis.analytics.period import DataPeriod, data_period
 from rmis.analytics.state_roles import state_roles
 from rmis.analytics.stays import stays
 from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
@@ -68,6 +69,7 @@ __all__ = [
     "PERIODS",
     "SERIES_KEYS",
     "STOCK_DIMENSIONS",
+    "DataPeriod",
     "DetectorSettings",
     "Forecast",
     "Overstays",
@@ -81,6 +83,7 @@ __all__ = [
     "arrivals_by_week",
     "connect",
     "data_gaps",
+    "data_period",
     "early_warning",
     "find_overstays_on",
     "first_day",

@@ -35,6 +35,9 @@ class Warehouse:
     documents: ibis.Table
     permits: ibis.Table
     bcps: ibis.Table
+    # The review queue's open proposals (columns.REVIEWS); None in a warehouse synced before
+    # they were exported, until its next sync.
+    reviews: ibis.Table | None = None
 
 
 def spark_session(cores: int = 2) -> Any:
@@ -83,6 +86,7 @@ def open_warehouse(root: Path, backend: BaseBackend) -> Warehouse:
         documents=documents,
         permits=table("permits", [manifest.permits]),
         bcps=table("bcps", [manifest.bcps]),
+        reviews=table("reviews", [manifest.reviews]) if manifest.reviews else None,
     )
 
 

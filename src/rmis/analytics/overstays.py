@@ -16,8 +16,10 @@ timeline in a host state is judged at once, across their documents, so the entry
 an old passport is closed by the exit recorded on its renewal, and a fresh passport does not
 restart the count. Each row says on how many `documents` the person's crossings were recorded
 and, when the warehouse's documents are given, the least certain `link` among them (module
-constant LINK_ORDER), so an analyst sees which verdicts rest on a link the model made alone or
-on a document still waiting in the review queue.
+constant LINK_ORDER), so an analyst sees which verdicts rest on a link the model made alone;
+with the review queue's open proposals (`reviews`), a person one of whose documents waits
+there, on either side of a proposal, is `pending`: their verdict may change when a supervisor
+decides (an entry on the old passport is never closed while the renewal waits apart).
 
 Visa-required nationals are judged like everyone else: with no visa or other permit on
 record, every day of their stay is unlawful by the rules table. Such rows carry
@@ -63,7 +65,8 @@ LATE_COLUMNS = [
 # A row's `link`: the least certain way any of the person's documents joined them. `single`: one
 # document; `certain`: renewals the documents prove; `confirmed`: a supervisor confirmed a
 # probable match; `automatic`: the linker made a probable match alone; `pending`: a document
-# waits in the review queue (on its own person until a supervisor decides).
+# of the person waits in the review queue, on either side of a proposal (the proposed document
+# stays on a person of its own until a supervisor decides).
 LINK_ORDER = ("single", "certain", "confirmed", "automatic", "pending")
 _LINK_RANK = {"first": 0, "certain": 1, "confirmed": 2, "automatic": 3, "pending": 4}
 
@@ -114,10 +117,11 @@ def find_overstays_on(
     rules: StayRulesTable,
     on: date,
     documents: ibis.Table | None = None,
+    reviews: ibis.Table | None = None,
 ) -> Overstays:
     """Open overstays on `on` and late exits by then, judged person by person (crossings and
-    permits carry `person_key`: engine.open_warehouse); with the warehouse's `documents`, each
-    row also says how its person's documents were linked (module doc)."""
+    permits carry `person_key`: engine.open_warehouse); with the warehouse's `documents` (and
+    `reviews`), each row also says how its person's documents were linked (module doc)."""
     s = stays(crossings)
     s = s.filter(foreign(s) & (s.entry_date <= on))
     pairs = s.select("host_state", "nationality").distinct().to_pandas()
@@ -138,12 +142,15 @@ def find_overstays_on(
     if candidates.empty:
         return _empty(on)
     people = ibis.memtable(candidates[["person_key"]].drop_duplicates())
-    linking = _linking(crossings, documents, people)
+    linking = _linking(crossings, documents, reviews, people)
     return _judge(s, permits, rules, on, candidates, limits, linking)
 
 
 def _linking(
-    crossings: ibis.Table, documents: ibis.Table | None, people: ibis.Table
+    crossings: ibis.Table,
+    documents: ibis.Table | None,
+    reviews: ibis.Table | None,
+    people: ibis.Table,
 ) -> dict[str, tuple[int, str | None]]:
     """person_key -> (documents their crossings were recorded on, least certain link)."""
     used = (
@@ -155,14 +162,27 @@ def _linking(
     counts = dict(zip(used.person_key, used.documents.astype(int), strict=True))
     links: dict[str, str] = {}
     if documents is not None:
-        theirs = documents.semi_join(people, "person_key").select("person_key", "link")
-        for person, rows in theirs.to_pandas().groupby("person_key"):
+        theirs = documents.semi_join(people, "person_key").select(
+            "person_key", "document_id", "link"
+        )
+        theirs = theirs.to_pandas()
+        waiting = _in_review(reviews, theirs.document_id) if reviews is not None else set()
+        for person, rows in theirs.groupby("person_key"):
             worst = max(_LINK_RANK.get(link, 0) for link in rows.link)
+            if waiting.intersection(rows.document_id):
+                worst = _LINK_RANK["pending"]
             links[person] = LINK_ORDER[worst if len(rows) == 1 else max(worst, 1)]
     return {
         person: (n, links.get(person) if documents is not None else None)
         for person, n in counts.items()
     }
+
+
+def _in_review(reviews: ibis.Table, document_ids: pd.Series) -> set[str]:
+    """Those of the documents on either side of an open proposal."""
+    ids = ibis.memtable(pd.DataFrame({"document_id": document_ids.unique()}))
+    either = reviews.select("document_id").union(reviews.select(document_id=reviews.candidate_id))
+    return set(either.semi_join(ids, "document_id").to_pandas().document_id)
 
 
 def _candidates(s: ibis.Table, limits: ibis.Table, on: date) -> ibis.Table:

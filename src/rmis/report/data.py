@@ -43,6 +43,7 @@ class ReportData:
     stock: pd.DataFrame  # day, host_state, present
     overstays: pd.DataFrame  # overstays_by_nationality: host_state, nationality, overstayers...
     overstayers_total: int  # people
+    overstayers_in_review: int  # of them, people with a document waiting in the review queue
     overstays_by_state: pd.DataFrame  # host_state, overstayers, left_late (ever), longest_days
     movement_types: pd.DataFrame  # movement_type, people, share
     roles: pd.DataFrame  # state, origin, transit, destination (people) and their shares
@@ -68,7 +69,9 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
     ).nlargest(TOP, "crossings")[["corridor", "crossings"]]
 
     stock = stock_curve(crossings, max(first, year_ago), on, ["host_state"], every_days=7)
-    found = find_overstays_on(crossings, warehouse.permits, rules, on, warehouse.documents)
+    found = find_overstays_on(
+        crossings, warehouse.permits, rules, on, warehouse.documents, warehouse.reviews
+    )
     overstays = overstays_by_nationality(found.open).nlargest(TOP, "overstayers")
 
     types = movement_types(crossings).to_pandas()["movement_type"].value_counts()
@@ -97,6 +100,7 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
         stock=stock.to_pandas(),
         overstays=overstays.reset_index(drop=True),
         overstayers_total=int(found.open.person_key.nunique()),
+        overstayers_in_review=int(found.open[found.open.link == "pending"].person_key.nunique()),
         overstays_by_state=overstays_by_state(found.open, found.late_exits),
         movement_types=types,
         roles=roles,

@@ -230,6 +230,7 @@ def render(data: ReportData, made_at: datetime) -> str:
         forecast_scope="the alerted series" if surges else "the busiest series of the last quarter",
         forecast_charts=_forecasts(data),
         overstayers_total=data.overstayers_total,
+        overstayers_in_review=data.overstayers_in_review,
         threshold=f"{settings.threshold:g}",
         min_ratio=settings.min_ratio,
         min_excess=settings.min_excess,

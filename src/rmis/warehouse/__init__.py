@@ -1,8 +1,9 @@
 """The analysis warehouse: the registry exported incrementally into Hive-partitioned Parquet.
 
 This is the room's one door: other rooms use what is named here and nothing else of warehouse.
-Layout and columns: docs/warehouse.md. Reading the manifest and the key needs PyArrow only;
-the sync (which reads the registry) is imported on first use of `sync_warehouse`.
+Layout and columns: docs/warehouse.md. Reading the manifest and the key needs PyArrow; the
+staleness check needs SQLAlchemy; the sync (which reads the registry) is imported on first
+use of `sync_warehouse`.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from rmis.warehouse.columns import BCPS, COLUMNS_VERSION, CROSSINGS, DOCUMENTS, PERMITS
+from rmis.warehouse.columns import BCPS, COLUMNS_VERSION, CROSSINGS, DOCUMENTS, PERMITS, REVIEWS
 from rmis.warehouse.layout import Manifest, Partition, read_manifest
 from rmis.warehouse.pseudonym import (
     KEY_BYTES,
@@ -22,6 +23,10 @@ from rmis.warehouse.pseudonym import (
     load_or_create_key,
     person_key,
 )
+
+# Imported here, not lazily: the function is named as its module, and only a binding made while
+# the package is first imported stays over the submodule's.
+from rmis.warehouse.staleness import Staleness, staleness, sync_time
 
 if TYPE_CHECKING:
     from rmis.warehouse.sync import SyncSummary, sync_warehouse
@@ -35,10 +40,12 @@ __all__ = [
     "DOCUMENTS",
     "KEY_BYTES",
     "PERMITS",
+    "REVIEWS",
     "Keyed",
     "Manifest",
     "Partition",
     "PseudonymKeyError",
+    "Staleness",
     "SyncSummary",
     "default_key_file",
     "fingerprint",
@@ -46,6 +53,8 @@ __all__ = [
     "load_or_create_key",
     "person_key",
     "read_manifest",
+    "staleness",
+    "sync_time",
     "sync_warehouse",
 ]
 

@@ -64,6 +64,17 @@ PERMITS = pa.schema(
     ]
 )
 
+# The review queue's open proposals (persons/): a document waiting to be linked, or not, to the
+# candidate's person. A verdict on either side's person may change when a supervisor decides.
+REVIEWS = pa.schema(
+    [
+        ("document_id", pa.string()),
+        ("candidate_id", pa.string()),
+        ("probability", pa.float64()),
+        ("proposed_on", pa.date32()),
+    ]
+)
+
 # Raised whenever a table's columns change: a warehouse written under another version is
 # exported again whole by the next sync (sync.py), and analyses refuse to read it until then.
 COLUMNS_VERSION = 2

@@ -53,6 +53,7 @@ class Manifest:
     documents: list[str] = field(default_factory=list)
     permits: str | None = None
     bcps: str | None = None
+    reviews: str | None = None  # None in a warehouse synced before it was kept
     synced_at: str | None = None
     # The fingerprint of the key the documents' holder_key values were made under (never the
     # key itself); None in a warehouse written before holder keys were keyed.
@@ -62,7 +63,7 @@ class Manifest:
 
     def files(self) -> set[str]:
         listed = {f for files in self.partitions.values() for f in files} | set(self.documents)
-        return listed | {f for f in (self.permits, self.bcps) if f}
+        return listed | {f for f in (self.permits, self.bcps, self.reviews) if f}
 
     def crossing_files(self) -> list[str]:
         return [f for p in sorted(self.partitions) for f in self.partitions[p]]
@@ -85,6 +86,7 @@ class Manifest:
             "documents": self.documents,
             "permits": self.permits,
             "bcps": self.bcps,
+            "reviews": self.reviews,
         }
 
     @classmethod
@@ -102,6 +104,7 @@ class Manifest:
             documents=list(data["documents"]),
             permits=data["permits"],
             bcps=data["bcps"],
+            reviews=data.get("reviews"),
             synced_at=data["synced_at"],
             key_fingerprint=data.get("key_fingerprint"),
             columns_version=data.get("columns"),

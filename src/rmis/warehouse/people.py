@@ -20,7 +20,14 @@ import pyarrow as pa
 from sqlalchemy import ColumnElement, Connection, select
 from sqlalchemy.sql import Select
 
-from rmis.store.schema import crossings, documents, permits, person_links, travellers
+from rmis.store.schema import (
+    crossings,
+    documents,
+    link_proposals,
+    permits,
+    person_links,
+    travellers,
+)
 from rmis.warehouse import columns
 from rmis.warehouse.cursor import SeqCursor
 from rmis.warehouse.extract import pending
@@ -157,6 +164,26 @@ def read_permits(connection: Connection, people: People) -> pa.Table:
         for name in columns.PERMITS.names[1:]:
             data[name].append(getattr(row, name))
     return pa.table(data, schema=columns.PERMITS)
+
+
+def read_reviews(connection: Connection) -> pa.Table:
+    """The review queue's open proposals (columns.REVIEWS): small, written whole each sync."""
+    query = select(
+        link_proposals.c.document_id,
+        link_proposals.c.candidate_id,
+        link_proposals.c.probability,
+        link_proposals.c.proposed_at,
+    ).where(link_proposals.c.status == "open")
+    rows = connection.execute(query).all()
+    return pa.table(
+        {
+            "document_id": [str(r.document_id) for r in rows],
+            "candidate_id": [str(r.candidate_id) for r in rows],
+            "probability": [r.probability for r in rows],
+            "proposed_on": [r.proposed_at.date() for r in rows],
+        },
+        schema=columns.REVIEWS,
+    )
 
 
 def _documents(

@@ -9,7 +9,8 @@ One sync, in one snapshot of the registry:
    its crossings were exported moves no crossing file;
 3. a correction to a crossing exported earlier rewrites the partitions the crossing was in and
    is in now, from the registry;
-4. partitions made of many small files are merged; permits and BCPs are written whole;
+4. partitions made of many small files are merged; permits, BCPs and the review queue's open
+   proposals are written whole;
 5. the manifest, with the new cursors, is written last. Files it does not list are removed.
 The documents' person_key and holder_key are HMACs under the installation's key
 (pseudonym.py). The manifest keeps the key's fingerprint; when it differs (a new key, or a
@@ -63,6 +64,7 @@ from rmis.warehouse.people import (
     documents_touched,
     link_changes,
     read_permits,
+    read_reviews,
 )
 from rmis.warehouse.pseudonym import Keyed, default_key_file, fingerprint, load_or_create_key
 
@@ -132,6 +134,7 @@ def sync_warehouse(
         manifest.columns_version = columns.COLUMNS_VERSION
         manifest.permits = _write(root, "permits", read_permits(connection, people))
         manifest.bcps = _write(root, "bcps", read_bcps(connection))
+        manifest.reviews = _write(root, "reviews", read_reviews(connection))
     merged = _merge_small_files(root, manifest)
     manifest.partitions = {p: f for p, f in manifest.partitions.items() if f}
     manifest.synced_at = now.isoformat()
