@@ -19,8 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rmis.registry.document_reading import DocumentRead, DocumentUnreadable, read_document
 from rmis.reference.countries import code_problem, recordable_codes
+from rmis.registry.document_reading import DocumentRead, DocumentUnreadable, read_document
 from rmis.registry.model import Direction, InvalidRecord, Outcome, Purpose
 from rmis.registry.recording import (
     FUTURE_CROSSING,

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Connection, ScalarSelect, bindparam, insert, select
 from uuid6 import uuid7
 
-from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
 from rmis.reference.countries import code_problem
 from rmis.registry.document_dates import implausible_birth, implausible_expiry
+from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
 from rmis.store.schema import (
     bcps,
     crossing_flags,
