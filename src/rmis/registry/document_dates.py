@@ -28,9 +28,7 @@ MAX_VALIDITY_YEARS = 30
 
 
 def implausible_birth(birth_date: date | None, local_date: date) -> bool:
-    return birth_date is not None and (
-        birth_date > local_date or birth_date < EARLIEST_BIRTH_DATE
-    )
+    return birth_date is not None and (birth_date > local_date or birth_date < EARLIEST_BIRTH_DATE)
 
 
 def implausible_expiry(expiry_date: date | None, local_date: date) -> bool:
