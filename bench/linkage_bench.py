@@ -372,6 +372,171 @@ def scale(args) -> dict:
     }
 
 
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 3)
+
+    return {"p50_ms": at(0.50), "p99_ms": at(0.99), "max_ms": round(ordered[-1] * 1000, 3)}
+
+
+def _fill_record(engine, docs: pa.Table) -> None:
+    from datetime import UTC, datetime
+    from uuid import UUID
+
+    from sqlalchemy import insert
+
+    from rmis.store.schema import documents, travellers
+
+    now = datetime(2026, 6, 30, tzinfo=UTC)
+    rows = docs.to_pylist()
+    with engine.begin() as connection:
+        for start in range(0, len(rows), 20_000):
+            part = rows[start : start + 20_000]
+            connection.execute(insert(travellers), [
+                {"id": UUID(r["traveller_id"]), "created_at": now} for r in part
+            ])  # fmt: skip
+            connection.execute(insert(documents), [
+                {**r, "id": UUID(r["id"]), "traveller_id": UUID(r["traveller_id"]),
+                 "first_seen_at": now}
+                for r in part
+            ])  # fmt: skip
+
+
+def _facts(row: dict):
+    from uuid import UUID
+
+    from rmis.persons.facts import DocumentFacts
+
+    ids = {"id": UUID(row["id"]), "traveller_id": UUID(row["traveller_id"])}
+    return DocumentFacts(**{**row, **ids})
+
+
+def _time_new_documents(engine, new: list, model: LinkModel) -> dict:
+    from sqlalchemy import select
+
+    from rmis.persons.blocking import candidates
+    from rmis.store.schema import documents
+
+    found, scored, total, lookup, sizes = [], [], [], [], []
+    with engine.connect() as connection:
+        for doc in new:
+            began = time.perf_counter()
+            cands = candidates(connection, [doc])[doc.id]
+            middle = time.perf_counter()
+            model.score_many(doc, cands)
+            ended = time.perf_counter()
+            found.append(middle - began)
+            scored.append(ended - middle)
+            total.append(ended - began)
+            sizes.append(len(cands))
+            # Peer: the one index lookup any recording of a document makes (by its key).
+            began = time.perf_counter()
+            connection.execute(select(documents.c.id).where(
+                (documents.c.issuing_state == doc.issuing_state)
+                & (documents.c.number == doc.number)
+                & (documents.c.document_type == doc.document_type)
+            )).first()  # fmt: skip
+            lookup.append(time.perf_counter() - began)
+    ordered = sorted(sizes)
+    return {
+        "candidates_and_score_many": _percentiles(total),
+        "candidates": _percentiles(found),
+        "score_many": _percentiles(scored),
+        "candidates_per_document": {
+            "p50": ordered[len(ordered) // 2],
+            "p99": ordered[int(0.99 * len(ordered))],
+            "max": ordered[-1],
+        },
+        "peer_document_key_lookup": _percentiles(lookup),
+    }
+
+
+def incremental(args) -> dict:
+    import os
+    import tempfile
+    import uuid as uuid_
+
+    from sqlalchemy import create_engine, text
+
+    from rmis.store.database import open_database
+
+    work = Path(args.work)
+    where = region(work, args.incremental_travellers, 1)
+    docs = documents_from_crossings(where / "crossings.parquet")
+    held, new_rows = docs.slice(0, args.record_documents), docs.slice(args.record_documents, 2000)
+    new = [_facts(r) for r in new_rows.to_pylist()]
+    model = default_link_model()
+    model.score_many(new[0], [new[1]])  # warm the name caches as a running server has them
+    out: dict = {"record_documents": held.num_rows, "new_documents": len(new)}
+
+    # Peer in the same run: Splink's own scoring of the same new documents against the same
+    # candidates (linker.inference.score_pairs on DuckDB), on the first 200.
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = open_database(f"sqlite:///{tmp}/record.sqlite3")
+        _fill_record(engine, held)
+        out["sqlite"] = _time_new_documents(engine, new, model)
+        out["peer_splink_score_pairs"] = _splink_scoring(engine, new[:200], model)
+        engine.dispose()
+    url = args.postgres or os.environ.get("RMIS_TEST_POSTGRES_URL")
+    if url:
+        schema = f"linkage_bench_{uuid_.uuid4().hex[:8]}"
+        admin = create_engine(url)
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            sep = "&" if "?" in url else "?"
+            engine = open_database(f"{url}{sep}options=-csearch_path%3D{schema}")
+            _fill_record(engine, held)
+            with engine.begin() as connection:
+                connection.execute(text("ANALYZE documents"))
+            out["postgresql"] = _time_new_documents(engine, new, model)
+            engine.dispose()
+        finally:
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    else:
+        out["postgresql"] = "skipped: give --postgres URL or set RMIS_TEST_POSTGRES_URL"
+    out["budget_ms_p99_for_linking_in_recording"] = 5
+    return out
+
+
+def _splink_scoring(engine, new: list, model: LinkModel) -> dict:
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
+    from rmis.persons.blocking import candidates
+    from rmis.persons.documents_table import SCHEMA
+    from rmis.persons.splink_model import _model_settings
+
+    times = []
+    db_api = DuckDBAPI(connection=duckdb.connect())
+    empty = features_table(pa.Table.from_pylist([], schema=SCHEMA))
+    linker = Linker(db_api.register(empty), _model_settings(model), log_level=None)
+    with engine.connect() as connection:
+        for doc in new:
+            cands = candidates(connection, [doc])[doc.id]
+            if not cands:
+                continue
+            left = [_feature_dict(doc)]
+            right = [_feature_dict(c) for c in cands]
+            began = time.perf_counter()
+            linker.inference.score_pairs(left, right).as_pyarrow_table()
+            times.append(time.perf_counter() - began)
+    return {"what": "Splink linker.inference.score_pairs (DuckDB) of a new document against "
+            "the same candidates", **_percentiles(times)}  # fmt: skip
+
+
+def _feature_dict(doc) -> dict:
+    from dataclasses import asdict
+
+    from rmis.persons.features import features
+
+    return asdict(features(doc))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--regions", nargs="+", default=["30000:1", "100000:2"],
@@ -383,7 +548,18 @@ def main() -> None:
     parser.add_argument("--conflict", type=float, help="conflict threshold (else the model's)")
     parser.add_argument("--scale", action="store_true", help="full linkage at scale")
     parser.add_argument("--scale-travellers", type=int, default=1_000_000)
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="candidates() + score_many() per new document, in a record",
+    )
+    parser.add_argument("--incremental-travellers", type=int, default=1_000_000)
+    parser.add_argument("--record-documents", type=int, default=300_000)
+    parser.add_argument("--postgres", help="PostgreSQL URL (else RMIS_TEST_POSTGRES_URL)")
     args = parser.parse_args()
+    if args.incremental:
+        print(json.dumps(incremental(args), indent=2, default=str))
+        return
     if args.scale:
         print(json.dumps(scale(args), indent=2, default=str))
         return

@@ -5,10 +5,10 @@ The rules are Splink's blocking rules for the full prediction too, so incrementa
 linkage compare the same pairs: a document on record is a candidate of a new one exactly when
 a rule's Python test (the same condition as its SQL) holds for the two.
 
-In the record: the documents of the new one's birth date (index on birth_date; sex and
-nationality are then compared on the few rows of that day), and those the certain rules look
-up (rules.certain_candidates: its previous number, the documents naming it as theirs, its
-personal number, by their indexes).
+In the record, one statement per new document (or per batch): the documents of its birth
+date, sex and nationality (by the index on birth_date), and those the number-based rules reach
+(its previous number, the documents naming it as theirs, its personal number, each by its
+index).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from itertools import combinations
 from uuid import UUID
 
-from sqlalchemy import Connection, tuple_
+from sqlalchemy import Connection, tuple_, union_all
 
 from rmis.persons.comparisons import blocked
 from rmis.persons.facts import DocumentFacts
 from rmis.persons.features import SEXES, Features, features
-from rmis.persons.rules import certain_candidates
+from rmis.persons.personal_numbers import stored_forms
 from rmis.persons.stored import SELECT_FACTS, chunked, facts_of
 from rmis.store.schema import documents
 
@@ -43,17 +43,44 @@ def _keys(f: Features) -> list[tuple]:
     return keys
 
 
-def _same_person_fields(connection: Connection, new: Sequence[DocumentFacts]):
-    """Documents on record of a new one's birth date, sex and nationality (by the index on
-    birth_date: the rest is compared on the rows of those days)."""
-    wanted = sorted({
-        (d.birth_date, d.sex, d.nationality) for d in new
-        if d.birth_date is not None and d.sex in SEXES and d.nationality
-    })  # fmt: skip
-    key = tuple_(documents.c.birth_date, documents.c.sex, documents.c.nationality)
-    for part in chunked(wanted):
-        yield from (facts_of(r) for r in connection.execute(SELECT_FACTS.where(key.in_(part)))
-                    .mappings())  # fmt: skip
+def _lookups(new: Sequence[DocumentFacts]) -> list:
+    """The index lookups that find every document on record a rule could compare with a new
+    one: its birth date, sex and nationality (index on birth_date), its previous number
+    (the unique key), documents naming it as their previous one, its personal number in the
+    forms the optional data may store it (personal_numbers.stored_forms)."""
+    person, previous, numbers, personal = set(), set(), set(), set()
+    for d in new:
+        if d.birth_date is not None and d.sex in SEXES and d.nationality:
+            person.add((d.birth_date, d.sex, d.nationality))
+        f = features(d)
+        if f.previous_number is not None:
+            previous.add((d.issuing_state, f.previous_number))
+        numbers.add((d.issuing_state, f.number))
+        if f.personal_number is not None:
+            personal.update((d.issuing_state, form) for form in stored_forms(f.personal_number))
+    c = documents.c
+    keyed = [
+        (person, tuple_(c.birth_date, c.sex, c.nationality)),
+        (previous, tuple_(c.issuing_state, c.number)),
+        (numbers, tuple_(c.issuing_state, c.previous_document_number)),
+        (personal, tuple_(c.issuing_state, c.optional_data)),
+    ]
+    return [
+        SELECT_FACTS.where(key.in_(list(part)))
+        for values, key in keyed
+        for part in chunked(sorted(values))
+    ]
+
+
+def _on_record(connection: Connection, new: Sequence[DocumentFacts]) -> list[DocumentFacts]:
+    """Every document on record the lookups find: one statement (a union) per fifty lookups,
+    so that a single new document costs one round trip."""
+    found: dict[UUID, DocumentFacts] = {}
+    for part in chunked(_lookups(new), 50):
+        statement = part[0] if len(part) == 1 else union_all(*part)
+        for row in connection.execute(statement).mappings():
+            found[row["id"]] = facts_of(row)
+    return list(found.values())
 
 
 def candidates(
@@ -66,7 +93,7 @@ def candidates(
         return {}
     mine = {d.id for d in new}
     found: dict[UUID, DocumentFacts] = {}
-    for doc in [*_same_person_fields(connection, new), *certain_candidates(connection, new)]:
+    for doc in _on_record(connection, new):
         if doc.id not in mine:
             found[doc.id] = doc
     index: dict[tuple, list[tuple[Features, DocumentFacts]]] = defaultdict(list)

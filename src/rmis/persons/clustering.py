@@ -2,14 +2,16 @@
 
 A link joins two groups of documents (two people as known so far), and makes every pair
 across them one person's. So a link is made automatically only when every pair across the two
-groups is itself likely enough (`support`, by default the automatic threshold): two documents
+groups is itself likely enough (`support`, by default the model's conflict_threshold, which a
+trained model sets to its automatic threshold): two documents
 with the same names and birth date held at the same time are two people, even when a third
 document looks like the renewal of both. A link the groups do not support goes to the review
 queue instead, as do pairs in the middle band; nothing in between is merged silently.
 
 Pairs are taken strongest first; ties by the documents' ids, so the result does not depend on
-the order the pairs came in. The incremental path asks the same question of one new document
-and the documents of one traveller (`verdict`).
+the order the pairs came in. The incremental path (linking.judge) asks the same question of one
+new document and the documents of each candidate person: the model's conflict_threshold is
+this `support`.
 """
 
 from __future__ import annotations
@@ -110,10 +112,10 @@ def cluster(
 
 
 def verdict(scores: Sequence[PairScore], model: LinkModel, *, support: float | None = None) -> str:
-    """What linking a new document to one traveller would be, from its scores against every
-    document of that traveller: 'automatic' (the best is above the automatic threshold and
-    every one supports it), 'review' (the best is in the middle band, or above it without
-    that support), or 'none'."""
+    """What joining a new document to one person would be, from its scores against every
+    document of that person (the question `cluster` asks of two groups): 'automatic' (the best
+    is at or above the automatic threshold and every one at least `support`), 'review' (the
+    best is in the middle band, or above it without that support), or 'none'."""
     if not scores:
         return "none"
     support = model.conflict_threshold if support is None else support
