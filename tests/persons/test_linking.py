@@ -1,6 +1,8 @@
 """Deciding a new document's person while its crossing is recorded: rules, then the model,
 with rivals and thresholds; within a batch; flags on the person's whole timeline; races."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -17,12 +19,12 @@ from people_fixtures import (
     proposals,
     record,
 )
+from sqlalchemy import event
+from test_rules import IIN
 
 from rmis.persons import decide_links
 from rmis.registry import Direction, Flag, record_crossings
 from rmis.store.schema import documents, link_proposals, person_links, travellers
-
-from test_rules import IIN  # noqa: I001  (a valid Kazakh IIN)
 
 
 def person_of(engine, number):
@@ -103,12 +105,15 @@ def test_a_rival_person_in_the_review_band_stops_an_automatic_link(engine):
     # One proposal per candidate person, with the evidence for each.
     mine = [p for p in proposals(engine) if p["document_id"] == new["id"]]
     assert {p["candidate_id"] for p in mine} == {
-        document(engine, "FA0000001")["id"], document(engine, "FA0000002")["id"]
+        document(engine, "FA0000001")["id"],
+        document(engine, "FA0000002")["id"],
     }
     assert count(engine, travellers) == 3
 
 
-def test_a_person_with_a_conflicting_document_is_not_joined_automatically(engine):
+def test_a_person_is_joined_automatically_only_if_all_their_documents_support_it(engine):
+    # FA0000002 is certainly FA0000001's renewal, but the new document looks like only one of
+    # them: the person's documents do not all support the link, so a supervisor decides.
     model = FixedModel({("ABDULLAEV", "ABDULAEV"): 0.999, ("ABDULLAEV", "SMITH"): 0.01})
     record(engine, passport("FA0000001", surname="ABDULAEV"), link=linker(model))
     record(engine, passport("FA0000002", surname="SMITH",
@@ -116,7 +121,8 @@ def test_a_person_with_a_conflicting_document_is_not_joined_automatically(engine
     record(engine, passport("FA0000003"), link=linker(model))
     new = document(engine, "FA0000003")
     assert new["link"] == "pending"
-    assert links_of(engine, new["id"])[0]["detail"]["conflicting_probability"] == 0.01
+    person = str(person_of(engine, "FA0000001"))
+    assert links_of(engine, new["id"])[0]["detail"]["weakest"] == {person: 0.01}
 
 
 def test_documents_of_one_batch_link_to_each_other(engine):
@@ -179,3 +185,43 @@ def test_deciding_writes_nothing(engine):
 def test_every_new_document_gets_a_person_links_row(engine):
     record(engine, passport("FA0000001"), passport("FA0000002"), passport("ZZ1", surname="X"))
     assert count(engine, person_links) == count(engine, documents) == 3
+
+
+def _race(engine, calls):
+    """Run the calls in threads that all pass their lookups before any writes (each waits at a
+    barrier before its first INSERT), as tests/registry/test_crossings.py does."""
+    barrier = threading.Barrier(len(calls), timeout=20)
+    waited = threading.local()
+
+    def hold_first_insert(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT") and not getattr(waited, "done", 0):
+            waited.done = 1
+            barrier.wait()
+
+    event.listen(engine, "before_cursor_execute", hold_first_insert)
+    try:
+        with ThreadPoolExecutor(len(calls)) as pool:
+            futures = [pool.submit(call) for call in calls]
+            return [f.result(timeout=60) for f in futures]
+    finally:
+        event.remove(engine, "before_cursor_execute", hold_first_insert)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_a_new_document_sent_twice_at_once_makes_one_document_and_one_person(engine, batch_size):
+    model = FixedModel()
+    record(engine, passport("FA0000001"), link=linker(model), direction=Direction.EXIT)
+    renewed = passport("FA0000002", previous_document_number="FA0000001")
+    batch = [
+        crossing(renewed, at=NOW - timedelta(days=2)),
+        crossing(passport("FA0000003", surname="KARIMOV"), at=NOW - timedelta(days=1)),
+    ]
+    batch = batch[:batch_size]
+    send = lambda: record_crossings(engine, OFFICER, batch, now=NOW, linker=linker(model))  # noqa: E731
+    first, second = sorted(_race(engine, [send, send]), key=lambda r: r[0].duplicate)
+    assert [r.duplicate for r in first] == [False] * batch_size
+    assert [r.duplicate for r in second] == [True] * batch_size
+    assert count(engine, documents) == 1 + batch_size
+    assert count(engine, travellers) == batch_size  # the renewal joined its person
+    assert count(engine, person_links) == 1 + batch_size
+    assert document(engine, "FA0000002")["link"] == "certain"

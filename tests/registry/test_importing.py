@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -37,9 +37,10 @@ def rows(n: int) -> list[dict[str, str]]:
                 "issuing_state": "UZB",
                 "document_number": f"FA{person:07d}",
                 "surname": "KARIMOV",
-                "given_names": "AZIZ",
+                # Each traveller born on a day of their own: different people to linking.
+                "given_names": "AZIZ" if person < 30_000 else "BOBUR",
                 "nationality": "UZB",
-                "birth_date": "1990-01-01",
+                "birth_date": (date(1930, 1, 1) + timedelta(days=person % 30_000)).isoformat(),
                 "sex": "M",
                 "expiry_date": "2030-01-01",
                 "purpose": "business",

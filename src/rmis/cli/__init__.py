@@ -2,7 +2,19 @@
 
 import typer
 
-from rmis.cli import analytics, crossings, demo, mrz, names, serve, stay, synth, users, warehouse
+from rmis.cli import (
+    analytics,
+    crossings,
+    demo,
+    mrz,
+    names,
+    persons,
+    serve,
+    stay,
+    synth,
+    users,
+    warehouse,
+)
 from rmis.cli.report import report
 
 app = typer.Typer(
@@ -18,6 +30,7 @@ app.add_typer(crossings.app, name="crossings", help="Bulk loading of crossings."
 app.add_typer(users.app, name="users", help="Principals and their API tokens.")
 app.add_typer(analytics.app, name="analytics", help="Flows, stock, overstays, movement types.")
 app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for analyses.")
+app.add_typer(persons.app, name="persons", help="Who is one person: links, review, relink.")
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 app.command("synth")(synth.synth)

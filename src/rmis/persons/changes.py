@@ -16,13 +16,13 @@ it touched.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, and_, distinct, insert, select, update
+from sqlalchemy import Connection, and_, insert, select, update
 from uuid6 import uuid7
 
 from rmis.persons.linking import FIRST, PENDING, link_row, survivor_of
@@ -79,7 +79,7 @@ def resolve(connection: Connection, traveller_id: UUID) -> UUID | None:
 
 
 def _host_states(connection: Connection, where) -> set[str]:
-    return set(connection.execute(select(distinct(crossings.c.host_state)).where(where)).scalars())
+    return set(connection.execute(select(crossings.c.host_state).where(where).distinct()).scalars())
 
 
 def _withdraw_settled(connection: Connection, person: UUID, now: datetime, decided_by: str) -> None:
@@ -178,17 +178,40 @@ def split(
     reason: str,
     now: datetime,
     rule: str = "review",
-    kind: str = SPLIT,
 ) -> Split:
     """Take a document and its crossings from its person to a new traveller of its own, where
     it is the first document. The documents that stay are named in the link's detail, so a
-    full re-link does not join them again on the same evidence."""
-    row = connection.execute(
-        select(documents.c.traveller_id).where(documents.c.id == document_id)
-    ).first()
-    if row is None:
-        raise PersonChangeError("unknown_document", f"no document {document_id}")
-    person = row.traveller_id
+    full re-link does not join them again on the same evidence (a supervisor's split)."""
+    return split_off(connection, [document_id], decided_by=decided_by, reason=reason, now=now,
+                     rule=rule)  # fmt: skip
+
+
+def split_off(
+    connection: Connection,
+    document_ids: Sequence[UUID],
+    *,
+    decided_by: str,
+    reason: str,
+    now: datetime,
+    rule: str,
+    probability: float | None = None,
+) -> Split:
+    """Take some of one person's documents, with their crossings, to a new traveller: the
+    earliest seen of them becomes its first, the others keep how they were linked (to each
+    other). Not all of the person's documents: that would change nothing but the id."""
+    moving_ids = sorted(set(document_ids))
+    rows = connection.execute(
+        select(documents.c.id, documents.c.traveller_id, documents.c.first_seen_at)
+        .where(documents.c.id.in_(moving_ids))
+        .order_by(documents.c.first_seen_at, documents.c.id)
+    ).all()
+    if len(rows) != len(moving_ids):
+        missing = set(moving_ids) - {r.id for r in rows}
+        raise PersonChangeError("unknown_document", f"no document {sorted(missing)[0]}")
+    people = {r.traveller_id for r in rows}
+    if len(people) != 1:
+        raise PersonChangeError("several_people", "the documents belong to different people")
+    [person] = people
     connection.execute(
         select(travellers.c.id).where(travellers.c.id == person).with_for_update()
     ).first()
@@ -196,32 +219,34 @@ def split(
         str(i)
         for i in connection.execute(
             select(documents.c.id).where(
-                (documents.c.traveller_id == person) & (documents.c.id != document_id)
+                (documents.c.traveller_id == person) & documents.c.id.not_in(moving_ids)
             )
         ).scalars()
     )
     if not staying:
         raise PersonChangeError(
-            "only_document", f"document {document_id} is its person's only one: nothing to split"
-        )
+            "only_document", f"document {moving_ids[0]} is its person's only one: nothing to split"
+            if len(moving_ids) == 1 else "these are all the person's documents: nothing to split",
+        )  # fmt: skip
     new_person = uuid7()
-    moving = and_(crossings.c.traveller_id == person, crossings.c.document_id == document_id)
+    moving = and_(crossings.c.traveller_id == person, crossings.c.document_id.in_(moving_ids))
     host_states = _host_states(connection, moving)
     connection.execute(insert(travellers).values(id=new_person, created_at=now))
     connection.execute(
-        update(documents)
-        .where(documents.c.id == document_id)
-        .values(traveller_id=new_person, link=FIRST)
+        update(documents).where(documents.c.id.in_(moving_ids)).values(traveller_id=new_person)
     )
+    connection.execute(update(documents).where(documents.c.id == rows[0].id).values(link=FIRST))
     connection.execute(update(crossings).where(moving).values(traveller_id=new_person))
+    detail = {"reason": reason, "staying": staying}
+    if len(moving_ids) > 1:
+        detail["moved_with"] = [str(i) for i in moving_ids]
     connection.execute(
-        insert(person_links).values(
-            link_row(document_id, new_person, kind, rule, now=now, decided_by=decided_by,
-                     previous=person, detail={"reason": reason, "staying": staying})
-        )
+        insert(person_links),
+        [link_row(r.id, new_person, SPLIT, rule, now=now, decided_by=decided_by,
+                  previous=person, probability=probability, detail=detail) for r in rows],
     )  # fmt: skip
     return Split(
-        document_id, person, new_person,
+        rows[0].id, person, new_person,
         Touched(frozenset({person, new_person}), frozenset(host_states)),
     )  # fmt: skip
 
@@ -245,3 +270,24 @@ def out_of_step(connection: Connection, people: Iterable[UUID]) -> Touched:
             moved_people.update({person, owner})
             host_states.add(host_state)
     return Touched(frozenset(moved_people), frozenset(host_states))
+
+
+def all_out_of_step(connection: Connection) -> tuple[Touched, int]:
+    """out_of_step over the whole record (a full re-link): every crossing whose traveller is
+    not its document's person now follows the document; returns who was touched and how many
+    crossings moved. One join of all crossings with their documents."""
+    stale = connection.execute(
+        select(crossings.c.seq, crossings.c.host_state, crossings.c.traveller_id,
+               documents.c.traveller_id.label("owner"))
+        .join(documents, documents.c.id == crossings.c.document_id)
+        .where(crossings.c.traveller_id != documents.c.traveller_id)
+    ).all()  # fmt: skip
+    for row in stale:
+        connection.execute(
+            update(crossings).where(crossings.c.seq == row.seq).values(traveller_id=row.owner)
+        )
+    touched = Touched(
+        frozenset(p for row in stale for p in (row.traveller_id, row.owner)),
+        frozenset(row.host_state for row in stale),
+    )
+    return touched, len(stale)

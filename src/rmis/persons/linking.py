@@ -18,7 +18,7 @@ is joined: only a supervisor's confirmation merges it (changes.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -27,10 +27,14 @@ from uuid import UUID
 from sqlalchemy import Connection, func, insert, select
 from uuid6 import uuid7
 
+from rmis.persons import blocking
+from rmis.persons.clustering import verdict
 from rmis.persons.facts import DocumentFacts, PairScore
+from rmis.persons.model import load_link_model
 from rmis.persons.proposals import fingerprint
 from rmis.persons.rules import CertainIndex, CertainLink, certain_candidates
-from rmis.store.schema import link_models, link_proposals, person_links, travellers
+from rmis.persons.stored import SELECT_FACTS, chunked, facts_of
+from rmis.store.schema import documents, link_models, link_proposals, person_links, travellers
 
 FIRST, CERTAIN, AUTOMATIC, CONFIRMED, PENDING = (
     "first",
@@ -62,11 +66,35 @@ PairsWithin = Callable[[Sequence[DocumentFacts]], list[tuple[int, int]]]
 
 @dataclass(frozen=True, slots=True)
 class Linker:
-    """What deciding needs: the model in force and where its candidates come from."""
+    """What deciding needs: the model in force and where its candidates come from.
+
+    `enabled` False switches linking off altogether: every new document is the first of its
+    own person and nothing is written about it (the record as it was before people were
+    linked). Only benchmarks use it, as the peer that shows what linking costs."""
 
     model: Scorer
     candidates: Candidates  # blocking: documents on record worth scoring against each new one
     pairs_within: PairsWithin  # blocking within the batch: (earlier, later) positions
+    enabled: bool = True
+
+
+def _no_candidates(connection: Connection, new_docs: Sequence[DocumentFacts]) -> dict:
+    return {}
+
+
+def _no_pairs(new_docs: Sequence[DocumentFacts]) -> list[tuple[int, int]]:
+    return []
+
+
+def rules_only(model: Scorer) -> Linker:
+    """A linker that makes certain links only: the model is never asked (for records whose
+    documents the model cannot tell apart, as some tests build)."""
+    return Linker(model, _no_candidates, _no_pairs)
+
+
+def switched_off(model: Scorer) -> Linker:
+    """Linking switched off (see Linker.enabled): for measuring what linking costs."""
+    return Linker(model, _no_candidates, _no_pairs, enabled=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +149,14 @@ def model_rule(model: Scorer) -> str:
 
 def _best_per_person(
     candidates: Sequence[DocumentFacts], scores: Sequence[PairScore]
-) -> tuple[list[Candidate], dict[UUID, float]]:
-    """Each candidate person's best document, best first; and each person's worst probability."""
+) -> list[Candidate]:
+    """Each candidate person's best-scoring document, best first."""
     best: dict[UUID, Candidate] = {}
-    worst: dict[UUID, float] = {}
     for doc, score in zip(candidates, scores, strict=True):
-        person = doc.traveller_id
-        held = best.get(person)
+        held = best.get(doc.traveller_id)
         if held is None or score.probability > held.score.probability:
-            best[person] = Candidate(doc, score)
-        worst[person] = min(worst.get(person, 1.0), score.probability)
-    ranked = sorted(best.values(), key=lambda c: (-c.score.probability, str(c.document.id)))
-    return ranked, worst
+            best[doc.traveller_id] = Candidate(doc, score)
+    return sorted(best.values(), key=lambda c: (-c.score.probability, str(c.document.id)))
 
 
 def judge(
@@ -140,36 +164,49 @@ def judge(
     candidates: Sequence[DocumentFacts],
     scores: Sequence[PairScore],
     model: Scorer,
+    people: dict[UUID, list[DocumentFacts]],
     recorded: set[UUID],
 ) -> Decision:
-    """The model's decision for `doc` given its candidates' scores (steps 2 to 4); `recorded`:
-    the people who have documents on record. A person one of whose documents the model takes
-    for someone else's (below its conflict threshold) is not joined automatically."""
-    people, worst = _best_per_person(candidates, scores)
-    above = [c for c in people if c.score.probability >= model.review_threshold]
+    """The model's decision for `doc` given its candidates' scores (steps 2 to 4). `people`:
+    every document of each candidate person, for the verdict on joining them, which asks the
+    same of one person as a full re-link asks of two groups (clustering.verdict): the best
+    pair above the automatic threshold and every pair across supporting it. `recorded`: the
+    people who have documents on record."""
+    scored = {c.id: s for c, s in zip(candidates, scores, strict=True)}
+    above: list[Candidate] = []
+    automatic: list[Candidate] = []
+    weakest: dict[str, float] = {}
+    for best in _best_per_person(candidates, scores):
+        if best.score.probability < model.review_threshold:
+            continue
+        person = best.document.traveller_id
+        held = people.get(person) or [best.document]
+        unscored = [d for d in held if d.id not in scored]
+        all_scores = [scored[d.id] for d in held if d.id in scored]
+        all_scores += model.score_many(doc, unscored) if unscored else []
+        found = verdict(all_scores, model)
+        if found == "none":
+            continue
+        above.append(best)
+        weakest[str(person)] = min(s.probability for s in all_scores)
+        if found == "automatic":
+            automatic.append(best)
     summary = {"model_version": model.version, "candidates": len(candidates)}
     if not above:
-        best = people[0].score.probability if people else None
-        return Decision(doc, FIRST, NO_MATCH, best, {**summary, "best_probability": best},
+        best_p = max((s.probability for s in scores), default=None)
+        return Decision(doc, FIRST, NO_MATCH, best_p, {**summary, "best_probability": best_p},
                         own_traveller=True, joins_recorded=False)  # fmt: skip
-    top = above[0]
-    person = top.document.traveller_id
-    conflict = getattr(model, "conflict_threshold", 0.0)
-    if (
-        len(above) == 1
-        and top.score.probability >= model.automatic_threshold
-        and worst[person] >= conflict
-    ):
+    if len(above) == 1 and automatic:
+        [top] = automatic
+        person = top.document.traveller_id
         return Decision(
             replace(doc, traveller_id=person), AUTOMATIC, model_rule(model),
             top.score.probability, {**summary, **_evidence(top)},
             own_traveller=False, joins_recorded=person in recorded,
         )  # fmt: skip
-    detail = {**summary, "proposed": [_evidence(c) for c in above]}
-    if worst[person] < conflict:
-        detail["conflicting_probability"] = worst[person]
+    detail = {**summary, "proposed": [_evidence(c) for c in above], "weakest": weakest}
     return Decision(
-        doc, PENDING, model_rule(model), top.score.probability, detail,
+        doc, PENDING, model_rule(model), above[0].score.probability, detail,
         own_traveller=True, joins_recorded=False, proposals=tuple(above),
     )  # fmt: skip
 
@@ -182,12 +219,16 @@ def decide(
     someone. Nothing is written (the caller inserts documents, then calls `record`)."""
     if not new_docs:
         return []
+    if not linker.enabled:
+        return [Decision(doc, FIRST, NO_MATCH, None, {}, own_traveller=True, joins_recorded=False)
+                for doc in new_docs]  # fmt: skip
     on_record = certain_candidates(connection, new_docs)
     certain = CertainIndex(on_record)
     blocked = linker.candidates(connection, new_docs)
     recorded = {doc.traveller_id for doc in on_record}
     for found in blocked.values():
         recorded.update(doc.traveller_id for doc in found)
+    people = documents_of_people(connection, recorded)
     earlier: dict[int, list[int]] = defaultdict(list)
     for i, j in linker.pairs_within(new_docs):
         earlier[max(i, j)].append(min(i, j))
@@ -200,10 +241,23 @@ def decide(
             candidates = list(blocked.get(doc.id, ()))
             candidates += [decided[k].document for k in sorted(set(earlier[position]))]
             scores = linker.model.score_many(doc, candidates) if candidates else []
-            decision = judge(doc, candidates, scores, linker.model, recorded)
+            decision = judge(doc, candidates, scores, linker.model, people, recorded)
         decided.append(decision)
         certain.add(decision.document)
+        people.setdefault(decision.document.traveller_id, []).append(decision.document)
     return _held(connection, decided)
+
+
+def documents_of_people(
+    connection: Connection, people: Iterable[UUID]
+) -> dict[UUID, list[DocumentFacts]]:
+    """Every document of each of these people, as linking reads them."""
+    found: dict[UUID, list[DocumentFacts]] = defaultdict(list)
+    for part in chunked(sorted(set(people))):
+        query = SELECT_FACTS.where(documents.c.traveller_id.in_(part))
+        for row in connection.execute(query).mappings():
+            found[row["traveller_id"]].append(facts_of(row))
+    return found
 
 
 def survivor_of(connection: Connection, traveller_id: UUID) -> UUID | None:
@@ -265,7 +319,7 @@ def link_row(
 
 
 def proposal_row(
-    document: DocumentFacts, candidate: Candidate, model_version: int, now: datetime
+    document: DocumentFacts, candidate: Candidate, model_version: int | None, now: datetime
 ) -> dict[str, Any]:
     return {
         "id": uuid7(),
@@ -284,16 +338,14 @@ def record(
     decisions: Sequence[Decision],
     now: datetime,
     *,
-    model_version: int,
-    skip_first: bool = False,
+    model_version: int | None,
 ) -> None:
     """Write the person_links row of each decision and the proposals of the pending ones, once
-    their documents are inserted. `skip_first`: the caller writes the `first` rows itself."""
+    their documents are inserted."""
     links = [
         link_row(d.document.id, d.document.traveller_id, d.link, d.rule, now=now,
                  probability=d.probability, detail=d.detail)
         for d in decisions
-        if not (skip_first and d.link == FIRST)
     ]  # fmt: skip
     proposals = [
         proposal_row(d.document, candidate, model_version, now)
@@ -315,9 +367,6 @@ def current_linker(connection: Connection) -> Linker:
 
     The model is kept with the database connection it was loaded on and loaded again only when
     a newer version is on record: one small query per call."""
-    from rmis.persons import blocking
-    from rmis.persons.model import load_link_model
-
     newest = connection.execute(_NEWEST_MODEL).scalar()
     held = connection.info.get(_CACHE_KEY)
     if held is None or held[0] != newest:

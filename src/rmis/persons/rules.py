@@ -13,15 +13,16 @@ never asks linking.) Each link says which rule made it and what it matched.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, tuple_, union_all
+from sqlalchemy import ARRAY, Connection, String, any_, bindparam, union_all
 
 from rmis.persons.facts import DocumentFacts
 from rmis.persons.personal_numbers import personal_number, stored_forms
-from rmis.persons.stored import SELECT_FACTS, chunked, facts_of
+from rmis.persons.stored import IN_LIST_SIZE, SELECT_FACTS, chunked, facts_of
 from rmis.store.schema import documents
 
 PREVIOUS_NUMBER = "previous_number"
@@ -129,29 +130,37 @@ class CertainIndex:
 def certain_candidates(
     connection: Connection, new_docs: Sequence[DocumentFacts]
 ) -> list[DocumentFacts]:
-    """The documents on record that a rule could link to any of `new_docs`: one query (a
-    union of three index lookups) per part of the batch, none when nothing can match."""
-    previous, numbers, personal = set(), set(), set()
+    """The documents on record that a rule could link to any of `new_docs`: one query, a union
+    of index lookups (an issuing state and a list of numbers each), none when nothing can
+    match."""
+    wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
     for doc in new_docs:
+        state = doc.issuing_state
         if doc.previous_document_number:
-            previous.add((doc.issuing_state, doc.previous_document_number))
-        numbers.add((doc.issuing_state, doc.number))
-        found = personal_number(doc.issuing_state, doc.optional_data)
+            wanted[("number", state)].add(doc.previous_document_number)
+        wanted[("previous_document_number", state)].add(doc.number)
+        found = personal_number(state, doc.optional_data)
         if found is not None:
-            personal.update((doc.issuing_state, form) for form in stored_forms(found.number))
-    lookups = [
-        (previous, tuple_(documents.c.issuing_state, documents.c.number)),
-        (numbers, tuple_(documents.c.issuing_state, documents.c.previous_document_number)),
-        (personal, tuple_(documents.c.issuing_state, documents.c.optional_data)),
+            wanted[("optional_data", state)].update(stored_forms(found.number))
+    postgres = connection.dialect.name == "postgresql"
+    queries = [
+        SELECT_FACTS.where(
+            (documents.c.issuing_state == state) & one_of(documents.c[column], part, postgres)
+        )
+        for (column, state), values in sorted(wanted.items())
+        for part in chunked(sorted(values), 10_000 if postgres else IN_LIST_SIZE)
     ]
     result: dict[Any, DocumentFacts] = {}
-    queries = [
-        SELECT_FACTS.where(key.in_(list(part)))
-        for values, key in lookups
-        for part in chunked(sorted(values))
-    ]
     for part in chunked(queries, 50):
         statement = part[0] if len(part) == 1 else union_all(*part)
         for row in connection.execute(statement).mappings():
             result[row["id"]] = facts_of(row)
     return list(result.values())
+
+
+def one_of(column, values: Sequence[str], postgres: bool):
+    """`column` is one of `values`: on PostgreSQL `= ANY` of one array parameter (a long IN list
+    costs more to send and plan than to look up), elsewhere IN."""
+    if postgres:
+        return column == any_(bindparam(None, list(values), type_=ARRAY(String)))
+    return column.in_(list(values))

@@ -6,6 +6,10 @@ the rest where the data is: drop the crossings already recorded, find which docu
 known, add the travellers and documents not seen before, judge the flags, insert the crossings
 in file order and then their flags.
 
+New documents are linked to their person before anything is inserted (persons/linking.py: on
+record, or earlier in the chunk), so a document that joins someone on record has its crossings
+judged on that person's whole timeline.
+
 Flags follow the same rules as recording one crossing (recording.py): the admitted crossing
 of the traveller in the host state just before each one, by time and then by recording order,
 decides presence flags. Here that is one window over the chunk's admitted crossings, ordered as
@@ -17,7 +21,7 @@ all of them. Travellers first seen in the chunk have nothing recorded and cost n
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 import numpy as np
@@ -51,10 +55,29 @@ from sqlalchemy import (
     update,
 )
 
+from rmis.persons import (
+    FIRST,
+    LINKER,
+    NO_MATCH,
+    PENDING,
+    Decision,
+    DocumentFacts,
+    Linker,
+    current_linker,
+    decide_links,
+)
+from rmis.persons import record_links as record_person_links
 from rmis.registry.bulk_ids import uuid7_texts
 from rmis.registry.document_dates import implausible_birth_sql, implausible_expiry_sql
 from rmis.registry.model import Direction, Flag, Outcome
-from rmis.store.schema import STATE, crossing_flags, crossings, documents, travellers
+from rmis.store.schema import (
+    STATE,
+    crossing_flags,
+    crossings,
+    documents,
+    person_links,
+    travellers,
+)
 
 _staging = MetaData()
 DOCUMENT_KEY = ("issuing_state", "number", "document_type")
@@ -85,7 +108,9 @@ import_rows = Table(
     Column("birth_date", Date),
     prefixes=["TEMPORARY"],
 )
-# The chunk's documents, as first seen; `known` once found in the record, with its ids.
+# The chunk's documents, as first seen; `known` once found in the record, with its ids. A new
+# one gets its person's traveller_id and `link` when linked; `with_history` when its person
+# has crossings on record; `decided` when linking wrote its person_links row itself.
 import_documents = Table(
     "rmis_import_documents",
     _staging,
@@ -93,6 +118,9 @@ import_documents = Table(
     Column("id", Uuid),
     Column("traveller_id", Uuid),
     Column("known", Boolean),
+    Column("link", String(10)),
+    Column("with_history", Boolean),
+    Column("decided", Boolean),
     Column("issuing_state", STATE),
     Column("number", String(32)),
     Column("document_type", String(2)),
@@ -147,22 +175,45 @@ def _find_known_documents():
     by_lookup = (
         update(import_documents)
         .where(import_documents.c.doc_no == matched.c.doc_no)
-        .values(id=matched.c.id, traveller_id=matched.c.traveller_id, known=True)
+        .values(
+            id=matched.c.id, traveller_id=matched.c.traveller_id, known=True, with_history=True
+        )
     )
     by_join = (
         update(import_documents)
         .where(and_(*(import_documents.c[k] == documents.c[k] for k in DOCUMENT_KEY)))
-        .values(id=documents.c.id, traveller_id=documents.c.traveller_id, known=True)
+        .values(
+            id=documents.c.id, traveller_id=documents.c.traveller_id, known=True, with_history=True
+        )
     )
     return {"postgresql": by_lookup, "sqlite": by_join}
 
 
 _FIND_KNOWN_DOCUMENTS = _find_known_documents()
 _NEW_DOCUMENT = ~import_documents.c.known
+# Only documents that start a person of their own bring a traveller.
 _INSERT_TRAVELLERS = insert(travellers).from_select(
-    ["id", "created_at"], select(import_documents.c.traveller_id, _NOW).where(_NEW_DOCUMENT)
+    ["id", "created_at"],
+    select(import_documents.c.traveller_id, _NOW).where(
+        _NEW_DOCUMENT & import_documents.c.link.in_([FIRST, PENDING])
+    ),
 )
-_DOCUMENT_COLUMNS = ["id", "traveller_id", *DOCUMENT_KEY, *DOCUMENT_FACTS]
+_DOCUMENT_COLUMNS = ["id", "traveller_id", *DOCUMENT_KEY, *DOCUMENT_FACTS, "link"]
+_NEW_FACTS = select(
+    import_documents.c.doc_no, *(import_documents.c[f.name] for f in fields(DocumentFacts))
+).where(_NEW_DOCUMENT)
+# The person_links row of each new document that linking found no candidate for, set-based.
+_INSERT_FIRST_LINKS = insert(person_links).from_select(
+    ["document_id", "traveller_id", "kind", "rule", "decided_by", "at"],
+    select(
+        import_documents.c.id,
+        import_documents.c.traveller_id,
+        literal(FIRST),
+        bindparam("rule", type_=String),
+        bindparam("decided_by", type_=String),
+        _NOW,
+    ).where(_NEW_DOCUMENT & ~import_documents.c.decided),
+)
 _INSERT_DOCUMENTS = insert(documents).from_select(
     [*_DOCUMENT_COLUMNS, "first_seen_at"],
     select(*(import_documents.c[c] for c in _DOCUMENT_COLUMNS), _NOW).where(_NEW_DOCUMENT),
@@ -199,7 +250,7 @@ def _presence_flags():
         select(
             import_rows.c.row_no,
             import_documents.c.traveller_id,
-            import_documents.c.known,
+            import_documents.c.with_history.label("known"),
             import_rows.c.host_state,
             import_rows.c.occurred_at,
             import_rows.c.direction,
@@ -377,6 +428,9 @@ def _numbered_documents(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
             "id": uuid7_texts(count),
             "traveller_id": uuid7_texts(count),
             "known": pa.array(np.zeros(count, dtype=bool)),
+            "link": pa.array([FIRST] * count, pa.string()),
+            "with_history": pa.array(np.zeros(count, dtype=bool)),
+            "decided": pa.array(np.zeros(count, dtype=bool)),
             **{name: found[name] for name in (*DOCUMENT_KEY, *DOCUMENT_FACTS)},
         }
     )
@@ -443,8 +497,41 @@ def _insert_into(connection: Connection, table: Table, rows: list[tuple]) -> Non
     connection.exec_driver_sql(f"INSERT INTO {table.name} VALUES ({marks})", rows)
 
 
-def write_chunk(connection: Connection, chunk: StagedChunk, now: datetime) -> ChunkWritten:
-    """Record the chunk's crossings not yet recorded, inside the caller's transaction."""
+def _link_new_documents(connection: Connection, linker: Linker) -> list[Decision]:
+    """Decide whose each new staged document is; the staging rows of those that join someone
+    or had candidates are replaced by rows saying so. Returns the decisions whose person_links
+    rows are written from here (the others', set-based, by _INSERT_FIRST_LINKS)."""
+    rows = connection.execute(_NEW_FACTS.order_by(import_documents.c.doc_no)).mappings().all()
+    if not rows:
+        return []
+    facts = [DocumentFacts(**{f.name: row[f.name] for f in fields(DocumentFacts)}) for row in rows]
+    decisions = decide_links(connection, facts, linker)
+    decided = [
+        (row, d) for row, d in zip(rows, decisions, strict=True)
+        if d.link != FIRST or d.detail.get("candidates")
+    ]  # fmt: skip
+    if not decided:
+        return []
+    numbers = [row["doc_no"] for row, _ in decided]
+    for start in range(0, len(numbers), 2_000):
+        part = numbers[start : start + 2_000]
+        connection.execute(delete(import_documents).where(import_documents.c.doc_no.in_(part)))
+    connection.execute(
+        insert(import_documents),
+        [
+            {**row, "traveller_id": d.document.traveller_id, "known": False, "link": d.link,
+             "with_history": d.joins_recorded, "decided": True}
+            for row, d in decided
+        ],
+    )  # fmt: skip
+    return [d for _, d in decided]
+
+
+def write_chunk(
+    connection: Connection, chunk: StagedChunk, now: datetime, linker: Linker | None = None
+) -> ChunkWritten:
+    """Record the chunk's crossings not yet recorded, inside the caller's transaction; new
+    documents are linked by `linker` (default: the one with the model in force)."""
     dialect = connection.dialect.name
     postgres = dialect == "postgresql"
     load = _copy_into if postgres else _insert_into
@@ -469,8 +556,15 @@ def write_chunk(connection: Connection, chunk: StagedChunk, now: datetime) -> Ch
     if rows.num_rows:
         load(connection, import_documents, chunk.documents)
         connection.execute(_FIND_KNOWN_DOCUMENTS[dialect])
+        linker = linker or current_linker(connection)
+        decided = _link_new_documents(connection, linker)
         connection.execute(_INSERT_TRAVELLERS, {"now": now})
         connection.execute(_INSERT_DOCUMENTS, {"now": now})
+        if linker.enabled:
+            record_person_links(connection, decided, now, model_version=linker.model.version)
+            connection.execute(
+                _INSERT_FIRST_LINKS, {"now": now, "rule": NO_MATCH, "decided_by": LINKER}
+            )
         flagged = connection.execute(_JUDGE_FLAGS).rowcount
         recorded = connection.execute(_INSERT_CROSSINGS, {"now": now}).rowcount
         if flagged:

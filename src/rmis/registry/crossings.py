@@ -17,6 +17,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from rmis.persons import Linker
 from rmis.registry.checks import tie_checks
 from rmis.registry.model import NewCrossing, Recorded
 from rmis.registry.record_one import write_one
@@ -39,6 +40,7 @@ def _write_batch(
     batch: Sequence[NewCrossing],
     reference: ReferenceFacts,
     now: datetime,
+    linker: Linker | None,
 ) -> list[Recorded]:
     seen = already_recorded(connection, [c.id for c in batch])
     fresh: list[ToRecord] = []
@@ -46,7 +48,7 @@ def _write_batch(
         if crossing.id not in seen:
             seen.add(crossing.id)
             fresh.append(ToRecord(crossing, principal.name))
-    written = {r.id: r for r in write_crossings(connection, fresh, reference.bcps, now)}
+    written = {r.id: r for r in write_crossings(connection, fresh, reference.bcps, now, linker)}
     return [
         written.pop(c.id) if c.id in written else Recorded(id=c.id, seq=None, duplicate=True)
         for c in batch
@@ -83,25 +85,28 @@ def record_crossings(
     now: datetime,
     purpose: str = "record crossing",
     reference: ReferenceFacts | None = None,
+    linker: Linker | None = None,
     check_ids: Mapping[UUID, UUID] | None = None,
 ) -> list[Recorded]:
     """Record a batch in one transaction, in the order given; all or nothing.
 
     Raises InvalidRecord (nothing written) when any crossing cannot be understood, and
     AccessDenied when the principal may not record at one of the BCPs. A long-running caller
-    passes `reference` loaded once, to spare two queries per call. `check_ids` names, by
-    crossing id, the border check each followed (POST /checks): it must be the principal's own,
-    at the crossing's BCP, and the audit row of the recording names it.
+    passes `reference` loaded once, to spare two queries per call. Documents not seen before
+    are linked to their person in the same transaction, by `linker` (default: the model in
+    force, persons.current_linker). `check_ids` names, by crossing id, the border check each
+    followed (POST /checks): it must be the principal's own, at the crossing's BCP, and the
+    audit row of the recording names it.
     """
 
     def record() -> list[Recorded]:
         for _ in range(_ATTEMPTS - 1):
             try:
-                return _record(engine, principal, batch, now, purpose, reference, check_ids)
+                return _record(engine, principal, batch, now, purpose, reference, linker, check_ids)
             except IntegrityError as error:
                 if not _lost_a_race(error):
                     raise
-        return _record(engine, principal, batch, now, purpose, reference, check_ids)
+        return _record(engine, principal, batch, now, purpose, reference, linker, check_ids)
 
     # Replayable: run again after a lost connection, it records nothing twice, and had the commit
     # gone through before the connection was lost, it finds the crossings recorded.
@@ -115,6 +120,7 @@ def _record(
     now: datetime,
     purpose: str,
     reference: ReferenceFacts | None,
+    linker: Linker | None,
     check_ids: Mapping[UUID, UUID] | None,
 ) -> list[Recorded]:
     with engine.begin() as connection:
@@ -127,9 +133,10 @@ def _record(
         if len(batch) == 1:
             [crossing] = batch
             bcp = reference.bcps[crossing.bcp_code]
-            results = [write_one(connection, ToRecord(crossing, principal.name), bcp, now)]
+            item = ToRecord(crossing, principal.name)
+            results = [write_one(connection, item, bcp, now, linker)]
         else:
-            results = _write_batch(connection, principal, batch, reference, now)
+            results = _write_batch(connection, principal, batch, reference, now, linker)
         append_audit(
             connection,
             at=now,

@@ -18,6 +18,7 @@ from typing import TextIO, TypeVar
 
 from sqlalchemy import Engine
 
+from rmis.persons import Linker
 from rmis.registry.bulk_parse import ParsedChunk, parse_chunk
 from rmis.registry.bulk_read import ImportFileError, count_rows, read_chunks
 from rmis.registry.bulk_write import StagedChunk, stage_chunk, write_chunk
@@ -71,8 +72,11 @@ def import_crossings(
     importer: str = "rmis crossings import",
     chunk_rows: int = CHUNK_ROWS,
     on_progress: Callable[[int], None] = lambda rows: None,
+    linker: Linker | None = None,
 ) -> ImportSummary:
-    """Import `path`, writing rejected rows to `report` (CSV). Safe to run again at any time."""
+    """Import `path`, writing rejected rows to `report` (CSV). Safe to run again at any time.
+    New documents are linked to their person chunk by chunk, by `linker` (default: the model
+    in force)."""
     summary = ImportSummary()
     rejects = csv.writer(report, lineterminator="\n")
     rejects.writerow(REPORT_COLUMNS)
@@ -86,7 +90,7 @@ def import_crossings(
             (r.row, r.crossing_id, r.field, r.code, r.reason) for r in parsed.rejected
         )
         with engine.begin() as connection:
-            written = write_chunk(connection, staged, now)
+            written = write_chunk(connection, staged, now, linker)
             if written.recorded:
                 append_audit(
                     connection,

@@ -5,21 +5,24 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert
 from uuid6 import uuid7
 
+from rmis.persons import resolve
 from rmis.registry.model import InvalidRecord
 from rmis.registry.reads import NotFound
 from rmis.security.audit import append_audit
 from rmis.security.principals import PERMIT_ROLES, Principal
 from rmis.stay import PermitKind
-from rmis.store.schema import permits, registrations, travellers
+from rmis.store.schema import permits, registrations
 
 
-def _require_traveller(connection, traveller_id: UUID) -> None:
-    if connection.execute(select(travellers.c.id).where(travellers.c.id == traveller_id)).first():
-        return
-    raise NotFound(f"traveller {traveller_id}")
+def _require_traveller(connection, traveller_id: UUID) -> UUID:
+    """The person the id answers for: a permit posted to a merged id goes to the survivor."""
+    person = resolve(connection, traveller_id)
+    if person is None:
+        raise NotFound(f"traveller {traveller_id}")
+    return person
 
 
 def add_permit(
@@ -44,11 +47,11 @@ def add_permit(
             raise InvalidRecord(name, "invalid_value", f"{name} must be at least 1")
     permit_id = uuid7()
     with engine.begin() as connection:
-        _require_traveller(connection, traveller_id)
+        person = _require_traveller(connection, traveller_id)
         connection.execute(
             insert(permits).values(
                 id=permit_id,
-                traveller_id=traveller_id,
+                traveller_id=person,
                 host_state=principal.state,
                 kind=kind.value,
                 number=number,
@@ -84,11 +87,11 @@ def add_registration(
     principal.require_role(PERMIT_ROLES, "record registrations")
     registration_id = uuid7()
     with engine.begin() as connection:
-        _require_traveller(connection, traveller_id)
+        person = _require_traveller(connection, traveller_id)
         connection.execute(
             insert(registrations).values(
                 id=registration_id,
-                traveller_id=traveller_id,
+                traveller_id=person,
                 host_state=principal.state,
                 registered_on=registered_on,
                 valid_to=valid_to,

@@ -1,7 +1,8 @@
 """Reading personal data from the record: histories and stay status, scoped and audited.
 
 A principal sees only its own state's records, and every read writes an audit row saying who
-read what and why, in the same transaction as the read.
+read what and why, in the same transaction as the read. A traveller's id that was merged into
+another person's answers with the surviving one (persons.resolve): the reads say which.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Engine, select
 
+from rmis.persons import resolve
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.registry.corrected import corrected_history
 from rmis.registry.timelines import load_timelines
@@ -84,14 +86,23 @@ def traveller_history(
     engine: Engine, principal: Principal, traveller_id: UUID, *, purpose: str, now: datetime
 ) -> list[dict[str, Any]]:
     """The traveller's crossings in the principal's state as corrected, oldest first; each
-    says whether it is `voided` and lists its `corrections`."""
+    says whether it is `voided` and lists its `corrections`. A merged id reads its survivor's."""
+    return person_history(engine, principal, traveller_id, purpose=purpose, now=now)[1]
+
+
+def person_history(
+    engine: Engine, principal: Principal, traveller_id: UUID, *, purpose: str, now: datetime
+) -> tuple[UUID, list[dict[str, Any]]]:
+    """The person the id answers for (the survivor, when it was merged into another), and
+    their crossings as traveller_history gives them."""
     principal.require_role(READING_ROLES, "read travellers' histories")
     with engine.begin() as connection:
-        history = _history(connection, traveller_id, principal.state)
+        person = resolve(connection, traveller_id)
+        history = [] if person is None else _history(connection, person, principal.state)
         if not history:
             raise NotFound(f"traveller {traveller_id}")
         _audit_read(connection, principal, "travellers.history", str(traveller_id), purpose, now)
-    return history
+    return person, history
 
 
 def document_history(
@@ -135,13 +146,14 @@ def stay_status(
     principal.require_role(READING_ROLES, "read stay status")
     host = principal.state
     with engine.begin() as connection:
-        found = load_timelines(connection, host, traveller_id)
-        if traveller_id not in found:
+        person = resolve(connection, traveller_id)
+        found = {} if person is None else load_timelines(connection, host, person)
+        if person not in found:
             raise NotFound(f"traveller {traveller_id}")
-        nationality, timeline = found[traveller_id]
+        nationality, timeline = found[person]
         evaluation = evaluate(timeline, rules.schedule(host, nationality), on)
         _audit_read(connection, principal, "travellers.stay", str(traveller_id), purpose, now)
-    return StayAnswer(traveller_id, host, nationality, evaluation)
+    return StayAnswer(person, host, nationality, evaluation)
 
 
 def overstays(

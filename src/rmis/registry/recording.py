@@ -7,7 +7,7 @@ recorded; this module writes a batch with a handful of statements whatever its s
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Connection, ScalarSelect, bindparam, insert, select
 from uuid6 import uuid7
 
+from rmis.persons import DocumentFacts, Linker, current_linker, decide_links, record_links
 from rmis.reference.countries import code_problem
 from rmis.registry.document_dates import implausible_birth, implausible_expiry
 from rmis.registry.model import DocumentSeen, Flag, InvalidRecord, NewCrossing, Outcome, Recorded
@@ -134,6 +135,7 @@ _DOCUMENTS_BY_NUMBER = select(
 _INSERT_TRAVELLERS = insert(travellers)
 _INSERT_DOCUMENTS = insert(documents)
 _INSERT_CROSSINGS = insert(crossings)
+_FACT_FIELDS = tuple(f.name for f in fields(DocumentFacts))
 _INSERT_FLAGS = insert(crossing_flags)
 
 
@@ -235,6 +237,34 @@ def new_document_rows(
     return {"id": traveller_id, "created_at": now}, document
 
 
+def link_new_documents(
+    connection: Connection,
+    new: Sequence[tuple[dict[str, object], dict[str, object]]],
+    linker: Linker | None,
+    now: datetime,
+) -> list[bool]:
+    """Decide whose each new document is (persons/linking.py) and insert the travellers and
+    documents as decided, with their person_links rows and proposals. `new`: (traveller,
+    document) rows from new_document_rows, in the order the batch first shows them; the
+    document rows are updated with the person each joins. Returns, per document, whether it
+    joined a person with documents on record (whose crossings decide its presence flags)."""
+    linker = linker or current_linker(connection)
+    facts = [DocumentFacts(**{k: document[k] for k in _FACT_FIELDS}) for _, document in new]
+    decisions = decide_links(connection, facts, linker)
+    new_travellers = []
+    for (traveller, document), decision in zip(new, decisions, strict=True):
+        document["traveller_id"] = decision.document.traveller_id
+        document["link"] = decision.link
+        if decision.own_traveller:
+            new_travellers.append(traveller)
+    if new_travellers:
+        connection.execute(_INSERT_TRAVELLERS, new_travellers)
+    connection.execute(_INSERT_DOCUMENTS, [document for _, document in new])
+    if linker.enabled:
+        record_links(connection, decisions, now, model_version=linker.model.version)
+    return [decision.joins_recorded for decision in decisions]
+
+
 def crossing_row(
     item: ToRecord, bcp: BcpFacts, document_id: UUID, traveller_id: UUID, now: datetime
 ) -> dict[str, object]:
@@ -266,9 +296,10 @@ def _document_key(seen: DocumentSeen) -> tuple[str, str, str]:
 
 
 def _resolve_documents(
-    connection: Connection, seen: Sequence[DocumentSeen], now: datetime
+    connection: Connection, seen: Sequence[DocumentSeen], now: datetime, linker: Linker | None
 ) -> dict[tuple[str, str, str], tuple[UUID, UUID]]:
-    """Document key -> (document id, traveller id); unknown documents get a new traveller."""
+    """Document key -> (document id, traveller id); unknown documents are linked to their
+    person (a new traveller, or one on record or earlier in the batch)."""
     first_seen: dict[tuple[str, str, str], DocumentSeen] = {}
     for doc in seen:
         first_seen.setdefault(_document_key(doc), doc)
@@ -277,17 +308,11 @@ def _resolve_documents(
         (row.issuing_state, row.number, row.document_type): (row.id, row.traveller_id)
         for row in connection.execute(_DOCUMENTS_BY_NUMBER, {"numbers": numbers})
     }
-    new_travellers, new_documents = [], []
-    for key, doc in first_seen.items():
-        if key in found:
-            continue
-        traveller, document = new_document_rows(doc, now)
-        found[key] = (document["id"], traveller["id"])
-        new_travellers.append(traveller)
-        new_documents.append(document)
-    if new_travellers:
-        connection.execute(_INSERT_TRAVELLERS, new_travellers)
-        connection.execute(_INSERT_DOCUMENTS, new_documents)
+    new = {key: new_document_rows(doc, now) for key, doc in first_seen.items() if key not in found}
+    if new:
+        link_new_documents(connection, list(new.values()), linker, now)
+        for key, (_, document) in new.items():
+            found[key] = (document["id"], document["traveller_id"])
     return found
 
 
@@ -306,11 +331,14 @@ def write_crossings(
     batch: Sequence[ToRecord],
     bcp_facts: dict[str, BcpFacts],
     now: datetime,
+    linker: Linker | None = None,
 ) -> list[Recorded]:
-    """Insert checked, not yet recorded crossings; results in the order given."""
+    """Insert checked, not yet recorded crossings; results in the order given. New documents
+    are linked by `linker` (default: the one with the model in force)."""
     if not batch:
         return []
-    doc_ids = _resolve_documents(connection, [item.crossing.document for item in batch], now)
+    documents_seen = [item.crossing.document for item in batch]
+    doc_ids = _resolve_documents(connection, documents_seen, now, linker)
     rows = []
     for item in batch:
         bcp = bcp_facts[item.crossing.bcp_code]

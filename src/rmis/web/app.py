@@ -13,7 +13,7 @@ from rmis import __version__
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry import ReferenceFacts, load_reference_facts
 from rmis.settings import utc_now
-from rmis.web.api import checks, corrections, reads
+from rmis.web.api import checks, corrections, persons, reads
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 
@@ -46,5 +46,6 @@ def create_app(
     app.include_router(router)
     app.include_router(reads.router)
     app.include_router(corrections.router)
+    app.include_router(persons.router)
     app.include_router(checks.router)
     return app

@@ -17,8 +17,8 @@ from rmis.registry import (
     add_registration,
     document_history,
     overstays,
+    person_history,
     stay_status,
-    traveller_history,
 )
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.retry import api_router
@@ -46,14 +46,15 @@ def _services(request: Request):
 def get_history(
     traveller_id: UUID, request: Request, principal: CurrentPrincipal, purpose: Purpose = None
 ) -> HistoryOut:
-    """The traveller's crossings in the caller's state, oldest first, with their flags."""
+    """The traveller's crossings in the caller's state, oldest first, with their flags. An id
+    merged into another person's answers with the surviving id (`traveller_id`)."""
     services = _services(request)
-    history = traveller_history(
+    person, history = person_history(
         services.engine, principal, traveller_id,
         purpose=purpose or "traveller history", now=services.clock(),
     )  # fmt: skip
     return HistoryOut(
-        traveller_id=traveller_id,
+        traveller_id=person,
         host_state=principal.state,
         crossings=[CrossingOut.of(row) for row in history],
     )
@@ -96,7 +97,7 @@ def get_stay(
     )  # fmt: skip
     e = answer.evaluation
     return StayOut(
-        traveller_id=traveller_id,
+        traveller_id=answer.traveller_id,
         host_state=answer.host_state,
         nationality=answer.nationality,
         on=e.on,
