@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from rmis.analytics.period import DataPeriod, data_period
+from rmis.analytics import DataPeriod, data_period
 from rmis.cli import app
 from rmis.store import open_database
 from rmis.warehouse import read_manifest

@@ -20,8 +20,7 @@ from rmis.cli.output import FORMAT_HELP, FORMATS, OUT_HELP, OutputFormatError, o
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rmis.analytics import Warehouse
-    from rmis.analytics.period import DataPeriod
+    from rmis.analytics import DataPeriod, Warehouse
 
 # The analytics room (Ibis, DuckDB, pandas, statsmodels) is imported inside the commands, so
 # that `rmis` starts without loading it.
@@ -80,8 +79,7 @@ class Analysis:
 
 def open_analysis() -> Analysis:
     """The warehouse, once it is known to be there; says on stderr when it is behind the record."""
-    from rmis.analytics import WarehouseMissing
-    from rmis.analytics.period import data_period
+    from rmis.analytics import WarehouseMissing, data_period
     from rmis.settings import Settings
 
     try:
@@ -99,8 +97,7 @@ def _synced(root: Path) -> str | None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from rmis.cli.context import open_record_to_read
-    from rmis.warehouse import read_manifest
-    from rmis.warehouse.staleness import staleness, sync_time
+    from rmis.warehouse import read_manifest, staleness, sync_time
 
     manifest = read_manifest(root)
     try:
