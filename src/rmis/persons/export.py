@@ -59,7 +59,8 @@ def export_documents(connection: Connection, out: Path, fmt: str) -> int:
     many rows were written."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"the export is written as {' or '.join(EXPORT_FORMATS)}, not {fmt!r}")
-    result = connection.execution_options(yield_per=_BATCH_ROWS).execute(_QUERY)
+    # On the statement, not the connection: the caller goes on using it (the audit row).
+    result = connection.execute(_QUERY.execution_options(yield_per=_BATCH_ROWS))
     written = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     make = pq.ParquetWriter if fmt == "parquet" else pa_csv.CSVWriter
