@@ -153,34 +153,14 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
     primary, _, secondary = raw.partition("<<")
     surname = " ".join(primary.replace("<", " ").split())
     given = " ".join(secondary.replace("<", " ").split())
-    if not letters:
-        errors.append(Issue("names", "missing_field", "the name field is empty"))
-    elif primary[:1] == "<" or (not primary and secondary[:1] == "<"):
-        errors.append(
-            Issue("names", "invalid_name_format", f"the name field {raw!r} starts with a filler")
-        )
-    elif not primary:
-        warnings.append(
-            Issue(
-                "names",
-                "no_surname",
-                f"the document gives no surname, only the given name(s) {given!r}: some states "
-                "write a person with one name this way; compare with the printed name",
-            )
-        )
-    body = raw.rstrip("<")
-    if not primary:
-        body = body[2:]  # what follows the opening "<<" must hold no other "<<"
-    if letters and ("<<<" in body or body.count("<<") > (1 if primary else 0)):
-        # Doc 9303 Part 3, 4.6: one "<<" between the identifiers, single fillers inside them.
-        errors.append(
-            Issue(
-                "names",
-                "invalid_name_format",
-                f"the name field {raw!r} has filler runs inside the name: only one '<<' "
-                "(between surname and given names) is allowed",
-            )
-        )
+    if primary:
+        if primary[0] == "<":
+            errors.append(_leading_filler(raw))
+        body = raw.rstrip("<")
+        if "<<<" in body or body.count("<<") > 1:
+            errors.append(_filler_runs(raw))
+    else:
+        _without_primary(raw, letters, secondary, given, errors, warnings)
     truncated = raw[-1] != "<"
     if truncated:
         warnings.append(
@@ -192,6 +172,48 @@ def names(raw: str, errors: list[Issue], warnings: list[Issue]) -> tuple[str, st
             )
         )
     return surname, given, truncated
+
+
+def _leading_filler(raw: str) -> Issue:
+    return Issue("names", "invalid_name_format", f"the name field {raw!r} starts with a filler")
+
+
+def _filler_runs(raw: str) -> Issue:
+    # Doc 9303 Part 3, 4.6: one "<<" between the identifiers, single fillers inside them.
+    return Issue(
+        "names",
+        "invalid_name_format",
+        f"the name field {raw!r} has filler runs inside the name: only one '<<' "
+        "(between surname and given names) is allowed",
+    )
+
+
+def _without_primary(
+    raw: str,
+    letters: str,
+    secondary: str,
+    given: str,
+    errors: list[Issue],
+    warnings: list[Issue],
+) -> None:
+    """A name field that opens with a filler: empty, badly laid out, or (``<<NAME``) a person
+    with one name written with no surname, as some states do."""
+    if not letters:
+        errors.append(Issue("names", "missing_field", "the name field is empty"))
+        return
+    if secondary[:1] == "<":
+        errors.append(_leading_filler(raw))
+    else:
+        warnings.append(
+            Issue(
+                "names",
+                "no_surname",
+                f"the document gives no surname, only the given name(s) {given!r}: some states "
+                "write a person with one name this way; compare with the printed name",
+            )
+        )
+    if "<<" in secondary.rstrip("<"):
+        errors.append(_filler_runs(raw))
 
 
 def sex(raw: str, errors: list[Issue]) -> str:
