@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from uuid6 import uuid7
 
 from rmis.persons import DocumentFacts, Linker, PairScore
+from rmis.persons.rules import certain_candidates
 from rmis.persons.stored import SELECT_FACTS, facts_of
 from rmis.registry import Direction, DocumentSeen, NewCrossing, Purpose, record_crossings
 from rmis.security import Principal, Role
@@ -59,18 +60,19 @@ class FixedModel:
 
 
 def same_birth_date(connection, new_docs):
-    """Blocking for the tests: documents on record born the same day."""
+    """Blocking for the tests: documents on record born the same day, and (as a linker's
+    blocking must) those a certain rule could link."""
     days = sorted({d.birth_date for d in new_docs if d.birth_date is not None})
-    if not days:
-        return {}
     on_record = [
         facts_of(row)
         for row in connection.execute(SELECT_FACTS.where(documents.c.birth_date.in_(days)))
         .mappings()
-    ]  # fmt: skip
+    ] if days else []  # fmt: skip
+    proved = certain_candidates(connection, new_docs)
     new_ids = {d.id for d in new_docs}
     return {
         d.id: [r for r in on_record if r.birth_date == d.birth_date and r.id not in new_ids]
+        + [r for r in proved if r.birth_date != d.birth_date and r.id not in new_ids]
         for d in new_docs
     }
 

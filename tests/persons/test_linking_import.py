@@ -109,3 +109,36 @@ def test_links_across_chunks_of_one_import(engine, tmp_path):
     import_rows(engine, tmp_path, rows, chunk_rows=1)
     assert document(engine, "FA0000002")["link"] == "automatic"
     assert flags(engine) == {}
+
+
+def kaz_row(number, days_ago, optional_data, nationality="KAZ", birth_date="1987-04-12"):
+    return row(number, "entry", days_ago) | {
+        "issuing_state": "KAZ", "nationality": nationality, "birth_date": birth_date,
+        "optional_data": optional_data, "surname": "SMAGULOV", "given_names": "ERLAN",
+    }  # fmt: skip
+
+
+def test_the_same_personal_number_links_in_a_chunk_and_to_the_record(engine, tmp_path):
+    from test_rules import IIN
+
+    # In one chunk: the number bare and with its fillers.
+    import_rows(engine, tmp_path, [kaz_row("N0000001", 30, IIN + "<<"),
+                                   kaz_row("N0000002", 20, IIN, nationality="RUS")])  # fmt: skip
+    second = document(engine, "N0000002", "KAZ")
+    assert second["link"] == "certain"
+    assert second["traveller_id"] == document(engine, "N0000001", "KAZ")["traveller_id"]
+    # In a later chunk, found on record by the number alone (nationality and names differ).
+    import_rows(engine, tmp_path, [kaz_row("N0000003", 10, IIN + "<", nationality="UZB")
+                                   | {"surname": "X", "given_names": "Y"}])  # fmt: skip
+    third = document(engine, "N0000003", "KAZ")
+    assert (third["link"], third["traveller_id"]) == ("certain", second["traveller_id"])
+
+
+def test_documents_no_one_could_be_compared_with_are_decided_in_sql(engine, tmp_path):
+    rows = [row(f"FA000000{i}", "entry", 30 - i) | {"birth_date": f"19{50 + i}-01-0{1 + i}"}
+            for i in range(4)]  # fmt: skip
+    import_rows(engine, tmp_path, rows)
+    with engine.connect() as connection:
+        links = connection.execute(select(person_links.c.rule, person_links.c.detail)).all()
+    assert [(rule, detail) for rule, detail in links] == [("no_match", None)] * 4
+    assert count(engine, travellers_table) == 4

@@ -48,6 +48,7 @@ from rmis.persons.relink import RELINKER, Applied, Plan
 from rmis.persons.relink import apply as apply_relink
 from rmis.persons.relink import plan as plan_relink
 from rmis.persons.splink_model import train as train_model
+from rmis.persons.staged import staged_linker, with_candidates
 
 __all__ = [
     "AUTOMATIC",
@@ -94,6 +95,8 @@ __all__ = [
     "rules_only",
     "save_link_model",
     "split",
+    "staged_linker",
     "switched_off",
     "train_model",
+    "with_candidates",
 ]

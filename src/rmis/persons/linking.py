@@ -17,6 +17,7 @@ is joined: only a supervisor's confirmation merges it (changes.py).
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -73,13 +74,24 @@ class Linker:
     linked). Only benchmarks use it, as the peer that shows what linking costs."""
 
     model: Scorer
-    candidates: Candidates  # blocking: documents on record worth scoring against each new one
+    # Blocking: the documents on record compared with each new one. They must include every
+    # document a certain rule could link it to (blocking.candidates does: its rules include
+    # the previous number and the personal number), since the rules look only among them.
+    candidates: Candidates
     pairs_within: PairsWithin  # blocking within the batch: (earlier, later) positions
     enabled: bool = True
+    scoring: bool = True  # False: certain links only, the model is never asked
 
 
 def _no_candidates(connection: Connection, new_docs: Sequence[DocumentFacts]) -> dict:
     return {}
+
+
+def _certain_candidates(
+    connection: Connection, new_docs: Sequence[DocumentFacts]
+) -> dict[UUID, list[DocumentFacts]]:
+    found = certain_candidates(connection, new_docs)
+    return {doc.id: found for doc in new_docs}
 
 
 def _no_pairs(new_docs: Sequence[DocumentFacts]) -> list[tuple[int, int]]:
@@ -89,7 +101,7 @@ def _no_pairs(new_docs: Sequence[DocumentFacts]) -> list[tuple[int, int]]:
 def rules_only(model: Scorer) -> Linker:
     """A linker that makes certain links only: the model is never asked (for records whose
     documents the model cannot tell apart, as some tests build)."""
-    return Linker(model, _no_candidates, _no_pairs)
+    return Linker(model, _certain_candidates, _no_pairs, scoring=False)
 
 
 def switched_off(model: Scorer) -> Linker:
@@ -164,7 +176,7 @@ def judge(
     candidates: Sequence[DocumentFacts],
     scores: Sequence[PairScore],
     model: Scorer,
-    people: dict[UUID, list[DocumentFacts]],
+    people: PeopleDocuments,
     recorded: set[UUID],
 ) -> Decision:
     """The model's decision for `doc` given its candidates' scores (steps 2 to 4). `people`:
@@ -180,7 +192,7 @@ def judge(
         if best.score.probability < model.review_threshold:
             continue
         person = best.document.traveller_id
-        held = people.get(person) or [best.document]
+        held = people.of(person) or [best.document]
         unscored = [d for d in held if d.id not in scored]
         all_scores = [scored[d.id] for d in held if d.id in scored]
         all_scores += model.score_many(doc, unscored) if unscored else []
@@ -211,6 +223,34 @@ def judge(
     )  # fmt: skip
 
 
+class PeopleDocuments:
+    """Every document of the candidate people a decision weighs, read from the record once
+    (for a batch, all the people worth it in one query) and kept up to date as the batch's
+    documents join them."""
+
+    def __init__(self, connection: Connection, recorded: set[UUID]) -> None:
+        self.connection = connection
+        self.recorded = recorded
+        self.held: dict[UUID, list[DocumentFacts]] = defaultdict(list)
+        self.read: set[UUID] = set()
+
+    def prefetch(self, people: Iterable[UUID]) -> None:
+        wanted = sorted(set(people) & self.recorded - self.read)
+        self.read.update(wanted)
+        for part in chunked(wanted):
+            query = SELECT_FACTS.where(documents.c.traveller_id.in_(part))
+            for row in self.connection.execute(query).mappings():
+                self.held[row["traveller_id"]].append(facts_of(row))
+
+    def of(self, person: UUID) -> list[DocumentFacts]:
+        if person in self.recorded and person not in self.read:
+            self.prefetch([person])
+        return self.held.get(person, [])
+
+    def add(self, doc: DocumentFacts) -> None:
+        self.held[doc.traveller_id].append(doc)
+
+
 def decide(
     connection: Connection, new_docs: Sequence[DocumentFacts], linker: Linker
 ) -> list[Decision]:
@@ -222,13 +262,24 @@ def decide(
     if not linker.enabled:
         return [Decision(doc, FIRST, NO_MATCH, None, {}, own_traveller=True, joins_recorded=False)
                 for doc in new_docs]  # fmt: skip
-    on_record = certain_candidates(connection, new_docs)
-    certain = CertainIndex(on_record)
+    model = linker.model
     blocked = linker.candidates(connection, new_docs)
-    recorded = {doc.traveller_id for doc in on_record}
-    for found in blocked.values():
-        recorded.update(doc.traveller_id for doc in found)
-    people = documents_of_people(connection, recorded)
+    on_record = {doc.id: doc for found in blocked.values() for doc in found}
+    certain = CertainIndex(on_record.values())
+    recorded = {doc.traveller_id for doc in on_record.values()}
+    people = PeopleDocuments(connection, recorded)
+    # Scores against the record first, so the people worth weighing are read in one query.
+    scored: dict[UUID, list[PairScore]] = {}
+    if linker.scoring:
+        for doc in new_docs:
+            found = blocked.get(doc.id, ())
+            scored[doc.id] = model.score_many(doc, found) if found else []
+        people.prefetch(
+            c.traveller_id
+            for doc in new_docs
+            for c, s in zip(blocked.get(doc.id, ()), scored[doc.id], strict=True)
+            if s.probability >= model.review_threshold
+        )
     earlier: dict[int, list[int]] = defaultdict(list)
     for i, j in linker.pairs_within(new_docs):
         earlier[max(i, j)].append(min(i, j))
@@ -237,27 +288,18 @@ def decide(
         links = certain.links(doc)
         if links:
             decision = _certain(doc, links, recorded)
+        elif not linker.scoring:
+            decision = Decision(doc, FIRST, NO_MATCH, None, {"model": None},
+                                own_traveller=True, joins_recorded=False)  # fmt: skip
         else:
-            candidates = list(blocked.get(doc.id, ()))
-            candidates += [decided[k].document for k in sorted(set(earlier[position]))]
-            scores = linker.model.score_many(doc, candidates) if candidates else []
-            decision = judge(doc, candidates, scores, linker.model, people, recorded)
+            batch = [decided[k].document for k in sorted(set(earlier[position]))]
+            candidates = [*blocked.get(doc.id, ()), *batch]
+            scores = scored[doc.id] + (model.score_many(doc, batch) if batch else [])
+            decision = judge(doc, candidates, scores, model, people, recorded)
         decided.append(decision)
         certain.add(decision.document)
-        people.setdefault(decision.document.traveller_id, []).append(decision.document)
+        people.add(decision.document)
     return _held(connection, decided)
-
-
-def documents_of_people(
-    connection: Connection, people: Iterable[UUID]
-) -> dict[UUID, list[DocumentFacts]]:
-    """Every document of each of these people, as linking reads them."""
-    found: dict[UUID, list[DocumentFacts]] = defaultdict(list)
-    for part in chunked(sorted(set(people))):
-        query = SELECT_FACTS.where(documents.c.traveller_id.in_(part))
-        for row in connection.execute(query).mappings():
-            found[row["traveller_id"]].append(facts_of(row))
-    return found
 
 
 def survivor_of(connection: Connection, traveller_id: UUID) -> UUID | None:
@@ -360,16 +402,24 @@ def record(
 
 _NEWEST_MODEL = select(func.max(link_models.c.version))
 _CACHE_KEY = "rmis.persons.linker"
+# How long a connection keeps its model before asking whether a newer one was stored: a model
+# trained and saved (rmis persons relink --train) is in force everywhere within this.
+MODEL_CHECK_SECONDS = 30.0
 
 
 def current_linker(connection: Connection) -> Linker:
     """The linker with the newest model on record (or the shipped default when none is).
 
-    The model is kept with the database connection it was loaded on and loaded again only when
-    a newer version is on record: one small query per call."""
-    newest = connection.execute(_NEWEST_MODEL).scalar()
+    The model is kept with the database connection it was loaded on; every MODEL_CHECK_SECONDS
+    one small query asks whether a newer version was stored, and only then is it loaded."""
     held = connection.info.get(_CACHE_KEY)
-    if held is None or held[0] != newest:
+    now = time.monotonic()
+    if held is not None and now - held[0] < MODEL_CHECK_SECONDS:
+        return held[2]
+    newest = connection.execute(_NEWEST_MODEL).scalar()
+    if held is None or held[1] != newest:
         linker = Linker(load_link_model(connection), blocking.candidates, blocking.pairs_within)
-        held = connection.info[_CACHE_KEY] = (newest, linker)
-    return held[1]
+    else:
+        linker = held[2]
+    connection.info[_CACHE_KEY] = (now, newest, linker)
+    return linker

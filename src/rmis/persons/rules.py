@@ -111,8 +111,10 @@ class CertainIndex:
         if found is not None:
             self._by_personal.setdefault((doc.issuing_state, found.number), []).append(doc)
 
-    def links(self, new: DocumentFacts) -> list[CertainLink]:
-        """Every document here that a rule links to `new`, strongest rule first."""
+    def near(self, new: DocumentFacts) -> list[DocumentFacts]:
+        """The documents here sharing with `new` what a rule matches on (its previous number,
+        its number as their previous one, its personal number), whether or not the rule then
+        holds."""
         state = new.issuing_state
         near: dict[Any, DocumentFacts] = {}
         if new.previous_document_number:
@@ -123,7 +125,11 @@ class CertainIndex:
         found = personal_number(state, new.optional_data)
         if found is not None:
             near.update((d.id, d) for d in self._by_personal.get((state, found.number), ()))
-        links = [link for d in near.values() if (link := certain_link(new, d)) is not None]
+        return list(near.values())
+
+    def links(self, new: DocumentFacts) -> list[CertainLink]:
+        """Every document here that a rule links to `new`, strongest rule first."""
+        links = [link for d in self.near(new) if (link := certain_link(new, d)) is not None]
         return sorted(links, key=lambda link: (RULES.index(link.rule), str(link.candidate.id)))
 
 

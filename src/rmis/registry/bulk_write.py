@@ -65,6 +65,8 @@ from rmis.persons import (
     Linker,
     current_linker,
     decide_links,
+    staged_linker,
+    with_candidates,
 )
 from rmis.persons import record_links as record_person_links
 from rmis.registry.bulk_ids import uuid7_texts
@@ -109,8 +111,9 @@ import_rows = Table(
     prefixes=["TEMPORARY"],
 )
 # The chunk's documents, as first seen; `known` once found in the record, with its ids. A new
-# one gets its person's traveller_id and `link` when linked; `with_history` when its person
-# has crossings on record; `decided` when linking wrote its person_links row itself.
+# one is `linking` when blocking may compare it with someone (the others are `first`, decided
+# in SQL); it gets its person's traveller_id and `link` when linked, `with_history` when its
+# person has crossings on record, `decided` when linking wrote its person_links row itself.
 import_documents = Table(
     "rmis_import_documents",
     _staging,
@@ -121,6 +124,7 @@ import_documents = Table(
     Column("link", String(10)),
     Column("with_history", Boolean),
     Column("decided", Boolean),
+    Column("linking", Boolean),
     Column("issuing_state", STATE),
     Column("number", String(32)),
     Column("document_type", String(2)),
@@ -199,9 +203,15 @@ _INSERT_TRAVELLERS = insert(travellers).from_select(
     ),
 )
 _DOCUMENT_COLUMNS = ["id", "traveller_id", *DOCUMENT_KEY, *DOCUMENT_FACTS, "link"]
+_MARK_LINKING = (
+    update(import_documents)
+    .where(with_candidates(import_documents))
+    .values(linking=True)
+    .execution_options(preserve_rowcount=True)
+)
 _NEW_FACTS = select(
     import_documents.c.doc_no, *(import_documents.c[f.name] for f in fields(DocumentFacts))
-).where(_NEW_DOCUMENT)
+).where(_NEW_DOCUMENT & import_documents.c.linking)
 # The person_links row of each new document that linking found no candidate for, set-based.
 _INSERT_FIRST_LINKS = insert(person_links).from_select(
     ["document_id", "traveller_id", "kind", "rule", "decided_by", "at"],
@@ -431,6 +441,7 @@ def _numbered_documents(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
             "link": pa.array([FIRST] * count, pa.string()),
             "with_history": pa.array(np.zeros(count, dtype=bool)),
             "decided": pa.array(np.zeros(count, dtype=bool)),
+            "linking": pa.array(np.zeros(count, dtype=bool)),
             **{name: found[name] for name in (*DOCUMENT_KEY, *DOCUMENT_FACTS)},
         }
     )
@@ -501,11 +512,13 @@ def _link_new_documents(connection: Connection, linker: Linker) -> list[Decision
     """Decide whose each new staged document is; the staging rows of those that join someone
     or had candidates are replaced by rows saying so. Returns the decisions whose person_links
     rows are written from here (the others', set-based, by _INSERT_FIRST_LINKS)."""
-    rows = connection.execute(_NEW_FACTS.order_by(import_documents.c.doc_no)).mappings().all()
-    if not rows:
+    if not linker.enabled or not connection.execute(_MARK_LINKING).rowcount:
         return []
+    rows = connection.execute(_NEW_FACTS.order_by(import_documents.c.doc_no)).mappings().all()
     facts = [DocumentFacts(**{f.name: row[f.name] for f in fields(DocumentFacts)}) for row in rows]
-    decisions = decide_links(connection, facts, linker)
+    # Blocking for the whole chunk at once, by a join with the staging table.
+    chunk_linker = staged_linker(connection, linker, import_documents, facts)
+    decisions = decide_links(connection, facts, chunk_linker)
     decided = [
         (row, d) for row, d in zip(rows, decisions, strict=True)
         if d.link != FIRST or d.detail.get("candidates")
@@ -520,7 +533,7 @@ def _link_new_documents(connection: Connection, linker: Linker) -> list[Decision
         insert(import_documents),
         [
             {**row, "traveller_id": d.document.traveller_id, "known": False, "link": d.link,
-             "with_history": d.joins_recorded, "decided": True}
+             "with_history": d.joins_recorded, "decided": True, "linking": True}
             for row, d in decided
         ],
     )  # fmt: skip
