@@ -71,7 +71,7 @@ def parse(lines: Sequence[str] | str, *, today: date) -> MRZ:
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    stripped = tuple(line.strip() for line in lines)
+    stripped = tuple(map(str.strip, lines))
     fmt = detect_format(stripped)
     mrz = _parse_td1(stripped, today) if fmt is TD1 else _parse_two_lines(stripped, fmt, today)
     if mrz.suggestions:
@@ -168,12 +168,12 @@ def _long_number(
     region: str,
     errors: list[Issue],
     suggestions: list[Suggestion],
-    notes: list[Issue],
-) -> tuple[str, str]:
+) -> tuple[str, str, tuple[Issue, ...]]:
     """A document number longer than 9 characters (Doc 9303 Part 5 4.2.2 note j; Part 6 note i).
 
     The check digit position holds '<'; the rest of the number and then its check digit open
-    the optional data, ended by a filler. Returns (number, the rest of the optional data).
+    the optional data, ended by a filler. Returns (number, the rest of the optional data, the
+    note that says so: empty when the number could not be read).
 
     Doc 9303 has the check digit cover the whole number. Its own example (Part 11, Appendix D)
     gives the same digit whether or not the '<' at the check digit position is counted, and
@@ -190,13 +190,13 @@ def _long_number(
                 "characters, but the optional data does not continue it",
             )
         )
-        return head.rstrip("<"), region
+        return head.rstrip("<"), region, ()
     number = head + extension[:-1]
     cd = extension[-1]
     vals = _values(number)
     f.alphanumeric("document_number", number, vals, errors)
     if INVALID in vals:
-        return number, rest
+        return number, rest, ()
     if f.agrees(vals, cd):
         counted = "its check digit covers the whole number"
     elif f.agrees(_values(f"{head}<{extension[:-1]}"), cd):
@@ -206,16 +206,14 @@ def _long_number(
         )
     else:
         f.check("document_number", number, vals, cd, errors, suggestions, numeric=False)
-        return number, rest
-    notes.append(
-        Issue(
-            "document_number",
-            "long_document_number",
-            f"the document number {number!r} has {len(number)} characters: the MRZ continues it "
-            f"in the optional data, as Doc 9303 allows; {counted}",
-        )
+        return number, rest, ()
+    note = Issue(
+        "document_number",
+        "long_document_number",
+        f"the document number {number!r} has {len(number)} characters: the MRZ continues it "
+        f"in the optional data, as Doc 9303 allows; {counted}",
     )
-    return number, rest
+    return number, rest, (note,)
 
 
 def _finish(
@@ -236,7 +234,7 @@ def _finish(
     errors: list[Issue],
     warnings: list[Issue],
     suggestions: list[Suggestion],
-    notes: list[Issue],
+    notes: tuple[Issue, ...],
 ) -> MRZ:
     if not number:
         errors.append(Issue("document_number", "missing_field", "the document number is empty"))
@@ -285,7 +283,7 @@ def _finish(
         tuple(errors),
         tuple(warnings),
         tuple(suggestions),
-        tuple(notes),
+        notes,
     )
 
 
@@ -296,7 +294,7 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
     errors: list[Issue] = []
     warnings: list[Issue] = []
     suggestions: list[Suggestion] = []
-    notes: list[Issue] = []
+    notes: tuple[Issue, ...] = ()
 
     doc_code = f.document_code(l1[0:2], _FIRST[fmt], errors)
     issuing = f.country("issuing_state", l1[2:5], errors)
@@ -306,7 +304,7 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
     optional_raw = l2[28:opt_end]
     head, head_cd = l2[0:9], l2[9]
     if head_cd == "<" and fmt is TD2:
-        number, optional_raw = _long_number(head, optional_raw, errors, suggestions, notes)
+        number, optional_raw, notes = _long_number(head, optional_raw, errors, suggestions)
         f.alphanumeric("optional_data", l2[28:opt_end], v2[28:opt_end], errors)
         optional = optional_raw.rstrip("<")
     else:
@@ -367,13 +365,13 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
     errors: list[Issue] = []
     warnings: list[Issue] = []
     suggestions: list[Suggestion] = []
-    notes: list[Issue] = []
+    notes: tuple[Issue, ...] = ()
 
     doc_code = f.document_code(l1[0:2], _FIRST[TD1], errors)
     issuing = f.country("issuing_state", l1[2:5], errors)
     head, head_cd = l1[5:14], l1[14]
     if head_cd == "<":
-        number, rest = _long_number(head, l1[15:30], errors, suggestions, notes)
+        number, rest, notes = _long_number(head, l1[15:30], errors, suggestions)
         f.alphanumeric("optional_data", l1[15:30], v1[15:30], errors)
         optional = rest.rstrip("<")
     else:
