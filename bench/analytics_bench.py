@@ -5,9 +5,10 @@ flows query in pandas as the peer.
                                     [--travellers 10000000] [--pandas-crossings 10000000]
 
 The warehouse (a synthetic region, `rmis synth ... --load` then `rmis warehouse sync`) is
-replicated into a scratch directory until it holds `--crossings` rows: each copy gets its
-travellers renamed (a copy suffix) and its seqs shifted, so copies are distinct travellers.
-Prints JSON.
+replicated into a scratch directory until it holds `--crossings` rows, each crossing with its
+document's person_key stored on it (what engine.open_warehouse reads through a join): each copy
+gets its people and documents renamed (a copy suffix) and its seqs shifted, so copies are
+distinct people. `--travellers` is the number of people for movement types. Prints JSON.
 """
 
 from __future__ import annotations
@@ -21,30 +22,42 @@ from pathlib import Path
 import duckdb
 import ibis
 
-from rmis.analytics.flows import flows
-from rmis.analytics.typology import movement_types
-from rmis.warehouse.layout import read_manifest
+from rmis.analytics import flows, movement_types
+from rmis.warehouse import read_manifest
+
+# The warehouse's crossings, each with the person_key of its document.
+WITH_PEOPLE = """(select c.*, d.person_key from read_parquet($crossings) c
+                  join read_parquet($documents) d using (document_id))"""
 
 
 def replicate(source: Path, target: Path, rows: int) -> tuple[Path, int, int]:
-    """Parquet with at least `rows` crossings made of renamed copies; (file, rows, travellers)."""
-    files = [str(source / f) for f in read_manifest(source).crossing_files()]
+    """Parquet with at least `rows` crossings made of renamed copies; (file, rows, people)."""
     con = duckdb.connect()
+    files = _files(source)
     base = con.execute(
-        "select count(*), count(distinct traveller_id), max(seq) from read_parquet(?)", [files]
+        f"select count(*), count(distinct person_key), max(seq) from {WITH_PEOPLE}", files
     ).fetchone()
     copies = -(-rows // base[0])
     out = target / "crossings.parquet"
     con.execute(
         f"""copy (
             select * replace (
-                traveller_id || '-' || copy::varchar as traveller_id,
+                person_key || '-' || copy::varchar as person_key,
+                document_id || '-' || copy::varchar as document_id,
                 seq + copy * {base[2]} as seq)
-            from read_parquet(?) cross join range({copies}) as c(copy)
+            from {WITH_PEOPLE} cross join range({copies}) as c(copy)
         ) to '{out}' (format parquet, compression zstd, row_group_size 1000000)""",
-        [files],
+        files,
     )
     return out, base[0] * copies, base[1] * copies
+
+
+def _files(source: Path) -> dict[str, list[str]]:
+    manifest = read_manifest(source)
+    return {
+        "crossings": [str(source / f) for f in manifest.crossing_files()],
+        "documents": [str(source / f) for f in manifest.documents],
+    }
 
 
 def timed(run) -> tuple[float, object]:
@@ -89,20 +102,19 @@ def main() -> None:
             "pandas_over_duckdb": round(pandas_seconds / duck_seconds, 1),
         }
 
-        per_traveller = crossings_per_traveller(args.warehouse)
-        typ, typ_rows, _ = replicate(args.warehouse, typ_dir, int(args.travellers * per_traveller))
+        per_person = crossings_per_person(args.warehouse)
+        typ, typ_rows, _ = replicate(args.warehouse, typ_dir, int(args.travellers * per_person))
         typ_table = con.read_parquet(str(typ))
         seconds, typed = timed(lambda: movement_types(typ_table).count().to_pyarrow().as_py())
         figures["movement_types_duckdb"] = {
-            "travellers": typed, "crossings": typ_rows, "seconds": round(seconds, 2),
+            "people": typed, "crossings": typ_rows, "seconds": round(seconds, 2),
         }  # fmt: skip
     print(json.dumps(figures, indent=1))
 
 
-def crossings_per_traveller(source: Path) -> float:
-    files = [str(source / f) for f in read_manifest(source).crossing_files()]
-    query = "select count(*) / count(distinct traveller_id) from read_parquet(?)"
-    return duckdb.execute(query, [files]).fetchone()[0]
+def crossings_per_person(source: Path) -> float:
+    query = f"select count(*) / count(distinct person_key) from {WITH_PEOPLE}"
+    return duckdb.connect().execute(query, _files(source)).fetchone()[0]
 
 
 def pandas_flows(path: Path):

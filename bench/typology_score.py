@@ -1,14 +1,19 @@
-"""Movement types and overstays scored against the synthetic region's ground truth.
+"""Movement types and overstays scored against the synthetic region's ground truth, by person:
+the record's links (person_key) against the exact holder key of before, in one run.
 
-    rmis synth --travellers N --years Y --seed S --out DIR
-    RMIS_DATA_DIR=D rmis crossings import DIR/crossings.parquet && rmis warehouse sync
+    rmis synth --travellers N --years Y --seed S --end DATE --out DIR --load
+    rmis warehouse sync
     python bench/typology_score.py --truth DIR --warehouse D/warehouse [--on DATE]
 
-A warehouse traveller is a set of linked documents; the truth names the person behind each
-document, so each traveller is scored as the person its documents belong to (a traveller
-whose documents belong to several people is dropped and counted). Overstays are scored by
-bench/overstay_score.py (per person and host state, every false positive and negative put
-down to a cause); its report is printed under "overstays". Prints JSON.
+Movement types are given per person as an analysis sees people (a key): the warehouse's
+person_key, or documents joined by holder key as before (bench/overstay_score.py's analyses).
+The truth names the person behind every document (truth/recorded_documents.parquet), so each
+key is scored as its person; a key whose documents belong to several people is dropped and
+counted. `people_counted` is how many people the analysis counts (the number the report's
+movement-type table adds up to) against `true_people`, the people with a recorded document.
+Overstays are scored by bench/overstay_score.py (per person and host state, every false
+positive and negative put down to a cause); its report is printed under "overstays". Prints
+JSON.
 """
 
 from __future__ import annotations
@@ -20,12 +25,23 @@ import time
 from datetime import date
 from pathlib import Path
 
+import ibis
 import pandas as pd
 import pyarrow.parquet as pq
 
-from overstay_score import public, read_truth, score  # bench/, beside this script
-from rmis.analytics.engine import connect, open_warehouse
-from rmis.analytics.typology import MOVEMENT_TYPES, typology_with_documents
+from overstay_score import (  # bench/, beside this script
+    ANALYSES,
+    Record,
+    document_keys,
+    keyed_record,
+    linking_summary,
+    overall_only,
+    public,
+    read_record,
+    read_truth,
+    score,
+)
+from rmis.analytics import MOVEMENT_TYPES, connect, movement_types, open_warehouse
 from rmis.reference.stay_rules import load_stay_rules
 
 
@@ -47,14 +63,34 @@ def f1_scores(truth: pd.Series, predicted: pd.Series) -> dict[str, dict[str, flo
     return scores
 
 
-def person_of_traveller(typed: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """traveller_id -> person_id (travellers whose documents name one person only)."""
-    linked = typed.merge(documents, on=["issuing_state", "document_number"], how="inner")
-    people = linked.groupby("traveller_id").person_id.nunique()
-    single = people[people == 1].index
-    return linked[linked.traveller_id.isin(single)].drop_duplicates("traveller_id")[
-        ["traveller_id", "person_id", "movement_type"]
-    ]
+def typology_of(record: Record, analysis: str, people: pd.DataFrame) -> dict[str, object]:
+    """Movement types with people as `analysis` sees them, scored against the truth."""
+    keys = document_keys(record, analysis)
+    crossings, _ = keyed_record(record, keys)
+    started = time.perf_counter()
+    typed = movement_types(ibis.memtable(crossings)).to_pandas()
+    seconds = time.perf_counter() - started
+    docs = record.documents.assign(person_key=record.documents.document_id.map(keys))
+    owners = docs.groupby("person_key").person.agg(["nunique", "first"])
+    single = owners[owners["nunique"] == 1]["first"].rename("person")
+    scored = typed.merge(single, left_on="person_key", right_index=True).merge(
+        people[["person", "behaviour"]], on="person"
+    )
+    per_class = f1_scores(scored.behaviour, scored.movement_type)
+    confusion = pd.crosstab(scored.behaviour, scored.movement_type)
+    return {
+        "people_counted": int(typed.person_key.nunique()),
+        "true_people": int(docs.person.nunique()),
+        "people_scored": len(scored),
+        "keys_with_mixed_people": int((owners["nunique"] > 1).sum()),
+        "true_people_counted_more_than_once": int(
+            (scored.groupby("person").person_key.nunique() > 1).sum()
+        ),
+        "macro_f1": round(sum(c["f1"] for c in per_class.values()) / len(per_class), 4),
+        "per_class": per_class,
+        "confusion": {t: row.to_dict() for t, row in confusion.iterrows()},
+        "seconds": round(seconds, 2),
+    }
 
 
 def main() -> None:
@@ -66,39 +102,21 @@ def main() -> None:
     args = parser.parse_args()
 
     warehouse = open_warehouse(args.warehouse, connect(args.engine))
-    started = time.perf_counter()
-    typed = typology_with_documents(warehouse.crossings, warehouse.documents).to_pandas()
-    typology_seconds = time.perf_counter() - started
-    people = pq.read_table(args.truth / "truth" / "people.parquet").to_pandas()
-    documents = pq.read_table(args.truth / "truth" / "documents.parquet").to_pandas()
-    scored = person_of_traveller(typed, documents).merge(
-        people[["person_id", "behaviour"]], on="person_id"
-    )
-    per_class = f1_scores(scored.behaviour, scored.movement_type)
-    confusion = pd.crosstab(scored.behaviour, scored.movement_type)
-
-    on = args.on or warehouse.crossings.local_date.max().to_pyarrow().as_py()
     truth, rules = read_truth(args.truth), load_stay_rules()
-    overstays = public(score(warehouse, truth, rules, on))
-    unlinked = public(score(warehouse, truth, rules, on, link=False))
-    overstays["without_holder_links"] = {
-        k: unlinked[k] for k in ("overall", "false_positives_by_cause", "false_negatives_by_cause")
+    record = read_record(warehouse, truth)
+    people = pq.read_table(args.truth / "truth" / "people.parquet").to_pandas()
+    people["person"] = people.person_id.astype("int64").astype(str)
+    on = args.on or warehouse.crossings.local_date.max().to_pyarrow().as_py()
+    out = {
+        "engine": args.engine,
+        "linking": linking_summary(record),
+        "movement_types": {a: typology_of(record, a, people) for a in ANALYSES},
+        "overstays": {
+            **{a: public(score(record, truth, rules, on, a)) for a in ANALYSES[:2]},
+            "per_document": overall_only(record, truth, rules, on, "per_document"),
+        },
     }
-    print(
-        json.dumps(
-            {
-                "engine": args.engine,
-                "travellers_scored": len(scored),
-                "travellers_with_mixed_people": int(typed.traveller_id.nunique() - len(scored)),
-                "macro_f1": round(sum(c["f1"] for c in per_class.values()) / len(per_class), 4),
-                "per_class": per_class,
-                "confusion": {t: row.to_dict() for t, row in confusion.iterrows()},
-                "typology_seconds": round(typology_seconds, 2),
-                "overstays": overstays,
-            },
-            indent=1,
-        )
-    )
+    print(json.dumps(out, indent=1, default=str))
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ ANALYSES = {
     "overstays": lambda w: pd.concat(
         [
             (found := find_overstays_on(
-                w.crossings, w.permits, load_stay_rules(), ON, w.documents
+                w.crossings, w.permits, load_stay_rules(), ON, w.documents, w.reviews
             )).open,
             found.late_exits,
         ]
@@ -76,3 +76,12 @@ def test_duckdb_and_spark_agree(name, synthetic_warehouse, spark):
     on_spark = normalised(ANALYSES[name](open_warehouse(root, connect("spark", spark))))
     assert len(on_duckdb) > 0
     pd.testing.assert_frame_equal(on_duckdb, on_spark, check_dtype=False)
+
+
+def test_the_compared_warehouse_holds_people_of_several_documents(synthetic_warehouse):
+    """The record links renewals at import: the analyses above are compared on people whose
+    timelines run across documents, not only on one document each."""
+    root, _ = synthetic_warehouse
+    documents = open_warehouse(root, connect("duckdb")).documents.to_pandas()
+    per_person = documents.groupby("person_key").document_id.nunique()
+    assert (per_person > 1).sum() >= 5

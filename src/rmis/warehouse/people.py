@@ -158,12 +158,13 @@ def documents_touched(
 
 def read_permits(connection: Connection, people: People) -> pa.Table:
     rows = connection.execute(_PERMIT_QUERY).all()
-    data = {name: [] for name in columns.PERMITS.names}
-    for row in rows:
-        data["person_key"].append(people.key(row.traveller_id, row.merged_into))
-        for name in columns.PERMITS.names[1:]:
-            data[name].append(getattr(row, name))
-    return pa.table(data, schema=columns.PERMITS)
+    if not rows:
+        return columns.PERMITS.empty_table()
+    travellers_, merged, *rest = (list(c) for c in zip(*rows, strict=True))
+    keys = [people.key(t, m) for t, m in zip(travellers_, merged, strict=True)]
+    return pa.table(
+        dict(zip(columns.PERMITS.names, [keys, *rest], strict=True)), schema=columns.PERMITS
+    )
 
 
 def read_reviews(connection: Connection) -> pa.Table:
