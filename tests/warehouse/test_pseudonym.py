@@ -22,7 +22,9 @@ from rmis.warehouse.pseudonym import (
     KEY_BYTES,
     PseudonymKeyError,
     fingerprint,
+    holder_key,
     load_or_create_key,
+    person_key,
 )
 from rmis.warehouse.sync import sync_warehouse
 
@@ -177,3 +179,24 @@ def test_the_cli_keys_with_the_configured_file_and_says_when_it_cannot(tmp_path,
     result = runner.invoke(app, ["warehouse", "sync"])
     assert result.exit_code == 2
     assert "cannot read or create the warehouse key" in result.output
+
+
+def test_holder_key_ignores_case_and_spacing_but_not_the_birth_date():
+    born = date(1990, 5, 1)
+    assert holder_key(KEY_A, "UZB", "UZB", born, "M", "Karimov", "Jasur") == holder_key(
+        KEY_A, "UZB", "UZB", born, "M", "KARIMOV", " JASUR"
+    )
+    assert holder_key(KEY_A, "UZB", "UZB", born, "M", "KARIMOV", "JASUR") != holder_key(
+        KEY_A, "UZB", "UZB", date(1990, 5, 2), "M", "KARIMOV", "JASUR"
+    )
+    assert holder_key(KEY_A, "UZB", "UZB", None, "M", "KARIMOV", "JASUR") is None
+
+
+def test_a_person_key_is_keyed_and_names_no_holder():
+    traveller = "0191a2b3-0000-7000-8000-000000000001"
+    assert (
+        person_key(KEY_A, traveller)
+        == hmac.new(KEY_A, f"person|{traveller}".encode(), hashlib.sha256).hexdigest()[:32]
+    )
+    assert person_key(KEY_A, traveller) != person_key(KEY_B, traveller)
+    assert traveller not in person_key(KEY_A, traveller)
