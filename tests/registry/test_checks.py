@@ -17,6 +17,8 @@ from rmis.registry import (
     InvalidRecord,
     NewCrossing,
     Purpose,
+    add_permit,
+    add_registration,
     correct_crossing,
     load_reference_facts,
     record_crossings,
@@ -25,6 +27,7 @@ from rmis.registry import (
     traveller_history,
 )
 from rmis.security import AccessDenied, Principal, Role, verify_chain
+from rmis.stay import PermitKind
 from rmis.store.schema import audit_log, checks, crossings, documents, travellers
 
 # 03:00 UTC is 08:00 in Almaty (UTC+5): the BCP's local date is the same day.
@@ -138,6 +141,19 @@ def test_a_known_person_gets_stay_and_last_crossings_as_the_reads_give_them(engi
     assert rows.traveller_id == tid and rows.document_id is not None
     assert tuple(audit) == (str(tid), "exit control")
     assert count(engine, crossings) == 7
+
+
+def test_permits_and_registrations_count_in_the_stay_as_in_stay_status(engine, check):
+    cross(engine, 39)  # Uzbeks may stay 30 days per entry in Kazakhstan: an overstay
+    tid = traveller_of(engine)
+    assert check(mrz=mrz_of(PASSPORT)).stay.evaluation.status.kind.value == "overstay"
+    supervisor = Principal("sup", Role.SUPERVISOR, "KAZ")
+    add_permit(engine, supervisor, tid, kind=PermitKind.WORK, valid_from=date(2026, 1, 1),
+               valid_to=date(2027, 1, 1), now=NOW)  # fmt: skip
+    add_registration(engine, supervisor, tid, registered_on=TODAY - timedelta(days=38), now=NOW)
+    result = check(mrz=mrz_of(PASSPORT))
+    assert result.stay.evaluation.status.kind.value == "covered_by_permit"
+    assert result.stay == stay_status(engine, OFFICER, tid, TODAY, RULES, purpose="t", now=NOW)
 
 
 def test_flags_are_judged_on_the_record_as_corrected(engine, check):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select
 from uuid6 import uuid7
 
 from rmis.reference.stay_rules import StayRulesTable
-from rmis.registry.corrected import corrected_history
+from rmis.registry.corrected import apply_corrections, load_corrections
 from rmis.registry.document_reading import (
     DocumentUnreadable,
     Finding,
@@ -50,11 +50,18 @@ from rmis.registry.recording import (
     local_date_of,
     presence_flag,
 )
-from rmis.registry.timelines import load_timelines
+from rmis.registry.timelines import stays_from_crossings
 from rmis.security.audit import append_audit
 from rmis.security.principals import Principal
-from rmis.stay import evaluate
-from rmis.store.schema import checks, crossing_flags, crossings, documents
+from rmis.stay import Permit, PermitKind, Registration, Timeline, evaluate
+from rmis.store.schema import (
+    checks,
+    crossing_flags,
+    crossings,
+    documents,
+    permits,
+    registrations,
+)
 
 # How many of the person's last crossings the officer sees.
 RECENT_CROSSINGS = 5
@@ -152,7 +159,7 @@ _RECENT_FLAGS = select(crossing_flags.c.crossing_seq, crossing_flags.c.flag).whe
     crossing_flags.c.crossing_seq.in_(bindparam("seqs", expanding=True))
 )
 _INSERT_CHECK = insert(checks)
-# The columns of a history read's crossing (reads.traveller_history), and what stay needs.
+# The columns of a history read's crossing (reads.traveller_history).
 _HISTORY_COLUMNS = (
     crossings.c.id,
     crossings.c.seq,
@@ -167,6 +174,18 @@ _HISTORY_COLUMNS = (
     crossings.c.officer,
     documents.c.issuing_state,
     documents.c.number.label("document_number"),
+)
+# The person's crossings with what their stay needs beyond a history's columns.
+_PERSON_CROSSINGS = select(*_HISTORY_COLUMNS, crossings.c.nationality).join(
+    documents, documents.c.id == crossings.c.document_id
+)
+_HELD_PERMITS = select(permits).where(
+    (permits.c.traveller_id == bindparam("traveller_id"))
+    & (permits.c.host_state == bindparam("host_state"))
+)
+_REGISTERED = select(registrations.c.registered_on).where(
+    (registrations.c.traveller_id == bindparam("traveller_id"))
+    & (registrations.c.host_state == bindparam("host_state"))
 )
 
 
@@ -183,9 +202,47 @@ def _find_person(connection: Connection, seen: DocumentSeen) -> tuple[UUID, UUID
     return None if row is None else (row.id, row.traveller_id, row.link)
 
 
-def _history(connection: Connection, traveller_id: UUID, host: str) -> list[dict[str, Any]]:
-    """The person's crossings in the host state as corrected, oldest first (voided kept)."""
-    return corrected_history(connection, traveller_id, host, *_HISTORY_COLUMNS)
+def _person_crossings(connection: Connection, traveller_id: UUID, host: str) -> list[dict]:
+    """The person's crossings in the host state as corrected, in time order (occurred_at, seq),
+    voided ones kept and marked, as corrected.corrected_history gives them: read once for their
+    history, their stay and the flags (two queries: the crossings, and any corrections)."""
+    where = (crossings.c.traveller_id == traveller_id) & (crossings.c.host_state == host)
+    rows = connection.execute(_PERSON_CROSSINGS.where(where)).mappings().all()
+    fixes = load_corrections(connection, where) if rows else {}
+    corrected = [apply_corrections(row, fixes.get(row["id"], ())) for row in rows]
+    return sorted(corrected, key=lambda c: (c["occurred_at"], c["seq"]))
+
+
+def _stay(
+    connection: Connection,
+    traveller_id: UUID,
+    host: str,
+    history: list[dict[str, Any]],
+    rules: StayRulesTable,
+    on: date,
+) -> StayAnswer | None:
+    """The stay as stay_status judges it (timelines.load_timelines: voided crossings do not
+    count, the nationality is the last counted crossing's), from crossings already read; None
+    when no crossing counts, as stay_status finds no one."""
+    counted = [c for c in history if not c["voided"]]
+    if not counted:
+        return None
+    nationality = counted[-1]["nationality"]
+    moves = ((c["direction"], c["local_date"]) for c in counted if c["outcome"] == "admitted")
+    person = {"traveller_id": traveller_id, "host_state": host}
+    held = tuple(
+        Permit(kind=PermitKind(p["kind"]), valid_from=p["valid_from"], valid_to=p["valid_to"],
+               entries=p["entries_allowed"], duration_days=p["duration_days"],
+               reference=p["number"] or "")
+        for p in connection.execute(_HELD_PERMITS, person).mappings()
+    )  # fmt: skip
+    registered = tuple(
+        Registration(day) for day in connection.execute(_REGISTERED, person).scalars()
+    )
+    timeline = Timeline(stays=tuple(stays_from_crossings(moves)), permits=held,
+                        registrations=registered)  # fmt: skip
+    evaluation = evaluate(timeline, rules.schedule(host, nationality), on)
+    return StayAnswer(traveller_id, host, nationality, evaluation)
 
 
 def _with_flags(connection: Connection, recent: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -193,7 +250,12 @@ def _with_flags(connection: Connection, recent: list[dict[str, Any]]) -> list[di
     if recent:
         for seq, flag in connection.execute(_RECENT_FLAGS, {"seqs": [c["seq"] for c in recent]}):
             flags.setdefault(seq, []).append(flag)
-    return [c | {"flags": sorted(flags.get(c["seq"], []))} for c in recent]
+    # As a history read shows them: its columns, voided, corrections and flags.
+    return [
+        {k: v for k, v in c.items() if k != "nationality"}
+        | {"flags": sorted(flags.get(c["seq"], []))}
+        for c in recent
+    ]
 
 
 def _previous_admitted(history: list[dict[str, Any]], now: datetime) -> str | None:
@@ -201,7 +263,7 @@ def _previous_admitted(history: list[dict[str, Any]], now: datetime) -> str | No
     presence flag of a crossing recorded now is judged on (recording, and reflag after a
     correction)."""
     naive = bool(history) and history[0]["occurred_at"].tzinfo is None
-    cutoff = now.replace(tzinfo=None) if naive else now
+    cutoff = now.astimezone(UTC).replace(tzinfo=None) if naive else now  # SQLite: naive UTC
     for crossing in reversed(history):
         if crossing["voided"] or crossing["outcome"] != Outcome.ADMITTED.value:
             continue
@@ -263,13 +325,12 @@ def run_check(
         document_id = traveller_id = link = stay = None
         history: list[dict[str, Any]] = []
         if found is not None:
-            timelines = load_timelines(connection, host, found[1])
-            if found[1] in timelines:  # on this state's record: the person is known here
+            history = _person_crossings(connection, found[1], host)
+            stay = _stay(connection, found[1], host, history, rules, on)
+            if stay is None:  # not on this state's record: as someone never seen here
+                history = []
+            else:
                 document_id, traveller_id, link = found
-                nationality, timeline = timelines[traveller_id]
-                evaluation = evaluate(timeline, rules.schedule(host, nationality), on)
-                stay = StayAnswer(traveller_id, host, nationality, evaluation)
-                history = _history(connection, traveller_id, host)
         recent_crossings = _with_flags(connection, history[-recent:] if recent else [])
         flags = _flags(read, direction, _previous_admitted(history, now), on)
         connection.execute(

@@ -1,0 +1,491 @@
+"""The border check (POST /api/v1/checks) on a record of 10M crossings: p50 and p99 server time.
+
+Usage: python bench/check_bench.py [--postgres URL] [--n 2000] [--travellers 1100000]
+                                   [--keep] [--build-only]
+
+The record is a synthetic region (`rmis synth`, 1.1M travellers over two years: about 10M
+crossings) bulk-imported into a PostgreSQL schema of its own, `rmis_check_bench`. Building it
+takes minutes, so it is kept between runs with `--keep` (the next run finds it and skips the
+build) and dropped at the end otherwise. The region's Parquet files are cached beside it in
+--region-dir.
+
+What is checked: documents picked at random among the crossings of the region's last 60 days,
+so frequent travellers are checked as often as they cross (as at a real BCP); one in ten is a
+document never seen. Each is checked at a BCP of its host state, by a supervisor of that state
+(officers are posted to BCPs; a supervisor may record at any BCP of the state: same rule).
+
+Figures, each as p50/p99 in ms:
+- `check_in_process`: the service function registry.run_check, as the route calls it;
+- `peer_stay_and_history_in_process`: the registry's stay_status and traveller_history for
+  the same person (the two reads a client would make without the check), back to back;
+- `peer_bare_select`: one indexed SELECT of the person's crossings in the host state;
+- `http_check`: POST /api/v1/checks through a real server (uvicorn, a separate process);
+- `http_peer_stay_plus_history`: GET /travellers/{id}/stay then GET /travellers/{id}/crossings,
+  two calls, timed together.
+`where_the_time_goes` splits the in-process check by SQL statement (time in the database
+driver per statement kind) and the rest (Python).
+Target (issue 11): server time for a check p99 <= 20 ms with 10M crossings on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
+
+from rmis.documents import compose_td3
+from rmis.reference.stay_rules import load_stay_rules
+from rmis.registry import (
+    Direction,
+    DocumentSeen,
+    NotFound,
+    load_reference_facts,
+    run_check,
+    stay_status,
+    traveller_history,
+)
+from rmis.security import Principal, Role, create_principal
+from rmis.store.database import open_database
+from rmis.store.schema import bcps, crossings, documents
+
+SCHEMA = "rmis_check_bench"
+SEED = 11
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    return {
+        "p50_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)], 3),
+        "max_ms": round(ordered[-1], 3),
+    }
+
+
+def schema_url(base: str) -> str:
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{SCHEMA}"
+
+
+def build(base_url: str, region_dir: Path, travellers: int, console) -> dict[str, object]:
+    """Generate (or reuse) the region's Parquet and import it into the bench's schema."""
+    admin = create_engine(base_url)
+    with admin.begin() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_namespace WHERE nspname = :s"), {"s": SCHEMA}
+        ).scalar()
+        if exists:
+            ready = connection.execute(
+                text(
+                    "SELECT 1 FROM information_schema.tables WHERE table_schema = :s "
+                    "AND table_name = 'check_bench_built'"
+                ),
+                {"s": SCHEMA},
+            ).scalar()
+            if ready:
+                admin.dispose()
+                return {"built": False}
+            connection.execute(text(f'DROP SCHEMA "{SCHEMA}" CASCADE'))  # a build cut short
+        connection.execute(text(f'CREATE SCHEMA "{SCHEMA}"'))
+    admin.dispose()
+    timings: dict[str, object] = {"built": True}
+    if not (region_dir / "crossings.parquet").exists():
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-c", "from rmis.cli import app; app()", "synth",
+             "--travellers", str(travellers), "--years", "2", "--seed", "1",
+             "--out", str(region_dir)],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        timings["synth_s"] = round(time.perf_counter() - t0, 1)
+    from rmis.synth.loading import load_region
+
+    engine = open_database(schema_url(base_url))
+    t0 = time.perf_counter()
+    imported, _permits = load_region(engine, region_dir, now=datetime.now(UTC))
+    timings["import_s"] = round(time.perf_counter() - t0, 1)
+    timings["imported_crossings"] = imported.recorded
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.execute(text("CREATE TABLE check_bench_built (at timestamptz)"))
+    engine.dispose()
+    print(json.dumps({"build": timings}), file=console, flush=True)
+    return timings
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One document to check: at a BCP of the state that recorded it, in some direction."""
+
+    bcp: str
+    state: str
+    direction: Direction
+    document: DocumentSeen
+    traveller_id: uuid.UUID | None  # None: a document never seen
+    crossings_in_state: int  # how many crossings of the person the check reads
+
+    def mrz(self) -> str | None:
+        d = self.document
+        if d.document_type != "P" or len(d.number) > 9 or not (d.birth_date and d.expiry_date):
+            return None  # sent as typed fields
+        return "\n".join(
+            compose_td3(issuing_state=d.issuing_state, surname=d.surname,
+                        given_names=d.given_names, document_number=d.number,
+                        nationality=d.nationality, birth_date=d.birth_date, sex=d.sex,
+                        expiry_date=d.expiry_date, optional_data=d.optional_data or "")
+        )  # fmt: skip
+
+
+def pick_cases(engine: Engine, n: int, seed: int) -> list[Case]:
+    """Documents of crossings of the last 60 days of the record, each checked at a random BCP
+    of that state; one in ten is a document never seen."""
+    rng = random.Random(seed)
+    with engine.connect() as connection:
+        last = connection.execute(select(func.max(crossings.c.local_date))).scalar_one()
+        connection.execute(text("SELECT setseed(:s)"), {"s": rng.random() * 2 - 1})
+        sampled = connection.execute(
+            select(crossings.c.host_state, crossings.c.traveller_id, documents)
+            .join(documents, documents.c.id == crossings.c.document_id)
+            .where(crossings.c.local_date > last - timedelta(days=60))
+            .order_by(func.random())
+            .limit(n)
+        ).mappings().all()  # fmt: skip
+        per_person = {
+            (tid, host): n
+            for tid, host, n in connection.execute(
+                select(crossings.c.traveller_id, crossings.c.host_state, func.count())
+                .where(crossings.c.traveller_id.in_({r["traveller_id"] for r in sampled}))
+                .group_by(crossings.c.traveller_id, crossings.c.host_state)
+            )
+        }
+        bcps_of: dict[str, list[str]] = defaultdict(list)
+        for code, state in connection.execute(select(bcps.c.code, bcps.c.state)):
+            bcps_of[state].append(code)
+    cases = []
+    for row in sampled:
+        seen = DocumentSeen(
+            **{f: row[f] for f in ("issuing_state", "number", "document_type", "surname",
+                                   "given_names", "nationality", "birth_date", "sex",
+                                   "expiry_date", "optional_data")}
+        )  # fmt: skip
+        known = rng.random() >= 0.1
+        if not known:
+            seen = DocumentSeen(**{f: getattr(seen, f) for f in seen.__slots__}
+                                | {"number": f"Q{rng.randrange(10**8):08d}"})  # fmt: skip
+        state = row["host_state"]
+        cases.append(Case(
+            rng.choice(sorted(bcps_of[state])), state, rng.choice(list(Direction)), seen,
+            row["traveller_id"] if known else None,
+            per_person.get((row["traveller_id"], state), 0) if known else 0,
+        ))  # fmt: skip
+    return cases
+
+
+def supervisor(state: str) -> Principal:
+    # A supervisor may record (so check) at every BCP of their state: officers are posted.
+    return Principal(f"bench.supervisor.{state}", Role.SUPERVISOR, state)
+
+
+class StatementTimer:
+    """Time in the database driver per kind of statement, and in COMMIT, for where the time
+    goes. COMMIT is timed from SQLAlchemy's commit event to the end of the check (the rest of
+    the check after it is returning a dataclass)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.totals: dict[str, float] = defaultdict(float)
+        self.counts: dict[str, int] = defaultdict(int)
+        self._started: list[float] = []
+        self.commit_started: float | None = None
+
+    @staticmethod
+    def kind(statement: str) -> str:
+        words = statement.split()
+        verb = words[0].upper() if words else "?"
+        if verb == "SELECT" and "pg_advisory_xact_lock" in statement:
+            return "audit: lock and chain head"
+        if verb == "INSERT":
+            return f"INSERT {words[2]}"
+        tables = [w for w in ("crossing_flags", "corrections", "permits", "registrations",
+                              "crossings", "documents", "principals", "api_tokens")
+                  if f" {w}" in statement]  # fmt: skip
+        return f"{verb} {tables[0] if tables else '?'}"
+
+    def __enter__(self) -> StatementTimer:
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+        event.listen(self.engine, "commit", self._commit)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
+        event.remove(self.engine, "commit", self._commit)
+
+    def _before(self, *_args) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, _conn, _cursor, statement, *_args) -> None:
+        elapsed = (time.perf_counter() - self._started.pop()) * 1000
+        kind = self.kind(statement)
+        self.totals[kind] += elapsed
+        self.counts[kind] += 1
+
+    def _commit(self, _conn) -> None:
+        self.commit_started = time.perf_counter()
+
+    def check_ended(self, at: float) -> float:
+        """The COMMIT's share of the check that ended at `at`, in ms."""
+        commit = (at - self.commit_started) * 1000 if self.commit_started else 0.0
+        self.totals["COMMIT"] += commit
+        self.counts["COMMIT"] += 1
+        self.commit_started = None
+        return commit
+
+
+def time_checks(url: str, cases: list[Case]) -> dict[str, object]:
+    """run_check over the cases: p50/p99, by the person's number of crossings, and where the
+    time goes."""
+    engine = open_database(url)
+    with engine.connect() as connection:
+        reference = load_reference_facts(connection)
+    rules = load_stay_rules()
+    for case in cases[:50]:  # warm the pool and the statements' caches
+        run_check(engine, supervisor(case.state), bcp_code=case.bcp, direction=case.direction,
+                  now=datetime.now(UTC), reference=reference, rules=rules,
+                  document=case.document)  # fmt: skip
+    checks_ms, commits_ms, by_size = [], [], defaultdict(list)
+    with StatementTimer(engine) as timer:
+        for case in cases:
+            mrz = case.mrz()
+            t0 = time.perf_counter()
+            run_check(
+                engine, supervisor(case.state), bcp_code=case.bcp, direction=case.direction,
+                now=datetime.now(UTC), reference=reference, rules=rules,
+                mrz=mrz, document=None if mrz else case.document,
+            )  # fmt: skip
+            ended = time.perf_counter()
+            commits_ms.append(timer.check_ended(ended))
+            elapsed = (ended - t0) * 1000
+            checks_ms.append(elapsed)
+            size = case.crossings_in_state
+            bucket = "never seen" if case.traveller_id is None else (
+                "1-10" if size <= 10 else "11-100" if size <= 100 else "101+")  # fmt: skip
+            by_size[bucket].append(elapsed)
+    engine.dispose()
+    in_database = sum(timer.totals.values())
+    where = {
+        kind: {"ms_per_check": round(ms / len(cases), 3),
+               "statements_per_check": round(timer.counts[kind] / len(cases), 2)}
+        for kind, ms in sorted(timer.totals.items(), key=lambda kv: -kv[1])
+    }  # fmt: skip
+    where["python (reading the MRZ, judging, building rows)"] = {
+        "ms_per_check": round((sum(checks_ms) - in_database) / len(cases), 3)
+    }
+    return {
+        "check": percentiles(checks_ms),
+        "commit": percentiles(commits_ms),
+        "by_crossings_of_person": {
+            k: percentiles(v) | {"n": len(v)} for k, v in sorted(by_size.items())
+        },
+        "where_the_time_goes": where,
+    }
+
+
+def time_peers(url: str, cases: list[Case]) -> dict[str, object]:
+    """The same persons read as a client would without the check (stay, then history: two
+    audited reads), and a bare indexed SELECT of their crossings."""
+    engine = open_database(url)
+    rules = load_stay_rules()
+    today = datetime.now(UTC).date()
+    bare_select = (
+        select(crossings)
+        .where(
+            (crossings.c.traveller_id == bindparam("tid"))
+            & (crossings.c.host_state == bindparam("host"))
+        )
+        .order_by(crossings.c.occurred_at)
+    )
+    peer, bare = [], []
+    for case in (c for c in cases if c.traveller_id is not None):
+        principal = supervisor(case.state)
+        t0 = time.perf_counter()
+        try:
+            stay_status(engine, principal, case.traveller_id, today, rules,
+                        purpose="bench", now=datetime.now(UTC))  # fmt: skip
+            traveller_history(engine, principal, case.traveller_id, purpose="bench",
+                              now=datetime.now(UTC))  # fmt: skip
+        except NotFound:  # the person's crossings in the sample's state were all voided
+            pass
+        peer.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(bare_select, {"tid": case.traveller_id, "host": case.state}).all()
+        bare.append((time.perf_counter() - t0) * 1000)
+    engine.dispose()
+    return {"stay_and_history": percentiles(peer), "bare_select": percentiles(bare)}
+
+
+def bench_in_process(url: str, cases: list[Case]) -> dict[str, object]:
+    durable = time_checks(url, cases)
+    peers = time_peers(url, cases)
+    # What the check would take if its COMMIT did not wait for the WAL to reach the disk
+    # (synchronous_commit = off for the whole session): not what rmis does, a measure of how
+    # much of the check is the disk.
+    unflushed = time_checks(url + "%20-csynchronous_commit%3Doff", cases)
+    return {
+        "check_in_process": durable["check"],
+        "check_in_process_commit": durable["commit"],
+        "check_in_process_by_crossings_of_person": durable["by_crossings_of_person"],
+        "peer_stay_and_history_in_process": peers["stay_and_history"],
+        "peer_bare_select": peers["bare_select"],
+        "p99_ratio_vs_stay_and_history": round(
+            durable["check"]["p99_ms"] / peers["stay_and_history"]["p99_ms"], 2
+        ),
+        "where_the_time_goes": durable["where_the_time_goes"],
+        "diagnostic_check_without_waiting_for_the_disk": unflushed["check"],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def bench_http(url: str, cases: list[Case]) -> dict[str, object]:
+    engine = open_database(url)
+    tokens = {
+        state: create_principal(
+            engine, name=f"bench.http.{state}.{uuid.uuid4().hex[:6]}", role=Role.SUPERVISOR,
+            state=state, bcp_codes=[], now=datetime.now(UTC),
+        )
+        for state in {c.state for c in cases}
+    }  # fmt: skip
+    engine.dispose()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from rmis.cli import app; app()", "serve", "--port", str(port)],
+        env=os.environ | {"RMIS_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                client.get("/api/v1/openapi.json")
+                break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"the server on port {port} did not start") from None
+                time.sleep(0.2)
+
+        def body(case: Case) -> dict[str, object]:
+            mrz = case.mrz()
+            document = None
+            if mrz is None:
+                d = case.document
+                document = {f: getattr(d, f) for f in d.__slots__}
+                for f in ("birth_date", "expiry_date"):
+                    document[f] = document[f] and document[f].isoformat()
+            return {"mrz": mrz, "document": document, "bcp": case.bcp,
+                    "direction": case.direction.value}  # fmt: skip
+
+        auth = {state: {"Authorization": f"Bearer {t}"} for state, t in tokens.items()}
+        for case in cases[:50]:
+            client.post("/api/v1/checks", json=body(case), headers=auth[case.state])
+        checks_ms, peer = [], []
+        for case in cases:
+            payload = body(case)
+            t0 = time.perf_counter()
+            response = client.post("/api/v1/checks", json=payload, headers=auth[case.state])
+            checks_ms.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.text
+        for case in cases:
+            if case.traveller_id is None:
+                continue
+            t0 = time.perf_counter()
+            client.get(f"/api/v1/travellers/{case.traveller_id}/stay", headers=auth[case.state])
+            client.get(f"/api/v1/travellers/{case.traveller_id}/crossings",
+                       headers=auth[case.state])  # fmt: skip
+            peer.append((time.perf_counter() - t0) * 1000)
+        check, two_calls = percentiles(checks_ms), percentiles(peer)
+        return {
+            "http_check": check,
+            "http_peer_stay_plus_history": two_calls,
+            "http_p99_ratio_vs_stay_plus_history": round(check["p99_ms"] / two_calls["p99_ms"], 2),
+        }
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def record_size(url: str) -> dict[str, int]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        sizes = {
+            name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+            for name, table in (("crossings", crossings), ("documents", documents))
+        }
+    engine.dispose()
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--postgres", default=os.environ.get("RMIS_TEST_POSTGRES_URL"))
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--travellers", type=int, default=1_100_000)
+    parser.add_argument("--region-dir", type=Path, default=Path("/tmp/check-bench/region"))
+    parser.add_argument("--keep", action="store_true", help="keep the schema for the next run")
+    parser.add_argument("--build-only", action="store_true")
+    args = parser.parse_args()
+    if not args.postgres:
+        raise SystemExit("give --postgres URL (or set RMIS_TEST_POSTGRES_URL)")
+    results: dict[str, object] = {"n": args.n, "on": str(date.today())}
+    try:
+        results["build"] = build(args.postgres, args.region_dir, args.travellers, sys.stderr)
+        if args.build_only:
+            args.keep = True
+            print(json.dumps(results, indent=2))
+            return
+        url = schema_url(args.postgres)
+        results["record"] = record_size(url)
+        engine = create_engine(url)
+        cases = pick_cases(engine, args.n, SEED)
+        engine.dispose()
+        results["cases"] = {
+            "never_seen": sum(c.traveller_id is None for c in cases),
+            "sent_as_mrz": sum(c.mrz() is not None for c in cases),
+            "median_crossings_of_person": statistics.median(
+                c.crossings_in_state for c in cases if c.traveller_id is not None
+            ),
+        }
+        results |= bench_in_process(url, cases)
+        results |= bench_http(url, cases)
+    finally:
+        if not args.keep:
+            admin = create_engine(args.postgres)
+            with admin.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{SCHEMA}" CASCADE'))
+            admin.dispose()
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
