@@ -4,7 +4,6 @@ region) and a similarity for people's names across scripts and systems.
 Pure core: no I/O, no clock, no globals beyond caches of pure functions.
 """
 
-from rmis.names.batch import score_batch
 from rmis.names.normalise import normalise, tokenise
 from rmis.names.prepared import PreparedName, Role, prepare
 from rmis.names.scripts import Script, detect_script
@@ -41,3 +40,12 @@ __all__ = [
     "tokenise",
     "transliterate",
 ]
+
+
+def __getattr__(name: str) -> object:
+    # The batch scorer needs NumPy; `rmis names latin` and the MRZ reader should not load it.
+    if name == "score_batch":
+        from rmis.names.batch import score_batch
+
+        return score_batch
+    raise AttributeError(f"module 'rmis.names' has no attribute {name!r}")

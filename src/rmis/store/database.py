@@ -13,8 +13,6 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import TypeVar
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
@@ -175,6 +173,10 @@ def create_registry_engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
+    # Alembic is loaded only here: commands that merely read the record start without it.
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", "rmis.store:migrations")
     with engine.begin() as connection:
