@@ -1,5 +1,6 @@
 """Certain links: the rules, the personal numbers they read, and the lookup on record."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -137,3 +138,29 @@ def test_candidates_on_record_are_found_by_each_rule(engine):
 
 def test_passport_fixture_is_uzbek():
     assert PASSPORT.issuing_state == "UZB"
+
+
+facts_strategy = st.builds(
+    new_facts,
+    number=st.text("AB0123456789", min_size=1, max_size=9),
+    surname=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=12),
+    birth_date=st.none() | st.dates(date(1930, 1, 1), date(2020, 1, 1)),
+    sex=st.sampled_from("MF<"),
+    optional_data=st.none() | st.sampled_from([IIN, IIN + "<<", "12345"]),
+    previous_document_number=st.none() | st.text("AB0123456789", min_size=1, max_size=9),
+)
+
+
+@given(facts_strategy, facts_strategy)
+def test_a_certain_link_holds_both_ways_and_the_fingerprint_ignores_the_order(a, b):
+    from rmis.persons.proposals import fingerprint
+
+    forward, backward = certain_link(a, b), certain_link(b, a)
+    assert (forward is None) == (backward is None)
+    if forward is not None:
+        pairs = {(PREVIOUS_NUMBER, REPLACED_BY), (REPLACED_BY, PREVIOUS_NUMBER),
+                 (PERSONAL_NUMBER, PERSONAL_NUMBER), (PREVIOUS_NUMBER, PREVIOUS_NUMBER),
+                 (REPLACED_BY, REPLACED_BY)}  # fmt: skip
+        assert (forward.rule, backward.rule) in pairs
+    assert fingerprint(a, b) == fingerprint(b, a)
+    assert fingerprint(a, b) != fingerprint(a, replace(b, surname=b.surname + "X"))

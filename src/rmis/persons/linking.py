@@ -31,6 +31,7 @@ from uuid6 import uuid7
 from rmis.persons import blocking
 from rmis.persons.clustering import verdict
 from rmis.persons.facts import DocumentFacts, PairScore
+from rmis.persons.features import features
 from rmis.persons.model import load_link_model
 from rmis.persons.proposals import fingerprint
 from rmis.persons.rules import CertainIndex, CertainLink, certain_candidates
@@ -81,6 +82,9 @@ class Linker:
     pairs_within: PairsWithin  # blocking within the batch: (earlier, later) positions
     enabled: bool = True
     scoring: bool = True  # False: certain links only, the model is never asked
+    # Features already derived for documents (by id), e.g. by staged blocking: scoring reuses
+    # them instead of deriving them again.
+    derived: dict | None = None
 
 
 def _no_candidates(connection: Connection, new_docs: Sequence[DocumentFacts]) -> dict:
@@ -178,12 +182,15 @@ def judge(
     model: Scorer,
     people: PeopleDocuments,
     recorded: set[UUID],
+    score: Callable[[DocumentFacts, Sequence[DocumentFacts]], list[PairScore]] | None = None,
 ) -> Decision:
     """The model's decision for `doc` given its candidates' scores (steps 2 to 4). `people`:
     every document of each candidate person, for the verdict on joining them, which asks the
     same of one person as a full re-link asks of two groups (clustering.verdict): the best
     pair above the automatic threshold and every pair across supporting it. `recorded`: the
-    people who have documents on record."""
+    people who have documents on record. `score`: how to score more pairs (default: the
+    model's score_many)."""
+    score = score or model.score_many
     scored = {c.id: s for c, s in zip(candidates, scores, strict=True)}
     above: list[Candidate] = []
     automatic: list[Candidate] = []
@@ -195,7 +202,7 @@ def judge(
         held = people.of(person) or [best.document]
         unscored = [d for d in held if d.id not in scored]
         all_scores = [scored[d.id] for d in held if d.id in scored]
-        all_scores += model.score_many(doc, unscored) if unscored else []
+        all_scores += score(doc, unscored) if unscored else []
         found = verdict(all_scores, model)
         if found == "none":
             continue
@@ -251,6 +258,27 @@ class PeopleDocuments:
         self.held[doc.traveller_id].append(doc)
 
 
+def _scorer(model: Scorer, derived: dict | None):
+    """score_many, deriving each document's features once (LinkModel scores features; other
+    scorers, as the tests' fixed ones, score documents)."""
+    by_features = getattr(model, "score_features", None)
+    if by_features is None:
+        return model.score_many
+    cache = derived if derived is not None else {}
+
+    def feature(doc: DocumentFacts):
+        held = cache.get(doc.id)
+        if held is None:
+            held = cache[doc.id] = features(doc)
+        return held
+
+    def score(new: DocumentFacts, candidates: Sequence[DocumentFacts]) -> list[PairScore]:
+        mine = feature(new)
+        return [by_features(mine, feature(c)) for c in candidates]
+
+    return score
+
+
 def decide(
     connection: Connection, new_docs: Sequence[DocumentFacts], linker: Linker
 ) -> list[Decision]:
@@ -263,6 +291,7 @@ def decide(
         return [Decision(doc, FIRST, NO_MATCH, None, {}, own_traveller=True, joins_recorded=False)
                 for doc in new_docs]  # fmt: skip
     model = linker.model
+    score = _scorer(model, linker.derived)
     blocked = linker.candidates(connection, new_docs)
     on_record = {doc.id: doc for found in blocked.values() for doc in found}
     certain = CertainIndex(on_record.values())
@@ -273,7 +302,7 @@ def decide(
     if linker.scoring:
         for doc in new_docs:
             found = blocked.get(doc.id, ())
-            scored[doc.id] = model.score_many(doc, found) if found else []
+            scored[doc.id] = score(doc, found) if found else []
         people.prefetch(
             c.traveller_id
             for doc in new_docs
@@ -294,8 +323,8 @@ def decide(
         else:
             batch = [decided[k].document for k in sorted(set(earlier[position]))]
             candidates = [*blocked.get(doc.id, ()), *batch]
-            scores = scored[doc.id] + (model.score_many(doc, batch) if batch else [])
-            decision = judge(doc, candidates, scores, model, people, recorded)
+            scores = scored[doc.id] + (score(doc, batch) if batch else [])
+            decision = judge(doc, candidates, scores, model, people, recorded, score)
         decided.append(decision)
         certain.add(decision.document)
         people.add(decision.document)

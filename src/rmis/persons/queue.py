@@ -194,18 +194,3 @@ def reject(
         )
     )  # fmt: skip
     return Decided(view.id, REJECTED, view.document.id, view.document.traveller_id, None)
-
-
-def decided_pairs(connection: Connection, status: str) -> dict[frozenset[UUID], str]:
-    """Pair of document ids -> fingerprint, for the proposals of one status (rejected pairs are
-    not proposed again on the same fingerprint; open ones are not proposed twice)."""
-    return {
-        frozenset((row.document_id, row.candidate_id)): row.fingerprint
-        for row in connection.execute(
-            select(
-                link_proposals.c.document_id,
-                link_proposals.c.candidate_id,
-                link_proposals.c.fingerprint,
-            ).where(link_proposals.c.status == status)
-        )
-    }

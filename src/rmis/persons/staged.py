@@ -117,7 +117,7 @@ def staged_linker(
     def candidates(_connection: Connection, _docs: Sequence[DocumentFacts]):
         return found
 
-    return replace(linker, candidates=candidates, pairs_within=_pairs_within)
+    return replace(linker, candidates=candidates, pairs_within=_pairs_within, derived=cache)
 
 
 _FILLERS = "<" * 15
