@@ -10,7 +10,7 @@ spelling, never scored for what it might say about its bearer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -262,7 +262,3 @@ def features_table(documents: pa.Table) -> pa.Table:
 def features_from_row(row: dict) -> Features:
     """A row of features_table as Features (tests compare the two paths with it)."""
     return Features(**{c: row[c] for c in COLUMNS})
-
-
-def many(documents: Sequence[DocumentFacts]) -> list[Features]:
-    return [features(d) for d in documents]

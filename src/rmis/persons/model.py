@@ -127,10 +127,6 @@ class LinkModel:
         self._labels = [tuple(lv.label for lv in c.levels) for c in COMPARISONS]
 
     # -- scoring ------------------------------------------------------------------------
-    def levels(self, a: Features, b: Features) -> list[int]:
-        """The level index of each comparison (Splink's gamma, counted from the first level)."""
-        return [c.level_of(a, b) for c in COMPARISONS]
-
     def score_features(self, a: Features, b: Features) -> PairScore:
         # Summed in Splink's order: the prior, then each comparison's weight.
         weight = self._prior_weight
