@@ -64,6 +64,9 @@ from rmis.store.schema import bcps, crossings, documents
 
 SCHEMA = "rmis_check_bench"
 SEED = 11
+# Each measure gets its own sample of cases, none reading pages another has just brought in.
+SAMPLES = ("check", "peer", "bare", "diagnostic", "http_check", "http_peer")
+WARM_UP = 50
 
 
 def percentiles(samples_ms: list[float]) -> dict[str, float]:
@@ -219,6 +222,10 @@ class StatementTimer:
             return "audit: lock and chain head"
         if verb == "INSERT":
             return f"INSERT {words[2]}"
+        if verb == "SELECT" and " presented" in statement:
+            return "SELECT the document, the person's crossings, their flags"
+        if verb == "SELECT" and " permits" in statement and " registrations" in statement:
+            return "SELECT permits and registrations"
         tables = [w for w in ("crossing_flags", "corrections", "permits", "registrations",
                               "crossings", "documents", "principals", "api_tokens")
                   if f" {w}" in statement]  # fmt: skip
@@ -256,61 +263,45 @@ class StatementTimer:
         return commit
 
 
-def time_checks(url: str, cases: list[Case]) -> dict[str, object]:
-    """run_check over the cases: p50/p99, by the person's number of crossings, and where the
-    time goes."""
-    engine = open_database(url)
-    with engine.connect() as connection:
+def bucket(case: Case) -> str:
+    size = case.crossings_in_state
+    if case.traveller_id is None:
+        return "never seen"
+    return "1-10" if size <= 10 else "11-100" if size <= 100 else "101+"
+
+
+def bench_in_process(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
+    """The check, its peers and the diagnostic, interleaved case by case (so that each meets
+    the same load of the shared machine), each on its own sample of cases (so that none finds
+    the pages another has just read in the cache)."""
+    durable = open_database(url)
+    # The diagnostic: the check when its COMMIT does not wait for the WAL to reach the disk
+    # (synchronous_commit = off for the session). Not what rmis does: a measure of the disk.
+    unflushed = open_database(url + "%20-csynchronous_commit%3Doff")
+    peers = open_database(url)  # apart, so that the statement timer sees only the check's
+    with durable.connect() as connection:
         reference = load_reference_facts(connection)
     rules = load_stay_rules()
-    for case in cases[:50]:  # warm the pool and the statements' caches
-        run_check(engine, supervisor(case.state), bcp_code=case.bcp, direction=case.direction,
-                  now=datetime.now(UTC), reference=reference, rules=rules,
-                  document=case.document)  # fmt: skip
-    checks_ms, commits_ms, by_size = [], [], defaultdict(list)
-    with StatementTimer(engine) as timer:
-        for case in cases:
-            mrz = case.mrz()
-            t0 = time.perf_counter()
-            run_check(
-                engine, supervisor(case.state), bcp_code=case.bcp, direction=case.direction,
-                now=datetime.now(UTC), reference=reference, rules=rules,
-                mrz=mrz, document=None if mrz else case.document,
-            )  # fmt: skip
-            ended = time.perf_counter()
-            commits_ms.append(timer.check_ended(ended))
-            elapsed = (ended - t0) * 1000
-            checks_ms.append(elapsed)
-            size = case.crossings_in_state
-            bucket = "never seen" if case.traveller_id is None else (
-                "1-10" if size <= 10 else "11-100" if size <= 100 else "101+")  # fmt: skip
-            by_size[bucket].append(elapsed)
-    engine.dispose()
-    in_database = sum(timer.totals.values())
-    where = {
-        kind: {"ms_per_check": round(ms / len(cases), 3),
-               "statements_per_check": round(timer.counts[kind] / len(cases), 2)}
-        for kind, ms in sorted(timer.totals.items(), key=lambda kv: -kv[1])
-    }  # fmt: skip
-    where["python (reading the MRZ, judging, building rows)"] = {
-        "ms_per_check": round((sum(checks_ms) - in_database) / len(cases), 3)
-    }
-    return {
-        "check": percentiles(checks_ms),
-        "commit": percentiles(commits_ms),
-        "by_crossings_of_person": {
-            k: percentiles(v) | {"n": len(v)} for k, v in sorted(by_size.items())
-        },
-        "where_the_time_goes": where,
-    }
 
+    def check(engine: Engine, case: Case) -> float:
+        mrz = case.mrz()
+        t0 = time.perf_counter()
+        run_check(
+            engine, supervisor(case.state), bcp_code=case.bcp, direction=case.direction,
+            now=datetime.now(UTC), reference=reference, rules=rules,
+            mrz=mrz, document=None if mrz else case.document,
+        )  # fmt: skip
+        return t0
 
-def time_peers(url: str, cases: list[Case]) -> dict[str, object]:
-    """The same persons read as a client would without the check (stay, then history: two
-    audited reads), and a bare indexed SELECT of their crossings."""
-    engine = open_database(url)
-    rules = load_stay_rules()
-    today = datetime.now(UTC).date()
+    def stay_and_history(case: Case) -> None:
+        principal, now = supervisor(case.state), datetime.now(UTC)
+        try:
+            stay_status(peers, principal, case.traveller_id, now.date(), rules,
+                        purpose="bench", now=now)  # fmt: skip
+            traveller_history(peers, principal, case.traveller_id, purpose="bench", now=now)
+        except NotFound:  # the person's crossings in the sample's state were all voided
+            pass
+
     bare_select = (
         select(crossings)
         .where(
@@ -319,44 +310,60 @@ def time_peers(url: str, cases: list[Case]) -> dict[str, object]:
         )
         .order_by(crossings.c.occurred_at)
     )
-    peer, bare = [], []
-    for case in (c for c in cases if c.traveller_id is not None):
-        principal = supervisor(case.state)
-        t0 = time.perf_counter()
-        try:
-            stay_status(engine, principal, case.traveller_id, today, rules,
-                        purpose="bench", now=datetime.now(UTC))  # fmt: skip
-            traveller_history(engine, principal, case.traveller_id, purpose="bench",
-                              now=datetime.now(UTC))  # fmt: skip
-        except NotFound:  # the person's crossings in the sample's state were all voided
-            pass
-        peer.append((time.perf_counter() - t0) * 1000)
-        t0 = time.perf_counter()
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+
+    def bare(case: Case) -> None:
+        with peers.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(bare_select, {"tid": case.traveller_id, "host": case.state}).all()
-        bare.append((time.perf_counter() - t0) * 1000)
-    engine.dispose()
-    return {"stay_and_history": percentiles(peer), "bare_select": percentiles(bare)}
 
-
-def bench_in_process(url: str, cases: list[Case]) -> dict[str, object]:
-    durable = time_checks(url, cases)
-    peers = time_peers(url, cases)
-    # What the check would take if its COMMIT did not wait for the WAL to reach the disk
-    # (synchronous_commit = off for the whole session): not what rmis does, a measure of how
-    # much of the check is the disk.
-    unflushed = time_checks(url + "%20-csynchronous_commit%3Doff", cases)
+    for case in samples["warm"]:  # the pools, the statements' caches and prepared plans
+        check(durable, case)
+        check(unflushed, case)
+        if case.traveller_id is not None:
+            stay_and_history(case)
+    times: dict[str, list[float]] = defaultdict(list)
+    by_size: dict[str, list[float]] = defaultdict(list)
+    with StatementTimer(durable) as timer:
+        for i, case in enumerate(samples["check"]):
+            t0 = check(durable, case)
+            ended = time.perf_counter()
+            times["commit"].append(timer.check_ended(ended))
+            times["check"].append((ended - t0) * 1000)
+            by_size[bucket(case)].append(times["check"][-1])
+            peer = samples["peer"][i]
+            if peer.traveller_id is not None:
+                t0 = time.perf_counter()
+                stay_and_history(peer)
+                times["stay_and_history"].append((time.perf_counter() - t0) * 1000)
+            if samples["bare"][i].traveller_id is not None:
+                t0 = time.perf_counter()
+                bare(samples["bare"][i])
+                times["bare"].append((time.perf_counter() - t0) * 1000)
+            t0 = check(unflushed, samples["diagnostic"][i])
+            times["unflushed"].append((time.perf_counter() - t0) * 1000)
+    for engine in (durable, unflushed, peers):
+        engine.dispose()
+    n = len(samples["check"])
+    in_database = sum(timer.totals.values())
+    where = {
+        kind: {"ms_per_check": round(ms / n, 3),
+               "statements_per_check": round(timer.counts[kind] / n, 2)}
+        for kind, ms in sorted(timer.totals.items(), key=lambda kv: -kv[1])
+    }  # fmt: skip
+    where["python (reading the MRZ, judging, building rows)"] = {
+        "ms_per_check": round((sum(times["check"]) - in_database) / n, 3)
+    }
+    check_p, peer_p = percentiles(times["check"]), percentiles(times["stay_and_history"])
     return {
-        "check_in_process": durable["check"],
-        "check_in_process_commit": durable["commit"],
-        "check_in_process_by_crossings_of_person": durable["by_crossings_of_person"],
-        "peer_stay_and_history_in_process": peers["stay_and_history"],
-        "peer_bare_select": peers["bare_select"],
-        "p99_ratio_vs_stay_and_history": round(
-            durable["check"]["p99_ms"] / peers["stay_and_history"]["p99_ms"], 2
-        ),
-        "where_the_time_goes": durable["where_the_time_goes"],
-        "diagnostic_check_without_waiting_for_the_disk": unflushed["check"],
+        "check_in_process": check_p,
+        "check_in_process_commit": percentiles(times["commit"]),
+        "check_in_process_by_crossings_of_person": {
+            k: percentiles(v) | {"n": len(v)} for k, v in sorted(by_size.items())
+        },
+        "peer_stay_and_history_in_process": peer_p,
+        "peer_bare_select": percentiles(times["bare"]),
+        "p99_ratio_vs_stay_and_history": round(check_p["p99_ms"] / peer_p["p99_ms"], 2),
+        "where_the_time_goes": where,
+        "diagnostic_check_without_waiting_for_the_disk": percentiles(times["unflushed"]),
     }
 
 
@@ -366,16 +373,19 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def bench_http(url: str, cases: list[Case]) -> dict[str, object]:
+def bench_http(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
+    """POST /checks against GET stay + GET history, interleaved, each on its own sample."""
     engine = open_database(url)
+    states = {c.state for cases in samples.values() for c in cases}
     tokens = {
         state: create_principal(
             engine, name=f"bench.http.{state}.{uuid.uuid4().hex[:6]}", role=Role.SUPERVISOR,
             state=state, bcp_codes=[], now=datetime.now(UTC),
         )
-        for state in {c.state for c in cases}
+        for state in states
     }  # fmt: skip
     engine.dispose()
+    auth = {state: {"Authorization": f"Bearer {t}"} for state, t in tokens.items()}
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", "from rmis.cli import app; app()", "serve", "--port", str(port)],
@@ -395,7 +405,7 @@ def bench_http(url: str, cases: list[Case]) -> dict[str, object]:
                     raise SystemExit(f"the server on port {port} did not start") from None
                 time.sleep(0.2)
 
-        def body(case: Case) -> dict[str, object]:
+        def check(case: Case) -> float:
             mrz = case.mrz()
             document = None
             if mrz is None:
@@ -403,32 +413,37 @@ def bench_http(url: str, cases: list[Case]) -> dict[str, object]:
                 document = {f: getattr(d, f) for f in d.__slots__}
                 for f in ("birth_date", "expiry_date"):
                     document[f] = document[f] and document[f].isoformat()
-            return {"mrz": mrz, "document": document, "bcp": case.bcp,
+            body = {"mrz": mrz, "document": document, "bcp": case.bcp,
                     "direction": case.direction.value}  # fmt: skip
-
-        auth = {state: {"Authorization": f"Bearer {t}"} for state, t in tokens.items()}
-        for case in cases[:50]:
-            client.post("/api/v1/checks", json=body(case), headers=auth[case.state])
-        checks_ms, peer = [], []
-        for case in cases:
-            payload = body(case)
             t0 = time.perf_counter()
-            response = client.post("/api/v1/checks", json=payload, headers=auth[case.state])
-            checks_ms.append((time.perf_counter() - t0) * 1000)
+            response = client.post("/api/v1/checks", json=body, headers=auth[case.state])
+            elapsed = (time.perf_counter() - t0) * 1000
             assert response.status_code == 200, response.text
-        for case in cases:
-            if case.traveller_id is None:
-                continue
+            return elapsed
+
+        def stay_plus_history(case: Case) -> float:
             t0 = time.perf_counter()
             client.get(f"/api/v1/travellers/{case.traveller_id}/stay", headers=auth[case.state])
             client.get(f"/api/v1/travellers/{case.traveller_id}/crossings",
                        headers=auth[case.state])  # fmt: skip
-            peer.append((time.perf_counter() - t0) * 1000)
-        check, two_calls = percentiles(checks_ms), percentiles(peer)
+            return (time.perf_counter() - t0) * 1000
+
+        for case in samples["warm"]:
+            check(case)
+            if case.traveller_id is not None:
+                stay_plus_history(case)
+        checks_ms, peer = [], []
+        for case, other in zip(samples["http_check"], samples["http_peer"], strict=True):
+            checks_ms.append(check(case))
+            if other.traveller_id is not None:
+                peer.append(stay_plus_history(other))
+        check_p, two_calls = percentiles(checks_ms), percentiles(peer)
         return {
-            "http_check": check,
+            "http_check": check_p,
             "http_peer_stay_plus_history": two_calls,
-            "http_p99_ratio_vs_stay_plus_history": round(check["p99_ms"] / two_calls["p99_ms"], 2),
+            "http_p99_ratio_vs_stay_plus_history": round(
+                check_p["p99_ms"] / two_calls["p99_ms"], 2
+            ),
         }
     finally:
         server.terminate()
@@ -467,8 +482,12 @@ def main() -> None:
         url = schema_url(args.postgres)
         results["record"] = record_size(url)
         engine = create_engine(url)
-        cases = pick_cases(engine, args.n, SEED)
+        picked = pick_cases(engine, len(SAMPLES) * args.n + WARM_UP, SEED)
         engine.dispose()
+        samples = {"warm": picked[:WARM_UP]} | {
+            name: picked[WARM_UP + i :: len(SAMPLES)] for i, name in enumerate(SAMPLES)
+        }
+        cases = samples["check"]
         results["cases"] = {
             "never_seen": sum(c.traveller_id is None for c in cases),
             "sent_as_mrz": sum(c.mrz() is not None for c in cases),
@@ -476,8 +495,11 @@ def main() -> None:
                 c.crossings_in_state for c in cases if c.traveller_id is not None
             ),
         }
-        results |= bench_in_process(url, cases)
-        results |= bench_http(url, cases)
+        # The machine is shared: say how busy it was (runnable processes per core, 1 minute).
+        results["load_per_core_before"] = round(os.getloadavg()[0] / os.cpu_count(), 2)
+        results |= bench_in_process(url, samples)
+        results |= bench_http(url, samples)
+        results["load_per_core_after"] = round(os.getloadavg()[0] / os.cpu_count(), 2)
     finally:
         if not args.keep:
             admin = create_engine(args.postgres)

@@ -143,6 +143,18 @@ def test_a_known_person_gets_stay_and_last_crossings_as_the_reads_give_them(engi
     assert count(engine, crossings) == 7
 
 
+def test_a_crossing_with_several_flags_is_shown_once_with_all_of_them(engine, check):
+    expired = DocumentSeen(**vars_of(PASSPORT, expiry_date=date(2026, 1, 1)))
+    cross(engine, 20, Direction.EXIT, document=expired)  # no entry before it, and expired
+    cross(engine, 10, Direction.ENTRY)
+    history = traveller_history(engine, OFFICER, traveller_of(engine), purpose="t", now=NOW)
+    result = check(mrz=mrz_of(PASSPORT), direction=Direction.EXIT)
+    assert [c["flags"] for c in result.recent_crossings] == [
+        ["document_expired", "exit_without_entry"], []
+    ]  # fmt: skip
+    assert result.recent_crossings == history
+
+
 def test_permits_and_registrations_count_in_the_stay_as_in_stay_status(engine, check):
     cross(engine, 39)  # Uzbeks may stay 30 days per entry in Kazakhstan: an overstay
     tid = traveller_of(engine)

@@ -22,11 +22,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, bindparam, exists, insert, null, select, union_all
 from uuid6 import uuid7
 
 from rmis.reference.stay_rules import StayRulesTable
-from rmis.registry.corrected import apply_corrections, load_corrections
+from rmis.registry.corrected import apply_corrections, corrections_of
 from rmis.registry.document_reading import (
     DocumentUnreadable,
     Finding,
@@ -56,6 +56,7 @@ from rmis.security.principals import Principal
 from rmis.stay import Permit, PermitKind, Registration, Timeline, evaluate
 from rmis.store.schema import (
     checks,
+    corrections,
     crossing_flags,
     crossings,
     documents,
@@ -148,17 +149,9 @@ def _read(mrz: str | None, document: DocumentSeen | None, on: date) -> CheckedDo
     )
 
 
-# The document and its person. A merge moves the absorbed person's documents to the survivor
-# (persons.merge), so a document always names the person it belongs to now.
-_DOCUMENT = select(documents.c.id, documents.c.traveller_id, documents.c.link).where(
-    (documents.c.issuing_state == bindparam("issuing_state"))
-    & (documents.c.number == bindparam("number"))
-    & (documents.c.document_type == bindparam("document_type"))
-)
-_RECENT_FLAGS = select(crossing_flags.c.crossing_seq, crossing_flags.c.flag).where(
-    crossing_flags.c.crossing_seq.in_(bindparam("seqs", expanding=True))
-)
 _INSERT_CHECK = insert(checks)
+_PRESENTED = documents.alias("presented")
+_THEIRS = documents.alias("theirs")  # the document each of the person's crossings was made on
 # The columns of a history read's crossing (reads.traveller_history).
 _HISTORY_COLUMNS = (
     crossings.c.id,
@@ -172,45 +165,98 @@ _HISTORY_COLUMNS = (
     crossings.c.outcome,
     crossings.c.refusal_reason,
     crossings.c.officer,
-    documents.c.issuing_state,
-    documents.c.number.label("document_number"),
+    _THEIRS.c.issuing_state,
+    _THEIRS.c.number.label("document_number"),
 )
-# The person's crossings with what their stay needs beyond a history's columns.
-_PERSON_CROSSINGS = select(*_HISTORY_COLUMNS, crossings.c.nationality).join(
-    documents, documents.c.id == crossings.c.document_id
+_HISTORY_KEYS = tuple(c.key for c in _HISTORY_COLUMNS)
+# In one round trip: the document presented and its person (a merge moves the absorbed
+# person's documents to the survivor, persons.merge, so a document names its person as they
+# are now), with each of the person's crossings in the host state, its flags (a row per flag:
+# few crossings have one) and whether any correction points at it.
+_LOOKUP = (
+    select(
+        _PRESENTED.c.id.label("document_id"),
+        _PRESENTED.c.traveller_id,
+        _PRESENTED.c.link,
+        *_HISTORY_COLUMNS,
+        crossings.c.nationality,
+        crossing_flags.c.flag,
+        exists().where(corrections.c.crossing_id == crossings.c.id).label("corrected"),
+    )
+    .select_from(
+        _PRESENTED.outerjoin(
+            crossings,
+            (crossings.c.traveller_id == _PRESENTED.c.traveller_id)
+            & (crossings.c.host_state == bindparam("host_state")),
+        )
+        .outerjoin(_THEIRS, _THEIRS.c.id == crossings.c.document_id)
+        .outerjoin(crossing_flags, crossing_flags.c.crossing_seq == crossings.c.seq)
+    )
+    .where(
+        (_PRESENTED.c.issuing_state == bindparam("issuing_state"))
+        & (_PRESENTED.c.number == bindparam("number"))
+        & (_PRESENTED.c.document_type == bindparam("document_type"))
+    )
 )
-_HELD_PERMITS = select(permits).where(
-    (permits.c.traveller_id == bindparam("traveller_id"))
-    & (permits.c.host_state == bindparam("host_state"))
-)
-_REGISTERED = select(registrations.c.registered_on).where(
-    (registrations.c.traveller_id == bindparam("traveller_id"))
-    & (registrations.c.host_state == bindparam("host_state"))
-)
+# What changes the person's lawful stay besides their crossings, permits and registrations,
+# in one round trip: a registration is a row with only `valid_from` (the day registered).
+_HELD = union_all(
+    select(
+        permits.c.kind, permits.c.valid_from, permits.c.valid_to, permits.c.entries_allowed,
+        permits.c.duration_days, permits.c.number,
+    ).where(
+        (permits.c.traveller_id == bindparam("traveller_id"))
+        & (permits.c.host_state == bindparam("host_state"))
+    ),
+    select(
+        null().label("kind"), registrations.c.registered_on, null(), null(), null(), null()
+    ).where(
+        (registrations.c.traveller_id == bindparam("traveller_id"))
+        & (registrations.c.host_state == bindparam("host_state"))
+    ),
+)  # fmt: skip
 
 
-def _find_person(connection: Connection, seen: DocumentSeen) -> tuple[UUID, UUID, str] | None:
-    """(document id, the person's id, how the document joined them), or None."""
-    row = connection.execute(
-        _DOCUMENT,
-        {
-            "issuing_state": seen.issuing_state,
-            "number": seen.number,
-            "document_type": seen.document_type,
-        },
-    ).first()
-    return None if row is None else (row.id, row.traveller_id, row.link)
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """The document presented, its person, and the person's crossings in the host state as
+    corrected, in time order (occurred_at, seq), voided ones kept and marked, each with its
+    flags: what corrected.corrected_history and a history read give."""
+
+    document_id: UUID
+    traveller_id: UUID
+    link: str
+    history: list[dict[str, Any]]
 
 
-def _person_crossings(connection: Connection, traveller_id: UUID, host: str) -> list[dict]:
-    """The person's crossings in the host state as corrected, in time order (occurred_at, seq),
-    voided ones kept and marked, as corrected.corrected_history gives them: read once for their
-    history, their stay and the flags (two queries: the crossings, and any corrections)."""
-    where = (crossings.c.traveller_id == traveller_id) & (crossings.c.host_state == host)
-    rows = connection.execute(_PERSON_CROSSINGS.where(where)).mappings().all()
-    fixes = load_corrections(connection, where) if rows else {}
-    corrected = [apply_corrections(row, fixes.get(row["id"], ())) for row in rows]
-    return sorted(corrected, key=lambda c: (c["occurred_at"], c["seq"]))
+def _find(connection: Connection, seen: DocumentSeen, host: str) -> _Found | None:
+    rows = connection.execute(
+        _LOOKUP,
+        {"host_state": host, "issuing_state": seen.issuing_state, "number": seen.number,
+         "document_type": seen.document_type},
+    ).mappings().all()  # fmt: skip
+    if not rows:
+        return None
+    by_seq: dict[int, dict[str, Any]] = {}
+    corrected: list[UUID] = []
+    for row in rows:
+        if row["seq"] is None:  # the person has no crossing in this state
+            continue
+        crossing = by_seq.get(row["seq"])
+        if crossing is None:
+            crossing = by_seq[row["seq"]] = {k: row[k] for k in _HISTORY_KEYS}
+            crossing["nationality"], crossing["flags"] = row["nationality"], []
+            if row["corrected"]:
+                corrected.append(row["id"])
+        if row["flag"] is not None:
+            crossing["flags"].append(row["flag"])
+    fixes = corrections_of(connection, corrected) if corrected else {}
+    history = sorted(
+        (apply_corrections(c, fixes.get(c["id"], ())) for c in by_seq.values()),
+        key=lambda c: (c["occurred_at"], c["seq"]),
+    )
+    first = rows[0]
+    return _Found(first["document_id"], first["traveller_id"], first["link"], history)
 
 
 def _stay(
@@ -229,33 +275,32 @@ def _stay(
         return None
     nationality = counted[-1]["nationality"]
     moves = ((c["direction"], c["local_date"]) for c in counted if c["outcome"] == "admitted")
-    person = {"traveller_id": traveller_id, "host_state": host}
-    held = tuple(
-        Permit(kind=PermitKind(p["kind"]), valid_from=p["valid_from"], valid_to=p["valid_to"],
-               entries=p["entries_allowed"], duration_days=p["duration_days"],
-               reference=p["number"] or "")
-        for p in connection.execute(_HELD_PERMITS, person).mappings()
-    )  # fmt: skip
-    registered = tuple(
-        Registration(day) for day in connection.execute(_REGISTERED, person).scalars()
-    )
-    timeline = Timeline(stays=tuple(stays_from_crossings(moves)), permits=held,
-                        registrations=registered)  # fmt: skip
+    held: list[Permit] = []
+    registered: list[Registration] = []
+    for row in connection.execute(_HELD, {"traveller_id": traveller_id, "host_state": host}):
+        if row.kind is None:
+            registered.append(Registration(row.valid_from))
+        else:
+            held.append(
+                Permit(
+                    kind=PermitKind(row.kind),
+                    valid_from=row.valid_from,
+                    valid_to=row.valid_to,
+                    entries=row.entries_allowed,
+                    duration_days=row.duration_days,
+                    reference=row.number or "",
+                )
+            )
+    timeline = Timeline(tuple(stays_from_crossings(moves)), tuple(held), tuple(registered))
     evaluation = evaluate(timeline, rules.schedule(host, nationality), on)
     return StayAnswer(traveller_id, host, nationality, evaluation)
 
 
-def _with_flags(connection: Connection, recent: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    flags: dict[int, list[str]] = {}
-    if recent:
-        for seq, flag in connection.execute(_RECENT_FLAGS, {"seqs": [c["seq"] for c in recent]}):
-            flags.setdefault(seq, []).append(flag)
-    # As a history read shows them: its columns, voided, corrections and flags.
-    return [
-        {k: v for k, v in c.items() if k != "nationality"}
-        | {"flags": sorted(flags.get(c["seq"], []))}
-        for c in recent
-    ]
+def _as_history_shows(crossing: dict[str, Any]) -> dict[str, Any]:
+    """A crossing as a history read gives it: its columns, voided, corrections, sorted flags."""
+    shown = {k: v for k, v in crossing.items() if k != "nationality"}
+    shown["flags"] = sorted(crossing["flags"])
+    return shown
 
 
 def _previous_admitted(history: list[dict[str, Any]], now: datetime) -> str | None:
@@ -321,17 +366,15 @@ def run_check(
     seen = read.document
     check_id = uuid7()
     with engine.begin() as connection:
-        found = _find_person(connection, seen)
+        found = _find(connection, seen, host)
         document_id = traveller_id = link = stay = None
         history: list[dict[str, Any]] = []
         if found is not None:
-            history = _person_crossings(connection, found[1], host)
-            stay = _stay(connection, found[1], host, history, rules, on)
-            if stay is None:  # not on this state's record: as someone never seen here
-                history = []
-            else:
-                document_id, traveller_id, link = found
-        recent_crossings = _with_flags(connection, history[-recent:] if recent else [])
+            stay = _stay(connection, found.traveller_id, host, found.history, rules, on)
+            if stay is not None:  # else not on this state's record: as someone never seen here
+                document_id, traveller_id, link = found.document_id, found.traveller_id, found.link
+                history = found.history
+        recent_crossings = [_as_history_shows(c) for c in history[-recent:]] if recent else []
         flags = _flags(read, direction, _previous_admitted(history, now), on)
         connection.execute(
             _INSERT_CHECK,
