@@ -12,18 +12,24 @@ build) and dropped at the end otherwise. The region's Parquet files are cached b
 What is checked: documents picked at random among the crossings of the region's last 60 days,
 so frequent travellers are checked as often as they cross (as at a real BCP); one in ten is a
 document never seen. Each is checked at a BCP of its host state, by a supervisor of that state
-(officers are posted to BCPs; a supervisor may record at any BCP of the state: same rule).
+(officers are posted to BCPs; a supervisor may record at any BCP of the state: same rule), from
+its MRZ. Every measure below gets its own sample of cases (none finds in the cache the pages
+another has just read), and they are interleaved case by case, so that each meets the same load
+of the shared machine (the load per core is printed before and after).
 
-Figures, each as p50/p99 in ms:
-- `check_in_process`: the service function registry.run_check, as the route calls it;
-- `peer_stay_and_history_in_process`: the registry's stay_status and traveller_history for
-  the same person (the two reads a client would make without the check), back to back;
-- `peer_bare_select`: one indexed SELECT of the person's crossings in the host state;
+Figures, each as p50/p99/max in ms:
+- `check_in_process`: the service function registry.run_check, as the route calls it, with
+  its COMMIT (`check_in_process_commit`) and by how many crossings the person has in the state;
+- `peer_stay_and_history_in_process`: the registry's stay_status and traveller_history for a
+  person (the two reads a client would make without the check), back to back;
+- `peer_bare_select`: one indexed SELECT of a person's crossings in the host state (autocommit);
+- `diagnostic_check_without_waiting_for_the_disk`: the check on a session with
+  synchronous_commit off: not what rmis does, a measure of what the WAL flush costs;
 - `http_check`: POST /api/v1/checks through a real server (uvicorn, a separate process);
 - `http_peer_stay_plus_history`: GET /travellers/{id}/stay then GET /travellers/{id}/crossings,
   two calls, timed together.
 `where_the_time_goes` splits the in-process check by SQL statement (time in the database
-driver per statement kind) and the rest (Python).
+driver per kind), COMMIT, and the rest (Python).
 Target (issue 11): server time for a check p99 <= 20 ms with 10M crossings on PostgreSQL.
 """
 

@@ -143,6 +143,21 @@ def test_a_known_person_gets_stay_and_last_crossings_as_the_reads_give_them(engi
     assert count(engine, crossings) == 7
 
 
+def test_a_new_passport_that_proves_its_holder_answers_with_them(engine, check):
+    cross(engine, 10, Direction.ENTRY)
+    renewed = DocumentSeen(**vars_of(PASSPORT, number="FA7654321", expiry_date=date(2036, 2, 1),
+                                     previous_document_number=PASSPORT.number))  # fmt: skip
+    result = check(document=renewed, direction=Direction.EXIT)
+    assert result.traveller_id == traveller_of(engine) and result.link == "certain"
+    assert result.stay.evaluation.present  # the entry made on the old passport is open
+    assert result.flags == ()  # so the exit on the new one closes it: no exit without entry
+    assert [c["document_number"] for c in result.recent_crossings] == ["FA1234567"]
+    with engine.connect() as connection:
+        row = connection.execute(select(checks.c.document_id, checks.c.traveller_id)).one()
+    assert row.document_id is None and row.traveller_id == result.traveller_id
+    assert count(engine, documents) == 1  # the check linked nothing: recording will
+
+
 def test_a_crossing_with_several_flags_is_shown_once_with_all_of_them(engine, check):
     expired = DocumentSeen(**vars_of(PASSPORT, expiry_date=date(2026, 1, 1)))
     cross(engine, 20, Direction.EXIT, document=expired)  # no entry before it, and expired

@@ -25,6 +25,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, bindparam, exists, insert, null, select, union_all
 from uuid6 import uuid7
 
+from rmis.persons import FIRST, DocumentFacts, current_linker, decide_links
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.registry.corrected import apply_corrections, corrections_of
 from rmis.registry.document_reading import (
@@ -150,6 +151,9 @@ def _read(mrz: str | None, document: DocumentSeen | None, on: date) -> CheckedDo
 
 
 _INSERT_CHECK = insert(checks)
+_FACT_FIELDS = tuple(
+    f for f in DocumentFacts.__dataclass_fields__ if f not in ("id", "traveller_id")
+)
 _PRESENTED = documents.alias("presented")
 _THEIRS = documents.alias("theirs")  # the document each of the person's crossings was made on
 # The columns of a history read's crossing (reads.traveller_history).
@@ -169,25 +173,28 @@ _HISTORY_COLUMNS = (
     _THEIRS.c.number.label("document_number"),
 )
 _HISTORY_KEYS = tuple(c.key for c in _HISTORY_COLUMNS)
+# A person's crossings in the host state, each with its flags (a row per flag: few crossings
+# have one) and whether any correction points at it.
+_CROSSING_COLUMNS = (
+    *_HISTORY_COLUMNS,
+    crossings.c.nationality,
+    crossing_flags.c.flag,
+    exists().where(corrections.c.crossing_id == crossings.c.id).label("corrected"),
+)
+_IN_HOST_STATE = crossings.c.host_state == bindparam("host_state")
 # In one round trip: the document presented and its person (a merge moves the absorbed
 # person's documents to the survivor, persons.merge, so a document names its person as they
-# are now), with each of the person's crossings in the host state, its flags (a row per flag:
-# few crossings have one) and whether any correction points at it.
-_LOOKUP = (
+# are now), with the person's crossings. A document of no one has no row.
+_BY_DOCUMENT = (
     select(
         _PRESENTED.c.id.label("document_id"),
         _PRESENTED.c.traveller_id,
         _PRESENTED.c.link,
-        *_HISTORY_COLUMNS,
-        crossings.c.nationality,
-        crossing_flags.c.flag,
-        exists().where(corrections.c.crossing_id == crossings.c.id).label("corrected"),
+        *_CROSSING_COLUMNS,
     )
     .select_from(
         _PRESENTED.outerjoin(
-            crossings,
-            (crossings.c.traveller_id == _PRESENTED.c.traveller_id)
-            & (crossings.c.host_state == bindparam("host_state")),
+            crossings, (crossings.c.traveller_id == _PRESENTED.c.traveller_id) & _IN_HOST_STATE
         )
         .outerjoin(_THEIRS, _THEIRS.c.id == crossings.c.document_id)
         .outerjoin(crossing_flags, crossing_flags.c.crossing_seq == crossings.c.seq)
@@ -197,6 +204,16 @@ _LOOKUP = (
         & (_PRESENTED.c.number == bindparam("number"))
         & (_PRESENTED.c.document_type == bindparam("document_type"))
     )
+)
+# The crossings of the person a new document would join.
+_BY_PERSON = (
+    select(*_CROSSING_COLUMNS)
+    .select_from(
+        crossings.join(_THEIRS, _THEIRS.c.id == crossings.c.document_id).outerjoin(
+            crossing_flags, crossing_flags.c.crossing_seq == crossings.c.seq
+        )
+    )
+    .where((crossings.c.traveller_id == bindparam("traveller_id")) & _IN_HOST_STATE)
 )
 # What changes the person's lawful stay besides their crossings, permits and registrations,
 # in one round trip: a registration is a row with only `valid_from` (the day registered).
@@ -217,26 +234,10 @@ _HELD = union_all(
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class _Found:
-    """The document presented, its person, and the person's crossings in the host state as
-    corrected, in time order (occurred_at, seq), voided ones kept and marked, each with its
-    flags: what corrected.corrected_history and a history read give."""
-
-    document_id: UUID
-    traveller_id: UUID
-    link: str
-    history: list[dict[str, Any]]
-
-
-def _find(connection: Connection, seen: DocumentSeen, host: str) -> _Found | None:
-    rows = connection.execute(
-        _LOOKUP,
-        {"host_state": host, "issuing_state": seen.issuing_state, "number": seen.number,
-         "document_type": seen.document_type},
-    ).mappings().all()  # fmt: skip
-    if not rows:
-        return None
+def _history(connection: Connection, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The person's crossings as corrected, in time order (occurred_at, seq), voided ones kept
+    and marked, each with its flags: what corrected.corrected_history and a history read give.
+    Corrections are read only when one points at a crossing."""
     by_seq: dict[int, dict[str, Any]] = {}
     corrected: list[UUID] = []
     for row in rows:
@@ -251,12 +252,42 @@ def _find(connection: Connection, seen: DocumentSeen, host: str) -> _Found | Non
         if row["flag"] is not None:
             crossing["flags"].append(row["flag"])
     fixes = corrections_of(connection, corrected) if corrected else {}
-    history = sorted(
+    return sorted(
         (apply_corrections(c, fixes.get(c["id"], ())) for c in by_seq.values()),
         key=lambda c: (c["occurred_at"], c["seq"]),
     )
-    first = rows[0]
-    return _Found(first["document_id"], first["traveller_id"], first["link"], history)
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    traveller_id: UUID | None  # None: no one on record (yet)
+    link: str | None
+    document_id: UUID | None  # the document presented, when it is on record
+    history: list[dict[str, Any]]  # their crossings in the host state (_history)
+
+
+def _person(connection: Connection, seen: DocumentSeen, host: str) -> _Person:
+    """Whose the document is: its own person when it is on record; else the person recording
+    it would link it to (persons' rules and model, deciding without writing), or no one."""
+    rows = connection.execute(
+        _BY_DOCUMENT,
+        {"host_state": host, "issuing_state": seen.issuing_state, "number": seen.number,
+         "document_type": seen.document_type},
+    ).mappings().all()  # fmt: skip
+    if rows:
+        first = rows[0]
+        history = _history(connection, rows)
+        return _Person(first["traveller_id"], first["link"], first["document_id"], history)
+    new = DocumentFacts(id=uuid7(), traveller_id=uuid7(),
+                        **{f: getattr(seen, f) for f in _FACT_FIELDS})  # fmt: skip
+    [decision] = decide_links(connection, [new], current_linker(connection))
+    if decision.own_traveller:  # first of its person, or pending a supervisor's review
+        return _Person(None, None if decision.link == FIRST else decision.link, None, [])
+    person = decision.document.traveller_id
+    rows = connection.execute(
+        _BY_PERSON, {"traveller_id": person, "host_state": host}
+    ).mappings().all()  # fmt: skip
+    return _Person(person, decision.link, None, _history(connection, rows))
 
 
 def _stay(
@@ -366,13 +397,16 @@ def run_check(
     seen = read.document
     check_id = uuid7()
     with engine.begin() as connection:
-        found = _find(connection, seen, host)
-        document_id = traveller_id = link = stay = None
+        found = _person(connection, seen, host)
+        document_id = traveller_id = stay = None
+        link = found.link
         history: list[dict[str, Any]] = []
-        if found is not None:
+        if found.traveller_id is not None:
             stay = _stay(connection, found.traveller_id, host, found.history, rules, on)
-            if stay is not None:  # else not on this state's record: as someone never seen here
-                document_id, traveller_id, link = found.document_id, found.traveller_id, found.link
+            if stay is None:  # not on this state's record: as someone never seen here
+                link = None
+            else:
+                document_id, traveller_id = found.document_id, found.traveller_id
                 history = found.history
         recent_crossings = [_as_history_shows(c) for c in history[-recent:]] if recent else []
         flags = _flags(read, direction, _previous_admitted(history, now), on)
@@ -399,6 +433,7 @@ def run_check(
                 "source": read.source,
                 "valid": read.valid,
                 "known": traveller_id is not None,
+                "link": link,
             },
         )
     return Check(
