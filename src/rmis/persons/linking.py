@@ -310,7 +310,7 @@ def decide(
             if s.probability >= model.review_threshold
         )
     earlier: dict[int, list[int]] = defaultdict(list)
-    for i, j in linker.pairs_within(new_docs):
+    for i, j in linker.pairs_within(new_docs) if len(new_docs) > 1 else ():
         earlier[max(i, j)].append(min(i, j))
     decided: list[Decision] = []
     for position, doc in enumerate(new_docs):
