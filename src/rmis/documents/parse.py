@@ -234,7 +234,6 @@ def _finish(
     errors: list[Issue],
     warnings: list[Issue],
     suggestions: list[Suggestion],
-    notes: tuple[Issue, ...],
 ) -> MRZ:
     if not number:
         errors.append(Issue("document_number", "missing_field", "the document number is empty"))
@@ -283,7 +282,6 @@ def _finish(
         tuple(errors),
         tuple(warnings),
         tuple(suggestions),
-        notes,
     )
 
 
@@ -336,7 +334,7 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
             f.check("composite", text, composite, l2[35], errors, suggestions, numeric=True)
     # MRV-A and MRV-B have no composite check digit (Doc 9303 Part 7).
 
-    return _finish(
+    mrz = _finish(
         fmt,
         lines,
         doc_code=doc_code,
@@ -353,8 +351,9 @@ def _parse_two_lines(lines: tuple[str, ...], fmt: MRZFormat, today: date) -> MRZ
         errors=errors,
         warnings=warnings,
         suggestions=suggestions,
-        notes=notes,
     )
+    # Rare (a long document number): the common MRZ is built without it, at no cost.
+    return replace(mrz, notes=notes) if notes else mrz
 
 
 def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
@@ -392,7 +391,7 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
         f.check("composite", text, composite, l2[29], errors, suggestions, numeric=True)
     names = f.names(l3, errors, warnings)
 
-    return _finish(
+    mrz = _finish(
         TD1,
         lines,
         doc_code=doc_code,
@@ -409,8 +408,9 @@ def _parse_td1(lines: tuple[str, ...], today: date) -> MRZ:
         errors=errors,
         warnings=warnings,
         suggestions=suggestions,
-        notes=notes,
     )
+    # Rare (a long document number): the common MRZ is built without it, at no cost.
+    return replace(mrz, notes=notes) if notes else mrz
 
 
 __all__ = ["detect_format", "parse", "repaired"]
