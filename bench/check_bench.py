@@ -23,6 +23,8 @@ Figures, each as p50/p99/max in ms:
 - `peer_stay_and_history_in_process`: the registry's stay_status and traveller_history for a
   person (the two reads a client would make without the check), back to back;
 - `peer_bare_select`: one indexed SELECT of a person's crossings in the host state (autocommit);
+- `peer_bare_insert_and_commit`: one row INSERTed into a plain table and COMMITted: the floor
+  of anything that writes (the check writes its row and the audit row);
 - `diagnostic_check_without_waiting_for_the_disk`: the check on a session with
   synchronous_commit off: not what rmis does, a measure of what the WAL flush costs;
 - `http_check`: POST /api/v1/checks through a real server (uvicorn, a separate process);
@@ -51,7 +53,21 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    Uuid,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from rmis.documents import compose_td3
 from rmis.reference.stay_rules import load_stay_rules
@@ -276,10 +292,77 @@ def bucket(case: Case) -> str:
     return "1-10" if size <= 10 else "11-100" if size <= 100 else "101+"
 
 
-def bench_in_process(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
-    """The check, its peers and the diagnostic, interleaved case by case (so that each meets
-    the same load of the shared machine), each on its own sample of cases (so that none finds
-    the pages another has just read in the cache)."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """`rmis serve` on the bench's schema in a process of its own, and a client with a
+    supervisor's token for each state."""
+
+    def __init__(self, url: str, states: set[str]) -> None:
+        engine = open_database(url)
+        self.auth = {
+            state: {"Authorization": "Bearer " + create_principal(
+                engine, name=f"bench.http.{state}.{uuid.uuid4().hex[:6]}",
+                role=Role.SUPERVISOR, state=state, bcp_codes=[], now=datetime.now(UTC),
+            )}
+            for state in states
+        }  # fmt: skip
+        engine.dispose()
+        port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from rmis.cli import app; app()", "serve",
+             "--port", str(port)],
+            env=os.environ | {"RMIS_DATABASE_URL": url},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self.client.get("/api/v1/openapi.json")
+                return
+            except httpx.TransportError:
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.close()
+                    raise SystemExit(f"the server on port {port} did not start") from None
+                time.sleep(0.2)
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait()
+
+    def check(self, case: Case) -> float:
+        mrz = case.mrz()
+        document = None
+        if mrz is None:
+            d = case.document
+            document = {f: getattr(d, f) for f in d.__slots__}
+            for f in ("birth_date", "expiry_date"):
+                document[f] = document[f] and document[f].isoformat()
+        body = {"mrz": mrz, "document": document, "bcp": case.bcp,
+                "direction": case.direction.value}  # fmt: skip
+        t0 = time.perf_counter()
+        response = self.client.post("/api/v1/checks", json=body, headers=self.auth[case.state])
+        elapsed = (time.perf_counter() - t0) * 1000
+        assert response.status_code == 200, response.text
+        return elapsed
+
+    def stay_plus_history(self, case: Case) -> float:
+        headers = self.auth[case.state]
+        t0 = time.perf_counter()
+        self.client.get(f"/api/v1/travellers/{case.traveller_id}/stay", headers=headers)
+        self.client.get(f"/api/v1/travellers/{case.traveller_id}/crossings", headers=headers)
+        return (time.perf_counter() - t0) * 1000
+
+
+def bench(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
+    """The check in-process and through HTTP, its peers and the diagnostic, interleaved case
+    by case (so that each meets the same load of the shared machine), each on its own sample
+    of cases (so that none finds the pages another has just read in the cache)."""
     durable = open_database(url)
     # The diagnostic: the check when its COMMIT does not wait for the WAL to reach the disk
     # (synchronous_commit = off for the session). Not what rmis does: a measure of the disk.
@@ -288,6 +371,7 @@ def bench_in_process(url: str, samples: dict[str, list[Case]]) -> dict[str, obje
     with durable.connect() as connection:
         reference = load_reference_facts(connection)
     rules = load_stay_rules()
+    server = Server(url, {c.state for cases in samples.values() for c in cases})
 
     def check(engine: Engine, case: Case) -> float:
         mrz = case.mrz()
@@ -299,14 +383,16 @@ def bench_in_process(url: str, samples: dict[str, list[Case]]) -> dict[str, obje
         )  # fmt: skip
         return t0
 
-    def stay_and_history(case: Case) -> None:
+    def stay_and_history(case: Case) -> float:
         principal, now = supervisor(case.state), datetime.now(UTC)
+        t0 = time.perf_counter()
         try:
             stay_status(peers, principal, case.traveller_id, now.date(), rules,
                         purpose="bench", now=now)  # fmt: skip
             traveller_history(peers, principal, case.traveller_id, purpose="bench", now=now)
         except NotFound:  # the person's crossings in the sample's state were all voided
             pass
+        return (time.perf_counter() - t0) * 1000
 
     bare_select = (
         select(crossings)
@@ -317,37 +403,55 @@ def bench_in_process(url: str, samples: dict[str, list[Case]]) -> dict[str, obje
         .order_by(crossings.c.occurred_at)
     )
 
-    def bare(case: Case) -> None:
+    def bare(case: Case) -> float:
+        t0 = time.perf_counter()
         with peers.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(bare_select, {"tid": case.traveller_id, "host": case.state}).all()
+        return (time.perf_counter() - t0) * 1000
 
-    for case in samples["warm"]:  # the pools, the statements' caches and prepared plans
-        check(durable, case)
-        check(unflushed, case)
-        if case.traveller_id is not None:
-            stay_and_history(case)
-    times: dict[str, list[float]] = defaultdict(list)
-    by_size: dict[str, list[float]] = defaultdict(list)
-    with StatementTimer(durable) as timer:
-        for i, case in enumerate(samples["check"]):
-            t0 = check(durable, case)
-            ended = time.perf_counter()
-            times["commit"].append(timer.check_ended(ended))
-            times["check"].append((ended - t0) * 1000)
-            by_size[bucket(case)].append(times["check"][-1])
-            peer = samples["peer"][i]
-            if peer.traveller_id is not None:
-                t0 = time.perf_counter()
-                stay_and_history(peer)
-                times["stay_and_history"].append((time.perf_counter() - t0) * 1000)
-            if samples["bare"][i].traveller_id is not None:
-                t0 = time.perf_counter()
-                bare(samples["bare"][i])
-                times["bare"].append((time.perf_counter() - t0) * 1000)
-            t0 = check(unflushed, samples["diagnostic"][i])
-            times["unflushed"].append((time.perf_counter() - t0) * 1000)
-    for engine in (durable, unflushed, peers):
-        engine.dispose()
+    probe = Table(
+        "check_bench_commit_probe", MetaData(),
+        Column("id", Uuid, primary_key=True), Column("at", DateTime(timezone=True)),
+    )  # fmt: skip
+    probe.create(peers, checkfirst=True)
+
+    def insert_and_commit() -> float:
+        t0 = time.perf_counter()
+        with peers.begin() as connection:
+            connection.execute(insert(probe).values(id=uuid.uuid4(), at=datetime.now(UTC)))
+        return (time.perf_counter() - t0) * 1000
+
+    try:
+        for case in samples["warm"]:  # the pools, the statements' caches and prepared plans
+            check(durable, case)
+            check(unflushed, case)
+            server.check(case)
+            if case.traveller_id is not None:
+                stay_and_history(case)
+                server.stay_plus_history(case)
+        times: dict[str, list[float]] = defaultdict(list)
+        by_size: dict[str, list[float]] = defaultdict(list)
+        with StatementTimer(durable) as timer:
+            for i, case in enumerate(samples["check"]):
+                t0 = check(durable, case)
+                ended = time.perf_counter()
+                times["commit"].append(timer.check_ended(ended))
+                times["check"].append((ended - t0) * 1000)
+                by_size[bucket(case)].append(times["check"][-1])
+                if (peer := samples["peer"][i]).traveller_id is not None:
+                    times["stay_and_history"].append(stay_and_history(peer))
+                if (other := samples["bare"][i]).traveller_id is not None:
+                    times["bare"].append(bare(other))
+                times["insert_and_commit"].append(insert_and_commit())
+                t0 = check(unflushed, samples["diagnostic"][i])
+                times["unflushed"].append((time.perf_counter() - t0) * 1000)
+                times["http_check"].append(server.check(samples["http_check"][i]))
+                if (peer := samples["http_peer"][i]).traveller_id is not None:
+                    times["http_peer"].append(server.stay_plus_history(peer))
+    finally:
+        server.close()
+        for engine in (durable, unflushed, peers):
+            engine.dispose()
     n = len(samples["check"])
     in_database = sum(timer.totals.values())
     where = {
@@ -358,102 +462,27 @@ def bench_in_process(url: str, samples: dict[str, list[Case]]) -> dict[str, obje
     where["python (reading the MRZ, judging, building rows)"] = {
         "ms_per_check": round((sum(times["check"]) - in_database) / n, 3)
     }
-    check_p, peer_p = percentiles(times["check"]), percentiles(times["stay_and_history"])
+    p = {name: percentiles(values) for name, values in times.items()}
     return {
-        "check_in_process": check_p,
-        "check_in_process_commit": percentiles(times["commit"]),
+        "check_in_process": p["check"],
+        "check_in_process_commit": p["commit"],
         "check_in_process_by_crossings_of_person": {
             k: percentiles(v) | {"n": len(v)} for k, v in sorted(by_size.items())
         },
-        "peer_stay_and_history_in_process": peer_p,
-        "peer_bare_select": percentiles(times["bare"]),
-        "p99_ratio_vs_stay_and_history": round(check_p["p99_ms"] / peer_p["p99_ms"], 2),
+        "peer_stay_and_history_in_process": p["stay_and_history"],
+        "peer_bare_select": p["bare"],
+        "peer_bare_insert_and_commit": p["insert_and_commit"],
+        "p99_ratio_vs_stay_and_history": round(
+            p["check"]["p99_ms"] / p["stay_and_history"]["p99_ms"], 2
+        ),
         "where_the_time_goes": where,
-        "diagnostic_check_without_waiting_for_the_disk": percentiles(times["unflushed"]),
+        "diagnostic_check_without_waiting_for_the_disk": p["unflushed"],
+        "http_check": p["http_check"],
+        "http_peer_stay_plus_history": p["http_peer"],
+        "http_p99_ratio_vs_stay_plus_history": round(
+            p["http_check"]["p99_ms"] / p["http_peer"]["p99_ms"], 2
+        ),
     }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def bench_http(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
-    """POST /checks against GET stay + GET history, interleaved, each on its own sample."""
-    engine = open_database(url)
-    states = {c.state for cases in samples.values() for c in cases}
-    tokens = {
-        state: create_principal(
-            engine, name=f"bench.http.{state}.{uuid.uuid4().hex[:6]}", role=Role.SUPERVISOR,
-            state=state, bcp_codes=[], now=datetime.now(UTC),
-        )
-        for state in states
-    }  # fmt: skip
-    engine.dispose()
-    auth = {state: {"Authorization": f"Bearer {t}"} for state, t in tokens.items()}
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from rmis.cli import app; app()", "serve", "--port", str(port)],
-        env=os.environ | {"RMIS_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                client.get("/api/v1/openapi.json")
-                break
-            except httpx.TransportError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"the server on port {port} did not start") from None
-                time.sleep(0.2)
-
-        def check(case: Case) -> float:
-            mrz = case.mrz()
-            document = None
-            if mrz is None:
-                d = case.document
-                document = {f: getattr(d, f) for f in d.__slots__}
-                for f in ("birth_date", "expiry_date"):
-                    document[f] = document[f] and document[f].isoformat()
-            body = {"mrz": mrz, "document": document, "bcp": case.bcp,
-                    "direction": case.direction.value}  # fmt: skip
-            t0 = time.perf_counter()
-            response = client.post("/api/v1/checks", json=body, headers=auth[case.state])
-            elapsed = (time.perf_counter() - t0) * 1000
-            assert response.status_code == 200, response.text
-            return elapsed
-
-        def stay_plus_history(case: Case) -> float:
-            t0 = time.perf_counter()
-            client.get(f"/api/v1/travellers/{case.traveller_id}/stay", headers=auth[case.state])
-            client.get(f"/api/v1/travellers/{case.traveller_id}/crossings",
-                       headers=auth[case.state])  # fmt: skip
-            return (time.perf_counter() - t0) * 1000
-
-        for case in samples["warm"]:
-            check(case)
-            if case.traveller_id is not None:
-                stay_plus_history(case)
-        checks_ms, peer = [], []
-        for case, other in zip(samples["http_check"], samples["http_peer"], strict=True):
-            checks_ms.append(check(case))
-            if other.traveller_id is not None:
-                peer.append(stay_plus_history(other))
-        check_p, two_calls = percentiles(checks_ms), percentiles(peer)
-        return {
-            "http_check": check_p,
-            "http_peer_stay_plus_history": two_calls,
-            "http_p99_ratio_vs_stay_plus_history": round(
-                check_p["p99_ms"] / two_calls["p99_ms"], 2
-            ),
-        }
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def record_size(url: str) -> dict[str, int]:
@@ -503,8 +532,7 @@ def main() -> None:
         }
         # The machine is shared: say how busy it was (runnable processes per core, 1 minute).
         results["load_per_core_before"] = round(os.getloadavg()[0] / os.cpu_count(), 2)
-        results |= bench_in_process(url, samples)
-        results |= bench_http(url, samples)
+        results |= bench(url, samples)
         results["load_per_core_after"] = round(os.getloadavg()[0] / os.cpu_count(), 2)
     finally:
         if not args.keep:

@@ -124,16 +124,18 @@ class CheckOut(BaseModel):
     on: date = Field(description="the BCP's local date the check judged")
     document: CheckedDocumentOut
     traveller_id: UUID | None = Field(
-        description="the person in this state's record (a merged id answers with the one it "
-        "was merged into); null for a document not on record"
+        description="the person in this state's record (after a merge, the survivor); for a "
+        "document not on record, the person recording it would link it to; null for someone "
+        "never seen in this state"
     )
     link: str | None = Field(
-        description="how the document joined its person: first, certain, automatic, "
-        "confirmed, pending (waiting in the review queue)"
+        description="how the document joined its person (first, certain, automatic, "
+        "confirmed, pending: waiting in the review queue), or would join them (certain, "
+        "automatic; pending when the record would queue it for review, with no person named)"
     )
     stay: StayOut | None = Field(
-        description="as GET /travellers/{id}/stay answers, on the BCP's local date; null for a "
-        "document not on record"
+        description="as GET /travellers/{id}/stay answers, on the BCP's local date; null for "
+        "someone never seen in this state"
     )
     recent_crossings: list[CrossingOut] = Field(
         description="the person's last crossings in this state as corrected, oldest first"
