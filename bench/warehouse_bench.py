@@ -11,8 +11,9 @@ The record (SQLite) is copied into a scratch directory first: the merges change 
 only. `--previous-src` is the `src/` of an earlier rmis (e.g. `git archive <commit> src | tar
 -x -C /tmp/rmis-old`); its full and empty syncs are timed on the same copy, in a subprocess.
 The analyses' cost of reaching people through the documents table is measured too: movement
-types over the warehouse as opened (crossings joined to documents) against the same crossing
-files with the person key stored in them (best of three runs each). Prints JSON.
+types and flows (with and without a count of people) over the warehouse as opened (crossings
+joined to documents) against the same crossing files with the person key stored in them (best
+of three runs each). Prints JSON.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Engine, select
 
 from rmis import persons
-from rmis.analytics import connect, movement_types, open_warehouse
+from rmis.analytics import connect, flows, movement_types, open_warehouse
 from rmis.store import open_database
 from rmis.store.schema import crossings, documents
 from rmis.warehouse import Partition, read_manifest, sync_warehouse
@@ -115,9 +116,9 @@ def rewrite_partitions(engine: Engine, root: Path, partitions: set[Partition]) -
             )
 
 
-def join_cost(root: Path, scratch: Path, repeats: int = 3) -> dict[str, float]:
-    """Movement types through the join, against the same crossing files with the person key
-    stored in them (the peer design's files); the best of `repeats` runs each."""
+def join_cost(root: Path, scratch: Path, repeats: int = 3) -> dict[str, object]:
+    """Analyses through the join, against the same crossing files with the person key stored
+    in them (the peer design's files); the best of `repeats` runs each."""
     manifest = read_manifest(root)
     documents = [str(root / f) for f in manifest.documents]
     stored = scratch / "stored"
@@ -131,23 +132,29 @@ def join_cost(root: Path, scratch: Path, repeats: int = 3) -> dict[str, float]:
             [documents],
         )
 
-    def best(table) -> tuple[float, int]:
-        runs = [timed(lambda: movement_types(table).count().to_pyarrow().as_py())
-                for _ in range(repeats)]  # fmt: skip
-        return min(seconds for seconds, _ in runs), runs[0][1]
+    def best(run) -> float:
+        return min(timed(run)[0] for _ in range(repeats))
 
-    joined_seconds, people = best(open_warehouse(root, connect("duckdb")).crossings)
+    joined = open_warehouse(root, connect("duckdb")).crossings
     flat = ibis.duckdb.connect().read_parquet(
         sorted(str(p) for p in stored.glob("*.parquet")), hive_partitioning=False
     )
-    stored_seconds, _ = best(flat)
-    return {
-        "people": people,
-        "files": len(manifest.crossing_files()),
-        "joined_seconds": round(joined_seconds, 2),
-        "stored_seconds": round(stored_seconds, 2),
-        "joined_over_stored": round(joined_seconds / stored_seconds, 2),
-    }
+    figures: dict[str, float] = {"files": len(manifest.crossing_files())}
+    for name, run in {
+        "movement_types": lambda t: movement_types(t).count().to_pyarrow(),
+        "flows_corridor_month": lambda t: flows(t, ["corridor", "month"]).to_pandas(),
+        "flows_counting_people": lambda t: flows(
+            t, ["host_state", "month"], count_people=True
+        ).to_pandas(),
+    }.items():
+        through = best(lambda run=run: run(joined))
+        stored_ = best(lambda run=run: run(flat))
+        figures[name] = {
+            "joined_seconds": round(through, 3),
+            "stored_seconds": round(stored_, 3),
+            "joined_over_stored": round(through / stored_, 2),
+        }
+    return figures
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+from ibis import _
 from ibis.backends import BaseBackend
 
 from rmis.warehouse import COLUMNS_VERSION, read_manifest
@@ -91,10 +92,21 @@ def open_warehouse(root: Path, backend: BaseBackend) -> Warehouse:
 
 
 def with_people(crossings: ibis.Table, documents: ibis.Table) -> ibis.Table:
-    """The crossings with the person_key of their documents (every crossing's document is in
-    the documents table: the sync writes both in one step)."""
-    people = documents.select("document_id", "person_key")
-    return crossings.inner_join(people, "document_id")
+    """The crossings with the person_key of their documents.
+
+    A left join to the documents grouped by document_id: the right side is unique on the key,
+    so an analysis that uses no person_key (flows, mirror, surges) reads the crossings alone
+    (DuckDB drops the join; measured in bench/warehouse_bench.py). The sync writes every
+    crossing's document; one missing all the same would count as a person of its own.
+    """
+    people = documents.group_by("document_id").aggregate(linked=_.person_key.arbitrary())
+    joined = crossings.left_join(people, crossings.document_id == people.document_id)
+    with_key = joined.select(
+        *(joined[c] for c in crossings.columns),
+        person_key=ibis.coalesce(joined.linked, joined.document_id),
+    )
+    # A relation of its own: joins that analyses make with it are not folded into this one.
+    return with_key.view()
 
 
 def _read(backend: BaseBackend, name: str, paths: list[str]) -> ibis.Table:
