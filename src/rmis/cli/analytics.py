@@ -292,7 +292,7 @@ def overstays(
     wh = analysis.warehouse
     day = analysis.day(on)
     rules = load_stay_rules(Settings.from_env().stay_rules)
-    found = find_overstays_on(wh.crossings, wh.permits, rules, day, wh.documents)
+    found = find_overstays_on(wh.crossings, wh.permits, rules, day, wh.documents, wh.reviews)
     frame = found.open if detail else overstays_by_nationality(found.open)
     if suppress_below and not detail:
         frame = suppress_small(

@@ -32,5 +32,7 @@ def sync() -> None:
         f"corrections, {summary.merged} merged; last seq {summary.last_seq}"
         + (f", {summary.open_holes} earlier seqs awaited" if summary.open_holes else "")
         + (", documents written again under the current key" if summary.rekeyed else "")
+        + (f", {summary.relinked} documents whose person changed" if summary.relinked else "")
+        + (", written again whole (made by an earlier version)" if summary.upgraded else "")
         + f" -> {root}"
     )
