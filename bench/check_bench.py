@@ -27,7 +27,9 @@ Figures, each as p50/p99/max in ms:
   of anything that writes (the check writes its row and the audit row);
 - `diagnostic_check_without_waiting_for_the_disk`: the check on a session with
   synchronous_commit off: not what rmis does, a measure of what the WAL flush costs;
-- `http_check`: POST /api/v1/checks through a real server (uvicorn, a separate process);
+- `http_check`: POST /api/v1/checks through a real server (uvicorn in a separate process,
+  the app built as `rmis serve` builds it), timed by the client, and `http_check_server_time`
+  by the server (the app's ASGI call: what the issue's target is about);
 - `http_peer_stay_plus_history`: GET /travellers/{id}/stay then GET /travellers/{id}/crossings,
   two calls, timed together.
 `where_the_time_goes` splits the in-process check by SQL statement (time in the database
@@ -298,9 +300,41 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serve_with_clock(port: int, out: Path) -> None:
+    """The API as `rmis serve` builds it, wrapped in a clock of each request's server time
+    (from the first byte of the request reaching the app to the last of the answer leaving
+    it), written to `out` as JSON when the process is told to stop."""
+    import signal
+
+    import uvicorn
+
+    from rmis.settings import Settings
+    from rmis.web.app import create_app
+
+    settings = Settings.from_env()
+    app = create_app(
+        open_database(settings.database_url), stay_rules=load_stay_rules(settings.stay_rules)
+    )
+    server_ms: dict[str, list[float]] = defaultdict(list)
+
+    async def clocked(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        t0 = time.perf_counter()
+        await app(scope, receive, send)
+        server_ms[f"{scope['method']} {scope['path']}"].append((time.perf_counter() - t0) * 1000)
+
+    def stop(*_args) -> None:
+        out.write_text(json.dumps(server_ms))
+        os._exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    uvicorn.run(clocked, host="127.0.0.1", port=port, log_level="warning")
+
+
 class Server:
-    """`rmis serve` on the bench's schema in a process of its own, and a client with a
-    supervisor's token for each state."""
+    """The API on the bench's schema in a process of its own (serve_with_clock), and a client
+    with a supervisor's token for each state."""
 
     def __init__(self, url: str, states: set[str]) -> None:
         engine = open_database(url)
@@ -313,9 +347,9 @@ class Server:
         }  # fmt: skip
         engine.dispose()
         port = free_port()
+        self.timings = Path(f"/tmp/check_bench_server_{port}.json")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "from rmis.cli import app; app()", "serve",
-             "--port", str(port)],
+            [sys.executable, __file__, "--serve", str(port), "--server-times", self.timings],
             env=os.environ | {"RMIS_DATABASE_URL": url},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
@@ -331,9 +365,15 @@ class Server:
                     raise SystemExit(f"the server on port {port} did not start") from None
                 time.sleep(0.2)
 
-    def close(self) -> None:
+    def close(self) -> dict[str, list[float]]:
+        """Stops the server; its time per request, by method and path."""
         self.process.terminate()
         self.process.wait()
+        if not self.timings.exists():
+            return {}
+        times = json.loads(self.timings.read_text())
+        self.timings.unlink()
+        return times
 
     def check(self, case: Case) -> float:
         mrz = case.mrz()
@@ -449,9 +489,12 @@ def bench(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
                 if (peer := samples["http_peer"][i]).traveller_id is not None:
                     times["http_peer"].append(server.stay_plus_history(peer))
     finally:
-        server.close()
+        server_times = server.close()
         for engine in (durable, unflushed, peers):
             engine.dispose()
+    # The server's own clock of each check after the warm-up.
+    warm = len(samples["warm"])
+    times["http_check_server"] = server_times.get("POST /api/v1/checks", [])[warm:]
     n = len(samples["check"])
     in_database = sum(timer.totals.values())
     where = {
@@ -462,7 +505,7 @@ def bench(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
     where["python (reading the MRZ, judging, building rows)"] = {
         "ms_per_check": round((sum(times["check"]) - in_database) / n, 3)
     }
-    p = {name: percentiles(values) for name, values in times.items()}
+    p = {name: percentiles(values) for name, values in times.items() if values}
     return {
         "check_in_process": p["check"],
         "check_in_process_commit": p["commit"],
@@ -478,6 +521,7 @@ def bench(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
         "where_the_time_goes": where,
         "diagnostic_check_without_waiting_for_the_disk": p["unflushed"],
         "http_check": p["http_check"],
+        "http_check_server_time": p.get("http_check_server"),
         "http_peer_stay_plus_history": p["http_peer"],
         "http_p99_ratio_vs_stay_plus_history": round(
             p["http_check"]["p99_ms"] / p["http_peer"]["p99_ms"], 2
@@ -504,7 +548,12 @@ def main() -> None:
     parser.add_argument("--region-dir", type=Path, default=Path("/tmp/check-bench/region"))
     parser.add_argument("--keep", action="store_true", help="keep the schema for the next run")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the bench's own server
+    parser.add_argument("--server-times", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        serve_with_clock(args.serve, args.server_times)
+        return
     if not args.postgres:
         raise SystemExit("give --postgres URL (or set RMIS_TEST_POSTGRES_URL)")
     results: dict[str, object] = {"n": args.n, "on": str(date.today())}
