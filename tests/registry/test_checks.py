@@ -133,9 +133,9 @@ def test_a_known_person_gets_stay_and_last_crossings_as_the_reads_give_them(engi
             select(checks.c.traveller_id, checks.c.document_id).where(checks.c.id == result.id)
         ).one()
         audit = connection.execute(
-            select(audit_log.c.subject, audit_log.c.purpose).where(
-                audit_log.c.action == "checks.run"
-            ).order_by(audit_log.c.seq)
+            select(audit_log.c.subject, audit_log.c.purpose)
+            .where(audit_log.c.action == "checks.run")
+            .order_by(audit_log.c.seq)
         ).first()
         assert verify_chain(connection) is None
     assert rows.traveller_id == tid and rows.document_id is not None
@@ -214,6 +214,21 @@ def test_an_expired_document_is_flagged(check):
     assert result.document.valid  # expiry is a warning, not an error of the MRZ
     assert "document_expired" in [f.code for f in result.document.findings]
     assert [f.code for f in result.flags] == ["document_expired"]
+
+
+def test_a_specimen_is_read_and_the_officer_told_it_cannot_be_recorded(check):
+    specimen = (
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    )  # ICAO Doc 9303's own
+    result = check(mrz=specimen)
+    assert result.document.valid  # a specimen is a warning of the MRZ, not an error
+    assert "specimen" in [f.code for f in result.document.findings]
+    assert [(f.code, f.field) for f in result.flags if f.source == "crossing"] == [
+        ("specimen_country", "document.issuing_state"),
+        ("specimen_country", "document.nationality"),
+        ("document_expired", None),
+    ]
 
 
 def test_typed_fields_are_checked_like_a_read_mrz(engine, check):

@@ -172,11 +172,15 @@ def test_the_crossing_names_its_check_in_the_audit_log(client, tokens, engine):
     response = client.post("/api/v1/crossings/batch", json=body, headers=tokens["officer"])
     assert response.status_code == 200, response.text
     with engine.connect() as connection:
-        details = connection.execute(
-            select(audit_log.c.detail)
-            .where(audit_log.c.action == "crossings.record")
-            .order_by(audit_log.c.seq)
-        ).scalars().all()
+        details = (
+            connection.execute(
+                select(audit_log.c.detail)
+                .where(audit_log.c.action == "crossings.record")
+                .order_by(audit_log.c.seq)
+            )
+            .scalars()
+            .all()
+        )
     assert details[-1]["check_ids"] == {batch_id: second}
 
 

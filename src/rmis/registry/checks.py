@@ -17,7 +17,7 @@ there, a supervisor of its state), because a check is the first half of recordin
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, exists, insert, null, sele
 from uuid6 import uuid7
 
 from rmis.persons import FIRST, DocumentFacts, current_linker, decide_links
+from rmis.reference.countries import code_problem
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.registry.corrected import apply_corrections, corrections_of
 from rmis.registry.document_reading import (
@@ -151,9 +152,8 @@ def _read(mrz: str | None, document: DocumentSeen | None, on: date) -> CheckedDo
 
 
 _INSERT_CHECK = insert(checks)
-_FACT_FIELDS = tuple(
-    f for f in DocumentFacts.__dataclass_fields__ if f not in ("id", "traveller_id")
-)
+# What linking reads of a document, besides the ids a new one is given.
+_FACT_FIELDS = tuple(f.name for f in fields(DocumentFacts) if f.name not in ("id", "traveller_id"))
 _PRESENTED = documents.alias("presented")
 _THEIRS = documents.alias("theirs")  # the document each of the person's crossings was made on
 # The columns of a history read's crossing (reads.traveller_history).
@@ -356,6 +356,14 @@ def _flags(
         for f in read.findings
         if f.severity is Severity.ERROR
     ]
+    # A state code the record does not take (ICAO's specimen Utopia, a code ICAO does not
+    # know): recording the crossing would be refused (recording.check_crossing's rule).
+    for name in ("issuing_state", "nationality"):
+        problem = code_problem(name, getattr(read.document, name))
+        if problem is not None:
+            code, reason = problem
+            message = f"Recording this crossing would be refused: {reason}."
+            flags.append(CheckFlag(code, "crossing", f"document.{name}", message))
     would_get = document_flags(read.document, on)
     presence = presence_flag(direction.value, previous)
     if presence is not None:

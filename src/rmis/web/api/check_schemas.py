@@ -93,11 +93,12 @@ class CheckedDocumentOut(BaseModel):
 
 class CheckFlagOut(BaseModel):
     code: str = Field(
-        description="stable: a document error's code, or a flag the crossing would be recorded "
-        "with (exit_without_entry, entry_while_inside, document_invalid, document_expired)"
+        description="stable: a document error's code, a flag the crossing would be recorded "
+        "with (exit_without_entry, entry_while_inside, document_invalid, document_expired...), "
+        "or why recording it would be refused (specimen_country, unknown_country)"
     )
-    source: str = Field(description="document: an error of the document; crossing: a flag "
-                        "recording the crossing now would give")  # fmt: skip
+    source: str = Field(description="document: an error of the document; crossing: what "
+                        "recording the crossing now would flag or refuse")  # fmt: skip
     field: str | None
     message: str
 
