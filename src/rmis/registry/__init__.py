@@ -14,6 +14,14 @@ from rmis.registry.corrected import (
 )
 from rmis.registry.corrections import CorrectionConflict, correct_crossing
 from rmis.registry.crossings import record_crossings
+from rmis.registry.document_reading import (
+    DocumentRead,
+    DocumentUnreadable,
+    Finding,
+    Repair,
+    Severity,
+    read_document,
+)
 from rmis.registry.importing import ImportFileError, ImportSummary, count_rows, import_crossings
 from rmis.registry.model import (
     Direction,
@@ -58,7 +66,10 @@ __all__ = [
     "CorrectionConflict",
     "CorrectionKind",
     "Direction",
+    "DocumentRead",
     "DocumentSeen",
+    "DocumentUnreadable",
+    "Finding",
     "Flag",
     "ImportFileError",
     "ImportSummary",
@@ -72,6 +83,8 @@ __all__ = [
     "Recorded",
     "ReferenceFacts",
     "RelinkSummary",
+    "Repair",
+    "Severity",
     "StayAnswer",
     "add_permit",
     "add_registration",
@@ -92,6 +105,7 @@ __all__ = [
     "person_documents",
     "person_history",
     "principal_named",
+    "read_document",
     "record_crossings",
     "reject_proposal",
     "relink_record",

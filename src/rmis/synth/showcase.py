@@ -15,8 +15,7 @@ from sqlalchemy import Engine, select
 
 from rmis.documents import compose_td3
 from rmis.names import transliterate
-from rmis.registry import Direction, NewCrossing, Purpose, record_crossings
-from rmis.registry.document_reading import read_document  # to the registry's door, later
+from rmis.registry import Direction, NewCrossing, Purpose, read_document, record_crossings
 from rmis.security import Principal, Role, create_principal
 from rmis.store.schema import principals
 
