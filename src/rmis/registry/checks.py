@@ -52,10 +52,10 @@ from rmis.registry.recording import (
     local_date_of,
     presence_flag,
 )
-from rmis.registry.timelines import stays_from_crossings
+from rmis.registry.timelines import permit_of_row, stays_from_crossings
 from rmis.security.audit import append_audit
 from rmis.security.principals import Principal
-from rmis.stay import Permit, PermitKind, Registration, Timeline, evaluate
+from rmis.stay import Permit, Registration, Timeline, evaluate
 from rmis.store.schema import (
     checks,
     corrections,
@@ -312,16 +312,7 @@ def _stay(
         if row.kind is None:
             registered.append(Registration(row.valid_from))
         else:
-            held.append(
-                Permit(
-                    kind=PermitKind(row.kind),
-                    valid_from=row.valid_from,
-                    valid_to=row.valid_to,
-                    entries=row.entries_allowed,
-                    duration_days=row.duration_days,
-                    reference=row.number or "",
-                )
-            )
+            held.append(permit_of_row(row._mapping))
     timeline = Timeline(tuple(stays_from_crossings(moves)), tuple(held), tuple(registered))
     evaluation = evaluate(timeline, rules.schedule(host, nationality), on)
     return StayAnswer(traveller_id, host, nationality, evaluation)

@@ -76,6 +76,18 @@ def _counted_crossings(
     return sorted(kept, key=lambda row: (row["occurred_at"], row["seq"]))
 
 
+def permit_of_row(row: Mapping[str, Any]) -> Permit:
+    """The stay engine's permit from a row of the permits table."""
+    return Permit(
+        kind=PermitKind(row["kind"]),
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        entries=row["entries_allowed"],
+        duration_days=row["duration_days"],
+        reference=row["number"] or "",
+    )
+
+
 def load_timelines(
     connection: Connection, host_state: str, traveller_id: UUID | None = None
 ) -> dict[UUID, tuple[str, Timeline]]:
@@ -99,16 +111,7 @@ def load_timelines(
             moves[row["traveller_id"]].append((row["direction"], row["local_date"]))
     held: dict[UUID, list[Permit]] = defaultdict(list)
     for p in connection.execute(select(permits).where(where_permit)).mappings():
-        held[p["traveller_id"]].append(
-            Permit(
-                kind=PermitKind(p["kind"]),
-                valid_from=p["valid_from"],
-                valid_to=p["valid_to"],
-                entries=p["entries_allowed"],
-                duration_days=p["duration_days"],
-                reference=p["number"] or "",
-            )
-        )
+        held[p["traveller_id"]].append(permit_of_row(p))
     registered: dict[UUID, list[Registration]] = defaultdict(list)
     for tid, day in connection.execute(
         select(registrations.c.traveller_id, registrations.c.registered_on).where(

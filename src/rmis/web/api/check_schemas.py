@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from rmis.registry import Check, CheckedDocument, Direction, StayAnswer
-from rmis.web.api.schemas import CrossingOut, DocumentIn, StayOut, Strict
+from rmis.web.api.schemas import CrossingOut, DocumentFieldsOut, DocumentIn, StayOut, Strict
 
 
 class CheckIn(Strict):
@@ -50,19 +50,6 @@ class RepairOut(BaseModel):
     valid_after: bool | None = Field(description="whether the whole MRZ would then be valid")
 
 
-class DocumentFieldsOut(BaseModel):
-    issuing_state: str
-    number: str
-    document_type: str
-    surname: str
-    given_names: str
-    nationality: str
-    birth_date: date | None
-    sex: str
-    expiry_date: date | None
-    optional_data: str | None
-
-
 class CheckedDocumentOut(BaseModel):
     source: str = Field(description="mrz: read from the MRZ text; typed: the fields as sent")
     format: str | None = Field(description="the MRZ layout (TD1, TD2, TD3, MRV-A, MRV-B)")
@@ -75,20 +62,14 @@ class CheckedDocumentOut(BaseModel):
 
     @classmethod
     def of(cls, read: CheckedDocument) -> CheckedDocumentOut:
-        d = read.document
         return cls(
             source=read.source,
             format=read.format,
-            fields=DocumentFieldsOut(
-                issuing_state=d.issuing_state, number=d.number, document_type=d.document_type,
-                surname=d.surname, given_names=d.given_names, nationality=d.nationality,
-                birth_date=d.birth_date, sex=d.sex, expiry_date=d.expiry_date,
-                optional_data=d.optional_data,
-            ),
+            fields=DocumentFieldsOut(**DocumentFieldsOut.fields_of(read.document)),
             valid=read.valid,
             findings=[FindingOut(**f.to_dict()) for f in read.findings],
             repairs=[RepairOut(**r.to_dict()) for r in read.repairs],
-        )  # fmt: skip
+        )
 
 
 class CheckFlagOut(BaseModel):

@@ -26,6 +26,7 @@ from rmis.registry import (
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.problems import Problem
 from rmis.web.api.retry import api_router
+from rmis.web.api.schemas import DocumentFieldsOut
 
 router = api_router()
 Purpose = Annotated[str | None, Header(alias="RMIS-Purpose", max_length=200)]
@@ -42,19 +43,11 @@ class ReasonIn(BaseModel):
     ]
 
 
-class DocumentFactsOut(BaseModel):
+class DocumentFactsOut(DocumentFieldsOut):
+    """A document in the record with its person and what linking reads beyond the MRZ."""
+
     document_id: UUID
     traveller_id: UUID
-    issuing_state: str
-    number: str
-    document_type: str
-    surname: str
-    given_names: str
-    nationality: str
-    birth_date: date | None
-    sex: str
-    expiry_date: date | None
-    optional_data: str | None
     national_surname: str | None
     national_given_names: str | None
     previous_document_number: str | None
@@ -62,14 +55,13 @@ class DocumentFactsOut(BaseModel):
     @classmethod
     def of(cls, doc: DocumentFacts) -> DocumentFactsOut:
         return cls(
-            document_id=doc.id, traveller_id=doc.traveller_id, issuing_state=doc.issuing_state,
-            number=doc.number, document_type=doc.document_type, surname=doc.surname,
-            given_names=doc.given_names, nationality=doc.nationality, birth_date=doc.birth_date,
-            sex=doc.sex, expiry_date=doc.expiry_date, optional_data=doc.optional_data,
+            **cls.fields_of(doc),
+            document_id=doc.id,
+            traveller_id=doc.traveller_id,
             national_surname=doc.national_surname,
             national_given_names=doc.national_given_names,
             previous_document_number=doc.previous_document_number,
-        )  # fmt: skip
+        )
 
 
 class ProposalOut(BaseModel):

@@ -72,6 +72,26 @@ class DocumentIn(Strict):
     ] = None
 
 
+class DocumentFieldsOut(BaseModel):
+    """A document's fields as the record holds them (or as read from its MRZ)."""
+
+    issuing_state: str
+    number: str
+    document_type: str
+    surname: str
+    given_names: str
+    nationality: str
+    birth_date: date | None
+    sex: str
+    expiry_date: date | None
+    optional_data: str | None
+
+    @classmethod
+    def fields_of(cls, document: object) -> dict[str, Any]:
+        """The fields of any object that has them (DocumentSeen, DocumentFacts...)."""
+        return {name: getattr(document, name) for name in DocumentFieldsOut.model_fields}
+
+
 class CrossingIn(Strict):
     id: UUID = Field(description="UUIDv7 made where the crossing is captured")
     direction: Direction
