@@ -204,3 +204,18 @@ def test_the_openapi_document_describes_what_later_issues_fill(client):
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CheckOut"]
     assert "screening" in schema["properties"]["hits"]["description"]
     assert "protection" in schema["properties"]["protection"]["description"]
+
+
+@pytest.mark.parametrize(
+    ("code", "flag"), [("QQ1", "unknown_country"), ("UTO", "specimen_country")]
+)
+def test_a_typed_state_code_the_record_would_refuse_is_a_flag_not_an_error(
+    client, tokens, code, flag
+):
+    response = check(client, tokens["officer"], document=DOCUMENT | {"issuing_state": code})
+    assert response.status_code == 200, response.text
+    assert flag in {f["code"] for f in response.json()["flags"]}
+    # Recording it is refused: the check told the officer why beforehand.
+    refused = cross(client, tokens["officer"], 1, document=DOCUMENT | {"issuing_state": code})
+    assert refused.status_code == 422
+    assert refused.json()["code"] == flag

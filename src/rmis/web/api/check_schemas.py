@@ -12,6 +12,15 @@ from rmis.registry import Check, CheckedDocument, Direction, StayAnswer
 from rmis.web.api.schemas import CrossingOut, DocumentFieldsOut, DocumentIn, StayOut, Strict
 
 
+class TypedDocumentIn(DocumentIn):
+    """A document's fields as typed at the desk. Unlike a crossing's, a state code the record
+    would refuse (unknown, or the specimen UTO) is not an error of the request: the check
+    answers with it as a flag, as it does for an MRZ read with such a code."""
+
+    issuing_state: Annotated[str, Field(min_length=1, max_length=3)]
+    nationality: Annotated[str, Field(min_length=1, max_length=3)]
+
+
 class CheckIn(Strict):
     mrz: Annotated[
         str | None,
@@ -25,7 +34,7 @@ class CheckIn(Strict):
         ),
     ] = None
     document: Annotated[
-        DocumentIn | None,
+        TypedDocumentIn | None,
         Field(description="the document's fields, when there is no MRZ text to send"),
     ] = None
     bcp: Annotated[str, Field(max_length=64, examples=["KAZ-ALA"])]
