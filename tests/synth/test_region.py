@@ -27,7 +27,7 @@ IMPORT_COLUMNS = (
     "purpose", "outcome", "refusal_reason", "officer", "mrz_valid", "optional_data",
     "national_surname", "national_given_names", "previous_document_number",
 )  # fmt: skip
-CLEAN = Noise(typo_rate=0, ocr_rate=0, unrecorded_exit_rate=0)
+CLEAN = Noise(typo_rate=0, ocr_rate=0, unrecorded_exit_rate=0, given_typo_rate=0, birth_slip_rate=0)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import numpy as np
 from rmis.documents import compose_td3
 from rmis.synth.behaviours import Period
 from rmis.synth.geography import STATES
-from rmis.synth.name_pools import KAZ_LATIN_MRZ_FROM, feminine, mrz_spelling, mrz_system, pools_for
+from rmis.synth.name_pools import KAZ_LATIN_MRZ_FROM, mrz_spelling, mrz_system, pool_for
 from rmis.synth.people import People
 from rmis.synth.personal_numbers import personal_numbers
 
@@ -135,23 +135,25 @@ def _numbers(rng: np.random.Generator, state: np.ndarray) -> np.ndarray:
 
 def _name(docs: Documents, people: People, surname_pick: np.ndarray, given_pick: np.ndarray,
           kaz_latin_from: date | None):  # fmt: skip
-    """National and MRZ names, spelled in the issuing state's system of the year of issue."""
+    """National and MRZ names, drawn by how often each is borne (name_pools.py) and spelled in
+    the issuing state's system of the year of issue."""
     sex = people.sex[docs.person]
     for s in np.unique(docs.issuing_state):
         state = STATES[s]
-        pools = pools_for(state)
+        pool = pool_for(state)
         in_state = docs.issuing_state == s
         for female in (False, True):
             rows = np.flatnonzero(in_state & ((sex == "F") == female))
             if len(rows) == 0:
                 continue
-            surnames = [feminine(x) if female else x for x in pools["surname"]]
-            given = pools["F" if female else "M"]
-            si = np.floor(surname_pick[rows] * len(surnames)).astype(int)
-            gi = np.floor(given_pick[rows] * len(given)).astype(int)
-            docs.national_surname[rows] = np.asarray(surnames, object)[si]
-            docs.national_given_names[rows] = np.asarray(given, object)[gi]
-            # Spell once per system in use rather than once per document.
+            surnames = np.asarray(pool.female_surnames if female else pool.surnames.names, object)
+            given_names = pool.female if female else pool.male
+            given = np.asarray(given_names.names, object)
+            si = pool.surnames.pick(surname_pick[rows])
+            gi = given_names.pick(given_pick[rows])
+            docs.national_surname[rows] = surnames[si]
+            docs.national_given_names[rows] = given[gi]
+            # Spell once per system in use and name drawn rather than once per document.
             days, inverse = np.unique(docs.issued[rows], return_inverse=True)
             system_per_day = np.array(
                 [mrz_system(state, date.fromordinal(int(d)), kaz_latin_from) or "" for d in days],
@@ -160,7 +162,12 @@ def _name(docs: Documents, people: People, surname_pick: np.ndarray, given_pick:
             system_per_row = system_per_day[inverse]
             for system in set(system_per_day):
                 pick = system_per_row == system
-                spelled_s = np.asarray([mrz_spelling(x, system) for x in surnames], object)
-                spelled_g = np.asarray([mrz_spelling(x, system) for x in given], object)
-                docs.surname[rows[pick]] = spelled_s[si[pick]]
-                docs.given_names[rows[pick]] = spelled_g[gi[pick]]
+                docs.surname[rows[pick]] = _spelled(surnames, si[pick], system)
+                docs.given_names[rows[pick]] = _spelled(given, gi[pick], system)
+
+
+def _spelled(names: np.ndarray, index: np.ndarray, system: str) -> np.ndarray:
+    """names[index] as the MRZ spells them in `system`, each distinct name spelled once."""
+    drawn, inverse = np.unique(index, return_inverse=True)
+    spelled = np.asarray([mrz_spelling(x, system or None) for x in names[drawn]], object)
+    return spelled[inverse]

@@ -4,7 +4,8 @@ Every arrival and departure of a stay is a leg from one state to another. A leg 
 two crossings: the exit recorded by the state left and the entry recorded by the state entered,
 each at its own BCP of the same crossing (or at the airports of a flight), minutes or hours
 apart. States outside the region record nothing. Refusals, exits some BCPs never record, and
-typing and OCR slips are put in here, on the record, never in the truth.
+typing slips (on the rows an officer typed by hand) and OCR slips (on the rows scanned) are put
+in here, on the record, never in the truth.
 
 What a record holds beyond the MRZ depends on who records: a state recording its own citizen
 reads the national register, which gives the names in the national script and the passport the
@@ -46,12 +47,34 @@ UNDER_RECORDING_STATES = ("KGZ", "TJK", "TKM", "UZB")
 
 @dataclass(frozen=True, slots=True)
 class Noise:
-    """Recording problems of the region, as rates (all zero: a perfect record)."""
+    """Recording problems of the region, as rates (all zero: a perfect record).
 
-    typo_rate: float = 0.003  # surname mistyped by the officer
+    An officer types a document by hand when its MRZ is not read (`typed_rate` of rows); the
+    keying slips (surname, given names, birth date) fall on those rows only, and an OCR slip
+    of the document number on the scanned ones only. Each rate is a share of all rows, so
+    that the figures stay comparable whatever share is typed; docs/synthetic-region.md says
+    where each comes from ("Typing and reading errors")."""
+
+    typo_rate: float = 0.003  # surname mistyped by the officer (the anchor of the others)
     ocr_rate: float = 0.002  # document number misread (MRZ check digit then fails)
     unrecorded_exit_rate: float = 0.25  # exits lost at the BCPs that under-record
     under_recording_bcps: float = 0.3  # share of land BCPs of UNDER_RECORDING_STATES that do
+    typed_rate: float = 0.1  # rows typed by hand: the MRZ was not read (assumed)
+    given_typo_rate: float = 0.002  # given names mistyped (the surname's rate per keystroke)
+    birth_slip_rate: float = 0.0026  # a digit of the birth date mistyped (before the form's
+    # check: a slip that makes no date, or a date before 1900 or after the crossing, is refused
+    # and typed again, so fewer rows keep one)
+
+    def problems(self) -> list[str]:
+        """What makes these rates impossible together (empty when they are not)."""
+        out = []
+        for name in ("typo_rate", "given_typo_rate", "birth_slip_rate"):
+            if getattr(self, name) > self.typed_rate:
+                out.append(f"{name} {getattr(self, name)} is more than the share of rows typed "
+                           f"by hand ({self.typed_rate}), where keying slips happen")  # fmt: skip
+        if self.ocr_rate > 1 - self.typed_rate:
+            out.append(f"ocr_rate {self.ocr_rate} is more than the share of rows scanned")
+        return out
 
 
 @dataclass(slots=True)
@@ -291,14 +314,25 @@ def _table(
     docs: Documents, noise: Noise,
 ) -> Recorded:  # fmt: skip
     person = legs.person[rows]
-    doc = docs.valid_on(person, legs.day[rows])
+    day = legs.day[rows]
+    doc = docs.valid_on(person, day)
     n = len(rows)
     surname = _pick_names(docs.surname, doc)
+    given = _pick_names(docs.given_names, doc)
+    birth = people.birth[person].astype(np.int64)
     number = _pick(pa.array(docs.number, pa.string()), doc)
     mrz_valid = np.ones(n, bool)
-    typo = np.flatnonzero(rng.random(n) < noise.typo_rate)
+    # Typed by hand (the MRZ not read): keying slips. Scanned: OCR slips of the number.
+    typed = rng.random(n) < noise.typed_rate
+    keyed, scanned = np.flatnonzero(typed), np.flatnonzero(~typed)
+    typo = _some(rng, keyed, noise.typo_rate, noise.typed_rate)
     surname = _replace(surname, typo, [_typo(rng, docs.surname[d]) for d in doc[typo]])
-    ocr = np.flatnonzero(rng.random(n) < noise.ocr_rate)
+    given_typo = _some(rng, keyed, noise.given_typo_rate, noise.typed_rate)
+    given = _replace(given, given_typo,
+                     [_typo(rng, docs.given_names[d]) for d in doc[given_typo]])  # fmt: skip
+    slip = _some(rng, keyed, noise.birth_slip_rate, noise.typed_rate)
+    birth[slip] = _birth_slips(rng, birth[slip], day[slip])
+    ocr = _some(rng, scanned, noise.ocr_rate, 1 - noise.typed_rate)
     slipped = [_ocr_slip(docs.number[d]) for d in doc[ocr]]
     number = _replace(number, ocr, slipped)
     misread = ocr[np.array([a != docs.number[d] for a, d in zip(slipped, doc[ocr], strict=True)],
@@ -324,9 +358,9 @@ def _table(
         "document_number": number,
         "document_type": _pick(["P"], np.zeros(n, np.int64)),
         "surname": surname,
-        "given_names": _pick_names(docs.given_names, doc),
+        "given_names": given,
         "nationality": _pick(STATES, people.nationality[person]),
-        "birth_date": pa.array(people.birth[person] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
+        "birth_date": pa.array(birth - EPOCH_DAY, pa.int32()).cast(pa.date32()),
         "sex": _pick(["F", "M"], male[person]),
         "expiry_date": pa.array(docs.expiry[doc] - EPOCH_DAY, pa.int32()).cast(pa.date32()),
         "purpose": _pick(PURPOSES, stays.purpose[legs.stay[rows]]),
@@ -406,14 +440,46 @@ def _ocr_slip(number: str) -> str:
     return number
 
 
-def _typo(rng: np.random.Generator, surname: str) -> str:
-    """One slip of the keyboard: a letter doubled, dropped or swapped with its neighbour."""
-    if len(surname) < 4:
-        return surname
-    i = int(rng.integers(1, len(surname) - 1))
+def _some(rng: np.random.Generator, rows: np.ndarray, rate: float, among: float) -> np.ndarray:
+    """Rows of `rows` (a share `among` of all) drawn so that `rate` of all rows are chosen."""
+    chance = rate / among if among > 0 else 0.0
+    return rows[rng.random(len(rows)) < chance]
+
+
+_FIRST_DAY = date(1900, 1, 1).toordinal()
+
+
+def _birth_slips(rng: np.random.Generator, birth: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Each birth date (a day number) with one of its eight digits (YYYYMMDD) typed as another.
+    The form takes only a calendar date from 1900 up to the day of the crossing: a slip that
+    makes anything else is refused and typed again, and the date stays as it was."""
+    where = rng.integers(0, 8, len(birth))
+    shift = rng.integers(1, 10, len(birth))
+    out = birth.copy()
+    for i, (ordinal, at, by, latest) in enumerate(
+        zip(birth.tolist(), where.tolist(), shift.tolist(), day.tolist(), strict=True)
+    ):
+        digits = list(date.fromordinal(ordinal).strftime("%Y%m%d"))
+        digits[at] = str((int(digits[at]) + by) % 10)
+        text = "".join(digits)
+        try:
+            typed = date(int(text[:4]), int(text[4:6]), int(text[6:])).toordinal()
+        except ValueError:
+            continue
+        if _FIRST_DAY <= typed <= latest:
+            out[i] = typed
+    return out
+
+
+def _typo(rng: np.random.Generator, name: str) -> str:
+    """One slip of the keyboard: a letter doubled, dropped or swapped with its neighbour (a
+    name under four letters is left as it is)."""
+    if len(name) < 4:
+        return name
+    i = int(rng.integers(1, len(name) - 1))
     kind = int(rng.integers(0, 3))
     if kind == 0:
-        return surname[:i] + surname[i] + surname[i:]
+        return name[:i] + name[i] + name[i:]
     if kind == 1:
-        return surname[:i] + surname[i + 1 :]
-    return surname[:i] + surname[i + 1] + surname[i] + surname[i + 2 :]
+        return name[:i] + name[i + 1 :]
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]

@@ -74,6 +74,8 @@ def generate(
         raise ValueError("--travellers must be at least 1")
     if not 0 < config.years <= 20:
         raise ValueError("--years must be more than 0 and at most 20")
+    if problems := config.noise.problems():
+        raise ValueError("; ".join(problems))
     rng = np.random.default_rng(config.seed)
     table = rules or load_stay_rules()
     period = config.period
