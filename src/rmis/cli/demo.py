@@ -8,7 +8,7 @@ A small fixed scenario of named travellers stands beside the region for a newcom
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -164,7 +164,10 @@ def _region(console: Console, engine, settings: Settings, travellers: int, today
     from rmis.synth.store import RegionStore
 
     store = RegionStore(settings.data_dir / "region")
-    config = SynthConfig(travellers=travellers, years=2, seed=DEMO_SEED, end=today)
+    # The region ends yesterday, the last whole day: a crossing later today would be refused
+    # by the record as a crossing in the future.
+    config = SynthConfig(travellers=travellers, years=2, seed=DEMO_SEED,
+                         end=today - timedelta(days=1))  # fmt: skip
     if store.holds(config):
         console.print(f"Synthetic region: reusing {store.path}/ (made up to {store.saved_end()})")
     else:

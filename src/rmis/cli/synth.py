@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -28,7 +28,11 @@ def synth(
     years: Annotated[float, typer.Option(help="Years of crossings")] = 2.0,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same bytes")] = 1,
     end: Annotated[
-        str | None, typer.Option(help="Last day of the period, YYYY-MM-DD (default: today)")
+        str | None,
+        typer.Option(
+            help="Last day of the period, YYYY-MM-DD (default: yesterday, the last whole day "
+            "in UTC: the record refuses crossings later than now)"
+        ),
     ] = None,
     load: Annotated[bool, typer.Option(help="Also load it into the record")] = False,
     typo_rate: Annotated[
@@ -51,7 +55,7 @@ def synth(
 
     console = Console(stderr=True)
     try:
-        last = date.fromisoformat(end) if end else utc_now().date()
+        last = date.fromisoformat(end) if end else utc_now().date() - timedelta(days=1)
     except ValueError as error:
         console.print(f"[red]error:[/red] --end {end!r} is not a date YYYY-MM-DD")
         raise typer.Exit(2) from error
