@@ -64,6 +64,18 @@ def test_the_weight_is_the_prior_and_each_levels_weight():
     assert set(score.levels) == {c.name for c in COMPARISONS}
 
 
+def test_the_shipped_model_takes_a_keying_slip_for_a_slip_not_for_two_people():
+    """Officers type documents whose MRZ is not read: a given name one edit off or a birth date
+    one digit off is weak evidence either way, while a name or a date far off is strong
+    evidence of two people."""
+    weights = MODEL.level_weights()
+    assert -4 < weights["given"]["one edit"] < 4
+    assert -4 < weights["birth_date"]["one digit or day and month swapped"] < 4
+    assert -4 < weights["surname"]["one edit"] < 4
+    assert weights["birth_date"]["within a year"] < -10
+    assert weights["given"]["different"] < -10
+
+
 def test_a_renewal_and_a_misread_of_one_person_are_linked_and_a_stranger_is_not():
     by_label = {d.id: d for d in CASES}
     base = CASES[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -59,6 +60,15 @@ EM_SESSIONS = (
     "AND l.issuing_state = r.issuing_state AND l.document_type = r.document_type "
     f"AND {_RENEWAL_OR_MISREAD}",
 )
+# Splink starts a session from the prior adjusted by the Bayes factor of each exact-match level
+# on the rule's columns, taking them to be what every pair of the session agrees on. On
+# expiry_day the only such level is "same expiry, another number", which says the opposite
+# (two documents of one expiry and unrelated numbers, which one person never holds: m ~ 0):
+# the birth-date session then began at a prior of 1e-287, never left it, and learnt that a
+# birth date one digit off proves two people (-23 bits) when one person's documents show it
+# 0.2 % of the time. Its Bayes factor is held at 1 while that session runs (the document
+# comparison is not trained there, so nothing else changes).
+_NOT_WHAT_THE_RULE_MEANS = {EM_SESSIONS[3]: (("document", "same expiry, another number"),)}
 # The prior, by Splink's direct estimate: the pairs a strict rule finds (one birth date, sex,
 # nationality and name key, expiry dates of a misread or a renewal), divided by the recall of
 # that rule, taken from the m probabilities EM learnt (the share of matches agreeing on each
@@ -132,7 +142,8 @@ def train(
         linker = Linker(frame, settings(), log_level=None)
         linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
         for rule in EM_SESSIONS:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
+            with _neutral(linker, _NOT_WHAT_THE_RULE_MEANS.get(rule, ())):
+                linker.training.estimate_parameters_using_expectation_maximisation(rule)
         recall = _recall(linker, PRIOR_RULE_LEVELS)
         linker.training.estimate_probability_two_random_records_match([PRIOR_RULE], recall)
         trained, untrained = _explicit(linker)
@@ -145,6 +156,30 @@ def train(
         conflict_threshold=conflict_threshold,
         untrained=untrained,
     )
+
+
+def _levels(linker, wanted: Sequence[tuple[str, str]]):
+    """The linker's levels named (comparison, label), as its settings hold them now (Splink
+    replaces the settings' levels after every training session)."""
+    for comparison in linker._settings_obj.core_model_settings.comparisons:
+        for level in comparison.comparison_levels:
+            key = (comparison.output_column_name, level.label_for_charts)
+            if key in wanted:
+                yield key, level
+
+
+@contextmanager
+def _neutral(linker, wanted: Sequence[tuple[str, str]]):
+    """These levels' m set to their u (a Bayes factor of 1) for the duration, then given back
+    what they had (untrained included) in the settings as the linker then holds them."""
+    held = {key: level._m_probability for key, level in _levels(linker, wanted)}
+    for _, level in _levels(linker, wanted):
+        level.m_probability = level.u_probability
+    try:
+        yield
+    finally:
+        for key, level in _levels(linker, wanted):
+            level._m_probability = held[key]
 
 
 def _recall(linker, levels: dict[str, tuple[str, ...]]) -> float:
