@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from rmis.persons.clustering import Clusters, cluster
+from rmis.persons.comparisons import blocked
 from rmis.persons.documents_table import document_id, documents_from_crossings
 from rmis.persons.features import Features, features_from_row, features_table
 from rmis.persons.model import LinkModel, default_link_model
@@ -116,6 +117,21 @@ def holder_groups(docs: pa.Table) -> dict[str, list[str]]:
     return groups
 
 
+def unblocked_true_pairs(person: dict[str, int], feats: dict[str, Features]) -> int:
+    """Pairs of one person's documents that no blocking rule compares (a birth date mistyped
+    where a document was first seen, with no personal or previous number to tie it): only a
+    link through a third document can join them."""
+    by_person: dict[int, list[str]] = {}
+    for doc, who in person.items():
+        by_person.setdefault(who, []).append(doc)
+    return sum(
+        not blocked(feats[a], feats[b])
+        for docs in by_person.values()
+        for i, a in enumerate(docs)
+        for b in docs[i + 1 :]
+    )
+
+
 def evaluate(
     docs: pa.Table, person: dict[str, int], model: LinkModel, support: float | None = None
 ) -> dict:
@@ -173,6 +189,7 @@ def evaluate(
         "documents": len(ids),
         "people": people,
         "true_pairs": all_true,
+        "true_pairs_blocking_never_compares": unblocked_true_pairs(person, feats),
         "pairs_scored_at_or_above_review": pairs.num_rows,
         "ours": {
             "automatic": scores(auto_made, auto_true, all_true),
