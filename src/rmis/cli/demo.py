@@ -66,6 +66,7 @@ def demo(
     _documents(console, today)
     _names(console)
     _record(console, loaded)
+    _people(console, engine)
     rules = load_stay_rules(settings.stay_rules)
     _stays(console, engine, rules, today, now)
     page = _analyses(console, engine, settings, rules, today, now)
@@ -182,6 +183,37 @@ def _region(console: Console, engine, settings: Settings, travellers: int, today
         return
     load_with_progress(console, store.path, engine)
     store.mark_loaded(settings.database_url)
+
+
+def _people(console: Console, engine) -> None:
+    """How the record's documents were linked into people (persons/: docs/linkage.md)."""
+    from rich.table import Table
+
+    from rmis.persons import link_counts
+
+    with engine.connect() as connection:
+        counts = link_counts(connection)
+    table = Table(
+        title=f"One person, many documents: {counts.documents:,} documents of "
+        f"{counts.people:,} people in the record",
+        title_justify="left",
+    )
+    table.add_column("how a document joined its person")
+    table.add_column("documents", justify="right")
+    meaning = {
+        "first": "the first of its person",
+        "certain": "certain: a renewal the document proves (previous number, personal number)",
+        "automatic": "automatic: the linkage model, above its high threshold",
+        "confirmed": "confirmed by a supervisor from the review queue",
+        "pending": "pending: waiting in the review queue",
+    }
+    for link, text in meaning.items():
+        table.add_row(text, f"{counts.by_link[link]:,}")
+    console.print(table)
+    console.print(
+        f"The review queue holds {counts.open_proposals:,} proposals for a supervisor "
+        "(rmis persons queue, or GET /api/v1/persons/proposals)."
+    )
 
 
 def _analyses(

@@ -49,6 +49,7 @@ from rmis.persons.relink import apply as apply_relink
 from rmis.persons.relink import plan as plan_relink
 from rmis.persons.splink_model import train as train_model
 from rmis.persons.staged import staged_linker, with_candidates
+from rmis.persons.summary import LinkCounts, link_counts
 
 __all__ = [
     "AUTOMATIC",
@@ -65,6 +66,7 @@ __all__ = [
     "Decided",
     "Decision",
     "DocumentFacts",
+    "LinkCounts",
     "LinkModel",
     "Linker",
     "Merged",
@@ -82,6 +84,7 @@ __all__ = [
     "current_linker",
     "decide_links",
     "export_documents",
+    "link_counts",
     "load_link_model",
     "merge",
     "open_proposals",
