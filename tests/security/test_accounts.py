@@ -10,8 +10,9 @@ from rmis.security.accounts import (
     create_principal,
     log_in,
     principal_for_token,
+    principal_named,
 )
-from rmis.security.principals import Principal, Role
+from rmis.security.principals import AccessDenied, Principal, Role
 from rmis.store.schema import api_tokens, principals
 
 NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -118,3 +119,17 @@ def test_a_token_stops_working_at_once_when_revoked_or_its_holder_disabled(engin
     with engine.connect() as connection:
         assert principal_for_token(connection, token, NOW) is None
         assert principal_for_token(connection, other, NOW) is None
+
+
+def test_a_principal_is_found_by_name_with_its_posting_unless_disabled(engine):
+    create_principal(engine, name="o", role=Role.BORDER_OFFICER, state="KAZ",
+                     bcp_codes=["KAZ-ALA"], now=NOW)  # fmt: skip
+    assert principal_named(engine, "o") == Principal(
+        "o", Role.BORDER_OFFICER, "KAZ", frozenset({"KAZ-ALA"})
+    )
+    with engine.begin() as connection:
+        connection.execute(update(principals).where(principals.c.name == "o").values(disabled=True))
+    for name in ("o", "nobody"):
+        with pytest.raises(AccessDenied) as refused:
+            principal_named(engine, name)
+        assert refused.value.code == "unknown_principal"

@@ -92,8 +92,7 @@ def relink(
 
 
 def _supervisor(engine, name: str):
-    from rmis.registry import principal_named
-    from rmis.security import AccessDenied
+    from rmis.security import AccessDenied, principal_named
 
     try:
         return principal_named(engine, name)

@@ -41,9 +41,9 @@ from rmis.persons import (
 )
 from rmis.registry.reads import NotFound
 from rmis.registry.reflag import rejudge_flags
-from rmis.security import AccessDenied, Principal, Role, append_audit
+from rmis.security import Principal, Role, append_audit
 from rmis.security.principals import READING_ROLES
-from rmis.store.schema import crossings, documents, person_links, principals
+from rmis.store.schema import crossings, documents, person_links
 
 LINK_ROLES = frozenset({Role.SUPERVISOR})
 MAX_REASON_LENGTH = 2_000
@@ -223,19 +223,6 @@ def person_documents(
             )
         )  # fmt: skip
     return person, out
-
-
-def principal_named(engine: Engine, name: str) -> Principal:
-    """The active principal of that name, for a command run at a terminal on its behalf."""
-    with engine.connect() as connection:
-        row = connection.execute(
-            select(principals.c.name, principals.c.role, principals.c.state).where(
-                (principals.c.name == name) & ~principals.c.disabled
-            )
-        ).first()
-    if row is None:
-        raise AccessDenied("unknown_principal", f"no active principal named {name!r}")
-    return Principal(row.name, Role(row.role), row.state)
 
 
 @dataclass(frozen=True, slots=True)

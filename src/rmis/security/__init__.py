@@ -3,7 +3,13 @@
 This is the room's one door: other rooms use what is named here and nothing else of security.
 """
 
-from rmis.security.accounts import AccountError, create_principal, log_in, principal_for_token
+from rmis.security.accounts import (
+    AccountError,
+    create_principal,
+    log_in,
+    principal_for_token,
+    principal_named,
+)
 from rmis.security.audit import append_audit, verify_chain
 from rmis.security.principals import (
     PERMIT_ROLES,
@@ -26,5 +32,6 @@ __all__ = [
     "create_principal",
     "log_in",
     "principal_for_token",
+    "principal_named",
     "verify_chain",
 ]

@@ -18,7 +18,7 @@ from uuid6 import uuid7
 
 from rmis.reference.countries import code_problem
 from rmis.security.audit import append_audit
-from rmis.security.principals import Principal, Role
+from rmis.security.principals import AccessDenied, Principal, Role
 from rmis.store.schema import api_tokens, bcps, principal_bcps, principals
 
 TOKEN_PREFIX = "rmis_"
@@ -155,16 +155,42 @@ _PRINCIPAL_FOR_TOKEN = (
 )
 
 
-def principal_for_token(connection: Connection, token: str, now: datetime) -> Principal | None:
-    """The active principal holding this unexpired, unrevoked token, or None."""
-    rows = connection.execute(
-        _PRINCIPAL_FOR_TOKEN, {"token_hash": _token_digest(token), "now": now}
-    ).all()
+def _principal_of_rows(rows: list) -> Principal | None:
+    """A principal from its rows, one per BCP (one with None for no BCP)."""
     if not rows:
         return None
     name, role, state, _ = rows[0]
     codes = frozenset(row.bcp_code for row in rows if row.bcp_code is not None)
     return Principal(name, Role(role), state, codes)
+
+
+def principal_for_token(connection: Connection, token: str, now: datetime) -> Principal | None:
+    """The active principal holding this unexpired, unrevoked token, or None."""
+    return _principal_of_rows(
+        connection.execute(
+            _PRINCIPAL_FOR_TOKEN, {"token_hash": _token_digest(token), "now": now}
+        ).all()
+    )
+
+
+_PRINCIPAL_NAMED = (
+    select(principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code)
+    .select_from(
+        principals.outerjoin(principal_bcps, principal_bcps.c.principal_id == principals.c.id)
+    )
+    .where((principals.c.name == bindparam("name")) & ~principals.c.disabled)
+)
+
+
+def principal_named(engine: Engine, name: str) -> Principal:
+    """The active principal of that name, for a command run at a terminal on its behalf.
+
+    Raises AccessDenied("unknown_principal") when there is none (or it is disabled)."""
+    with engine.connect() as connection:
+        principal = _principal_of_rows(connection.execute(_PRINCIPAL_NAMED, {"name": name}).all())
+    if principal is None:
+        raise AccessDenied("unknown_principal", f"no active principal named {name!r}")
+    return principal
 
 
 def log_in(engine: Engine, name: str, password: str, now: datetime) -> tuple[str, datetime]:
