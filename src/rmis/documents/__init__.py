@@ -18,13 +18,22 @@ from rmis.documents.compose import (
 from rmis.documents.fields import LABELS as FIELD_LABELS
 from rmis.documents.model import MRZ, Issue, MRZFormat, MRZFormatError, Suggestion
 from rmis.documents.parse import detect_format, parse, repaired
+from rmis.documents.personal_numbers import (
+    STATES_WITH_PERSONAL_NUMBERS,
+    PersonalNumber,
+    iin_check_digit,
+    personal_number,
+    pinfl_check_digit,
+)
 
 __all__ = [
     "FIELD_LABELS",
     "MRZ",
+    "STATES_WITH_PERSONAL_NUMBERS",
     "Issue",
     "MRZFormat",
     "MRZFormatError",
+    "PersonalNumber",
     "Suggestion",
     "check_digit",
     "compose",
@@ -34,7 +43,10 @@ __all__ = [
     "compose_td2",
     "compose_td3",
     "detect_format",
+    "iin_check_digit",
     "name_field",
     "parse",
+    "personal_number",
+    "pinfl_check_digit",
     "repaired",
 ]

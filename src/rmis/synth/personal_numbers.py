@@ -18,6 +18,7 @@ A personal number is given once for life, so every passport of one person carrie
   modulo 10 (Cabinet of Ministers resolution No. 177 of 12.04.2022, lex.uz/docs/-5955665, as the
   uz-types and PINFL parsers implement it).
 
+Reading and checking them is rmis.documents.personal_numbers' job; this module draws them.
 Other issuing states of the region leave the field empty in the generator (docs/synthetic-region.md
 says why).
 """
@@ -28,83 +29,10 @@ from datetime import date
 
 import numpy as np
 
-IIN_WEIGHTS = (tuple(range(1, 12)), (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))
-PINFL_WEIGHTS = (7, 3, 1, 7, 3, 1, 7, 3, 1, 7, 3, 1, 7)
+from rmis.documents.personal_numbers import IIN_WEIGHTS, PINFL_WEIGHTS
+
 PERSONAL_NUMBER_STATES = ("KAZ", "KGZ", "UZB")
 _EPOCH_DAY = date(1970, 1, 1).toordinal()
-
-
-def iin_check_digit(first11: str) -> int | None:
-    """The IIN check digit of its first eleven digits; None when no valid IIN has them."""
-    digits = [int(c) for c in first11]
-    for weights in IIN_WEIGHTS:
-        remainder = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
-        if remainder != 10:
-            return remainder
-    return None
-
-
-def pinfl_check_digit(first13: str) -> int:
-    return sum(int(c) * w for c, w in zip(first13, PINFL_WEIGHTS, strict=True)) % 10
-
-
-def _date_or_none(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def iin_birth_date(text: str) -> date | None:
-    """The birth date an IIN encodes, None when it is not a well-formed IIN."""
-    if len(text) != 12 or not text.isascii() or not text.isdigit() or text[6] not in "123456":
-        return None
-    century = 1800 + 100 * ((int(text[6]) - 1) // 2)
-    return _date_or_none(century + int(text[:2]), int(text[2:4]), int(text[4:6]))
-
-
-def is_valid_iin(text: str) -> bool:
-    return iin_birth_date(text) is not None and iin_check_digit(text[:11]) == int(text[11])
-
-
-def pinfl_birth_date(text: str) -> date | None:
-    if len(text) != 14 or not text.isascii() or not text.isdigit() or text[0] not in "123456":
-        return None
-    century = 1800 + 100 * ((int(text[0]) - 1) // 2)
-    return _date_or_none(century + int(text[5:7]), int(text[3:5]), int(text[1:3]))
-
-
-def is_valid_pinfl(text: str) -> bool:
-    return (
-        pinfl_birth_date(text) is not None
-        and text[7:10] != "000"
-        and text[10:13] != "000"
-        and pinfl_check_digit(text[:13]) == int(text[13])
-    )
-
-
-def kgz_pin_birth_date(text: str) -> date | None:
-    if len(text) != 14 or not text.isascii() or not text.isdigit() or text[0] not in "12":
-        return None
-    return _date_or_none(int(text[5:9]), int(text[3:5]), int(text[1:3]))
-
-
-def is_valid_kgz_pin(text: str) -> bool:
-    return kgz_pin_birth_date(text) is not None
-
-
-def sex_of(state: str, number: str) -> str:
-    """M or F, as the personal number of `state` encodes it."""
-    if state == "KAZ":
-        return "M" if int(number[6]) % 2 else "F"
-    if state == "UZB":
-        return "M" if int(number[0]) % 2 else "F"
-    if state == "KGZ":
-        return "M" if number[0] == "2" else "F"
-    raise ValueError(f"no personal number is generated for {state}")
-
-
-# --- vectorised generation -----------------------------------------------------------------
 
 
 def _ymd(ordinals: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
