@@ -4,7 +4,7 @@ blocking rule compares with each new one; pairs_within the pairs among new ones.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import combinations
 from uuid import uuid5
 
@@ -110,3 +110,88 @@ def test_pairs_within_are_every_blocked_pair_of_the_batch(batch):
 @given(st.sampled_from(CASES), st.sampled_from(CASES))
 def test_blocking_is_symmetric(a, b):
     assert blocked(features(a), features(b)) == blocked(features(b), features(a))
+
+
+def _slipped(base, label, **changes):
+    return replace(base, id=uuid5(NAMESPACE, label), traveller_id=uuid5(NAMESPACE, "t" + label),
+                   number=f"S{abs(hash(label)) % 10**7:07d}", optional_data=None,
+                   previous_document_number=None, **changes)  # fmt: skip
+
+
+def test_a_birth_date_typed_a_digit_off_is_found_by_the_names(engine):
+    """A document first seen on a row typed by hand, its birth date a digit off, and no number
+    to tie it: the same names as written and state bring it to its person's other documents."""
+    from datetime import date
+
+    uzbek = next(d for d in CASES if d.issuing_state == "UZB" and d.optional_data is None)
+    base = replace(uzbek, birth_date=date(1979, 3, 11))
+    slip = _slipped(base, "slip", birth_date=date(1979, 3, 17))
+    swapped = _slipped(base, "swap", birth_date=date(1979, 11, 3))
+    two_off = _slipped(base, "two", birth_date=date(1980, 3, 21))
+    other_state = _slipped(base, "state", issuing_state="TJK", birth_date=slip.birth_date)
+    other_name = _slipped(base, "name", given_names=base.given_names + "BEK",
+                          birth_date=slip.birth_date)  # fmt: skip
+    for doc in (slip, swapped):
+        assert blocked(features(base), features(doc)), doc.birth_date
+    for doc in (two_off, other_state, other_name):
+        assert not blocked(features(base), features(doc)), doc
+    with engine.begin() as connection:
+        put_on_record(connection, [base])
+    new = [slip, swapped, two_off, other_state, other_name]
+    with engine.connect() as connection:
+        found = candidates(connection, new)
+    assert {k: [d.id for d in v] for k, v in found.items()} == {
+        slip.id: [base.id], swapped.id: [base.id], two_off.id: [], other_state.id: [],
+        other_name.id: [],
+    }  # fmt: skip
+    assert (0, 1) in pairs_within([base, slip]) and pairs_within([base, two_off]) == []
+
+
+def test_recording_and_importing_link_a_birth_date_typed_a_digit_off(engine, tmp_path):
+    """End to end with the shipped model: a renewal first seen with its birth date a digit off
+    joins its person, whether recorded at the border, imported later, or imported in one chunk
+    with the passport it renewed; a namesake born two digits off stays apart."""
+    import io
+    from datetime import date
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from people_fixtures import PASSPORT, document, passport, record
+    from uuid6 import uuid7
+
+    from rmis.persons import Linker
+    from rmis.persons.blocking import candidates as by_index
+    from rmis.persons.model import default_link_model
+    from rmis.registry import import_crossings
+
+    linker = Linker(default_link_model(), by_index, pairs_within)
+    renewal = dict(birth_date=date(1990, 5, 7), expiry_date=date(2039, 10, 1))
+    record(engine, PASSPORT, passport("FA7654321", **renewal),
+           passport("FA5555555", birth_date=date(1990, 6, 7), expiry_date=date(2039, 10, 1)),
+           link=linker)  # fmt: skip
+    person = document(engine, PASSPORT.number)["traveller_id"]
+    assert document(engine, "FA7654321")["traveller_id"] == person
+    assert document(engine, "FA7654321")["link"] == "automatic"
+    assert document(engine, "FA5555555")["traveller_id"] != person
+
+    def row(number, days_ago, born, expiry):
+        return {
+            "crossing_id": str(uuid7()), "direction": "entry", "bcp": "KAZ-ALA",
+            "occurred_at": NOW - timedelta(days=days_ago), "issuing_state": "TJK",
+            "document_number": number, "surname": "RAHIMOV", "given_names": "DALER",
+            "nationality": "TJK", "birth_date": born, "sex": "M", "expiry_date": expiry,
+            "purpose": "work", "officer": "officer.1",
+        }  # fmt: skip
+
+    for chunk_rows, prefix in ((1, "4010"), (1000, "4020")):
+        rows = [row(f"{prefix}00001", 30, "1985-02-14", "2028-03-01"),
+                row(f"{prefix}00002", 20, "1985-02-19", "2037-12-01")]  # fmt: skip
+        rows = [{**r, "given_names": f"DALER{prefix}"} for r in rows]
+        path = tmp_path / f"{prefix}.parquet"
+        pq.write_table(pa.Table.from_pylist(rows), path)
+        import_crossings(engine, path, io.StringIO(), now=NOW, chunk_rows=chunk_rows,
+                         linker=linker)  # fmt: skip
+        first = document(engine, f"{prefix}00001", "TJK")
+        second = document(engine, f"{prefix}00002", "TJK")
+        assert second["traveller_id"] == first["traveller_id"], chunk_rows
+        assert second["link"] == "automatic"

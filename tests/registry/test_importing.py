@@ -37,8 +37,10 @@ def rows(n: int) -> list[dict[str, str]]:
                 "issuing_state": "UZB",
                 "document_number": f"FA{person:07d}",
                 "surname": "KARIMOV",
-                # Each traveller born on a day of their own: different people to linking.
-                "given_names": "AZIZ" if person < 30_000 else "BOBUR",
+                # Each traveller born on a day of their own and named apart: different people
+                # to linking (namesakes born a digit apart, with numbers a digit apart and one
+                # expiry, would be one person's documents read and typed with slips).
+                "given_names": "AZIZ" + "".join(chr(65 + int(d)) for d in f"{person:06d}"),
                 "nationality": "UZB",
                 "birth_date": (date(1930, 1, 1) + timedelta(days=person % 30_000)).isoformat(),
                 "sex": "M",

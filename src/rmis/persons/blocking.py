@@ -6,15 +6,18 @@ linkage compare the same pairs: a document on record is a candidate of a new one
 a rule's Python test (the same condition as its SQL) holds for the two.
 
 In the record, one statement per new document (or per batch): the documents of its birth
-date, sex and nationality (by the index on birth_date), and those the number-based rules reach
+date, sex and nationality (by the index on birth_date), those the number-based rules reach
 (its previous number, the documents naming it as theirs, its personal number, each by its
-index).
+index), and those of its state and names as written born on a date a digit off its own (by
+the index on issuing_state, surname, given_names and birth_date).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
+from functools import lru_cache
 from itertools import combinations
 from uuid import UUID
 
@@ -40,14 +43,41 @@ def _keys(f: Features) -> list[tuple]:
     keys.append(("number", f.issuing_state, f.number))
     if f.previous_number is not None:
         keys.append(("number", f.issuing_state, f.previous_number))
+    if f.surname_raw is not None and f.given_raw is not None and f.birth_text is not None:
+        # A digit off leaves the year or the month and day as they were (a swap, the year).
+        named = (f.issuing_state, f.surname_raw, f.given_raw)
+        keys.append(("named year", *named, f.birth_text[:4]))
+        keys.append(("named day", *named, f.birth_text[4:]))
     return keys
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def slipped_dates(born: date) -> tuple[date, ...]:
+    """The date and every date a digit off it (YYYYMMDD) or with day and month swapped: the
+    birth dates comparisons' "digit off" test holds for."""
+    text = f"{born:%Y%m%d}"
+    found = {born}
+    for i in range(len(text)):
+        for digit in "0123456789":
+            found.add(_date(text[:i] + digit + text[i + 1 :]) or born)
+    found.add(_date(text[:4] + text[6:] + text[4:6]) or born)
+    return tuple(sorted(found))
 
 
 def _lookups(new: Sequence[DocumentFacts]) -> list:
     """The index lookups that find every document on record a rule could compare with a new
     one: its birth date, sex and nationality (index on birth_date), its previous number
     (the unique key), documents naming it as their previous one, its personal number in the
-    forms the optional data may store it (personal_numbers.stored_forms).
+    forms the optional data may store it (personal_numbers.stored_forms), its state and names
+    as written with a birth date a digit off (index on issuing_state, surname, given_names,
+    birth_date).
 
     Each lookup is an IN list per column, not a row-value IN: SQLite (3.40) scans the whole
     table for `(a, b) IN (VALUES (..), (..))` with more than one row. Per column, a batch may
@@ -79,6 +109,15 @@ def _lookups(new: Sequence[DocumentFacts]) -> list:
         queries += [
             SELECT_FACTS.where(in_states, column.in_(part)) for part in chunked(sorted(values))
         ]
+    # The same names as written, born a digit off: one lookup per document (IN lists per
+    # column would multiply each document's dates by every other's names).
+    named = {(d.issuing_state, d.surname, d.given_names, d.birth_date) for d in new
+             if d.surname and d.given_names and d.birth_date is not None}  # fmt: skip
+    queries += [
+        SELECT_FACTS.where(c.issuing_state == state, c.surname == surname,
+                           c.given_names == given, c.birth_date.in_(slipped_dates(born)))
+        for state, surname, given, born in sorted(named)
+    ]  # fmt: skip
     return queries
 
 

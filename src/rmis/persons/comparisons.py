@@ -356,6 +356,15 @@ def _previous_of_left(a, b):
     return a.issuing_state == b.issuing_state and _eq(b.previous_number, a.number)
 
 
+def _named_slip(a, b):
+    return (
+        a.issuing_state == b.issuing_state
+        and _eq(a.surname_raw, b.surname_raw)
+        and _eq(a.given_raw, b.given_raw)
+        and _birth_slip(a, b)
+    )
+
+
 BLOCKING_RULES: tuple[BlockingRule, ...] = (
     BlockingRule(
         "birth date, sex and nationality",
@@ -376,6 +385,17 @@ BLOCKING_RULES: tuple[BlockingRule, ...] = (
         "previous number (right)",
         "l.issuing_state = r.issuing_state AND l.number = r.previous_number",
         _previous_of_left,
+    ),
+    # A birth date mistyped where a document was first seen (a row typed by hand) takes it out
+    # of the first rule: the same names as written, of one state, with a birth date a digit
+    # off or day and month swapped, bring it back (blocking.py finds them by the index on
+    # issuing_state, surname, given_names and birth_date).
+    BlockingRule(
+        "names as written, birth date a digit off",
+        "l.issuing_state = r.issuing_state AND l.surname_raw = r.surname_raw "
+        "AND l.given_raw = r.given_raw AND (levenshtein(l.birth_text, r.birth_text) <= 1 "
+        "OR l.birth_text = r.birth_swap)",
+        _named_slip,
     ),
 )
 

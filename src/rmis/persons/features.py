@@ -50,6 +50,8 @@ class Features:
     given_nkey: str | None
     given_plain: str | None
     given_akey: str | None
+    surname_raw: str | None  # as the record holds it, for blocking on the record's index
+    given_raw: str | None
     birth_day: int | None  # days since 1970-01-01
     birth_text: str | None  # YYYYMMDD
     birth_swap: str | None  # YYYYDDMM: day and month read the other way round
@@ -148,6 +150,7 @@ def features(facts: DocumentFacts) -> Features:
         surname_akey=surname.alternative,
         given_text=given.text, given_ntext=ngiven.text, given_key=given.key,
         given_nkey=ngiven.key, given_plain=given.plain, given_akey=given.alternative,
+        surname_raw=facts.surname or None, given_raw=facts.given_names or None,
         birth_day=day_number(facts.birth_date), birth_text=birth_text, birth_swap=birth_swap,
         sex=facts.sex if facts.sex in SEXES else None,
         nationality=facts.nationality or None,
@@ -196,6 +199,12 @@ def _per_value(column: pa.ChunkedArray, derive) -> list[pa.Array]:
         dictionary = pa.array([d[k] for d in derived], pa.string())
         out.append(dictionary.take(encoded.indices))
     return out
+
+
+def _raw(table: pa.Table, name: str) -> pa.ChunkedArray:
+    """A text column as the record holds it, empty as missing (as `features` reads it)."""
+    column = _column(table, name)
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
 def _days(column: pa.ChunkedArray) -> pa.Array:
@@ -248,6 +257,7 @@ def features_table(documents: pa.Table) -> pa.Table:
         "surname_plain": surname_plain, "surname_akey": surname_akey,
         "given_text": given_text, "given_ntext": given_ntext, "given_key": given_key,
         "given_nkey": given_nkey, "given_plain": given_plain, "given_akey": given_akey,
+        "surname_raw": _raw(documents, "surname"), "given_raw": _raw(documents, "given_names"),
         "birth_day": birth.cast(pa.int32()), "birth_text": birth_text, "birth_swap": birth_swap,
         "sex": sex, "nationality": nationality,
         "issuing_state": _column(documents, "issuing_state"),

@@ -5,9 +5,11 @@ The pairs are blocking.py's, exactly (each is kept only when comparisons.blocked
 record's documents of a staged one's birth date, sex and nationality, found by a join of the
 staging table with the documents' birth-date index (PostgreSQL: a LATERAL lookup per staged
 document, as bulk_write finds known documents, so the planner does not hash every document);
-those a rule could link, by rules.certain_candidates; and, within the chunk, only documents
-that share a blocking key with another are given to blocking.pairs_within. Features are
-derived only for documents that have someone to be compared with.
+those of its state and names as written born the same year or on the same day of the year (a
+birth date a digit off keeps one of the two), by the index on those columns; those a rule
+could link, by rules.certain_candidates; and, within the chunk, only documents that share a
+blocking key with another are given to blocking.pairs_within. Features are derived only for
+documents that have someone to be compared with.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy import (
     Table,
     and_,
     exists,
+    extract,
     func,
     literal_column,
     or_,
@@ -42,12 +45,51 @@ from rmis.persons.stored import FACT_COLUMNS, facts_of
 from rmis.store.schema import documents
 
 _SAME_PERSON = ("birth_date", "sex", "nationality")
+_SAME_NAMES = ("issuing_state", "surname", "given_names")
+
+
+def _year(day):
+    return extract("year", day)
+
+
+def _day_of_year(day):
+    # 100 inline, not a parameter: PostgreSQL must see the grouped and the selected expression
+    # as the same (as in _bare).
+    return extract("month", day) * literal_column("100") + extract("day", day)
+
+
+def _near_birth(one, other):
+    """Born the same year or on the same day of the year: what a birth date a digit off (or with
+    day and month swapped) always keeps."""
+    return or_(_year(one) == _year(other), _day_of_year(one) == _day_of_year(other))
 
 
 def _born_alike(connection: Connection, staged: Table) -> dict[UUID, list[DocumentFacts]]:
     """Staged new document id -> documents on record of its birth date, sex and nationality."""
+    return _on_record_where(connection, staged, _same_person)
+
+
+def _named_alike(connection: Connection, staged: Table) -> dict[UUID, list[DocumentFacts]]:
+    """Staged new document id -> documents on record of its state and names as written, born
+    the same year or on the same day of the year."""
+    return _on_record_where(connection, staged, _same_names)
+
+
+def _same_person(new):
+    return and_(*(documents.c[k] == new.c[k] for k in _SAME_PERSON))
+
+
+def _same_names(new):
+    names = (documents.c[k] == new.c[k] for k in _SAME_NAMES)
+    return and_(*names, _near_birth(documents.c.birth_date, new.c.birth_date))
+
+
+def _on_record_where(
+    connection: Connection, staged: Table, condition
+) -> dict[UUID, list[DocumentFacts]]:
+    """Staged new document id -> documents on record for which condition(staged row) holds."""
     new = staged.alias("new")
-    match = and_(*(documents.c[k] == new.c[k] for k in _SAME_PERSON))
+    match = condition(new)
     if connection.dialect.name == "postgresql":
         found = select(*FACT_COLUMNS).where(match).lateral("found")
         query = select(new.c.id.label("new_id"), *found.c).select_from(new.join(found, true()))
@@ -72,6 +114,10 @@ def _within_keys(doc: DocumentFacts) -> list[tuple[Any, ...]]:
     found = personal_number(doc.issuing_state, doc.optional_data)
     if found is not None:
         keys.append(("personal", doc.issuing_state, found.number))
+    if doc.surname and doc.given_names and doc.birth_date is not None:
+        named = (doc.issuing_state, doc.surname, doc.given_names)
+        keys.append(("named year", *named, doc.birth_date.year))
+        keys.append(("named day", *named, doc.birth_date.month, doc.birth_date.day))
     return keys
 
 
@@ -96,6 +142,8 @@ def staged_linker(
     if not linker.enabled or not linker.scoring:
         return linker
     alike = _born_alike(connection, staged)
+    for doc_id, named in _named_alike(connection, staged).items():
+        alike.setdefault(doc_id, []).extend(named)
     proved = CertainIndex(certain_candidates(connection, new_docs))
     mine = {doc.id for doc in new_docs}
     found: dict[UUID, list[DocumentFacts]] = {}
@@ -153,6 +201,7 @@ def with_candidates(staged: Table):
         & exists().where(
             (d.c.issuing_state == staged.c.issuing_state) & d.c.optional_data.in_(forms)
         ),
+        exists().where(_same_names(staged)),
     )
     new = ~other.c.known
     in_chunk = or_(
@@ -175,6 +224,15 @@ def with_candidates(staged: Table):
             .where(new & other.c.optional_data.is_not(None))
             .group_by(other.c.issuing_state, _bare(other.c.optional_data))
             .having(func.count() > 1)
+        ),
+        *(
+            tuple_(*(staged.c[k] for k in _SAME_NAMES), part(staged.c.birth_date)).in_(
+                select(*(other.c[k] for k in _SAME_NAMES), part(other.c.birth_date))
+                .where(new & other.c.birth_date.is_not(None))
+                .group_by(*(other.c[k] for k in _SAME_NAMES), part(other.c.birth_date))
+                .having(func.count() > 1)
+            )
+            for part in (_year, _day_of_year)
         ),
     )
     return ~staged.c.known & or_(on_record, in_chunk)

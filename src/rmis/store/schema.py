@@ -106,10 +106,12 @@ documents = Table(
         "link IN ('first', 'certain', 'automatic', 'confirmed', 'pending')", name="link"
     ),
     # Blocking: the linker's candidates for a new document share its birth date, or its
-    # personal number, or carry its number as their previous one (and the other way round).
+    # personal number, or carry its number as their previous one (and the other way round),
+    # or its state and names with a birth date a digit off (a date mistyped: migration 0004).
     Index(None, "birth_date"),
     Index(None, "issuing_state", "optional_data"),
     Index(None, "issuing_state", "previous_document_number"),
+    Index(None, "issuing_state", "surname", "given_names", "birth_date"),
 )
 
 # Every change of a document's person, with who made it and why: the record of how people were
