@@ -180,9 +180,13 @@ def pool_for(nationality: str) -> Pool:
         return _chinese()
     if nationality not in GIVEN:
         small = SMALL_POOLS.get(nationality) or SMALL_POOLS["TUR"]
-        surnames = Names.weighted(small["surname"], np.ones(len(small["surname"])))
-        uniform = {s: Names.weighted(small[s], np.ones(len(small[s]))) for s in ("M", "F")}
-        return Pool(surnames, surnames.names, uniform["M"], uniform["F"])
+        surnames = _surnames(small["surname"], ())
+        return Pool(
+            surnames,
+            tuple(feminine(s) for s in surnames.names),
+            _given(small["M"]),
+            _given(small["F"]),
+        )
     if nationality == "RUS":
         head: tuple[str, ...] = ()
         tail: list[str] = list(RUS_SURNAMES)
