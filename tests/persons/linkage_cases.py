@@ -20,7 +20,7 @@ def _id(label: str) -> uuid.UUID:
 
 
 def _iin(born: date, sex: str, serial: int) -> str:
-    """A Kazakh IIN with a valid check digit (personal_numbers.py reads it back)."""
+    """A Kazakh IIN with a valid check digit (documents/personal_numbers.py reads it back)."""
     century = 3 if born.year < 2000 else 5
     marker = century + (0 if sex == "M" else 1)
     head = f"{born:%y%m%d}{marker}{serial:04d}"

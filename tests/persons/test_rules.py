@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from people_fixtures import PASSPORT, new_facts, passport, record
 
-from rmis.documents import iin_check_digit, pinfl_check_digit
-from rmis.persons.personal_numbers import personal_number, stored_forms
+from rmis.documents import iin_check_digit, personal_number, pinfl_check_digit
 from rmis.persons.rules import (
     PERSONAL_NUMBER,
     PREVIOUS_NUMBER,
@@ -18,6 +17,7 @@ from rmis.persons.rules import (
     certain_candidates,
     certain_link,
 )
+from rmis.persons.stored import stored_forms
 
 # An IIN made by the decree's rule: born 1987-04-12, a man of the 1900s (3), serial 0041.
 IIN_BODY = "870412" + "3" + "0041"

@@ -26,8 +26,7 @@ from sqlalchemy import Connection, union_all
 from rmis.persons.comparisons import blocked
 from rmis.persons.facts import DocumentFacts
 from rmis.persons.features import Features, features
-from rmis.persons.personal_numbers import stored_forms
-from rmis.persons.stored import SELECT_FACTS, chunked, facts_of
+from rmis.persons.stored import SELECT_FACTS, chunked, facts_of, stored_forms
 from rmis.store.schema import documents
 
 

@@ -18,10 +18,10 @@ from functools import lru_cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from rmis.documents import personal_number
 from rmis.names import Role, normalise, prepare
 from rmis.names.keys import token_key
 from rmis.persons.facts import DocumentFacts
-from rmis.persons.personal_numbers import personal_number
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -62,7 +62,7 @@ class Features:
     number: str
     number_fold: str
     expiry_day: int | None
-    personal_number: str | None  # as personal_numbers.py reads it: only a valid one
+    personal_number: str | None  # as documents/personal_numbers.py reads it: only a valid one
     previous_number: str | None
 
 
@@ -123,7 +123,7 @@ def clean(value: str | None) -> str | None:
 
 def personal(issuing_state: str, optional_data: str | None) -> str | None:
     """The personal number of the optional data, where the issuing state writes one rmis can
-    read and check (personal_numbers.py); None otherwise: other optional data is no identity."""
+    read and check (documents/personal_numbers.py); None otherwise: other optional data is no identity."""
     found = personal_number(issuing_state, optional_data)
     return None if found is None else found.number
 

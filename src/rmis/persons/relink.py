@@ -35,13 +35,13 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, insert, select, update
 from uuid6 import uuid7
 
+from rmis.documents import personal_number
 from rmis.persons.changes import PersonChangeError, Touched, merge, split_off
 from rmis.persons.clustering import weakest_across
 from rmis.persons.documents_table import read_documents
 from rmis.persons.facts import DocumentFacts
 from rmis.persons.linking import AUTOMATIC, FIRST, PENDING, link_row, model_rule
 from rmis.persons.model import LinkModel
-from rmis.persons.personal_numbers import personal_number
 from rmis.persons.proposals import fingerprint
 from rmis.persons.queue import CONFIRMED_STATUS, OPEN, REJECTED, REVIEW
 from rmis.persons.rules import CertainIndex

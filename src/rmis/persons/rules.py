@@ -4,7 +4,7 @@
   the same issuing state;
 - `replaced_by`: a document on record names the new one as its replacement (the same proof
   seen from the other side, when the documents arrive out of order);
-- `personal_number`: both carry the same personal number (personal_numbers.py) from the same
+- `personal_number`: both carry the same personal number (documents/personal_numbers.py) from the same
   issuing state, and neither's birth date or sex contradicts the other's or the number's.
 
 (The same document seen again is the same document row: recording finds it by its key and
@@ -20,9 +20,9 @@ from typing import Any
 
 from sqlalchemy import ARRAY, Connection, String, any_, bindparam, union_all
 
+from rmis.documents import personal_number
 from rmis.persons.facts import DocumentFacts
-from rmis.persons.personal_numbers import personal_number, stored_forms
-from rmis.persons.stored import IN_LIST_SIZE, SELECT_FACTS, chunked, facts_of
+from rmis.persons.stored import IN_LIST_SIZE, SELECT_FACTS, chunked, facts_of, stored_forms
 from rmis.store.schema import documents
 
 PREVIOUS_NUMBER = "previous_number"

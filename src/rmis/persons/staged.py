@@ -34,12 +34,12 @@ from sqlalchemy import (
     tuple_,
 )
 
+from rmis.documents import personal_number
 from rmis.persons import blocking
 from rmis.persons.comparisons import blocked
 from rmis.persons.facts import DocumentFacts
 from rmis.persons.features import features
 from rmis.persons.linking import Linker
-from rmis.persons.personal_numbers import personal_number
 from rmis.persons.rules import CertainIndex, certain_candidates
 from rmis.persons.stored import FACT_COLUMNS, facts_of
 from rmis.store.schema import documents

@@ -49,3 +49,17 @@ def documents_by_id(connection: Connection, ids: Iterable[Any]) -> dict[Any, Doc
         for row in connection.execute(SELECT_FACTS.where(documents.c.id.in_(part))).mappings():
             found[row["id"]] = facts_of(row)
     return found
+
+
+# The optional data stored with a document may carry the MRZ's fillers up to the field's end:
+# 14 characters in a passport (TD3), 15 in a card's first optional field (TD1), and it is
+# stored in at most 32.
+_FIELD_LENGTHS = (14, 15)
+
+
+def stored_forms(number: str) -> list[str]:
+    """The ways a personal number can stand in the optional_data column: bare, or followed by
+    fillers to the end of an MRZ field. A lookup by these uses the column's index."""
+    return [number] + [
+        number.ljust(length, "<") for length in _FIELD_LENGTHS if length > len(number)
+    ]
