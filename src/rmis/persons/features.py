@@ -123,7 +123,8 @@ def clean(value: str | None) -> str | None:
 
 def personal(issuing_state: str, optional_data: str | None) -> str | None:
     """The personal number of the optional data, where the issuing state writes one rmis can
-    read and check (documents/personal_numbers.py); None otherwise: other optional data is no identity."""
+    read and check (documents/personal_numbers.py); None otherwise: other optional data is no
+    identity."""
     found = personal_number(issuing_state, optional_data)
     return None if found is None else found.number
 

@@ -4,8 +4,9 @@
   the same issuing state;
 - `replaced_by`: a document on record names the new one as its replacement (the same proof
   seen from the other side, when the documents arrive out of order);
-- `personal_number`: both carry the same personal number (documents/personal_numbers.py) from the same
-  issuing state, and neither's birth date or sex contradicts the other's or the number's.
+- `personal_number`: both carry the same personal number (documents/personal_numbers.py) from
+  the same issuing state, and neither's birth date or sex contradicts the other's or the
+  number's.
 
 (The same document seen again is the same document row: recording finds it by its key and
 never asks linking.) Each link says which rule made it and what it matched.
