@@ -25,7 +25,7 @@ QUIET = ("KAZ", "KAZ-KORDAI-ROAD", "KGZ")  # alerted, but too sparse for a forec
 
 
 @pytest.fixture(scope="session")
-def page() -> str:
+def report_data() -> ReportData:
     months = pd.date_range("2024-12-01", "2026-10-01", freq="MS")
     weeks = pd.date_range("2025-10-13", periods=52, freq="W-MON")
     rng = np.random.default_rng(1)
@@ -40,7 +40,7 @@ def page() -> str:
         *QUIET, on=ON, since=ON, severity=Severity.WATCH, window_days=14,
         observed=12, expected=4.0, chance=1e-3, seasonal=False,
     )  # fmt: skip
-    data = ReportData(
+    return ReportData(
         on=ON,
         first_day=date(2024, 12, 20),  # the record starts within a month
         flows_monthly=pd.DataFrame(
@@ -94,4 +94,8 @@ def page() -> str:
         forecasts=[made],
         weekly_history=pd.DataFrame({SERIES: history}, index=weeks),
     )
-    return render(data, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+
+
+@pytest.fixture(scope="session")
+def page(report_data) -> str:
+    return render(report_data, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import UTC, date, datetime
 
-from rmis.report.render import SECTIONS
+import pandas as pd
+
+from rmis.report.render import SECTIONS, render
 
 
 def test_page_is_self_contained(page):
@@ -39,6 +43,22 @@ def test_flows_show_whole_months_only(page):
     assert "<td>2025-01-01</td>" in flows and "<td>2026-09-01</td>" in flows
     assert "<td>2024-12-01</td>" not in flows  # the record starts on 2024-12-20
     assert "<td>2026-10-01</td>" not in flows  # the month in progress
+    assert "whole months only" in flows
+
+
+def test_a_record_younger_than_a_month_shows_its_part_months(report_data):
+    young = dataclasses.replace(
+        report_data,
+        first_day=date(2026, 10, 3),
+        flows_monthly=pd.DataFrame(
+            {"month": [pd.Timestamp("2026-10-01")], "host_state": ["KAZ"], "entries": [40],
+             "exits": [30]}
+        ),
+    )  # fmt: skip
+    flows = render(young, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+    flows = flows[flows.index('id="flows"') : flows.index('id="corridors"')]
+    assert "<td>2026-10-01</td>" in flows
+    assert "part-months: the record holds no whole month yet" in flows
 
 
 def test_dates_are_iso_and_the_quiet_state_without_arrivals_has_no_role(page):

@@ -78,6 +78,9 @@ def _flows(data: ReportData) -> dict[str, object]:
     monthly = data.flows_monthly[
         (months >= pd.Timestamp(first)) & (months < pd.Timestamp(last.replace(day=1)))
     ]
+    whole = not monthly.empty
+    if not whole:  # a record younger than a whole month: its part-months, said so
+        monthly = data.flows_monthly
     wide = monthly.pivot_table(
         index="month", columns="host_state", values="entries", aggfunc="sum", fill_value=0
     )
@@ -96,6 +99,9 @@ def _flows(data: ReportData) -> dict[str, object]:
     return {
         "flows_chart": chart,
         "flows_states": busiest,
+        "flows_months": (
+            "whole months only" if whole else "part-months: the record holds no whole month yet"
+        ),
         "flows_table": html_table(table, "Admitted entries per month by host state"),
     }
 
