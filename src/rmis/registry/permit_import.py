@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sqlalchemy import Engine, insert, select, tuple_
 
+from rmis.reference.countries import code_problem
 from rmis.security.audit import append_audit
 from rmis.stay import PermitKind
 from rmis.store.schema import documents, permits
@@ -49,9 +50,13 @@ def import_permits(
     summary = PermitImportSummary()
     batch: list[Mapping[str, Any]] = []
     for row in rows:
+        line = summary.rows + len(batch) + 1
         PermitKind(row["kind"])  # an unknown kind is an error in the file, not a skip
         if not isinstance(row["valid_from"], date) or row["valid_to"] < row["valid_from"]:
-            raise ValueError(f"permit row {summary.rows + len(batch) + 1}: bad validity period")
+            raise ValueError(f"permit row {line}: bad validity period")
+        for field in ("issuing_state", "host_state"):
+            if problem := code_problem(field, row[field]):
+                raise ValueError(f"permit row {line}: {problem[1]}")
         batch.append(row)
         if len(batch) == BATCH:
             _write(engine, batch, summary, now, importer)
