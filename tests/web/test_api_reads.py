@@ -108,6 +108,16 @@ def test_history_shows_flags_and_is_audited_with_its_purpose(client, tokens, eng
     assert [tuple(r) for r in reads] == [("officer", "travellers.history", "secondary inspection")]
 
 
+def test_a_document_of_no_real_state_is_a_mistake_not_a_miss(client, tokens):
+    unknown = client.get("/api/v1/documents/XYZ/FA7654321/crossings", headers=tokens["officer"])
+    assert unknown.status_code == 422
+    assert (unknown.json()["code"], unknown.json()["field"]) == ("unknown_country", "issuing_state")
+    specimen = client.get("/api/v1/documents/UTO/L898902C3/crossings", headers=tokens["officer"])
+    assert specimen.json()["code"] == "specimen_country"
+    missing = client.get("/api/v1/documents/UZB/FA0000000/crossings", headers=tokens["officer"])
+    assert missing.status_code == 404
+
+
 def test_a_state_sees_only_its_own_records(client, tokens):
     enter(client, tokens["officer"], days_ago=5)
     tid = traveller_of(client, tokens["officer"])

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from fastapi import Header, Query, Request
 
+from rmis.reference.countries import code_problem
 from rmis.registry import (
     add_permit,
     add_registration,
@@ -21,6 +22,7 @@ from rmis.registry import (
     stay_status,
 )
 from rmis.web.api.auth import CurrentPrincipal
+from rmis.web.api.problems import Problem
 from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import (
     CreatedOut,
@@ -68,6 +70,9 @@ def get_document_history(
     purpose: Purpose = None,
 ) -> HistoryOut:  # fmt: skip
     """The crossings, in the caller's state, of the traveller who holds this document."""
+    # A state no one can name is a mistake in the request, not a document the record lacks.
+    if problem := code_problem("issuing_state", issuing_state.upper()):
+        raise Problem(422, *problem, field="issuing_state")
     services = _services(request)
     traveller_id, history = document_history(
         services.engine, principal, issuing_state.upper(), number.upper(),
