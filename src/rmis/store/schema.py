@@ -308,3 +308,114 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
 )
+
+# Alert lists (screening/, migration 0005): each list once, with its version in force. A
+# re-import is the next version: its entries are written over in place and what it added,
+# changed and withdrew is counted in alert_list_versions. `answer_hours` is how long the list's
+# owner has to answer a confirmed hit (SIRENE: 12 hours); None when no answer is awaited.
+LIST_KINDS = ("documents", "wanted", "entry_ban", "missing", "sanctions")
+
+alert_lists = Table(
+    "alert_lists",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("answer_hours", Float),
+    CheckConstraint(
+        "kind IN ('documents', 'wanted', 'entry_ban', 'missing', 'sanctions')", name="kind"
+    ),
+)
+
+alert_list_versions = Table(
+    "alert_list_versions",
+    metadata,
+    Column("list_name", String(128), ForeignKey("alert_lists.name"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(128), nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("withdrawn", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("malformed", JSON, nullable=False),  # [{"position": ..., "reason": ...}]
+)
+
+# One row per entry a list has ever had, as its newest version says it (`content`, the
+# ListEntry's JSON, and its hash). `listed_in`: the version it was (last) put on the list in;
+# `changed_in`: the version that last wrote its content; `withdrawn_in`: the version it was
+# missing from (it no longer hits), None while it is on the list.
+alert_entries = Table(
+    "alert_entries",
+    metadata,
+    Column("id", Sequence64, primary_key=True, autoincrement=True),
+    Column("list_name", String(128), ForeignKey("alert_lists.name"), nullable=False),
+    Column("entry_id", String(256), nullable=False),
+    Column("subject", String(8), nullable=False),
+    Column("content", JSON, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("listed_in", Integer, nullable=False),
+    Column("changed_in", Integer, nullable=False),
+    Column("withdrawn_in", Integer),
+    UniqueConstraint("list_name", "entry_id"),
+    CheckConstraint("subject IN ('person', 'document')", name="subject"),
+)
+
+# A hit is a case for a person to decide (never a refusal by itself): who was screened (the
+# record's traveller when known; `subject_key` either way), against which entry as it then was
+# (`entry_hash`), where, and what the officers and the list's owner said. A dismissed hit is
+# not raised again while `entry_hash` and `traveller_hash` stay the same.
+HIT_STATUSES = ("open", "escalated", "confirmed", "dismissed")
+
+hits = Table(
+    "hits",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("raised_by", String(128), nullable=False),
+    Column("host_state", STATE, nullable=False),
+    Column("bcp_code", String(64), ForeignKey("bcps.code")),
+    Column("check_id", Uuid, ForeignKey("checks.id")),
+    Column("subject_key", String(200), nullable=False),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id")),
+    Column("traveller", JSON, nullable=False),  # what was screened: names, birth date...
+    Column("traveller_hash", String(64), nullable=False),
+    Column("list_name", String(128), ForeignKey("alert_lists.name"), nullable=False),
+    Column("list_version", Integer, nullable=False),
+    Column("entry_id", String(256), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons", JSON, nullable=False),
+    Column("status", String(10), nullable=False),
+    # The latest decision (hit_decisions has them all).
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decided_by", String(128)),
+    Column("reason", Text),
+    # The list owner's answer to a confirmed hit, due by `answer_due`.
+    Column("answer_due", DateTime(timezone=True)),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("answered_by", String(128)),
+    Column("answer", Text),
+    CheckConstraint("status IN ('open', 'escalated', 'confirmed', 'dismissed')", name="status"),
+    Index(None, "subject_key", "list_name", "entry_id"),
+    Index(None, "host_state", "status", "raised_at"),
+)
+
+# Every decision on a hit, in order, never updated: confirm, dismiss, escalate (by officers and
+# supervisors) and the list owner's answer as recorded.
+hit_decisions = Table(
+    "hit_decisions",
+    metadata,
+    Column("seq", Sequence64, primary_key=True, autoincrement=True),
+    Column("hit_id", Uuid, ForeignKey("hits.id"), nullable=False, index=True),
+    Column("decision", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("decided_by", String(128), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("decision IN ('confirm', 'dismiss', 'escalate', 'answer')", name="decision"),
+)
