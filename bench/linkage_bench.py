@@ -374,6 +374,8 @@ def scale(args) -> dict:
         "people": result["people"],
         "seconds_building_the_table": round(built, 1),
         "pairs_blocking_compares": blocked,
+        "true_pairs": result["true_pairs"],
+        "true_pairs_blocking_never_compares": result["true_pairs_blocking_never_compares"],
         "ours": {
             "seconds_total": round(total, 1),
             **ours,
