@@ -45,6 +45,10 @@ def _fold_char(ch: str) -> str:
     """One upper-cased character to its normalised form ('' drops it, ' ' separates)."""
     if ch in APOSTROPHES:
         return ""
+    if unicodedata.combining(ch):
+        # A mark with no precomposed letter left after NFC (ALA-LC's tie-bar in T͡S, I͡U, I͡A;
+        # a stray accent) belongs to the letters around it: it does not split the word.
+        return ""
     if ch in _LATIN_SPECIAL:
         return _LATIN_SPECIAL[ch]
     script = char_script(ch)
@@ -78,5 +82,7 @@ def raw_tokens(text: str) -> list[str]:
     """The name's tokens split as `tokenise` splits them, but with their letters untouched
     (upper case, marks kept): the input for keys, where Ş must still say SH."""
     text = unicodedata.normalize("NFC", unicodedata.normalize("NFKC", text).upper())
-    spaced = "".join(" " if _fold_char(ch) == " " else ch for ch in text)
+    spaced = "".join(
+        " " if _fold_char(ch) == " " else "" if unicodedata.combining(ch) else ch for ch in text
+    )
     return [t for t in spaced.split() if normalise(t)]
