@@ -13,10 +13,16 @@ vessels, aircraft) are skipped and counted in `stats.skipped` by kind.
 
 from __future__ import annotations
 
+import csv
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from rmis.screening.entries import ListEntry, MalformedEntry
+from rmis.screening.formats import documents_csv, ofac_csv
+from rmis.screening.formats.documents_csv import read_documents_csv
+from rmis.screening.formats.ftm import read_ftm, write_ftm
+from rmis.screening.formats.ofac_csv import read_ofac_csv
 from rmis.screening.formats.stats import ReadStats
 from rmis.screening.formats.un_xml import read_un_xml
 
@@ -25,6 +31,9 @@ Reader = Callable[[Path, ReadStats], Iterator[Item]]
 
 FORMATS: dict[str, Reader] = {
     "un-xml": read_un_xml,
+    "ofac-csv": read_ofac_csv,
+    "ftm": read_ftm,
+    "documents-csv": read_documents_csv,
 }
 
 
@@ -63,19 +72,37 @@ def read(path: Path, format: str | None = None, alt: Path | None = None) -> Read
 
 
 def detect_format(path: Path) -> str:
-    """The format of the list at `path`, told from its first bytes (and its suffix where the
-    content alone cannot say). Raises ValueError when it is none of FORMATS."""
+    """The format of the list at `path`, told from its first bytes: XML with the UN's root
+    element, a JSON object with an FtM schema, the documents CSV's header, or OFAC's
+    headerless twelve-column rows starting with a number. Raises ValueError otherwise."""
     path = Path(path)
     with path.open("rb") as file:
-        head = file.read(4096)
+        head = file.read(8192)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if text.startswith("<"):
         if "<CONSOLIDATED_LIST" in text:
             return "un-xml"
         raise ValueError(f"{path}: XML, but not the UN consolidated list (no <CONSOLIDATED_LIST>)")
+    first_line = text.splitlines()[0] if text else ""
+    if first_line.startswith("{"):
+        try:
+            entity = json.loads(first_line)
+        except ValueError:
+            entity = None
+        if isinstance(entity, dict) and "schema" in entity and "id" in entity:
+            return "ftm"
+        raise ValueError(f"{path}: JSON, but its first line is not an FtM entity (id, schema)")
+    row = next(csv.reader([first_line]), [])
+    if tuple(cell.strip().casefold() for cell in row) == documents_csv.HEADER:
+        return "documents-csv"
+    if len(row) == ofac_csv.SDN_COLUMNS and row[0].strip().isdigit():
+        return "ofac-csv"
+    if len(row) == ofac_csv.ALT_COLUMNS and row[2].strip().casefold() in ("aka", "fka", "nka"):
+        raise ValueError(f"{path}: OFAC's alt.csv (aliases only): read it with its sdn.csv, as alt")
     raise ValueError(
-        f"{path}: cannot tell the list format from the file; give one of {', '.join(FORMATS)}"
+        f"{path}: cannot tell the list format from the file (not the UN XML, FtM JSON lines, "
+        f"OFAC's sdn.csv or the documents CSV); give one of {', '.join(FORMATS)}"
     )
 
 
-__all__ = ["FORMATS", "ReadStats", "Reading", "detect_format", "read"]
+__all__ = ["FORMATS", "ReadStats", "Reading", "detect_format", "read", "write_ftm"]

@@ -27,7 +27,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal
 
 from rmis.screening.entries import (
     BirthDate,
@@ -37,34 +37,12 @@ from rmis.screening.entries import (
     MalformedEntry,
     NameKind,
 )
+from rmis.screening.formats.common import add_once, clean, document_type, month_number
 from rmis.screening.formats.country_names import country_code
 from rmis.screening.formats.stats import ReadStats
 
-_T = TypeVar("_T")
-
 ROOT_TAG = "CONSOLIDATED_LIST"
 _NAME_PARTS = ("FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME")
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
 _MONTH = r"([A-Za-z]+)\.?"
 _MONTH_YEAR = re.compile(rf"^{_MONTH}\s+(\d{{4}})$")
 _MONTHS_BETWEEN = re.compile(rf"^between\s+{_MONTH}\s+and\s+{_MONTH}\s+(\d{{4}})$", re.I)
@@ -74,7 +52,6 @@ _ENUMERATION = re.compile(r"\s+[b-h]\)\s+")  # "...; Mohammad Sabet b) M. Javad 
 # xs:date may carry a time zone: the UN writes LISTED_ON as "2015-04-07-04:00" at times.
 _XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")
 _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
-_PASSPORT_WORDS = ("passport", "pasaporte", "passeport")
 
 
 def read_un_xml(path: Path, stats: ReadStats) -> Iterator[ListEntry | MalformedEntry]:
@@ -128,15 +105,15 @@ def _entry(element: ET.Element, dataid: str | None) -> ListEntry:
         _birth_date(dob, birth_dates, remarks)
     for alias in element.findall("INDIVIDUAL_ALIAS"):
         if alias_date := _text(alias, "DATE_OF_BIRTH"):
-            _add_once(birth_dates, _parse_date(alias_date, "alias DATE_OF_BIRTH"))
+            add_once(birth_dates, _parse_date(alias_date, "alias DATE_OF_BIRTH"))
     nationalities: list[str] = []
     for value in element.findall("NATIONALITY/VALUE"):
-        if text := _clean(value.text):
+        if text := clean(value.text):
             code = country_code(text)
             if code is None:
                 remarks.append(f"nationality: {text}")
             else:
-                _add_once(nationalities, code)
+                add_once(nationalities, code)
     documents = [
         doc
         for doc_element in element.findall("INDIVIDUAL_DOCUMENT")
@@ -169,10 +146,10 @@ def _names(element: ET.Element, remarks: list[str]) -> list[EntryName]:
         if alias_name := _text(alias, "ALIAS_NAME"):
             weak = (_text(alias, "QUALITY") or "").casefold() == "low"
             for name in alias_names(alias_name, weak=weak, remarks=remarks):
-                _add_once(names, name)
+                add_once(names, name)
     for original in element.findall("NAME_ORIGINAL_SCRIPT"):
-        if text := _clean(original.text):
-            _add_once(names, EntryName(text, kind="original_script"))
+        if text := clean(original.text):
+            add_once(names, EntryName(text, kind="original_script"))
     return names if parts else []
 
 
@@ -247,29 +224,25 @@ def _birth_date(element: ET.Element, found: list[BirthDate], remarks: list[str])
             raise ValueError(f"birth years run backwards: {first} to {last}")
         read = BirthDate(first, to_year=last if last != first else None, approximate=approximate)
     elif year:
-        month = _month(note) if note else None
+        month = month_number(note) if note else None
         read = BirthDate(_year(year, "YEAR"), month, approximate=approximate)
         if month is not None:
             note = None
     elif note and (from_note := _date_from_note(note, approximate)) is not None:
         read, note = from_note, None
     if read is not None:
-        _add_once(found, read)
+        add_once(found, read)
     if note:
         remarks.append(f"date of birth: {note}")
 
 
 def _date_from_note(note: str, approximate: bool) -> BirthDate | None:
     """A birth date the UN wrote only in the NOTE: "Nov. 1973", "Between Aug. and Sep. 1977"."""
-    if (match := _MONTH_YEAR.match(note)) and (month := _month(match.group(1))):
+    if (match := _MONTH_YEAR.match(note)) and (month := month_number(match.group(1))):
         return BirthDate(int(match.group(2)), month, approximate=approximate)
-    if (match := _MONTHS_BETWEEN.match(note)) and _month(match.group(1)) and _month(match[2]):
+    if (match := _MONTHS_BETWEEN.match(note)) and month_number(match[1]) and month_number(match[2]):
         return BirthDate(int(match.group(3)), approximate=approximate)  # the year is certain
     return None
-
-
-def _month(text: str) -> int | None:
-    return _MONTHS.get(text.strip().rstrip(".").casefold())
 
 
 def _document(element: ET.Element, remarks: list[str]) -> EntryDocument | None:
@@ -292,19 +265,9 @@ def _document(element: ET.Element, remarks: list[str]) -> EntryDocument | None:
     return EntryDocument(
         number=number,
         issuing_state=issuing_state,
-        document_type=_document_type(kind, kind2),
+        document_type=document_type(" ".join(w for w in (kind, kind2) if w)),
         note="; ".join(words) or None,
     )
-
-
-def _document_type(kind: str | None, kind2: str | None) -> str | None:
-    """ICAO 9303 type letter: P for a passport, I for an identity card, None otherwise."""
-    text = " ".join(w for w in (kind, kind2) if w).casefold()
-    if any(word in text for word in _PASSPORT_WORDS):
-        return "P"
-    if "card" in text and ("identity" in text or "identification" in text):
-        return "I"
-    return None
 
 
 def _extra(element: ET.Element, dataid: str | None) -> dict[str, object]:
@@ -314,7 +277,7 @@ def _extra(element: ET.Element, dataid: str | None) -> dict[str, object]:
     if list_type := _text(element, "UN_LIST_TYPE"):
         extra["un_list_type"] = list_type
     for tag, key in (("TITLE", "titles"), ("DESIGNATION", "designations")):
-        values = [t for v in element.findall(f"{tag}/VALUE") if (t := _clean(v.text))]
+        values = [t for v in element.findall(f"{tag}/VALUE") if (t := clean(v.text))]
         if values:
             extra[key] = values
     places = []
@@ -362,16 +325,6 @@ def _year(text: str, what: str) -> int:
     return int(text)
 
 
-def _add_once(items: list[_T], item: _T) -> None:
-    if item not in items:
-        items.append(item)
-
-
 def _text(element: ET.Element, path: str) -> str | None:
     found = element.find(path)
-    return None if found is None else _clean(found.text)
-
-
-def _clean(text: str | None) -> str | None:
-    text = " ".join((text or "").split())
-    return text or None
+    return None if found is None else clean(found.text)
