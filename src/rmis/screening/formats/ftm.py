@@ -54,6 +54,10 @@ NON_PERSON_SCHEMATA = frozenset(
         "Security",
     }
 )
+# FtM's longest identifier and name (its types' max_length): longer values are kept in the
+# rmis object only, so that the properties stay valid FtM.
+MAX_NUMBER = 64
+MAX_NAME = 384
 _SCALARS = ("status", "child", "legal_basis", "valid_from", "valid_until", "review_on")
 
 
@@ -123,6 +127,8 @@ def _entities(path: Path) -> Iterator[tuple[int, dict[str, Any] | MalformedEntry
                 if not isinstance(entity.get("properties", {}), dict):
                     raise ValueError(f"entity {entity['id']}: properties is not an object")
             except ValueError as error:  # json.JSONDecodeError is a ValueError
+                if isinstance(error, json.JSONDecodeError):
+                    error = ValueError(f"not a JSON object ({error.msg}, column {error.colno})")
                 if good == 0:
                     raise ValueError(
                         f"{path}: not FollowTheMoney entity JSON lines (line {line}: {error})"
@@ -140,24 +146,27 @@ def _person(entity: dict[str, Any], attached: _Attached) -> ListEntry:
     names = _names(entity)
     if ext.get("names") is not None:
         from_ext = [EntryName(**n) for n in ext["names"]]
-        if {n.full for n in from_ext} == {n.full for n in names}:
+        if {n.full for n in from_ext if len(n.full) <= MAX_NAME} == {n.full for n in names}:
             names = from_ext
     birth_dates = _birth_dates(entity, entry_id)
     if ext.get("birth_dates") is not None:
         from_ext = [BirthDate(**b) for b in ext["birth_dates"]]
         if {d for b in from_ext for d in _ftm_dates(b)} == set(_values(entity, "birthDate")):
             birth_dates = from_ext
-    nationalities = _nationalities(entity, remarks)
+    unmapped: list[str] = []
+    nationalities = _nationalities(entity, unmapped)
     if ext.get("nationalities") is not None:
         from_ext = list(ext["nationalities"])
         iso = {a for c in from_ext if (a := _alpha2(c))}
         if iso == {v.casefold() for v in _nationality_values(entity)}:
-            nationalities = from_ext
-            remarks = [r for r in remarks if not r.startswith("nationality: ")]
+            nationalities, unmapped = from_ext, []
+    remarks += [f"nationality: {value}" for value in unmapped]
     documents = _documents(entity, attached)
     if ext.get("documents") is not None:
         from_ext = [EntryDocument(**d) for d in ext["documents"]]
-        if {d.number for d in from_ext} == {d.number for d in documents}:
+        if {d.number for d in from_ext if len(d.number) <= MAX_NUMBER} == {
+            d.number for d in documents
+        }:
             documents = from_ext
     listed_on = min(attached.listed_on) if attached.listed_on else _day(ext.get("listed_on"))
     return ListEntry(
@@ -175,15 +184,21 @@ def _person(entity: dict[str, Any], attached: _Attached) -> ListEntry:
 
 
 def _listed_document(entity: dict[str, Any]) -> ListEntry:
+    """A Passport or Identification with no holder: a listed document (lost, stolen...). What
+    the list says about its holder, if anything, is only in the rmis object."""
     ext = entity.get(EXTENSION) if isinstance(entity.get(EXTENSION), dict) else {}
     documents = [_document(entity)] if _values(entity, "number") else []
-    if ext.get("documents") is not None:
+    if ext.get("documents"):
         from_ext = [EntryDocument(**d) for d in ext["documents"]]
-        if {d.number for d in from_ext} == {d.number for d in documents}:
+        if documents and from_ext[0].number == documents[0].number:
             documents = from_ext
     return ListEntry(
         entry_id=entity["id"],
         subject="document",
+        names=tuple(EntryName(**n) for n in ext.get("names") or ()),
+        birth_dates=tuple(BirthDate(**b) for b in ext.get("birth_dates") or ()),
+        sex=ext.get("sex"),
+        nationalities=tuple(ext.get("nationalities") or ()),
         documents=tuple(documents),
         listed_on=_day(ext.get("listed_on")),
         remarks="\n".join(_values(entity, "description")) or None,
@@ -223,12 +238,12 @@ def _nationality_values(entity: dict[str, Any]) -> list[str]:
     return _values(entity, "nationality") + _values(entity, "citizenship")
 
 
-def _nationalities(entity: dict[str, Any], remarks: list[str]) -> list[str]:
+def _nationalities(entity: dict[str, Any], unmapped: list[str]) -> list[str]:
     codes: list[str] = []
     for value in _nationality_values(entity):
         code = _icao(value)
         if code is None:
-            remarks.append(f"nationality: {value}")
+            unmapped.append(value)
         else:
             add_once(codes, code)
     return codes
@@ -332,9 +347,9 @@ def ftm_entities(entry: ListEntry) -> list[dict[str, Any]]:
     person = _person_entity(entry)
     entities = [person]
     for number, document in enumerate(entry.documents, start=1):
-        entities.append(
-            _document_entity(f"{entry.entry_id}-doc-{number}", document, entry.entry_id)
-        )
+        if len(document.number) <= MAX_NUMBER:  # a longer one is no FtM identifier
+            document_id = f"{entry.entry_id}-doc-{number}"
+            entities.append(_document_entity(document_id, document, entry.entry_id))
     if entry.listed_on is not None:
         entities.append(
             {
@@ -354,10 +369,10 @@ def _person_entity(entry: ListEntry) -> dict[str, Any]:
     primary = [n for n in entry.names if n.kind == "primary" and not n.weak]
     for name in entry.names:
         prop = "weakAlias" if name.weak else ("name" if name in primary else "alias")
-        if name.full not in properties[prop]:
+        if len(name.full) <= MAX_NAME and name.full not in properties[prop]:
             properties[prop].append(name.full)
-    if not primary:  # FtM's Person needs a name: the first the entry has
-        properties["name"].append(entry.names[0].full)
+    if not properties["name"]:  # FtM's Person needs a name: the first the entry has
+        properties["name"].append(entry.names[0].full[:MAX_NAME])
     if len(primary) == 1 and primary[0].surname and primary[0].given_names:
         properties["lastName"].append(primary[0].surname)
         properties["firstName"].append(primary[0].given_names)
@@ -372,7 +387,7 @@ def _person_entity(entry: ListEntry) -> dict[str, Any]:
             properties["nationality"].append(alpha2)
     for document in entry.documents:
         prop = "passportNumber" if document.document_type == "P" else "idNumber"
-        if document.number not in properties[prop]:
+        if len(document.number) <= MAX_NUMBER and document.number not in properties[prop]:
             properties[prop].append(document.number)
     if entry.remarks:
         properties["notes"].append(entry.remarks)
@@ -403,8 +418,9 @@ def _extension(entry: ListEntry) -> dict[str, Any]:
     ext: dict[str, Any] = {
         key: data[key] for key in ("names", "birth_dates", "nationalities", "documents")
     }
-    if entry.subject == "document":  # a person's listing date is in its Sanction entity
+    if entry.subject == "document":  # a person's listing date and sex are in FtM's terms
         ext["listed_on"] = data["listed_on"]
+        ext["sex"] = data["sex"]
     for key in (*_SCALARS, "extra"):
         if data[key] not in (None, False, {}):
             ext[key] = data[key]

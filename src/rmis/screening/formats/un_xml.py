@@ -51,6 +51,10 @@ _BRACKETED = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
 _ENUMERATION = re.compile(r"\s+[b-h]\)\s+")  # "...; Mohammad Sabet b) M. Javad Kareemi Sabet"
 # xs:date may carry a time zone: the UN writes LISTED_ON as "2015-04-07-04:00" at times.
 _XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")
+_TRAILING_BRACKET = re.compile(r"^(.*?\d.*?)\s*\([^()]*\)$")
+_TRAILING_COUNTRY = re.compile(r"^(.*?\d.*?),\s*([^,\d]+)$")
+_NUMBER_MARKER = re.compile(r"\b(?:number|no\.?)(?:\s*:)?\s+|n°\s*|:\s+", re.I)
+_SERIES = re.compile(r"[A-Z]{1,3}")  # "A 0139243", "SE 012820": a series before the number
 _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
 
 
@@ -262,12 +266,45 @@ def _document(element: ET.Element, remarks: list[str]) -> EntryDocument | None:
         if words:
             remarks.append("document without a number: " + "; ".join(words))
         return None
+    number, written, state_named = document_number(number)
+    if written:
+        words.insert(0, f"number written {written!r}")
     return EntryDocument(
         number=number,
-        issuing_state=issuing_state,
-        document_type=document_type(" ".join(w for w in (kind, kind2) if w)),
+        issuing_state=issuing_state or state_named,
+        document_type=document_type(" ".join(w for w in (kind, kind2, written) if w)),
         note="; ".join(words) or None,
     )
+
+
+def document_number(text: str) -> tuple[str, str | None, str | None]:
+    """The number in a NUMBER field, which the UN often writes with words around it:
+    "CAR diplomatic passport no. D00000898", "381110042 (Expired 25 Jan. 2016)", "R00012098,
+    South Sudan", "German travel document ("Reiseausweis") A 0139243". Returns the number,
+    the field as written when words were taken off (for the note), and the ICAO code of a
+    country named after a comma."""
+    number, state = text, None
+    if match := _TRAILING_BRACKET.match(number):
+        number = match.group(1)
+    if (match := _TRAILING_COUNTRY.match(number)) and (code := country_code(match.group(2))):
+        number, state = match.group(1), code
+    if marker := _NUMBER_MARKER.search(number):
+        rest = _NUMBER_MARKER.sub(" ", number[marker.end() :])
+        if any(c.isdigit() for c in rest):
+            number = rest
+    elif any(c.islower() for c in number):
+        tokens = number.split()
+        kept: list[str] = []
+        while tokens and any(c.isdigit() for c in tokens[-1]):
+            kept.insert(0, tokens.pop())
+        if kept and tokens and _SERIES.fullmatch(tokens[-1]):
+            kept.insert(0, tokens.pop())
+        if kept:
+            number = " ".join(kept)
+    number = " ".join(number.split()).strip(" ,;:")
+    if not any(c.isdigit() for c in number):
+        return text, None, None
+    return number, (text if number != text else None), state
 
 
 def _extra(element: ET.Element, dataid: str | None) -> dict[str, object]:
