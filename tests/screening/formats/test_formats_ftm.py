@@ -66,7 +66,11 @@ def test_an_opensanctions_file_in_any_entity_order():
     assert "1960-02-30" in malformed[1].reason
     stats = reading.stats
     assert stats.skipped == {"organization": 1, "vessel": 1}
-    assert (stats.persons, stats.documents, stats.malformed) == (1, 1, 2)
+    assert (stats.persons, stats.documents, stats.malformed, stats.not_listed) == (1, 1, 2, 1)
+    assert stats.summary() == (
+        "1 persons, 1 documents, 2 skipped (1 organization, 1 vessel), "
+        "1 persons mentioned but not listed, 2 malformed"
+    )
 
 
 def test_a_file_that_is_not_ftm_is_a_clear_error(tmp_path):
@@ -136,7 +140,7 @@ def test_the_committed_un_file_holds_to_the_followthemoney_model():
         assert proxy.id == entity["id"] and proxy.schema is schema
     schemata = ("Person", "Passport", "Identification", "Sanction")
     counts = {s: sum(e["schema"] == s for e in entities) for s in schemata}
-    assert counts == {"Person": 730, "Passport": 314, "Identification": 140, "Sanction": 730}
+    assert counts == {"Person": 730, "Passport": 317, "Identification": 148, "Sanction": 730}
 
 
 def test_the_committed_file_reads_back_into_the_un_entries():

@@ -136,5 +136,5 @@ def test_the_real_un_list():
         "weak": 628,
         "original_script": 341,
         "with_birth_date": 678,
-        "documents": 454,
+        "documents": 465,
     }

@@ -9,8 +9,9 @@ alpha-2, mapped to ICAO codes), `passportNumber`, `idNumber` and `notes`. Passpo
 Identification entities name their holder and add documents to that person (with issuing
 state and type); one without a holder is a listed document of its own. A Sanction's
 listingDate is the person's listed_on. Organisations, companies, vessels and aircraft are
-counted in the stats and skipped. Entities can come in any order, so the file is read twice:
-once for the documents and sanctions (small), once streaming the persons.
+counted in the stats and skipped, and so are persons marked `"target": false` (OpenSanctions'
+mark for people a file mentions but does not list). Entities can come in any order, so the
+file is read twice: once for the documents and sanctions (small), once streaming the persons.
 
 Writing (`write_ftm`). Every entry becomes a valid FtM Person (with its Passport,
 Identification and Sanction entities), so any FtM tool reads it. What FtM cannot say (which
@@ -96,6 +97,11 @@ def read_ftm(path: Path, stats: ReadStats) -> Iterator[ListEntry | MalformedEntr
         schema = entity.get("schema")
         if schema in NON_PERSON_SCHEMATA:
             stats.skipped[schema.casefold()] += 1
+            continue
+        if schema == "Person" and entity.get("target") is False:
+            # OpenSanctions marks the people a file only mentions (relatives, associates,
+            # officers of a listed company) as not targets: they are on no list.
+            stats.not_listed += 1
             continue
         if schema != "Person" and not (
             schema in _DOCUMENT_SCHEMATA and not _values(entity, "holder")
@@ -395,6 +401,7 @@ def _person_entity(entry: ListEntry) -> dict[str, Any]:
         "id": entry.entry_id,
         "schema": "Person",
         "properties": {k: v for k, v in properties.items() if v},
+        "target": True,  # OpenSanctions' word for an entity that is itself listed
         EXTENSION: _extension(entry),
     }
 

@@ -19,6 +19,8 @@ class ReadStats:
     documents: int = 0
     malformed: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    # People a file mentions without listing them (FtM persons marked "target": false).
+    not_listed: int = 0
 
     @property
     def skipped_non_persons(self) -> int:
@@ -43,5 +45,7 @@ class ReadStats:
             parts.append(f"{self.documents} documents")
         kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.skipped.items()))
         parts.append(f"{self.skipped_non_persons} skipped" + (f" ({kinds})" if kinds else ""))
+        if self.not_listed:
+            parts.append(f"{self.not_listed} persons mentioned but not listed")
         parts.append(f"{self.malformed} malformed")
         return ", ".join(parts)

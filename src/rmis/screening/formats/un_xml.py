@@ -54,6 +54,10 @@ _XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")
 _TRAILING_BRACKET = re.compile(r"^(.*?\d.*?)\s*\([^()]*\)$")
 _TRAILING_COUNTRY = re.compile(r"^(.*?\d.*?),\s*([^,\d]+)$")
 _NUMBER_MARKER = re.compile(r"\b(?:number|no\.?)(?:\s*:)?\s+|n°\s*|:\s+", re.I)
+_NUMBER_IN_WORDS = re.compile(
+    r"(?:(?i:\bnumber|\bno\.)\s*:?\s*|:\s*|^)"
+    r"((?:[A-Z]{1,3} )?[A-Z0-9][A-Z0-9/\-]*\d[A-Z0-9/\-]*)(?=[\s,;.)]|$)"
+)
 _SERIES = re.compile(r"[A-Z]{1,3}")  # "A 0139243", "SE 012820": a series before the number
 _SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV"})
 
@@ -69,18 +73,21 @@ def read_un_xml(path: Path, stats: ReadStats) -> Iterator[ListEntry | MalformedE
         _, root = next(events)
         if root.tag != ROOT_TAG:
             raise ValueError(f"{path}: not the UN consolidated list (root element <{root.tag}>)")
+        container = root
         for event, element in events:
-            if event != "end":
+            if event == "start":
+                if element.tag in ("INDIVIDUALS", "ENTITIES"):
+                    container = element
                 continue
             if element.tag == "INDIVIDUAL":
                 individual += 1
                 yield _read_individual(element, individual)
-                element.clear()
             elif element.tag == "ENTITY":
                 stats.skipped["entity"] += 1
-                element.clear()
-            elif element.tag in ("INDIVIDUALS", "ENTITIES"):
-                element.clear()
+            else:
+                continue
+            # Drop every record read so far: memory stays at one record, whatever the size.
+            container.clear()
     except ET.ParseError as error:
         raise ValueError(f"{path}: not well-formed XML ({error})") from None
     except StopIteration:
@@ -263,9 +270,14 @@ def _document(element: ET.Element, remarks: list[str]) -> EntryDocument | None:
     if (date_of_issue := _text(element, "DATE_OF_ISSUE")) is not None:
         words.append(f"issued {date_of_issue}")
     if not number:
-        if words:
-            remarks.append("document without a number: " + "; ".join(words))
-        return None
+        # The number is sometimes only in the words: "Tunisian passport number L 191609 issued
+        # on 28 Feb. 1996" (NOTE), "... (tazkira) number 545167" (TYPE_OF_DOCUMENT2).
+        found = [m.group(1) for w in (kind2, note) if w and (m := _NUMBER_IN_WORDS.search(w))]
+        if not found:
+            if words:
+                remarks.append("document without a number: " + "; ".join(words))
+            return None
+        number = found[0]
     number, written, state_named = document_number(number)
     if written:
         words.insert(0, f"number written {written!r}")
