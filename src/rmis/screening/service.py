@@ -1,0 +1,152 @@
+"""The screen as a service: one ScreeningIndex of every entry on a list now, kept current, and
+a screening that records its hits as cases in the same call (what POST /api/v1/checks and
+POST /api/v1/screenings call).
+
+The index is built from the record (lists.active_entries) and built again when any list's
+version in force changes: one small query before each screen tells (lists.lists_in_force), so a
+new version, and the entries it withdrew, count from the next screen on. Hits are recorded only
+for entries still listed when they are recorded (hits.record_hits), which closes the gap of a
+list loaded between the check and the build.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import Engine
+
+from rmis.screening.entries import ListEntry
+from rmis.screening.hits import ScreenedHit, record_hits, screening_place, subject_key
+from rmis.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
+from rmis.screening.lists import active_entries, lists_in_force
+from rmis.screening.subjects import Hit, ScreenedTraveller
+from rmis.security import Principal
+
+IndexBuilder = Callable[[Iterable[tuple[str, ListEntry]]], ScreeningIndex]
+
+
+@dataclass(frozen=True, slots=True)
+class Screening:
+    """One traveller screened and their hits recorded: each as a new case, a case still open
+    on the same data, or one dismissed before on the same data (ScreenedHit.standing)."""
+
+    subject_key: str
+    host_state: str
+    hits: tuple[ScreenedHit, ...]
+    lists: tuple[tuple[str, int], ...]  # the lists and versions screened against
+    threshold: float
+
+
+class Screener:
+    """Screens travellers against every list in force, with an index it rebuilds when a list's
+    version changes. Safe to share between threads (an API server's workers)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        threshold: float | None = None,
+        build: IndexBuilder = ScreeningIndex.build,
+    ) -> None:
+        self._engine = engine
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else _valid_threshold(threshold)
+        self._build = build
+        self._lock = threading.Lock()
+        self._index: ScreeningIndex | None = None
+        self._lists: tuple[tuple[str, int], ...] | None = None
+        self.builds = 0  # how many times the index was built (tests and benches read it)
+
+    def current(self) -> tuple[ScreeningIndex, tuple[tuple[str, int], ...]]:
+        """The index of the lists in force now and their versions, built again if stale."""
+        in_force = lists_in_force(self._engine)
+        index, built_on = self._index, self._lists
+        if index is not None and built_on == in_force:
+            return index, built_on
+        with self._lock:
+            if self._index is None or self._lists != in_force:
+                # Versions read before the entries: a list loaded in between leaves the index
+                # newer than its label, so the next call builds it again (never the other way).
+                self._index = self._build(active_entries(self._engine))
+                self._lists = in_force
+                self.builds += 1
+            return self._index, self._lists
+
+    def screen(
+        self,
+        traveller: ScreenedTraveller,
+        *,
+        threshold: float | None = None,
+        lists: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The traveller's hits at or above the threshold, best first; only on `lists` when
+        given. Records nothing (the batch contract, `rmis screen`)."""
+        index, _ = self.current()
+        return _only(index.screen(traveller, self._threshold(threshold)), lists)
+
+    def screen_many(
+        self,
+        travellers: Iterable[ScreenedTraveller],
+        *,
+        threshold: float | None = None,
+        lists: Sequence[str] | None = None,
+    ) -> Iterator[list[Hit]]:
+        """The hits of each traveller in order, against the lists as they were when the batch
+        began (one check of the versions for the whole batch)."""
+        index, _ = self.current()
+        limit = self._threshold(threshold)
+        for hits in index.screen_many(travellers, limit):
+            yield _only(hits, lists)
+
+    def screen_and_record(
+        self,
+        traveller: ScreenedTraveller,
+        principal: Principal,
+        *,
+        now: datetime,
+        traveller_id: UUID | None = None,
+        bcp_code: str | None = None,
+        check_id: UUID | None = None,
+        threshold: float | None = None,
+        purpose: str = "screening",
+    ) -> Screening:
+        """Screen one traveller and make each hit a case of the BCP's state (the principal's
+        own without a BCP), in one transaction with its audit rows. `traveller_id` is the
+        record's traveller when the check found one; `check_id` ties the hits to the check.
+        Nothing is refused: the officer decides (hits.decide_hit).
+
+        Raises AccessDenied (who may not screen there) and HitError('unknown_bcp').
+        """
+        limit = self._threshold(threshold)
+        index, in_force = self.current()
+        with self._engine.begin() as connection:
+            host_state = screening_place(connection, principal, bcp_code)
+            found = index.screen(traveller, limit)
+            shown = record_hits(
+                connection, traveller, found, principal=principal, host_state=host_state,
+                now=now, traveller_id=traveller_id, bcp_code=bcp_code, check_id=check_id,
+                purpose=purpose,
+            )  # fmt: skip
+        return Screening(
+            subject_key(traveller, traveller_id), host_state, tuple(shown), in_force, limit
+        )
+
+    def _threshold(self, threshold: float | None) -> float:
+        return self.threshold if threshold is None else _valid_threshold(threshold)
+
+
+def _valid_threshold(threshold: float) -> float:
+    value = float(threshold)
+    if not 0.0 < value <= 1.0:
+        raise ValueError(f"a screening threshold is in (0, 1], not {threshold}")
+    return value
+
+
+def _only(hits: list[Hit], lists: Sequence[str] | None) -> list[Hit]:
+    if lists is None:
+        return hits
+    wanted = set(lists)
+    return [h for h in hits if h.list in wanted]
