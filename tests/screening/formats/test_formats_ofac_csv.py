@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 from alert_list_files import DATA, OFAC_ALT_REAL, OFAC_SDN_REAL, real_list
+from entry_strategies import birth_dates
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rmis.screening.entries import BirthDate, EntryDocument, EntryName, ListEntry, MalformedEntry
 from rmis.screening.formats import detect_format, read
@@ -125,3 +128,64 @@ def test_the_real_ofac_list():
     ]
     assert entries["15496"].birth_dates == (BirthDate(1929, to_year=1930),)
     assert EntryName("PO KONG", "alias", weak=True) in entries["11275"].names
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WORD = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ-", min_size=1, max_size=9).filter(lambda w: w != "-")
+_COUNTRIES = {"IRN": "Iran", "RUS": "Russia", "PRK": "Korea, North", "D": "Germany"}
+
+
+def _ofac_dob(birth: BirthDate) -> str:
+    """A birth date as OFAC writes it in the remarks."""
+    if birth.to_year is not None:
+        text = f"{birth.year} to {birth.to_year}"
+    elif birth.day is not None:
+        text = f"{birth.day:02d} {_MONTHS[birth.month - 1]} {birth.year}"
+    elif birth.month is not None:
+        text = f"{_MONTHS[birth.month - 1]} {birth.year}"
+    else:
+        text = str(birth.year)
+    return f"DOB {'circa ' if birth.approximate else ''}{text}"
+
+
+@st.composite
+def _sdn_rows(draw):
+    surname = " ".join(draw(st.lists(_WORD, min_size=1, max_size=2)))
+    given_names = " ".join(draw(st.lists(_WORD, min_size=1, max_size=3))).title()
+    weak = draw(st.lists(_WORD, max_size=2, unique=True))
+    births = draw(st.lists(birth_dates(), max_size=3, unique=True))
+    sex = draw(st.sampled_from((None, "M", "F")))
+    nationalities = draw(st.lists(st.sampled_from(sorted(_COUNTRIES)), max_size=2, unique=True))
+    passports = draw(st.lists(st.from_regex(r"[A-Z]{0,2}[0-9]{5,9}", fullmatch=True), max_size=2))
+    clauses = [("alt. " if i else "") + _ofac_dob(b) for i, b in enumerate(births)]
+    clauses += [f"nationality {_COUNTRIES[code]}" for code in nationalities]
+    if sex:
+        clauses.append(f"Gender {'Male' if sex == 'M' else 'Female'}")
+    clauses += [f"Passport {number} (Iran)" for number in passports]
+    clauses += [f"a.k.a. '{name}'" for name in weak]
+    remarks = f'"{"; ".join(clauses)}."' if clauses else "-0- "
+    row = f'1,"{surname}, {given_names}","individual","SDGT",-0- ,' + "-0- ," * 6 + remarks
+    entry = ListEntry(
+        "1",
+        "person",
+        names=(
+            EntryName(f"{given_names} {surname}", surname=surname, given_names=given_names),
+            *(EntryName(name, "alias", weak=True) for name in weak),
+        ),
+        birth_dates=tuple(births),
+        sex=sex,
+        nationalities=tuple(nationalities),
+        documents=tuple(EntryDocument(n, "IRN", "P", "Passport") for n in dict.fromkeys(passports)),
+        extra={"programs": ["SDGT"]},
+    )
+    return row, entry
+
+
+@settings(max_examples=100, deadline=None)
+@given(_sdn_rows())
+def test_a_row_written_as_ofac_does_is_read_back(tmp_path_factory, row_and_entry):
+    row, entry = row_and_entry
+    path = tmp_path_factory.mktemp("ofac") / "sdn.csv"
+    path.write_text(row + "\r\n", encoding="utf-8")
+    (read_back,) = read(path)
+    assert read_back == entry and read_back.remarks is None
