@@ -73,6 +73,14 @@ def test_an_opensanctions_file_in_any_entity_order():
     )
 
 
+def test_write_ftm_takes_a_path_and_passes_malformed_entries_over(tmp_path):
+    items = list(read(DATA / "un_small.xml"))
+    assert any(isinstance(i, MalformedEntry) for i in items)
+    path = tmp_path / "un.ftm.jsonl"
+    assert write_ftm(items, path) == 3
+    assert list(read(path)) == [i for i in items if isinstance(i, ListEntry)]
+
+
 def test_a_file_that_is_not_ftm_is_a_clear_error(tmp_path):
     path = tmp_path / "x.jsonl"
     path.write_text('{"a": 1}\n')

@@ -81,9 +81,8 @@ def test_sex_nationality_and_documents_from_the_remarks():
     )
     assert "document issued by: Atlantis" in esbati.remarks
     assert entries["7883"].nationalities == ("IRQ",)
-    assert entries["7883"].remarks == (
-        "POB Suq ash-Shuyukh District, Dhi-Qar, Iraq; Ba'th party regional chairman, at-Tamim"
-    )
+    assert entries["7883"].remarks == "Ba'th party regional chairman, at-Tamim"
+    assert entries["7883"].extra["places_of_birth"] == ["Suq ash-Shuyukh District, Dhi-Qar, Iraq"]
     assert esbati.extra["programs"] == ["NPWMD", "IFSR"]
 
 

@@ -331,10 +331,17 @@ def _position(line: int, entity: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------- writing
 
 
-def write_ftm(entries: Iterable[ListEntry], out: TextIO) -> int:
-    """Write each entry as FtM entities, one JSON object a line; returns the entries written."""
+def write_ftm(entries: Iterable[ListEntry], out: TextIO | Path) -> int:
+    """Write each entry as FtM entities, one JSON object a line, to an open text file or a path;
+    returns the number of entries written. MalformedEntry items in the stream are passed over
+    (they have nothing to write)."""
+    if isinstance(out, str | Path):
+        with Path(out).open("w", encoding="utf-8") as file:
+            return write_ftm(entries, file)
     written = 0
     for entry in entries:
+        if isinstance(entry, MalformedEntry):
+            continue
         for entity in ftm_entities(entry):
             out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
         written += 1

@@ -11,9 +11,9 @@ surname and given names. The remarks are "; "-separated clauses, and what a scre
 them: "DOB 01 Jan 1960" (also "DOB 1960", "DOB Jan 1960", "DOB circa 1960", "DOB 1960 to
 1962", "alt. DOB ..."), "Gender Male", "nationality Iran", "citizen Iran", "Passport A1234567
 (Iran) issued ... expires ...", "National ID No. ...", "Cedula No. ..." and the other identity
-documents, and weak aliases "a.k.a. 'X'". Clauses read into the model leave the remarks; the
-rest (places of birth, links, titles, tax numbers...) stay there, as do country names that do
-not map to an ICAO code.
+documents, weak aliases "a.k.a. 'X'", and "POB ..." (extra["places_of_birth"]). Clauses read
+into the model leave the remarks; the rest (links, titles, tax numbers...) stay there, as do
+country names that do not map to an ICAO code.
 """
 
 from __future__ import annotations
@@ -180,6 +180,7 @@ def _entry(row: list[str], aliases: list[tuple[str, str]]) -> ListEntry:
     birth_dates: list[BirthDate] = []
     nationalities: list[str] = []
     documents: list[EntryDocument] = []
+    places: list[str] = []
     sex: Literal["M", "F"] | None = None
     for clause in _clauses(_field(row[11])):
         body = re.sub(r"^alt\.\s+", "", clause)
@@ -191,6 +192,8 @@ def _entry(row: list[str], aliases: list[tuple[str, str]]) -> ListEntry:
                 remarks.append(clause)
             else:
                 add_once(birth_dates, birth_date)
+        elif body.startswith("POB "):
+            places.append(body.removeprefix("POB ").strip())
         elif body in ("Gender Male", "Gender Female"):
             sex = "M" if body.endswith("Male") else "F"
         elif match := re.match(r"^(?:nationality|citizen)\s+(.+)$", body):
@@ -213,6 +216,8 @@ def _entry(row: list[str], aliases: list[tuple[str, str]]) -> ListEntry:
         extra["title"] = title
     if alias_types:
         extra["alias_types"] = alias_types
+    if places:
+        extra["places_of_birth"] = places
     return ListEntry(
         entry_id=ent_num,
         subject="person",
