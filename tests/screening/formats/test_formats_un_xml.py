@@ -9,6 +9,7 @@ from alert_list_files import DATA, UN_REAL, real_list
 
 from rmis.screening.entries import BirthDate, EntryDocument, EntryName, ListEntry, MalformedEntry
 from rmis.screening.formats import detect_format, read
+from rmis.screening.formats.un_xml import alias_names, document_number
 
 
 def _read_small() -> tuple[dict[str, ListEntry], list[MalformedEntry], object]:
@@ -138,3 +139,66 @@ def test_the_real_un_list():
         "with_birth_date": 678,
         "documents": 465,
     }
+
+
+@pytest.mark.parametrize(
+    ("written", "names", "remark"),
+    [
+        (
+            "Javad Rahigi; Jawad Rahigi",
+            [("Javad Rahigi", "alias"), ("Jawad Rahigi", "alias")],
+            None,
+        ),
+        (
+            "حسن غول (Hassan Ghul; Hasan Gul)",
+            [("حسن غول", "alias"), ("Hassan Ghul", "alias"), ("Hasan Gul", "alias")],
+            None,
+        ),
+        (
+            "Abubakar (original script: Абубакар)",
+            [("Abubakar", "alias"), ("Абубакар", "original_script")],
+            None,
+        ),
+        ("EL PARA (COMBAT NAME)", [("EL PARA", "alias")], "alias EL PARA: COMBAT NAME"),
+        (
+            "Encep Nurjaman (birth name)",
+            [("Encep Nurjaman", "alias")],
+            "alias Encep Nurjaman: birth name",
+        ),
+        (
+            "Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)",
+            [("Safia Farkash Mohammed Al-Hadad", "alias")],
+            "alias Safia Farkash Mohammed Al-Hadad: born 1 Jan. 1953 (Oman passport no.03825239)",
+        ),
+        ("Lom-ali Butayev (Butaev)", [("Lom-ali Butayev (Butaev)", "alias")], None),  # as written
+        ('"HASSAN, Sheikh"', [("HASSAN, Sheikh", "alias")], None),
+    ],
+)
+def test_the_names_one_alias_field_holds(written, names, remark):
+    remarks: list[str] = []
+    read_names = alias_names(written, weak=False, remarks=remarks)
+    assert [(n.full, n.kind) for n in read_names] == names
+    assert remarks == ([remark] if remark else [])
+
+
+@pytest.mark.parametrize(
+    ("written", "number", "state"),
+    [
+        ("F654645", "F654645", None),
+        ("CAR diplomatic passport no. D00000898", "D00000898", None),
+        (
+            "Central African Republic armed forces (FACA) Military identification number 911-10-77",
+            "911-10-77",
+            None,
+        ),
+        ("381110042 (Expired 25 Jan. 2016)", "381110042", None),
+        ("R00012098, South Sudan", "R00012098", "SSD"),
+        ("German travel document (“Reiseausweis”) A 0139243", "A 0139243", None),
+        ("Russian passport number 8208 No. 555627", "8208 555627", None),
+        ("TR-P 614 166", "TR-P 614 166", None),
+    ],
+)
+def test_the_number_in_a_number_field_written_with_words(written, number, state):
+    read_number, as_written, read_state = document_number(written)
+    assert (read_number, read_state) == (number, state)
+    assert as_written == (None if number == written else written)

@@ -48,6 +48,12 @@ _MONTH_YEAR = re.compile(rf"^{_MONTH}\s+(\d{{4}})$")
 _MONTHS_BETWEEN = re.compile(rf"^between\s+{_MONTH}\s+and\s+{_MONTH}\s+(\d{{4}})$", re.I)
 _BORN = re.compile(r"^(.*?),\s*(born\b.*)$", re.S)
 _BRACKETED = re.compile(r"^([^()]+?)\s*\(([^()]+)\)$")
+# What the UN says about an alias in brackets after it, not part of the name.
+_DESCRIBED = re.compile(
+    r"^(.+?)\s*\(((?:birth name|combat name|previously listed as|formerly listed as|third|"
+    r"false identity)\b[^()]*)\)$",
+    re.I,
+)
 _ENUMERATION = re.compile(r"\s+[b-h]\)\s+")  # "...; Mohammad Sabet b) M. Javad Kareemi Sabet"
 # xs:date may carry a time zone: the UN writes LISTED_ON as "2015-04-07-04:00" at times.
 _XS_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})$")
@@ -168,12 +174,16 @@ def alias_names(text: str, *, weak: bool, remarks: list[str]) -> list[EntryName]
     """The names one ALIAS_NAME field holds. The UN sometimes writes several in one field:
     "Javad Rahigi; Jawad Rahigi", a name with its other script in brackets ("Jin Tiesan
     (金铁三)", "حسن غول (Hassan Ghul; Hassan Gul)"), "Abubakar (original script: Абубакар)",
-    or a name followed by ", born 1 Jan. 1953 (...)". Those are split; brackets that say
-    something else ("(third)", "(birth name)") stay with the name as the list wrote it. A name
-    written "SURNAME, Given" is kept as written, with its parts labelled.
+    or a name followed by ", born 1 Jan. 1953 (...)". Those are split. Brackets that describe
+    the alias ("(birth name)", "(COMBAT NAME)", "(previously listed as)") go to the remarks;
+    other brackets stay with the name as the list wrote it. A name written "SURNAME, Given" is
+    kept as written, with its parts labelled.
     """
-    text = text.strip().rstrip(",").strip()
+    text = text.strip().rstrip(",").lstrip(")").strip()
     if match := _BORN.match(text):
+        text = match.group(1)
+        remarks.append(f"alias {text}: {match.group(2)}")
+    if match := _DESCRIBED.match(text):
         text = match.group(1)
         remarks.append(f"alias {text}: {match.group(2)}")
     found: list[EntryName] = []
