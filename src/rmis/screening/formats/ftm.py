@@ -147,33 +147,33 @@ def _entities(path: Path) -> Iterator[tuple[int, dict[str, Any] | MalformedEntry
 
 def _person(entity: dict[str, Any], attached: _Attached) -> ListEntry:
     entry_id = entity["id"]
-    ext = entity.get(EXTENSION) if isinstance(entity.get(EXTENSION), dict) else {}
+    ext = _extension_of(entity)
     remarks: list[str] = list(_values(entity, "notes"))
     names = _names(entity)
     if ext.get("names") is not None:
-        from_ext = [EntryName(**n) for n in ext["names"]]
-        if {n.full for n in from_ext if len(n.full) <= MAX_NAME} == {n.full for n in names}:
-            names = from_ext
+        ext_names = [EntryName(**n) for n in ext["names"]]
+        if {n.full for n in ext_names if len(n.full) <= MAX_NAME} == {n.full for n in names}:
+            names = ext_names
     birth_dates = _birth_dates(entity, entry_id)
     if ext.get("birth_dates") is not None:
-        from_ext = [BirthDate(**b) for b in ext["birth_dates"]]
-        if {d for b in from_ext for d in _ftm_dates(b)} == set(_values(entity, "birthDate")):
-            birth_dates = from_ext
+        ext_dates = [BirthDate(**b) for b in ext["birth_dates"]]
+        if {d for b in ext_dates for d in _ftm_dates(b)} == set(_values(entity, "birthDate")):
+            birth_dates = ext_dates
     unmapped: list[str] = []
     nationalities = _nationalities(entity, unmapped)
     if ext.get("nationalities") is not None:
-        from_ext = list(ext["nationalities"])
-        iso = {a for c in from_ext if (a := _alpha2(c))}
+        ext_codes = [str(code) for code in ext["nationalities"]]
+        iso = {a for c in ext_codes if (a := _alpha2(c))}
         if iso == {v.casefold() for v in _nationality_values(entity)}:
-            nationalities, unmapped = from_ext, []
+            nationalities, unmapped = ext_codes, []
     remarks += [f"nationality: {value}" for value in unmapped]
     documents = _documents(entity, attached)
     if ext.get("documents") is not None:
-        from_ext = [EntryDocument(**d) for d in ext["documents"]]
-        if {d.number for d in from_ext if len(d.number) <= MAX_NUMBER} == {
+        ext_documents = [EntryDocument(**d) for d in ext["documents"]]
+        if {d.number for d in ext_documents if len(d.number) <= MAX_NUMBER} == {
             d.number for d in documents
         }:
-            documents = from_ext
+            documents = ext_documents
     listed_on = min(attached.listed_on) if attached.listed_on else _day(ext.get("listed_on"))
     return ListEntry(
         entry_id=entry_id,
@@ -192,12 +192,12 @@ def _person(entity: dict[str, Any], attached: _Attached) -> ListEntry:
 def _listed_document(entity: dict[str, Any]) -> ListEntry:
     """A Passport or Identification with no holder: a listed document (lost, stolen...). What
     the list says about its holder, if anything, is only in the rmis object."""
-    ext = entity.get(EXTENSION) if isinstance(entity.get(EXTENSION), dict) else {}
+    ext = _extension_of(entity)
     documents = [_document(entity)] if _values(entity, "number") else []
     if ext.get("documents"):
-        from_ext = [EntryDocument(**d) for d in ext["documents"]]
-        if documents and from_ext[0].number == documents[0].number:
-            documents = from_ext
+        ext_documents = [EntryDocument(**d) for d in ext["documents"]]
+        if documents and ext_documents[0].number == documents[0].number:
+            documents = ext_documents
     return ListEntry(
         entry_id=entity["id"],
         subject="document",
@@ -210,6 +210,11 @@ def _listed_document(entity: dict[str, Any]) -> ListEntry:
         remarks="\n".join(_values(entity, "description")) or None,
         **_scalars(ext),
     )
+
+
+def _extension_of(entity: dict[str, Any]) -> dict[str, Any]:
+    ext = entity.get(EXTENSION)
+    return ext if isinstance(ext, dict) else {}
 
 
 def _names(entity: dict[str, Any]) -> list[EntryName]:
