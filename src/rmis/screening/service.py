@@ -24,7 +24,7 @@ from rmis.screening.hits import ScreenedHit, record_hits, screening_place, subje
 from rmis.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
 from rmis.screening.lists import active_entries, lists_in_force
 from rmis.screening.subjects import Hit, ScreenedTraveller
-from rmis.security import Principal
+from rmis.security import Principal, append_audit
 
 IndexBuilder = Callable[[Iterable[tuple[str, ListEntry]]], ScreeningIndex]
 
@@ -150,3 +150,24 @@ def _only(hits: list[Hit], lists: Sequence[str] | None) -> list[Hit]:
         return hits
     wanted = set(lists)
     return [h for h in hits if h.list in wanted]
+
+
+def audit_batch_screening(
+    engine: Engine,
+    *,
+    principal: str,
+    now: datetime,
+    travellers: int,
+    hits: int,
+    lists: Sequence[tuple[str, int]],
+) -> None:
+    """One audit row for a batch screened without recording cases (`rmis screen`): who, how
+    many travellers and hits, against which lists and versions."""
+    with engine.begin() as connection:
+        append_audit(
+            connection, at=now, principal=principal, action="screening.batch",
+            subject=",".join(f"{name} v{version}" for name, version in lists) or "-",
+            purpose="batch screening",
+            detail={"travellers": travellers, "hits": hits,
+                    "lists": [[name, version] for name, version in lists]},
+        )  # fmt: skip

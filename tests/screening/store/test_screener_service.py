@@ -115,3 +115,27 @@ def test_a_screener_built_before_a_list_existed_sees_it_at_once(engine, officer)
     assert [
         h.hit.entry_id for h in screener.screen_and_record(_ivanov(), officer, now=now).hits
     ] == ["W1"]
+
+
+def test_a_batch_screened_without_cases_is_audited_once(engine):
+    from sqlalchemy import select
+
+    from rmis.screening.service import audit_batch_screening
+    from rmis.security import verify_chain
+    from rmis.store.schema import audit_log, hits
+
+    _load(engine, [person("W1", "IVANOV PETR")])
+    screener = Screener(engine)
+    found = list(screener.screen_many([_ivanov(), _ivanov("X2")]))
+    lists = screener.current()[1]
+    audit_batch_screening(engine, principal="ops (terminal)", now=NOW, travellers=2,
+                          hits=sum(map(len, found)), lists=lists)  # fmt: skip
+    with engine.connect() as connection:
+        [row] = connection.execute(
+            select(audit_log).where(audit_log.c.action == "screening.batch")
+        ).all()
+        assert connection.execute(select(hits)).all() == []  # a batch raises no case
+        assert verify_chain(connection) is None
+    assert (row.subject, row.detail["travellers"], row.detail["hits"]) == (
+        f"{WANTED} v1", 2, 2,
+    )  # fmt: skip
