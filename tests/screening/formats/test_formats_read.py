@@ -52,3 +52,10 @@ def test_the_stats_are_counted_as_the_list_is_read():
     assert reading.stats.persons == 1
     list(reading)
     assert reading.stats.summary() == "3 persons, 2 skipped (2 entity), 2 malformed"
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+    path = tmp_path / "sdn.csv"
+    path.write_bytes('1,"MU\xd1OZ, Jos\xe9","individual","SDGT"'.encode("latin-1") + b",-0- " * 8)
+    with pytest.raises(ValueError, match="not UTF-8 text"):
+        list(read(path, format="ofac-csv"))

@@ -40,16 +40,24 @@ FORMATS: dict[str, Reader] = {
 class Reading(Iterator[Item]):
     """The entries of one list, read lazily, with the counts kept as they are read."""
 
-    def __init__(self, items: Iterator[Item], stats: ReadStats, format: str) -> None:
+    def __init__(self, items: Iterator[Item], stats: ReadStats, format: str, path: Path) -> None:
         self._items = items
         self.stats = stats
         self.format = format
+        self.path = path
 
     def __iter__(self) -> Reading:
         return self
 
     def __next__(self) -> Item:
-        item = next(self._items)
+        try:
+            item = next(self._items)
+        except UnicodeDecodeError as error:
+            # Lists are read as UTF-8 (the UN's XML says its own encoding): say so plainly.
+            raise ValueError(
+                f"{self.path}: not UTF-8 text ({error.reason} at byte {error.start}); "
+                "convert the file to UTF-8 first"
+            ) from None
         self.stats.count(item)
         return item
 
@@ -68,7 +76,7 @@ def read(path: Path, format: str | None = None, alt: Path | None = None) -> Read
         items = FORMATS[format](path, stats, alt=Path(alt))  # type: ignore[call-arg]
     else:
         items = FORMATS[format](path, stats)
-    return Reading(items, stats, format)
+    return Reading(items, stats, format, path)
 
 
 def detect_format(path: Path) -> str:
