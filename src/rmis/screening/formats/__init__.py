@@ -8,7 +8,11 @@
 `read` streams: entries come one at a time, and a malformed entry is yielded as a
 MalformedEntry (its position and the reason) while the rest of the list goes on. A file that is
 not in the format at all raises ValueError. Records that are not travellers (organisations,
-vessels, aircraft) are skipped and counted in `stats.skipped` by kind.
+vessels, aircraft) are skipped and counted in `stats.skipped` by kind
+(`stats.skipped_non_persons` is their total; `stats.summary()` one line for an import).
+
+Writing: `write_ftm(entries, out)` writes any stream of entries as FollowTheMoney JSON lines
+(rmis's exchange format), `write_documents_csv(entries, out)` a documents list as its CSV.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 
 from rmis.screening.entries import ListEntry, MalformedEntry
 from rmis.screening.formats import documents_csv, ofac_csv
-from rmis.screening.formats.documents_csv import read_documents_csv
+from rmis.screening.formats.documents_csv import read_documents_csv, write_documents_csv
 from rmis.screening.formats.ftm import read_ftm, write_ftm
 from rmis.screening.formats.ofac_csv import read_ofac_csv
 from rmis.screening.formats.stats import ReadStats
@@ -113,4 +117,12 @@ def detect_format(path: Path) -> str:
     )
 
 
-__all__ = ["FORMATS", "ReadStats", "Reading", "detect_format", "read", "write_ftm"]
+__all__ = [
+    "FORMATS",
+    "ReadStats",
+    "Reading",
+    "detect_format",
+    "read",
+    "write_documents_csv",
+    "write_ftm",
+]
