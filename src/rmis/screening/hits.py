@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
@@ -26,11 +26,11 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, func, insert, or_, select, update
 from uuid6 import uuid7
 
-from rmis.screening.entries import ListKind
+from rmis.screening.entries import ListEntry, ListKind
 from rmis.screening.subjects import Hit, ScreenedTraveller
 from rmis.security import AccessDenied, Principal, Role, append_audit
 from rmis.security.principals import READING_ROLES
-from rmis.store.schema import alert_entries, alert_lists, bcps, hit_decisions, hits
+from rmis.store.schema import alert_entries, alert_lists, bcps, hit_decisions, hits, travellers
 
 OPEN, ESCALATED, CONFIRMED, DISMISSED = "open", "escalated", "confirmed", "dismissed"
 CONFIRM, DISMISS, ESCALATE, ANSWER = "confirm", "dismiss", "escalate", "answer"
@@ -96,6 +96,11 @@ class HitCase:
     answered_by: str | None
     answer: str | None
     decisions: tuple[HitDecision, ...] = ()
+    # Read by hit_case only: what the list says now, and whether it changed or was withdrawn
+    # since the hit was raised.
+    entry: ListEntry | None = None
+    entry_changed: bool = False
+    entry_withdrawn: bool = False
 
     @property
     def awaiting_answer(self) -> bool:
@@ -252,6 +257,7 @@ def record_hits(
     if not found:
         return []
     key = subject_key(traveller, traveller_id)
+    keys = [key] if traveller_id is None else _keys_of_person(connection, traveller_id)
     data = screened_data(traveller)
     data_hash = traveller_hash(traveller)
     in_force = _entries_in_force(connection, found)
@@ -261,7 +267,7 @@ def record_hits(
         if entry is None:
             continue
         entry_hash, list_version = entry
-        earlier = _earlier_case(connection, key, hit, entry_hash, data_hash, host_state)
+        earlier = _earlier_case(connection, keys, hit, entry_hash, data_hash, host_state)
         if earlier is not None and earlier.status == DISMISSED:
             shown = ScreenedHit(hit, earlier, "dismissed", earlier.dismissal_note())
             action = "hits.dismissed_before"
@@ -314,9 +320,22 @@ def _entries_in_force(
     return {(n, e): (h, v) for n, e, h, v in rows if (n, e) in wanted}
 
 
+def _keys_of_person(connection: Connection, traveller_id: UUID) -> list[str]:
+    """The subject keys a person's hits may be under: their id and every id merged into it
+    (a dismissal made before two records were found to be one person still stands)."""
+    ids, frontier = [traveller_id], [traveller_id]
+    while frontier:
+        merged = connection.execute(
+            select(travellers.c.id).where(travellers.c.merged_into.in_(frontier))
+        ).scalars()
+        frontier = [t for t in merged if t not in ids]
+        ids += frontier
+    return [f"traveller {t}" for t in ids]
+
+
 def _earlier_case(
     connection: Connection,
-    key: str,
+    keys: Sequence[str],
     hit: Hit,
     entry_hash: str,
     data_hash: str,
@@ -326,7 +345,7 @@ def _earlier_case(
     of this state on the same entry data and traveller data, if any."""
     row = connection.execute(
         _CASE.where(
-            (hits.c.subject_key == key)
+            hits.c.subject_key.in_(list(keys))
             & (hits.c.list_name == hit.list)
             & (hits.c.entry_id == hit.entry_id)
             & (hits.c.entry_hash == entry_hash)
@@ -356,10 +375,26 @@ def _own_case(connection: Connection, principal: Principal, hit_id: UUID) -> Hit
 def hit_case(
     engine: Engine, principal: Principal, hit_id: UUID, *, now: datetime, purpose: str
 ) -> HitCase:
-    """One hit of the principal's state with every decision on it. Audited."""
+    """One hit of the principal's state with every decision on it and what the list says of
+    the entry now (HitCase.entry, .entry_changed, .entry_withdrawn). Audited."""
     principal.require_role(HIT_ROLES, "see hits")
     with engine.begin() as connection:
         case = _own_case(connection, principal, hit_id)
+        listed = connection.execute(
+            select(
+                alert_entries.c.content, alert_entries.c.content_hash, alert_entries.c.withdrawn_in
+            ).where(
+                (alert_entries.c.list_name == case.list_name)
+                & (alert_entries.c.entry_id == case.entry_id)
+            )
+        ).first()
+        if listed is not None:
+            case = replace(
+                case,
+                entry=ListEntry.from_json(listed.content),
+                entry_changed=listed.content_hash != case.entry_hash,
+                entry_withdrawn=listed.withdrawn_in is not None,
+            )
         append_audit(connection, at=now, principal=principal.name, action="hits.view",
                      subject=str(hit_id), purpose=purpose)  # fmt: skip
     return case

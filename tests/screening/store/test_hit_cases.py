@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 from screening_store_cases import BCP, NOW, document, person
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 
 from rmis.screening import BirthDate, Hit, ListKind, ScreenedTraveller, TravellerDocument
 from rmis.screening.hits import (
@@ -26,7 +26,7 @@ from rmis.screening.hits import (
 )
 from rmis.screening.lists import import_list
 from rmis.security import AccessDenied, verify_chain
-from rmis.store.schema import audit_log, crossings, hits
+from rmis.store.schema import audit_log, crossings, hits, travellers
 
 WANTED = "interpol-wanted"
 
@@ -282,3 +282,40 @@ def test_a_hit_on_a_listed_document_is_a_case_too(engine, officer):
                 source="t", principal="t", now=NOW)  # fmt: skip
     [raised] = _raise(engine, officer, found=[Hit("sltd", "D1", 1.0, ("document KAZ N0000001",))])
     assert raised.case.list_kind is ListKind.DOCUMENTS and raised.standing == "new"
+
+
+def test_a_case_shows_what_the_list_says_now(engine, officer):
+    _lists(engine)
+    [raised] = _raise(engine, officer)
+    seen = hit_case(engine, officer, raised.case.id, now=NOW, purpose="decide")
+    assert seen.entry == person("W1", "IVANOV PETR")
+    assert not seen.entry_changed and not seen.entry_withdrawn
+    _lists(engine, [person("W1", "IVANOV PETR", remarks="armed"), person("W2", "KARIMOV AZIZ")])
+    changed = hit_case(engine, officer, raised.case.id, now=NOW, purpose="decide")
+    assert changed.entry.remarks == "armed" and changed.entry_changed
+    _lists(engine, [person("W2", "KARIMOV AZIZ")])
+    assert hit_case(engine, officer, raised.case.id, now=NOW, purpose="decide").entry_withdrawn
+
+
+def test_a_dismissal_stands_for_the_person_two_records_were_merged_into(engine, officer):
+    _lists(engine)
+    older, newer = uuid4(), uuid4()
+    with engine.begin() as connection:
+        connection.execute(
+            insert(travellers), [{"id": older, "created_at": NOW}, {"id": newer, "created_at": NOW}]
+        )
+
+    def screen(traveller_id):
+        with engine.begin() as connection:
+            return record_hits(connection, _traveller(), [HIT], principal=officer,
+                               host_state="KAZ", now=NOW, traveller_id=traveller_id)  # fmt: skip
+
+    [raised] = screen(newer)
+    assert raised.case.subject_key == f"traveller {newer}"
+    decide_hit(engine, officer, raised.case.id, "dismiss", "not him", now=NOW)
+    with engine.begin() as connection:
+        connection.execute(
+            update(travellers).where(travellers.c.id == newer).values(merged_into=older)
+        )
+    [shown] = screen(older)
+    assert (shown.standing, shown.case.id) == ("dismissed", raised.case.id)
