@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from uuid import uuid4
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from screening_store_cases import NOW, document, person
 from sqlalchemy import select
 
@@ -185,3 +188,29 @@ def test_entries_in_force_can_be_read_for_some_lists_only(engine):
     _load(engine, [document("D1", "KAZ", "N1")], name="sltd", kind=ListKind.DOCUMENTS)
     assert [(n, e.entry_id) for n, e in active_entries(engine, lists=["sltd"])] == [("sltd", "D1")]
     assert len(list(active_entries(engine))) == 2
+
+
+VERSIONS = st.dictionaries(
+    st.sampled_from([f"E{i}" for i in range(8)]), st.sampled_from([None, "armed", "released"])
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(versions=st.lists(VERSIONS, min_size=1, max_size=4))
+def test_every_version_counts_what_it_changed_and_leaves_exactly_its_entries(engine, versions):
+    name = f"list-{uuid4().hex[:8]}"  # one list per example: the engine is shared
+    before: dict[str, str | None] = {}
+    for version, remarks_by_id in enumerate(versions, start=1):
+        entries = [person(i, f"PERSON {i[1:]}", remarks=r) for i, r in remarks_by_id.items()]
+        summary = _load(engine, entries, name=name, allow_empty=True)
+        new, old = set(remarks_by_id), set(before)
+        assert summary.version == version
+        assert summary.added == len(new - old)
+        assert summary.withdrawn == len(old - new)
+        assert summary.changed == sum(remarks_by_id[i] != before[i] for i in new & old)
+        assert summary.unchanged == sum(remarks_by_id[i] == before[i] for i in new & old)
+        in_force = {e.entry_id: e.remarks for _, e in active_entries(engine, lists=[name])}
+        assert in_force == remarks_by_id
+        before = remarks_by_id
