@@ -21,6 +21,9 @@ class Settings:
     # The secret the warehouse's holder_key is keyed with (rmis.warehouse.pseudonym): outside
     # the warehouse, made on first sync, owner-only.
     warehouse_key_file: Path
+    # The lowest score of an alert-list hit (RMIS_SCREENING_THRESHOLD); None: the screening
+    # room's default, the one its accuracy bench chose.
+    screening_threshold: float | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -29,13 +32,25 @@ class Settings:
         default_db = f"sqlite:///{(data_dir / 'rmis.sqlite3').as_posix()}"
         rules = env.get("RMIS_STAY_RULES")
         key_file = env.get("RMIS_WAREHOUSE_KEY_FILE")
+        threshold = env.get("RMIS_SCREENING_THRESHOLD")
         return cls(
             data_dir=data_dir,
             database_url=env.get("RMIS_DATABASE_URL", default_db),
             stay_rules=Path(rules) if rules else None,
             analytics_engine=env.get("RMIS_ENGINE", "duckdb"),
             warehouse_key_file=Path(key_file) if key_file else data_dir / "warehouse.key",
+            screening_threshold=_threshold(threshold) if threshold else None,
         )
+
+
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 < value <= 1.0:  # also refuses NaN
+        raise ValueError(f"RMIS_SCREENING_THRESHOLD must be a number in (0, 1], not {text!r}")
+    return value
 
 
 def utc_now() -> datetime:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from uuid6 import uuid7
 
 from rmis.documents import compose_td3
+from rmis.screening import BirthDate, EntryDocument, EntryName, ListEntry, import_list
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Role
 from rmis.store.schema import audit_log, checks, crossings, documents
@@ -202,8 +203,92 @@ def test_a_crossing_names_only_its_own_principals_check_at_its_bcp(client, token
 
 def test_the_openapi_document_describes_what_later_issues_fill(client):
     schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["CheckOut"]
-    assert "screening" in schema["properties"]["hits"]["description"]
+    assert "alert-list hits" in schema["properties"]["hits"]["description"]
     assert "protection" in schema["properties"]["protection"]["description"]
+
+
+def load_lists(engine):
+    stolen = ListEntry("SLTD-1", "document", documents=(EntryDocument("FA7654321", "UZB", "P"),),
+                       status="stolen")  # fmt: skip
+    wanted = ListEntry("W-7", "person", names=(EntryName("ТОШЕВ БОБУР"),),
+                       birth_dates=(BirthDate(1994, 3, 8),), sex="M")  # fmt: skip
+    for name, kind, entry in (("uzb-sltd", "documents", stolen), ("kaz-wanted", "wanted", wanted)):
+        import_list(engine, name=name, kind=kind, owner="KAZ", items=[entry], source="test",
+                    principal="loader", now=NOW)  # fmt: skip
+
+
+def test_a_check_screens_every_known_name_and_the_document_and_each_hit_is_a_case(
+    client, tokens, engine
+):
+    load_lists(engine)
+    first = check(client, tokens["officer"], mrz=MRZ)
+    assert first.status_code == 200, first.text
+    hits = {h["entry_id"]: h for h in first.json()["hits"]}
+    assert set(hits) == {"SLTD-1", "W-7"}  # the document, and the name in Cyrillic
+    assert all(h["standing"] == "new" and h["status"] == "open" for h in hits.values())
+    assert all(h["reasons"] for h in hits.values())
+    # The same traveller checked again: the open case is shown, not raised twice.
+    again = check(client, tokens["officer"], mrz=MRZ).json()["hits"]
+    assert {h["standing"] for h in again} == {"open"}
+    assert {h["hit_id"] for h in again} == {h["hit_id"] for h in hits.values()}
+
+    wanted = hits["W-7"]["hit_id"]
+    reason = "another man: other father's name"
+    decided = client.post(f"/api/v1/hits/{wanted}/decision", headers=tokens["officer"],
+                          json={"decision": "dismiss", "reason": reason})  # fmt: skip
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "dismissed"
+    third = {h["entry_id"]: h for h in check(client, tokens["officer"], mrz=MRZ).json()["hits"]}
+    assert third["W-7"]["standing"] == "dismissed"
+    assert third["W-7"]["note"] == (
+        f"dismissed on {NOW.date().isoformat()} by officer: another man: other father's name"
+    )
+    assert third["SLTD-1"]["standing"] == "open"
+
+    open_now = client.get("/api/v1/hits?state=open", headers=tokens["supervisor"])
+    assert [h["entry_id"] for h in open_now.json()] == ["SLTD-1"]
+    assert client.get("/api/v1/hits", headers=tokens["analyst"]).status_code == 403
+    counts = client.get("/api/v1/hits/counts", headers=tokens["analyst"]).json()
+    assert counts["by_status"]["dismissed"] == 1 and counts["by_status"]["open"] == 1
+
+
+def test_a_decision_needs_a_reason_and_an_escalated_hit_is_a_supervisors(client, tokens, engine):
+    load_lists(engine)
+    [hit] = [h for h in check(client, tokens["officer"], mrz=MRZ).json()["hits"]
+             if h["entry_id"] == "SLTD-1"]  # fmt: skip
+    url = f"/api/v1/hits/{hit['hit_id']}/decision"
+    blank = client.post(url, headers=tokens["officer"], json={"decision": "confirm", "reason": ""})
+    assert blank.status_code == 422
+    up = client.post(url, headers=tokens["officer"],
+                     json={"decision": "escalate", "reason": "the photo differs"})  # fmt: skip
+    assert up.json()["status"] == "escalated"
+    refused = client.post(url, headers=tokens["other_officer"],
+                          json={"decision": "confirm", "reason": "same"})  # fmt: skip
+    assert refused.status_code == 403
+    reason = "reported stolen in Tashkent"
+    confirmed = client.post(url, headers=tokens["supervisor"],
+                            json={"decision": "confirm", "reason": reason})  # fmt: skip
+    body = confirmed.json()
+    assert body["status"] == "confirmed"
+    assert body["answer_seconds_left"] == 12 * 3600  # SIRENE: the owner answers within 12 h
+    assert [d["decision"] for d in body["decisions"]] == ["escalate", "confirm"]
+    again = client.post(url, headers=tokens["supervisor"],
+                        json={"decision": "dismiss", "reason": "changed my mind"})  # fmt: skip
+    assert again.status_code == 409
+
+
+def test_screening_one_traveller_without_a_check(client, tokens, engine):
+    load_lists(engine)
+    body = {"id": "q1", "names": ["TOSHEV BOBUR"], "birth_date": "1994", "sex": "M",
+            "nationality": "UZB", "document": None, "bcp": "KAZ-ALA"}  # fmt: skip
+    response = client.post("/api/v1/screenings", json=body, headers=tokens["officer"])
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert answer["host_state"] == "KAZ"
+    assert [h["entry_id"] for h in answer["hits"]] == ["W-7"]
+    assert {screened["list"] for screened in answer["lists"]} == {"uzb-sltd", "kaz-wanted"}
+    nothing = client.post("/api/v1/screenings", json={"names": []}, headers=tokens["officer"])
+    assert nothing.status_code == 422 and nothing.json()["code"] == "bad_traveller"
 
 
 @pytest.mark.parametrize(

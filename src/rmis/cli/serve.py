@@ -22,6 +22,8 @@ def serve(
 
     settings = Settings.from_env()
     app = create_app(
-        open_database(settings.database_url), stay_rules=load_stay_rules(settings.stay_rules)
+        open_database(settings.database_url),
+        stay_rules=load_stay_rules(settings.stay_rules),
+        screening_threshold=settings.screening_threshold,
     )
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -120,6 +120,9 @@ class Check:
     stay: StayAnswer | None
     recent_crossings: list[dict[str, Any]]  # oldest first, as traveller_history's rows
     flags: tuple[CheckFlag, ...]
+    # Every name the person is known by: the document's own (MRZ, national script), then those
+    # of their other documents on record. What the alert-list screen compares with the lists.
+    known_names: tuple[str, ...] = ()
 
 
 def _typed_document(seen: DocumentSeen, on: date) -> CheckedDocument:
@@ -290,6 +293,36 @@ def _person(connection: Connection, seen: DocumentSeen, host: str) -> _Person:
     return _Person(person, decision.link, None, _history(connection, rows))
 
 
+def _known_names(
+    connection: Connection, seen: DocumentSeen, traveller_id: UUID | None
+) -> tuple[str, ...]:
+    """The document's names, then those of the person's other documents on record, each once:
+    MRZ spelling and national script alike (a list may write either)."""
+    pairs = [(seen.surname, seen.given_names), (seen.national_surname, seen.national_given_names)]
+    if traveller_id is not None:
+        pairs += [
+            pair
+            for surname, given, national_surname, national_given in connection.execute(
+                _NAMES_OF_PERSON, {"traveller_id": traveller_id}
+            )
+            for pair in ((surname, given), (national_surname, national_given))
+        ]
+    names = (" ".join(part for part in pair if part).strip() for pair in pairs)
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+_NAMES_OF_PERSON = (
+    select(
+        documents.c.surname,
+        documents.c.given_names,
+        documents.c.national_surname,
+        documents.c.national_given_names,
+    )
+    .where(documents.c.traveller_id == bindparam("traveller_id"))
+    .order_by(documents.c.first_seen_at)
+)
+
+
 def _stay(
     connection: Connection,
     traveller_id: UUID,
@@ -408,6 +441,7 @@ def run_check(
                 document_id, traveller_id = found.document_id, found.traveller_id
                 history = found.history
         recent_crossings = [_as_history_shows(c) for c in history[-recent:]] if recent else []
+        known_names = _known_names(connection, seen, traveller_id)
         flags = _flags(read, direction, _previous_admitted(history, now), on)
         connection.execute(
             _INSERT_CHECK,
@@ -448,6 +482,7 @@ def run_check(
         stay=stay,
         recent_crossings=recent_crossings,
         flags=flags,
+        known_names=known_names,
     )
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 from rmis import __version__
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry import ReferenceFacts, load_reference_facts
+from rmis.screening import Screener
 from rmis.settings import utc_now
-from rmis.web.api import checks, corrections, persons, reads
+from rmis.web.api import checks, corrections, persons, reads, screening
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 
@@ -24,12 +25,14 @@ class Services:
     clock: Callable[[], datetime]
     reference: ReferenceFacts
     stay_rules: StayRulesTable
+    screener: Screener  # the alert lists in force, indexed once and kept current
 
 
 def create_app(
     engine: Engine,
     clock: Callable[[], datetime] = utc_now,
     stay_rules: StayRulesTable | None = None,
+    screening_threshold: float | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="rmis",
@@ -41,11 +44,15 @@ def create_app(
     )
     with engine.connect() as connection:
         reference = load_reference_facts(connection)
-    app.state.services = Services(engine, clock, reference, stay_rules or load_stay_rules())
+    app.state.services = Services(
+        engine, clock, reference, stay_rules or load_stay_rules(),
+        Screener(engine, threshold=screening_threshold),
+    )  # fmt: skip
     install_problem_handlers(app)
     app.include_router(router)
     app.include_router(reads.router)
     app.include_router(corrections.router)
     app.include_router(persons.router)
     app.include_router(checks.router)
+    app.include_router(screening.router)
     return app

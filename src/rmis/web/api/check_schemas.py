@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from rmis.registry import Check, CheckedDocument, Direction, StayAnswer
 from rmis.web.api.schemas import CrossingOut, DocumentFieldsOut, DocumentIn, StayOut, Strict
+from rmis.web.api.screening_schemas import ScreenedHitOut
 
 
 class TypedDocumentIn(DocumentIn):
@@ -132,9 +133,10 @@ class CheckOut(BaseModel):
         description="the person's last crossings in this state as corrected, oldest first"
     )
     flags: list[CheckFlagOut] = Field(description="what the officer should see before deciding")
-    hits: list[dict[str, Any]] = Field(
+    hits: list[ScreenedHitOut] = Field(
         default_factory=list,
-        description="alert-list hits, filled by screening when it lands; empty until then",
+        description="alert-list hits on the person's every known name and the document, each a "
+        "case for the officer to decide (POST /hits/{hit_id}/decision); none refuses anyone",
     )
     protection: dict[str, Any] | None = Field(
         None,
@@ -143,8 +145,9 @@ class CheckOut(BaseModel):
     )
 
     @classmethod
-    def of(cls, check: Check) -> CheckOut:
+    def of(cls, check: Check, hits: list[ScreenedHitOut] | None = None) -> CheckOut:
         return cls(
+            hits=hits or [],
             check_id=check.id,
             checked_at=check.at,
             bcp=check.bcp_code,

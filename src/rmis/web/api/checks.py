@@ -1,4 +1,5 @@
-"""POST /api/v1/checks: the border check, one call, recording nothing but the check itself."""
+"""POST /api/v1/checks: the border check, one call, recording nothing but the check itself
+(and, for each alert-list hit, the case the officer decides)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from typing import Annotated
 
 from fastapi import Header, Request
 
-from rmis.registry import DocumentSeen, run_check
+from rmis.registry import Check, DocumentSeen, run_check
+from rmis.screening import BirthDate, ScreenedTraveller, TravellerDocument
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.check_schemas import CheckIn, CheckOut
 from rmis.web.api.retry import api_router
+from rmis.web.api.screening_schemas import screened_hits_out
 
 router = api_router()
 Purpose = Annotated[str | None, Header(alias="RMIS-Purpose", max_length=200)]
@@ -21,14 +24,35 @@ def post_check(
 ) -> CheckOut:
     """Check a traveller at a BCP from their MRZ (or their document's fields): the document
     read and judged, the person and how they were linked, their stay on the BCP's local date,
-    their last crossings and the flags the crossing would get. Records no crossing: send the
-    answer's check_id with the crossing (POST /crossings) to tie the two in the audit log."""
+    their last crossings, the flags the crossing would get, and the alert-list hits on every
+    name the person is known by and on the document, each a case for the officer to decide.
+    Records no crossing: send the answer's check_id with the crossing (POST /crossings) to tie
+    the two in the audit log."""
     services = request.app.state.services
+    now = services.clock()
     check = run_check(
         services.engine, principal, bcp_code=body.bcp, direction=body.direction,
-        now=services.clock(), reference=services.reference, rules=services.stay_rules,
+        now=now, reference=services.reference, rules=services.stay_rules,
         mrz=body.mrz,
         document=DocumentSeen(**body.document.model_dump()) if body.document else None,
         purpose=purpose or "border check",
     )  # fmt: skip
-    return CheckOut.of(check)
+    screening = services.screener.screen_and_record(
+        screened(check), principal, now=now, traveller_id=check.traveller_id,
+        bcp_code=check.bcp_code, check_id=check.id, purpose=purpose or "border check",
+    )  # fmt: skip
+    return CheckOut.of(check, screened_hits_out(screening.hits))
+
+
+def screened(check: Check) -> ScreenedTraveller:
+    """The checked traveller as the screen takes them: every known name, what the document
+    says of birth date, sex and nationality, and the document itself."""
+    seen = check.document.document
+    return ScreenedTraveller(
+        id=str(check.id),
+        names=check.known_names,
+        birth_date=None if seen.birth_date is None else BirthDate.parse(str(seen.birth_date)),
+        sex=seen.sex if seen.sex in ("M", "F") else None,
+        nationality=seen.nationality,
+        document=TravellerDocument(seen.issuing_state, seen.number, seen.document_type),
+    )
