@@ -108,8 +108,8 @@ def latin_skeleton(key: str) -> str:
     text = key.upper() if key in LATIN_ARTICLES else key
     if text.startswith("ABD") and text.endswith(("UL", "EL", "OL")) and len(text) == 5:
         text = "ABD"  # ABDUL, ABDEL: عبد with the article joined to it
-    if len(text) > 2 and text.endswith("H") and text[-2] in "AEIOU":
-        text = text[:-1]
+    if len(text) > 2 and text.endswith(("H", "h")) and text[-2] in "AEIOU":
+        text = text[:-1]  # a final -AH, -EH: the ة or ه that arabic_skeleton drops too
     # keys write TH and DH as two letters; Arabic ث and ذ are T and D in the skeleton
     text = text.replace("TH", "T").replace("DH", "D").replace("Dh", "D").replace("Th", "T")
     return _fold_runs("".join(ch for ch in text if ch not in _LATIN_DROPPED))

@@ -34,14 +34,15 @@ from rmis.screening.columns import PairPostings, StringColumn, Vocabulary
 from rmis.screening.document_numbers import clean, compare_numbers, fold
 from rmis.screening.entries import BirthDate, EntryName, ListEntry
 from rmis.screening.matching import (
-    DATE_DISAGREES,
     DEFAULT_THRESHOLD,
-    MAX_BONUS,
     NAME_FLOOR,
     NATIONALITY_AGREES,
     NATIONALITY_DISAGREES,
     SEX_DISAGREES,
     WEAK_ALIAS_FACTOR,
+    best_possible,
+    best_with_disagreeing_date,
+    combine,
     compare_birth_dates,
     describe_names,
 )
@@ -51,8 +52,10 @@ from rmis.screening.subjects import Hit, ScreenedTraveller
 __all__ = ["DEFAULT_THRESHOLD", "ScreeningIndex"]
 
 _KINDS = ("primary", "alias", "original_script")
-_SKELETON_PREFIX = "#"
-_MAX_WIDENED = 12  # coarse keys a traveller's word is widened to, nearest first
+_SKELETON_PREFIX = "#"  # a word's consonant skeleton
+_WHOLE_PREFIX = "="  # the first consonants of a whole name's skeleton
+_WHOLE_LENGTH = 5
+_MAX_WIDENED = 8  # coarse keys a traveller's word is widened to, nearest first
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
 PERSON_DOCUMENT_SCORE = 0.9
@@ -119,8 +122,8 @@ class ScreeningIndex:
         # Arabic-script traveller looks up both; a Latin one only the Arabic names').
         self._arabic_skeletons = PairPostings()
         self._other_skeletons = PairPostings()
-        self._widened: dict[str, tuple[int, ...]] = {}
-        self._vocab_by_kind: tuple[list[str], list[str]] | None = None
+        self._widened: dict[str, np.ndarray] = {}
+        self._vocab_by_length: dict[tuple[str, int], list[str]] = {}
         self._size = 0
 
     # ---------------------------------------------------------------- building
@@ -194,6 +197,11 @@ class ScreeningIndex:
             postings.add(_code(a, b), person)
         if len(sk_ids) == 1:
             postings.add(_code(sk_ids[0], sk_ids[0]), person)
+        if len(name.skeleton) >= 4:
+            # Arabic and Latin join and split words differently (عبد الله, ABDALLAH): the
+            # whole name's first consonants find it too.
+            whole = self._keys.id(_WHOLE_PREFIX + _whole_key(name.skeleton))
+            postings.add(_code(whole, whole), person)
 
     def _freeze(self) -> None:
         for column in (self._p_id, self._n_text, self._d_id, self._doc_number):
@@ -224,9 +232,26 @@ class ScreeningIndex:
             lo = np.where(has_date, lo_all, -1).astype(np.int32)
             hi = np.where(has_date, hi_all, -1).astype(np.int32)
         self._p_year_lo, self._p_year_hi = lo, hi
-        coarse = [k for k in self._keys.values if not k.startswith(_SKELETON_PREFIX)]
-        skeleton = [k for k in self._keys.values if k.startswith(_SKELETON_PREFIX)]
-        self._vocab_by_kind = (coarse, skeleton)
+        # Per person with exactly one whole listed date: YYYYMMDD (0 for the others).
+        whole = np.zeros(len(has_date), dtype=np.int32)
+        if len(years):
+            single = (self._p_birth_end_np - first) == 1
+            months = np.frombuffer(self._b_month, dtype=np.int8).astype(np.int32)
+            days = np.frombuffer(self._b_day, dtype=np.int8).astype(np.int32)
+            exact = ~np.frombuffer(self._b_approximate, dtype=np.int8).astype(bool)
+            packed = years * 10000 + months * 100 + days
+            at = safe_first
+            ok = single & (days[at] > 0) & (to_years[at] == 0) & exact[at]
+            whole = np.where(ok, packed[at], 0).astype(np.int32)
+        self._p_whole_date = whole
+        # The vocabulary of keys by kind and length, for widening a traveller's words.
+        # A different first letter is not widened to: spellings of one name seldom differ
+        # there (and names.compare_words charges an edit there double).
+        by_length: dict[tuple[str, int], list[str]] = {}
+        for key in self._keys.values:
+            start = key[: 1 + key.startswith((_SKELETON_PREFIX, _WHOLE_PREFIX))]
+            by_length.setdefault((start, len(key)), []).append(key)
+        self._vocab_by_length = by_length
 
     def __len__(self) -> int:
         """Entries in the index (persons and documents lists' entries)."""
@@ -268,53 +293,56 @@ class ScreeningIndex:
 
     # ---------------------------------------------------------------- candidates
 
-    def _widen(self, key: str, skeleton: bool) -> tuple[int, ...]:
-        """Ids of the indexed keys within the edit radius of `key`, nearest first."""
-        cache_key = (_SKELETON_PREFIX if skeleton else "") + key
-        found = self._widened.get(cache_key)
+    def _widen(self, key: str, prefix: str = "") -> np.ndarray:
+        """Ids of the indexed keys (of the kind `prefix` marks) within the edit radius of
+        `key`, nearest first."""
+        probe = prefix + key
+        found = self._widened.get(probe)
         if found is not None:
             return found
-        assert self._vocab_by_kind is not None
-        vocab = self._vocab_by_kind[1 if skeleton else 0]
-        probe = cache_key
         radius = _radius(key)
         if radius == 0:
             own = self._keys.ids.get(probe)
-            found = () if own is None else (own,)
+            ids = [] if own is None else [own]
         else:
-            matches = extract(
-                probe, vocab, scorer=Levenshtein.distance, score_cutoff=radius, limit=_MAX_WIDENED
-            )
-            found = tuple(self._keys.ids[m[0]] for m in matches)
+            matches = []
+            for length in range(len(probe) - radius, len(probe) + radius + 1):
+                bucket = self._vocab_by_length.get((probe[: 1 + bool(prefix)], length))
+                if bucket:
+                    matches += extract(probe, bucket, scorer=Levenshtein.distance,
+                                       score_cutoff=radius, limit=_MAX_WIDENED)  # fmt: skip
+            matches.sort(key=lambda m: m[1])
+            ids = [self._keys.ids[m[0]] for m in matches[:_MAX_WIDENED]]
         if len(self._widened) > 200_000:
             self._widened.clear()
-        self._widened[cache_key] = found
+        found = self._widened[probe] = np.array(ids, dtype=np.int64)
         return found
 
     def _person_candidates(
         self, names: list[Name], traveller: ScreenedTraveller, threshold: float
     ) -> np.ndarray:
-        pair_codes: list[int] = []
-        single_codes: list[int] = []
-        skeleton_codes: list[int] = []
+        pair_codes: list[np.ndarray] = []
+        single_codes: list[np.ndarray] = []
+        skeleton_codes: list[np.ndarray] = []
         arabic_traveller = False
         for name in names:
             words = _blockable(name.words)
-            latin = [w for w in words if w.block]
-            widened = [self._widen(w.block, False) for w in latin]
-            for a, b in combinations(widened, 2):
-                pair_codes.extend(_code(x, y) for x in a for y in b)
-            if len(latin) == 1:
-                single_codes.extend(widened[0])
+            widened = [self._widen(b) for b in dict.fromkeys(w.block for w in words)
+                       if b]  # fmt: skip
+            pair_codes += [_pair_codes(a, b) for a, b in combinations(widened, 2)]
+            if len(widened) == 1:
+                single_codes.append(widened[0])
             arabic_traveller |= any(w.script == "arabic" for w in words)
             if not len(self._arabic_skeletons.codes) and not arabic_traveller:
                 continue
             skeletons = [w.skeleton for w in words if len(w.skeleton) >= 2]
-            sk = [self._widen(s, True) for s in dict.fromkeys(skeletons)]
-            for a, b in combinations(sk, 2):
-                skeleton_codes.extend(_code(x, y) for x in a for y in b)
+            sk = [self._widen(s, _SKELETON_PREFIX) for s in dict.fromkeys(skeletons)]
+            skeleton_codes += [_pair_codes(a, b) for a, b in combinations(sk, 2)]
             if len(sk) == 1:
-                skeleton_codes.extend(_code(x, x) for x in sk[0])
+                skeleton_codes.append(_pair_codes(sk[0], sk[0], same=True))
+            if len(name.skeleton) >= 4:
+                whole = self._widen(_whole_key(name.skeleton), _WHOLE_PREFIX)
+                skeleton_codes.append(_pair_codes(whole, whole, same=True))
         skeleton_codes_np = _codes(skeleton_codes)
         found = [
             self._pairs.lookup(_codes(pair_codes)),
@@ -331,15 +359,24 @@ class ScreeningIndex:
     ) -> np.ndarray:
         """Drop persons whose every listed birth year is more than a year (and a digit) from
         the traveller's, when a disagreeing date alone puts them below the threshold."""
-        if born is None or not len(persons) or threshold <= 1.0 + MAX_BONUS + DATE_DISAGREES:
+        if born is None or not len(persons) or best_with_disagreeing_date() >= threshold:
             return persons
         lo, hi = self._p_year_lo[persons], self._p_year_hi[persons]
         t_lo, t_hi = born.year, born.to_year or born.year
         near = (lo < 0) | ((lo - 1 <= t_hi) & (t_lo <= hi + 1))
-        # One typed digit in the year (1975/1985): kept for the full comparison.
-        if born.day is not None:
-            near |= _one_digit_year(lo, t_lo) | _one_digit_year(hi, t_lo)
-        return persons[near]
+        if born.day is None or born.month is None:
+            return persons[near]
+        # Whole dates on both sides: the same date, day and month swapped, one digit off,
+        # or one year off on the same day; anything else disagrees.
+        listed = self._p_whole_date[persons]
+        t = born.year * 10000 + born.month * 100 + born.day
+        swapped = born.year * 10000 + born.day * 100 + born.month
+        year_off = (np.abs(listed // 10000 - born.year) == 1) & (listed % 10000 == t % 10000)
+        agrees = (
+            (listed == t) | (listed == swapped) | year_off | (_digits_differing(listed, t) == 1)
+        )
+        keep = np.where(listed > 0, agrees, near)
+        return persons[keep]
 
     def _document_rows(self, traveller: ScreenedTraveller) -> list[int]:
         document = traveller.document
@@ -435,40 +472,41 @@ class ScreeningIndex:
         name_score = best[0] if best else 0.0
         if name_score < NAME_FLOOR and not document_score:
             return None
-        if name_score + MAX_BONUS < threshold and not document_score:
+        if best_possible(name_score) < threshold and not document_score:
             return None
         reasons: list[str] = []
-        score = name_score
+        evidence: list[float] = []
         if best is not None and name_score >= NAME_FLOOR:
             reasons.extend(describe_names(best[1], best[2], best[3]))
         elif best is not None:
             reasons.append(f"names do not match (best {best[3].full!r}, {name_score:.2f})")
         born = compare_birth_dates(traveller.birth_date, self._person_birth_dates(person))
         if born is not None:
-            score += born.delta
+            evidence.append(born.delta)
             reasons.append(born.reason)
         sex = self._p_sex[person]
         if sex and traveller.sex:
             listed_sex = "M" if sex == 1 else "F"
             if listed_sex != traveller.sex:
-                score += SEX_DISAGREES
+                evidence.append(SEX_DISAGREES)
                 reasons.append(f"sex differs: listed {listed_sex}, traveller {traveller.sex}")
             else:
                 reasons.append(f"sex agrees ({listed_sex})")
         nationalities = self._person_nationalities(person)
         if nationalities and traveller.nationality:
             if traveller.nationality.upper() in nationalities:
-                score += NATIONALITY_AGREES
+                evidence.append(NATIONALITY_AGREES)
                 reasons.append(f"nationality agrees ({traveller.nationality.upper()})")
             else:
-                score += NATIONALITY_DISAGREES
+                evidence.append(NATIONALITY_DISAGREES)
                 listed = ", ".join(nationalities)
                 reasons.append(
                     f"nationality differs: listed {listed}, traveller {traveller.nationality}"
                 )
+        score = combine(name_score, evidence) if name_score >= NAME_FLOOR else 0.0
         if document_score:
             reasons = [*document_reasons, "the document is listed for this person", *reasons]
-            score = max(score + 0.05, PERSON_DOCUMENT_SCORE * document_score)
+            score = max(combine(score, [0.5]), PERSON_DOCUMENT_SCORE * document_score)
         score = min(1.0, max(0.0, score))
         if score < threshold:
             return None
@@ -499,8 +537,28 @@ class ScreeningIndex:
         return arrays
 
 
-def _codes(codes: list[int]) -> np.ndarray:
-    return np.unique(np.array(codes, dtype=np.int64))
+def _whole_key(skeleton: str) -> str:
+    """The first consonants of a name's skeleton; the article's L after a leading ABD (ABDEL,
+    ABDUL, عبد ال) is left out, Latin and Arabic writing it either way."""
+    if skeleton.startswith("BDL"):
+        skeleton = "BD" + skeleton[3:]
+    return skeleton[:_WHOLE_LENGTH]
+
+
+def _codes(codes: list[np.ndarray]) -> np.ndarray:
+    if not codes:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(codes))
+
+
+def _pair_codes(a: np.ndarray, b: np.ndarray, same: bool = False) -> np.ndarray:
+    """The codes of every pair of an id of `a` with an id of `b` (as _code makes them); with
+    `same`, each id of `a` with itself."""
+    if same:
+        return (a << 32) | a
+    low = np.minimum(a[:, None], b[None, :])
+    high = np.maximum(a[:, None], b[None, :])
+    return ((low << 32) | high).ravel()
 
 
 def _blockable(words: tuple[Word, ...]) -> list[Word]:
@@ -508,8 +566,11 @@ def _blockable(words: tuple[Word, ...]) -> list[Word]:
     return [w for w in words if not w.particle and not w.initial]
 
 
-def _one_digit_year(years: np.ndarray, year: int) -> np.ndarray:
-    diff = np.zeros(len(years), dtype=np.int32)
-    for power in (1000, 100, 10, 1):
-        diff += (years // power) % 10 != (year // power) % 10
-    return (years >= 0) & (diff == 1)
+def _digits_differing(dates: np.ndarray, date: int) -> np.ndarray:
+    """How many of the eight digits of YYYYMMDD differ, per listed date."""
+    diff = np.zeros(len(dates), dtype=np.int32)
+    power = 1
+    for _ in range(8):
+        diff += (dates // power) % 10 != (date // power) % 10
+        power *= 10
+    return diff

@@ -5,12 +5,13 @@ The score is the best name comparison (names.compare_names) over every name of t
 traveller and every name of the entry (a weak alias counts WEAK_ALIAS_FACTOR of its score),
 moved by the evidence around it:
 
-- birth date: the same whole date +0.08, the same year and month +0.05, the same year where
-  one side gives only the year (or a listed range holds it) +0.03; day and month swapped,
-  one year off or one digit off -0.03; a date that disagrees -0.25 (a perfect name with a
-  wrong date stays below any useful threshold); nothing known: 0.
-- sex: a different sex -0.15; the same sex 0 (agreement evidence only).
-- nationality: one of the listed nationalities +0.02, none of them -0.03.
+- birth date: agreement closes part of the gap between the name score and 1 (the same whole
+  date half of it, the same year and month 0.3, the same year where one side gives only the
+  year, or a listed range holds it, 0.15); day and month swapped, one year off or one digit
+  off -0.03; a date that disagrees -0.4 (a perfect name with a wrong date stays below any
+  useful threshold); nothing known: nothing.
+- sex: a different sex -0.15; the same sex nothing (agreement evidence only).
+- nationality: one of the listed nationalities closes a tenth of the gap, none of them -0.03.
 
 A hit needs its name score at or above NAME_FLOOR whatever the rest says, so nationality or
 sex never make a hit, and a score is never raised by them above what the name allows plus
@@ -30,17 +31,34 @@ DEFAULT_THRESHOLD = 0.80
 NAME_FLOOR = 0.72
 WEAK_ALIAS_FACTOR = 0.9
 
-DATE_EXACT = 0.08
-DATE_YEAR_MONTH = 0.05
-DATE_YEAR = 0.03
+# Agreements are fractions of the gap to 1 closed; disagreements are subtracted.
+DATE_EXACT = 0.5
+DATE_YEAR_MONTH = 0.3
+DATE_YEAR = 0.15
 DATE_NEAR = -0.03
-DATE_DISAGREES = -0.25
+DATE_DISAGREES = -0.4
 SEX_DISAGREES = -0.15
-NATIONALITY_AGREES = 0.02
+NATIONALITY_AGREES = 0.1
 NATIONALITY_DISAGREES = -0.03
-# The most the evidence around a name can add: a candidate whose name score plus this is
-# below the threshold cannot hit (the index skips scoring it).
-MAX_BONUS = DATE_EXACT + NATIONALITY_AGREES
+
+
+def combine(name_score: float, evidence: list[float]) -> float:
+    """The name score moved by the evidence around it (agreements close a fraction of the gap
+    to 1, disagreements subtract), in [0, 1]."""
+    score = name_score
+    for delta in sorted(evidence, reverse=True):
+        score = score + (1.0 - score) * delta if delta > 0 else score + delta
+    return min(1.0, max(0.0, score))
+
+
+def best_possible(name_score: float) -> float:
+    """The most a name score can become with everything else agreeing."""
+    return combine(name_score, [DATE_EXACT, NATIONALITY_AGREES])
+
+
+def best_with_disagreeing_date() -> float:
+    """The most any candidate can score when its birth date disagrees."""
+    return combine(1.0, [DATE_DISAGREES, NATIONALITY_AGREES])
 
 
 @dataclass(frozen=True)
@@ -112,6 +130,12 @@ def describe_names(comparison: NameComparison, traveller: Name, listed: EntryNam
             "its original script"}[listed.kind]  # fmt: skip
     weak = " (a weak alias, counted less)" if listed.weak else ""
     out = [f"name {traveller.text!r} matches the {kind} {listed.full!r}{weak}"]
+    if comparison.whole_skeleton:
+        out.append(
+            f"the whole name has the same consonants in Arabic and Latin script "
+            f"({comparison.score:.2f}; Arabic does not write short vowels)"
+        )
+        return out
     pairs = comparison.pairs
     initials = [p for p in pairs if p.how == "initial"]
     for p in pairs:

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from rmis.names.arabic import (
     LATIN_ARTICLES,
     arabic_skeleton,
@@ -44,7 +46,9 @@ _SOUND_FOLD = str.maketrans({"L": "R", "B": "V", "D": "T", "G": "K", "Z": "S", "
 # patronymics less), and every word of the shorter name must be paired.
 EXTRA_PART_COST = 0.06
 FORGIVEN_PART_COST = 0.02
-MAX_TOKENS = 7  # longer names compare their first words only (exhaustive pairing is n!)
+SINGLE_WORD_FACTOR = 0.75
+MAX_TOKENS = 12  # longer names compare their first words only
+EXHAUSTIVE_TOKENS = 4  # names up to this many words are paired exhaustively
 
 _SPLIT = re.compile(r"[\s,;/()\[\]\"]+")
 
@@ -130,6 +134,8 @@ class Name:
     text: str
     words: tuple[Word, ...]
     roles: tuple[Role, ...]
+    arabic: bool  # written in Arabic script
+    skeleton: str  # the whole name's consonants in order (articles left out)
 
 
 def split_words(text: str) -> tuple[Word, ...]:
@@ -152,9 +158,12 @@ def roles_of(words: tuple[Word, ...]) -> tuple[Role, ...]:
     return tuple(roles)
 
 
+@lru_cache(maxsize=1 << 16)
 def prepare_name(text: str) -> Name:
     words = split_words(text)
-    return Name(text, words, roles_of(words))
+    arabic = any(w.script == "arabic" for w in words)
+    skeleton = "".join(w.skeleton for w in words if arabic or w.text not in LATIN_ARTICLES)
+    return Name(text, words, roles_of(words), arabic, skeleton)
 
 
 # How two words were found alike, in words an officer can read aloud.
@@ -217,6 +226,33 @@ class NameComparison:
     pairs: tuple[WordPair, ...]
     missing: tuple[Word, ...]  # listed words the traveller's name lacks
     extra: tuple[Word, ...]  # traveller's words the listed name lacks
+    whole_skeleton: bool = False  # scored on the whole names' consonants (Arabic and Latin)
+
+
+def _best_pairing(values: list[list[float]]) -> tuple[int, ...]:
+    """The column each row pairs with, maximising the sum of values: exhaustively for the
+    short names most are, on the assignment solver beyond (a list's long names)."""
+    n, m = len(values), len(values[0])
+    if n == 1:
+        row = values[0]
+        return (row.index(max(row)),)
+    if m <= EXHAUSTIVE_TOKENS:
+        best_cols: tuple[int, ...] = ()
+        best_value = -1.0
+        for option in matchings(n, m):
+            value = 0.0
+            for i, c in enumerate(option):
+                value += values[i][c]
+            if value > best_value:
+                best_cols, best_value = option, value
+        return best_cols
+    from scipy.optimize import linear_sum_assignment  # only for long names
+
+    rows, cols = linear_sum_assignment(values, maximize=True)
+    out = [0] * n
+    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
+        out[r] = c
+    return tuple(out)
 
 
 def compare_names(traveller: Name, listed: Name) -> NameComparison:
@@ -228,12 +264,8 @@ def compare_names(traveller: Name, listed: Name) -> NameComparison:
     rows, cols = (tl, ta) if flip else (ta, tl)
     sims = [[compare_words(r, c) if not flip else compare_words(c, r) for c in cols] for r in rows]
     weights = [[(len(r.key) + len(c.key)) / 2 for c in cols] for r in rows]
-    best_cols: tuple[int, ...] = ()
-    best_value = -1.0
-    for option in matchings(len(rows), len(cols)):
-        value = sum(weights[i][c] * sims[i][c][0] for i, c in enumerate(option))
-        if value > best_value:
-            best_cols, best_value = option, value
+    best_cols = _best_pairing([[w * s[0] for w, s in zip(wr, sr, strict=True)]
+                               for wr, sr in zip(weights, sims, strict=True)])  # fmt: skip
     paired = [(i, c) for i, c in enumerate(best_cols) if sims[i][c][0] >= PAIR_FLOOR]
     row_roles = listed.roles if flip else traveller.roles
     col_roles = traveller.roles if flip else listed.roles
@@ -261,12 +293,28 @@ def compare_names(traveller: Name, listed: Name) -> NameComparison:
                 score *= 0.5
             else:
                 score -= FORGIVEN_PART_COST
+        extra_names = 0
         for c in lone_cols:
             if col_roles[c] is Role.NAME and not cols[c].particle:
                 score -= EXTRA_PART_COST
+                extra_names += 1
             else:
                 score -= FORGIVEN_PART_COST
+        # One word in common is not a name in common: a surname alone (BWAMBALE) against a
+        # listed FRANK KAKOLELE BWAMBALE says little about who this is.
+        if len(word_pairs) == 1 and extra_names:
+            score *= SINGLE_WORD_FACTOR
     lone_r = tuple(rows[i] for i in lone_rows)
     lone_c = tuple(cols[c] for c in lone_cols)
     missing, extra = (lone_r, lone_c) if flip else (lone_c, lone_r)
+    if traveller.arabic != listed.arabic and traveller.skeleton and listed.skeleton:
+        # Across Arabic and Latin script words are joined and split differently (عبد الله,
+        # ABDALLAH; عبدالحليم, ABD EL HALIM): the whole name's consonants in order as well.
+        whole = ARABIC_FACTOR * _string_similarity(traveller.skeleton, listed.skeleton)
+        if whole > score:
+            return NameComparison(whole, (), (), (), whole_skeleton=True)
     return NameComparison(max(0.0, min(1.0, score)), tuple(word_pairs), missing, extra)
+
+
+def _string_similarity(a: str, b: str) -> float:
+    return 1.0 - OSA.distance(a, b) / max(len(a), len(b))
