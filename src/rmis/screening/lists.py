@@ -9,6 +9,8 @@ record with its position and reason, and the rest of the list loads.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -254,6 +256,13 @@ def import_list(
     return summary
 
 
+def content_hash(content: dict[str, Any]) -> str:
+    """ListEntry.content_hash of the entry whose to_json() is `content`: the entry's JSON is
+    made once per entry (it is most of an import's time), not once for the hash and again."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _known_entries(connection: Connection, name: str) -> dict[str, _Known]:
     rows = connection.execute(
         select(
@@ -316,9 +325,10 @@ def _load(
             )
         else:
             seen.add(item.entry_id)
-            digest = item.content_hash()
+            content = item.to_json()
+            digest = content_hash(content)
             before = known.get(item.entry_id)
-            row = {"subject": item.subject, "content": item.to_json(), "content_hash": digest}
+            row = {"subject": item.subject, "content": content, "content_hash": digest}
             if before is None:
                 counts["added"] += 1
                 inserts.append(

@@ -18,6 +18,7 @@ from rmis.screening import lists as lists_module
 from rmis.screening.lists import (
     ListImportError,
     active_entries,
+    content_hash,
     import_list,
     list_history,
     list_summaries,
@@ -214,3 +215,20 @@ def test_every_version_counts_what_it_changed_and_leaves_exactly_its_entries(eng
         in_force = {e.entry_id: e.remarks for _, e in active_entries(engine, lists=[name])}
         assert in_force == remarks_by_id
         before = remarks_by_id
+
+
+ENTRIES = st.builds(
+    person,
+    st.text(min_size=1, max_size=12).filter(str.strip),
+    st.text(min_size=1, max_size=30).filter(str.strip),
+    born=st.sampled_from([None, "1970", "1970-03", "1970-03-15"]),
+    remarks=st.none() | st.text(max_size=20),
+    nationalities=st.lists(st.sampled_from(["KAZ", "UZB", "D"]), max_size=2).map(tuple),
+    extra=st.dictionaries(st.text(max_size=5), st.text(max_size=5) | st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=100)
+@given(entry=ENTRIES)
+def test_the_stored_hash_is_the_entrys_own_content_hash(entry):
+    assert content_hash(entry.to_json()) == entry.content_hash()
