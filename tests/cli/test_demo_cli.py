@@ -23,6 +23,11 @@ def test_demo_runs_end_to_end_and_reuses_what_is_there(tmp_path, monkeypatch):
     assert "Foreigners present and overstays" in first.output
     assert "Movement types of the travellers" in first.output
     assert "demo.border_officer" in first.output
+    # Every check screened: the student found across scripts, the trader's number with an OCR
+    # slip on the stolen list, the visitor's namesake left alone; each hit a case.
+    assert "demo-wanted KAZ-W-2026-0141" in first.output
+    assert "demo-sltd SLTD-KGZ-88213" in first.output
+    assert first.output.count("new case: open") == 2
     page = tmp_path / "rmis-data" / "report.html"
     assert f"open {page}" in first.output.replace("\n", "")
     assert "<svg" in page.read_text(encoding="utf-8")
@@ -30,9 +35,10 @@ def test_demo_runs_end_to_end_and_reuses_what_is_there(tmp_path, monkeypatch):
     assert again.exit_code == 0, again.output
     assert "reusing" in again.output and "already loaded into the record" in again.output
     assert "Warehouse: 0 new crossings exported" in again.output
+    assert again.output.count("case open since") == 2 and "new case" not in again.output
     new_this_run = [
         line.split("│")[-2].strip()
         for line in again.output.splitlines()
-        if "KAZ-" in line and "│" in line and line.count("│") == 6
+        if ("KAZ-ALA" in line or "KAZ-KORDAI" in line) and line.count("│") == 6
     ]
     assert new_this_run == ["0", "0", "0", "0"]

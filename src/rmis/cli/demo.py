@@ -69,6 +69,7 @@ def demo(
     _people(console, engine)
     rules = load_stay_rules(settings.stay_rules)
     _stays(console, engine, rules, today, now)
+    _screening(console, engine, rules, now)
     page = _analyses(console, engine, settings, rules, today, now)
     _logins(console, serve, port)
     console.print(f"The analyst's report: open {page} in a browser (no internet needed).")
@@ -157,6 +158,58 @@ def _stays(console: Console, engine, rules: StayRulesTable, today: date, now) ->
                       "-" if e.days_used is None else str(e.days_used),
                       str(e.latest_legal_exit or "-"), str(e.registration_due or "-"))  # fmt: skip
     console.print(table)
+
+
+def _screening(console: Console, engine, rules: StayRulesTable, now) -> None:
+    """The showcase travellers checked at the desk, as POST /api/v1/checks does: each check
+    screened against the demo's alert lists, each hit a case for the officer to decide."""
+    from rich.table import Table
+
+    from rmis.registry import Direction, load_reference_facts, run_check
+    from rmis.screening import Screener
+    from rmis.security import Principal, Role
+    from rmis.synth.showcase import DEMO_BCP, DEMO_STATE, LAND_BCP, TRAVELLERS, traveller_mrz
+    from rmis.synth.showcase_lists import load_showcase_lists
+    from rmis.web.api.checks import screened
+
+    load_showcase_lists(engine, now)
+    officer = Principal("demo.border_officer", Role.BORDER_OFFICER, DEMO_STATE,
+                        frozenset({DEMO_BCP, LAND_BCP}))  # fmt: skip
+    with engine.connect() as connection:
+        reference = load_reference_facts(connection)
+    screener = Screener(engine)
+    table = Table(title="Alert lists at the desk: every check screened, every hit a case for "
+                  "the officer", title_justify="left")  # fmt: skip
+    for column in ("traveller", "hit", "score", "why", "case"):
+        table.add_column(column)
+    for traveller in TRAVELLERS:
+        check = run_check(engine, officer, bcp_code=traveller.bcp, direction=Direction.ENTRY,
+                          now=now, reference=reference, rules=rules, purpose="demo",
+                          mrz="\n".join(traveller_mrz(traveller, now.date())))  # fmt: skip
+        found = screener.screen_and_record(screened(check), officer, now=now,
+                                           traveller_id=check.traveller_id,
+                                           bcp_code=check.bcp_code, check_id=check.id,
+                                           purpose="demo")  # fmt: skip
+        name = " ".join(reversed(traveller.national_name))
+        if not found.hits:
+            table.add_row(name, "none", "", "", "")
+        for shown in found.hits:
+            table.add_row(name, f"{shown.hit.list} {shown.hit.entry_id}",
+                          f"{shown.hit.score:.2f}", "\n".join(shown.hit.reasons),
+                          _case_words(shown))  # fmt: skip
+    console.print(table)
+    console.print(
+        "Юлия Соколова's namesake on the wanted list (born 1961) is left alone. No hit refuses "
+        "anyone: the officer confirms, dismisses or escalates it (POST /api/v1/hits/{id}/decision)."
+    )
+
+
+def _case_words(shown) -> str:
+    if shown.standing == "new":
+        return "new case: open"
+    if shown.standing == "open":
+        return f"case {shown.case.status} since {shown.case.raised_at.date().isoformat()}"
+    return shown.note
 
 
 def _region(console: Console, engine, settings: Settings, travellers: int, today: date) -> None:
