@@ -13,12 +13,13 @@ from hypothesis import strategies as st
 from screening_store_cases import NOW, document, person
 from sqlalchemy import select
 
-from rmis.screening import ListKind, MalformedEntry
+from rmis.screening import EntryDocument, ListKind, MalformedEntry
 from rmis.screening import lists as lists_module
 from rmis.screening.lists import (
     ListImportError,
     active_entries,
     content_hash,
+    entry_json,
     import_list,
     list_history,
     list_summaries,
@@ -223,6 +224,13 @@ ENTRIES = st.builds(
     st.text(min_size=1, max_size=30).filter(str.strip),
     born=st.sampled_from([None, "1970", "1970-03", "1970-03-15"]),
     remarks=st.none() | st.text(max_size=20),
+    documents=st.lists(
+        st.builds(EntryDocument, st.text(min_size=1, max_size=9), st.none() | st.just("KAZ")),
+        max_size=2,
+    ).map(tuple),
+    listed_on=st.none() | st.dates(),
+    child=st.booleans(),
+    sex=st.sampled_from([None, "M", "F"]),
     nationalities=st.lists(st.sampled_from(["KAZ", "UZB", "D"]), max_size=2).map(tuple),
     extra=st.dictionaries(st.text(max_size=5), st.text(max_size=5) | st.integers(), max_size=2),
 )
@@ -230,5 +238,6 @@ ENTRIES = st.builds(
 
 @settings(max_examples=100)
 @given(entry=ENTRIES)
-def test_the_stored_hash_is_the_entrys_own_content_hash(entry):
-    assert content_hash(entry.to_json()) == entry.content_hash()
+def test_the_stored_json_and_hash_are_the_entrys_own(entry):
+    assert entry_json(entry) == entry.to_json()
+    assert content_hash(entry_json(entry)) == entry.content_hash()
