@@ -56,24 +56,25 @@ class Screener:
         self.threshold = DEFAULT_THRESHOLD if threshold is None else _valid_threshold(threshold)
         self._build = build
         self._lock = threading.Lock()
-        self._index: ScreeningIndex | None = None
-        self._lists: tuple[tuple[str, int], ...] | None = None
+        # The index and the versions it was built on, swapped as one (threads read it unlocked).
+        self._built: tuple[ScreeningIndex, tuple[tuple[str, int], ...]] | None = None
         self.builds = 0  # how many times the index was built (tests and benches read it)
 
     def current(self) -> tuple[ScreeningIndex, tuple[tuple[str, int], ...]]:
         """The index of the lists in force now and their versions, built again if stale."""
         in_force = lists_in_force(self._engine)
-        index, built_on = self._index, self._lists
-        if index is not None and built_on == in_force:
-            return index, built_on
+        built = self._built
+        if built is not None and built[1] == in_force:
+            return built
         with self._lock:
-            if self._index is None or self._lists != in_force:
+            built = self._built
+            if built is None or built[1] != in_force:
                 # Versions read before the entries: a list loaded in between leaves the index
                 # newer than its label, so the next call builds it again (never the other way).
-                self._index = self._build(active_entries(self._engine))
-                self._lists = in_force
+                # Screens wait for the build rather than use an index with withdrawn entries.
+                built = self._built = (self._build(active_entries(self._engine)), in_force)
                 self.builds += 1
-            return self._index, self._lists
+            return built
 
     def screen(
         self,

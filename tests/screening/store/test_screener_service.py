@@ -139,3 +139,31 @@ def test_a_batch_screened_without_cases_is_audited_once(engine):
     assert (row.subject, row.detail["travellers"], row.detail["hits"]) == (
         f"{WANTED} v1", 2, 2,
     )  # fmt: skip
+
+
+def test_threads_screening_at_once_build_the_index_once(engine):
+    import threading
+    import time
+
+    from rmis.screening.index import ScreeningIndex
+
+    _load(engine, [person("W1", "IVANOV PETR")])
+
+    def slow_build(entries):
+        time.sleep(0.2)  # long enough for every thread to find the index missing
+        return ScreeningIndex.build(entries)
+
+    screener = Screener(engine, build=slow_build)
+    found: list[list[str]] = []
+    threads = [
+        threading.Thread(
+            target=lambda: found.append([h.entry_id for h in screener.screen(_ivanov())])
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [["W1"]] * 4
+    assert screener.builds == 1
