@@ -167,3 +167,22 @@ def test_threads_screening_at_once_build_the_index_once(engine):
         thread.join()
     assert found == [["W1"]] * 4
     assert screener.builds == 1
+
+
+def test_a_un_list_read_from_its_file_is_loaded_and_screened(engine, officer):
+    from pathlib import Path
+
+    from rmis.screening.formats import read
+
+    un_file = Path(__file__).parents[1] / "data" / "un_small.xml"
+    summary = import_list(
+        engine, name="un-sc", kind=ListKind.SANCTIONS, owner="UN Security Council",
+        items=read(un_file), source=un_file.name, principal="t", now=NOW,
+    )  # fmt: skip
+    assert (summary.entries, len(summary.malformed)) == (3, 2)
+    assert all(m.position for m in summary.malformed)
+    alias = ScreenedTraveller("t-9", ("FRANK KAKORERE",), None, "M", "COD")
+    done = Screener(engine).screen_and_record(alias, officer, now=NOW, bcp_code=BCP)
+    assert [(h.hit.entry_id, h.standing) for h in done.hits] == [("CDi.002", "new")]
+    assert done.hits[0].case.list_kind is ListKind.SANCTIONS
+    assert done.hits[0].case.answer_due is None
