@@ -33,14 +33,17 @@ import resource
 import statistics
 import sys
 import time
+from bisect import bisect_right
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from rmis.screening.entries import BirthDate, EntryDocument, EntryName, ListEntry
 from rmis.screening.index import ScreeningIndex
 from rmis.screening.subjects import ScreenedTraveller, TravellerDocument
-from rmis.synth.name_pools import mrz_spelling, pool_for
+from rmis.synth.name_pools import Names, mrz_spelling, pool_for
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "alert-lists"
 if not DATA.exists():
@@ -83,19 +86,31 @@ class People:
         self.codes = list(NATIONALITIES)
         self.weights = list(NATIONALITIES.values())
         self.pools = {code: pool_for(code) for code in self.codes}
+        self._cdfs: dict[int, list[float]] = {}
+        self._female = {
+            code: dict(zip(pool.surnames.names, pool.female_surnames, strict=True))
+            for code, pool in self.pools.items()
+        }
+
+    def _pick(self, names: Names) -> str:
+        # Names.pick with bisect on a list: numpy on one number at a time is slow.
+        cdf = self._cdfs.get(id(names))
+        if cdf is None:
+            cdf = self._cdfs[id(names)] = names.cdf.tolist()
+        return names.names[min(bisect_right(cdf, self.rng.random()), len(names.names) - 1)]
 
     def draw(self) -> tuple[str, str, str, str, str | None, BirthDate]:
         rng = self.rng
         code = rng.choices(self.codes, self.weights)[0]
         pool = self.pools[code]
         sex = "M" if rng.random() < 0.6 else "F"
-        i = int(pool.surnames.pick(rng.random()))
-        surname = pool.surnames.names[i] if sex == "M" else pool.female_surnames[i]
-        given_pool = pool.male if sex == "M" else pool.female
-        given = given_pool.names[int(given_pool.pick(rng.random()))]
+        surname = self._pick(pool.surnames)
+        if sex == "F":
+            surname = self._female[code].get(surname, surname)
+        given = self._pick(pool.male if sex == "M" else pool.female)
         patronymic = None
         if code in PATRONYMIC and rng.random() < 0.7 and surname[:1].isalpha():
-            father = pool.male.names[int(pool.male.pick(rng.random()))]
+            father = self._pick(pool.male)
             if code in ("RUS",) or rng.random() < 0.5:
                 stem = father[:-1] if father.endswith(("й", "ь")) else father
                 patronymic = stem + ("ович" if sex == "M" else "овна")
@@ -108,7 +123,9 @@ class People:
         systems = SYSTEMS.get(code)
         if not systems or self.rng.random() < cyrillic_share:
             return text
-        return mrz_spelling(text, self.rng.choice(systems))
+        system = self.rng.choice(systems)
+        # Word by word: the words repeat (and mrz_spelling caches them), whole names do not.
+        return " ".join(mrz_spelling(word, system) for word in text.split(" "))
 
 
 def real_entries() -> list[tuple[str, ListEntry]]:
@@ -141,21 +158,28 @@ def synthetic_persons(people: People, count: int) -> Iterator[tuple[str, ListEnt
         )  # fmt: skip
 
 
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
 def document_number(rng: random.Random) -> str:
-    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
-    return rng.choice(letters) + str(rng.randrange(10**6, 10**8))
+    return rng.choice(LETTERS) + str(rng.randrange(10**6, 10**8))
 
 
 def documents(seed: int, count: int) -> Iterator[tuple[str, ListEntry]]:
-    rng = random.Random(seed)
-    for i in range(count):
-        state = DOCUMENT_STATES[i % len(DOCUMENT_STATES)]
-        number = document_number(rng)
-        yield (
-            "sltd",
-            ListEntry(f"D{i:08d}", "document", documents=(EntryDocument(number, state, "P"),),
-                      status="stolen" if i % 3 else "lost"),
-        )  # fmt: skip
+    """Lost and stolen documents; their numbers drawn a hundred thousand at a time."""
+    rng = np.random.default_rng(seed)
+    states = len(DOCUMENT_STATES)
+    for start in range(0, count, 100_000):
+        size = min(100_000, count - start)
+        letters = rng.integers(0, len(LETTERS), size).tolist()
+        digits = rng.integers(10**6, 10**8, size).tolist()
+        for i, letter, number in zip(range(start, start + size), letters, digits, strict=True):
+            document = EntryDocument(LETTERS[letter] + str(number), DOCUMENT_STATES[i % states])
+            yield (
+                "sltd",
+                ListEntry(f"D{i:08d}", "document", documents=(document,),
+                          status="stolen" if i % 3 else "lost"),
+            )  # fmt: skip
 
 
 def travellers(
@@ -354,8 +378,8 @@ def peer(index: ScreeningIndex, crowd: list[ScreenedTraveller]) -> dict:
                    index._person_birth_dates(p), None)
             for p in people
         ]  # fmt: skip
-        query = entity(traveller.id, traveller.names,
-                       [traveller.birth_date] if traveller.birth_date else [], traveller.sex)  # fmt: skip
+        births = [traveller.birth_date] if traveller.birth_date else []
+        query = entity(traveller.id, traveller.names, births, traveller.sex)
         pairs.append((query, listed))
     start = time.perf_counter()
     compared = 0

@@ -94,11 +94,12 @@ def _fold_runs(text: str) -> str:
 @lru_cache(maxsize=65536)
 def arabic_skeleton(token: str) -> str:
     """The consonant skeleton of one Arabic-script token (article ال dropped)."""
-    text = normalise_arabic(token)
+    text = _MARKS.sub("", token).replace("ة", "")  # ta marbuta: Latin writes a vowel (-A, -AH)
+    text = normalise_arabic(text)
+    if text.endswith("لله"):
+        text = text[:-1]  # Allah (ALLAH, ULLAH, ALLA): Latin's final H is dropped as well
     if text.startswith("ال") and len(text) > 3:
         text = text[2:]
-    if text.endswith("ه") and len(text) > 2:
-        text = text[:-1]  # ta marbuta or a final -ah, which Latin writes as a vowel
     return _fold_runs("".join(_SKELETON.get(ch, "") for ch in text))
 
 

@@ -18,6 +18,7 @@ import re
 from functools import lru_cache
 
 from rmis.names.keys import plain_key, token_key
+from rmis.names.scripts import Script, detect_script
 
 _VOWELS = "AEIOUY"
 
@@ -79,8 +80,10 @@ def _french(plain: str) -> str:
 def reading_keys(token: str) -> tuple[str, ...]:
     """The keys of the token's other readings (German, French, Polish-style) that differ from
     its own key, in a fixed order. A token in another script has none."""
+    if detect_script(token) is not Script.LATIN:
+        return ()
     plain = plain_key(token)
-    if not plain or plain != plain_key(plain):  # not plain Latin
+    if not plain:
         return ()
     own = token_key(token)
     found: list[str] = []

@@ -31,7 +31,7 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
 from rmis.screening.columns import PairPostings, StringColumn, Vocabulary
-from rmis.screening.document_numbers import clean, compare_numbers, fold
+from rmis.screening.document_numbers import OCR_CLASSES, clean, compare_numbers, fold
 from rmis.screening.entries import BirthDate, EntryName, ListEntry
 from rmis.screening.matching import (
     DEFAULT_THRESHOLD,
@@ -55,6 +55,7 @@ _KINDS = ("primary", "alias", "original_script")
 _SKELETON_PREFIX = "#"  # a word's consonant skeleton
 _WHOLE_PREFIX = "="  # the first consonants of a whole name's skeleton
 _WHOLE_LENGTH = 5
+_FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
 _MAX_WIDENED = 8  # coarse keys a traveller's word is widened to, nearest first
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
@@ -132,8 +133,34 @@ class ScreeningIndex:
     def build(cls, entries: Iterable[tuple[str, ListEntry]]) -> ScreeningIndex:
         """An index of (list name, entry) pairs. Withdrawn entries are simply not given."""
         index = cls()
+        # Lost and stolen documents come by the million: their path is written out here, with
+        # the methods bound once (the general path is _add).
+        lists, states, statuses = index._lists, index._countries, index._statuses
+        d_list, d_id, d_status = index._d_list.append, index._d_id.append, index._d_status.append
+        doc_hash, doc_owner = index._doc_hash.append, index._doc_owner.append
+        doc_state, doc_number = index._doc_state.append, index._doc_number.append
         for list_name, entry in entries:
-            index._add(list_name, entry)
+            documents = entry.documents
+            if entry.subject != "document" or len(documents) != 1:
+                index._add(list_name, entry)
+                continue
+            document = documents[0]
+            try:
+                number = clean(document.number)
+            except ValueError:
+                index._add(list_name, entry)  # kept as an entry, with no number to match
+                continue
+            state = (document.issuing_state or "").upper()
+            owner = -1 - len(index._d_list)
+            d_list(lists.ids.get(list_name) if list_name in lists.ids else lists.id(list_name))
+            d_id(entry.entry_id)
+            status = entry.status or ""
+            d_status(statuses.ids[status] if status in statuses.ids else statuses.id(status))
+            doc_hash(_doc_hash(state, number.translate(_FOLD_TABLE)))
+            doc_owner(owner)
+            doc_state(states.ids[state] if state in states.ids else states.id(state))
+            doc_number(number)
+            index._size += 1
         index._freeze()
         return index
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rmis.screening.entries import BirthDate, EntryName
-from rmis.screening.names import Name, NameComparison
+from rmis.screening.names import Name, NameComparison, Word
 
 # The default threshold. Provisional (0.80): bench/screening_accuracy.py (another helper's)
 # chooses it; until its output says otherwise this is the value in use.
@@ -152,12 +152,24 @@ def describe_names(comparison: NameComparison, traveller: Name, listed: EntryNam
             out.append(f"{t} and {li}: {p.how} ({p.score:.2f})")
     for p in initials:
         out.append(f"{p.traveller.text} and {p.listed.text}: one of the names is an initial")
-    if comparison.missing:
-        parts = " ".join(w.text for w in comparison.missing)
-        out.append(f"listed name part(s) {parts} not in the traveller's name")
-    if comparison.extra:
-        parts = " ".join(w.text for w in comparison.extra)
-        out.append(f"traveller's name part(s) {parts} not in the listed name")
+    out += _lone_words(comparison.missing, "listed", "the traveller's name")
+    out += _lone_words(comparison.extra, "traveller's", "the listed name")
+    return out
+
+
+def _lone_words(words: tuple[Word, ...], whose: str, where: str) -> list[str]:
+    """Say which words one name has and the other lacks, and which of them are only a
+    patronymic or a particle (counted little)."""
+    out = []
+    names = [w.text for w in words if not w.patronymic_word and not w.particle]
+    patronymics = [w.text for w in words if w.patronymic_word and not w.particle]
+    particles = [w.text for w in words if w.particle]
+    if names:
+        out.append(f"{whose} name part {' '.join(names)} not in {where}")
+    if patronymics:
+        out.append(f"{whose} patronymic {' '.join(patronymics)} not in {where} (counted little)")
+    if particles:
+        out.append(f"{whose} particle {' '.join(particles)} not in {where} (not counted)")
     return out
 
 

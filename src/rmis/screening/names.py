@@ -37,8 +37,16 @@ from rmis.names.similarity import BLEND, PAIR_FLOOR, matchings, token_similarity
 # A word that is one letter (A., J) is an initial: it pairs with any word it begins, at this
 # similarity (an initial is consistent with the name, it does not prove it).
 INITIAL_SIMILARITY = 0.85
-# Across Arabic and Latin script only consonants are compared: weaker than a spelling.
+# Across Arabic and Latin script only consonants are compared: weaker than a spelling, and
+# the weaker the fewer consonants there are (ZR is زارع, OZEROV and ZAIR alike).
 ARABIC_FACTOR = 0.92
+
+
+def arabic_factor(consonants: int) -> float:
+    """What a skeleton agreement of this many consonants is worth against a spelling's."""
+    return ARABIC_FACTOR if consonants >= 4 else ARABIC_FACTOR - 0.06 * (4 - consonants)
+
+
 # Letters that sound alike and that languages and lists swap (KAKOLELE/KAKORERE): an edit
 # between them costs half.
 _SOUND_FOLD = str.maketrans({"L": "R", "B": "V", "D": "T", "G": "K", "Z": "S", "P": "B"})
@@ -185,7 +193,8 @@ def compare_words(a: Word, b: Word) -> tuple[float, str]:
     if (a.script == "arabic") != (b.script == "arabic"):
         if not a.skeleton or not b.skeleton:
             return 0.0, CONSONANTS
-        return ARABIC_FACTOR * token_similarity(a.skeleton, b.skeleton), CONSONANTS
+        factor = arabic_factor(min(len(a.skeleton), len(b.skeleton)))
+        return factor * token_similarity(a.skeleton, b.skeleton), CONSONANTS
     if a.script == "arabic":
         return token_similarity(a.text, b.text), ARABIC_SPELLING
     if a.initial or b.initial:
@@ -310,7 +319,10 @@ def compare_names(traveller: Name, listed: Name) -> NameComparison:
     if traveller.arabic != listed.arabic and traveller.skeleton and listed.skeleton:
         # Across Arabic and Latin script words are joined and split differently (عبد الله,
         # ABDALLAH; عبدالحليم, ABD EL HALIM): the whole name's consonants in order as well.
-        whole = ARABIC_FACTOR * _string_similarity(traveller.skeleton, listed.skeleton)
+        shortest = min(len(traveller.skeleton), len(listed.skeleton))
+        whole = arabic_factor(shortest - 3) * _string_similarity(
+            traveller.skeleton, listed.skeleton
+        )
         if whole > score:
             return NameComparison(whole, (), (), (), whole_skeleton=True)
     return NameComparison(max(0.0, min(1.0, score)), tuple(word_pairs), missing, extra)
