@@ -12,8 +12,10 @@ from functools import lru_cache
 
 from rmis.names.scripts import Script, char_script
 
-# Apostrophe-like characters join the letters around them (D'ARTAGNAN, Oʻ, Gʻ, Маъруф).
-APOSTROPHES = frozenset("'`´ʹʺʻʼʽʾʿˈ‘’‛′″ˊ")
+# Apostrophe-like characters join the letters around them (D'ARTAGNAN, Oʻ, Gʻ, Маъруф); so
+# does BGN/PCGN's middle dot, which only marks two letters that are not a digraph (BAU·YR),
+# and the double quotes MVD 310 and BGN/PCGN write for Ъ (A"ZAMOVICH, A”ZAMOVICH).
+APOSTROPHES = frozenset("'`´ʹʺʻʼʽʾʿˈ‘’‛′″ˊ·\"“”„")
 
 # Latin letters that do not decompose into base + mark under NFD.
 _LATIN_SPECIAL = {

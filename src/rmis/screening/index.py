@@ -125,6 +125,8 @@ class ScreeningIndex:
         self._other_skeletons = PairPostings()
         self._widened: dict[str, np.ndarray] = {}
         self._vocab_by_length: dict[tuple[str, int], list[str]] = {}
+        self._arabic_vocab_by_length: dict[tuple[str, int], list[str]] = {}
+        self._arabic_keys: set[int] = set()  # key ids of Arabic-script names' skeletons
         self._size = 0
 
     # ---------------------------------------------------------------- building
@@ -220,6 +222,8 @@ class ScreeningIndex:
         sk_ids = sorted(self._keys.id(_SKELETON_PREFIX + s) for s in skeletons)
         arabic = any(w.script == "arabic" for w in name.words)
         postings = self._arabic_skeletons if arabic else self._other_skeletons
+        if arabic:
+            self._arabic_keys.update(sk_ids)
         for a, b in combinations(sk_ids, 2):
             postings.add(_code(a, b), person)
         if len(sk_ids) == 1:
@@ -229,6 +233,8 @@ class ScreeningIndex:
             # whole name's first consonants find it too.
             whole = self._keys.id(_WHOLE_PREFIX + _whole_key(name.skeleton))
             postings.add(_code(whole, whole), person)
+            if arabic:
+                self._arabic_keys.add(whole)
 
     def _freeze(self) -> None:
         for column in (self._p_id, self._n_text, self._d_id, self._doc_number):
@@ -274,11 +280,16 @@ class ScreeningIndex:
         # The vocabulary of keys by kind and length, for widening a traveller's words.
         # A different first letter is not widened to: spellings of one name seldom differ
         # there (and names.compare_words charges an edit there double).
+        # A Latin or Cyrillic traveller's skeletons need only the Arabic-script names' keys.
         by_length: dict[tuple[str, int], list[str]] = {}
-        for key in self._keys.values:
+        arabic_by_length: dict[tuple[str, int], list[str]] = {}
+        for i, key in enumerate(self._keys.values):
             start = key[: 1 + key.startswith((_SKELETON_PREFIX, _WHOLE_PREFIX))]
             by_length.setdefault((start, len(key)), []).append(key)
+            if i in self._arabic_keys:
+                arabic_by_length.setdefault((start, len(key)), []).append(key)
         self._vocab_by_length = by_length
+        self._arabic_vocab_by_length = arabic_by_length
 
     def __len__(self) -> int:
         """Entries in the index (persons and documents lists' entries)."""
@@ -320,21 +331,23 @@ class ScreeningIndex:
 
     # ---------------------------------------------------------------- candidates
 
-    def _widen(self, key: str, prefix: str = "") -> np.ndarray:
-        """Ids of the indexed keys (of the kind `prefix` marks) within the edit radius of
-        `key`, nearest first."""
+    def _widen(self, key: str, prefix: str = "", arabic_only: bool = False) -> np.ndarray:
+        """Ids of the indexed keys (of the kind `prefix` marks; with `arabic_only`, of
+        Arabic-script names only) within the edit radius of `key`, nearest first."""
         probe = prefix + key
-        found = self._widened.get(probe)
+        cache_key = "a" + probe if arabic_only else probe
+        found = self._widened.get(cache_key)
         if found is not None:
             return found
         radius = _radius(key)
+        vocab = self._arabic_vocab_by_length if arabic_only else self._vocab_by_length
         if radius == 0:
             own = self._keys.ids.get(probe)
-            ids = [] if own is None else [own]
+            ids = [] if own is None or (arabic_only and own not in self._arabic_keys) else [own]
         else:
             matches = []
             for length in range(len(probe) - radius, len(probe) + radius + 1):
-                bucket = self._vocab_by_length.get((probe[: 1 + bool(prefix)], length))
+                bucket = vocab.get((probe[: 1 + bool(prefix)], length))
                 if bucket:
                     matches += extract(probe, bucket, scorer=Levenshtein.distance,
                                        score_cutoff=radius, limit=_MAX_WIDENED)  # fmt: skip
@@ -342,7 +355,7 @@ class ScreeningIndex:
             ids = [self._keys.ids[m[0]] for m in matches[:_MAX_WIDENED]]
         if len(self._widened) > 200_000:
             self._widened.clear()
-        found = self._widened[probe] = np.array(ids, dtype=np.int64)
+        found = self._widened[cache_key] = np.array(ids, dtype=np.int64)
         return found
 
     def _person_candidates(
@@ -360,15 +373,16 @@ class ScreeningIndex:
             if len(widened) == 1:
                 single_codes.append(widened[0])
             arabic_traveller |= any(w.script == "arabic" for w in words)
-            if not len(self._arabic_skeletons.codes) and not arabic_traveller:
+            if not self._arabic_keys and not arabic_traveller:
                 continue
+            only = not arabic_traveller
             skeletons = [w.skeleton for w in words if len(w.skeleton) >= 2]
-            sk = [self._widen(s, _SKELETON_PREFIX) for s in dict.fromkeys(skeletons)]
+            sk = [self._widen(s, _SKELETON_PREFIX, only) for s in dict.fromkeys(skeletons)]
             skeleton_codes += [_pair_codes(a, b) for a, b in combinations(sk, 2)]
             if len(sk) == 1:
                 skeleton_codes.append(_pair_codes(sk[0], sk[0], same=True))
             if len(name.skeleton) >= 4:
-                whole = self._widen(_whole_key(name.skeleton), _WHOLE_PREFIX)
+                whole = self._widen(_whole_key(name.skeleton), _WHOLE_PREFIX, only)
                 skeleton_codes.append(_pair_codes(whole, whole, same=True))
         skeleton_codes_np = _codes(skeleton_codes)
         found = [

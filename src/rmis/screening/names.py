@@ -58,7 +58,7 @@ SINGLE_WORD_FACTOR = 0.75
 MAX_TOKENS = 12  # longer names compare their first words only
 EXHAUSTIVE_TOKENS = 4  # names up to this many words are paired exhaustively
 
-_SPLIT = re.compile(r"[\s,;/()\[\]\"]+")
+_SPLIT = re.compile(r"[\s,;/()\[\]]+")
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # compared by identity: words are cached
@@ -114,13 +114,14 @@ def word(raw: str) -> Word:
 
 # The index's coarse key of a word: the key (where the systems' differences are folded)
 # folded further into classes of letters that spellings of one name trade: every hissing
-# sound and affricate (SH, CH, ZH, TS, S, Z, J), the velars (K, G, KH, H, Q), V/F/W, D/T,
-# L/R, and every run of vowels one A. German, French and Polish spellings of a Russian name
+# sound and affricate (SH, CH, TS, S, Z), the velars (K, G, KH, H, Q), V/F/W, D/T, L/R, and
+# every run of vowels one A. The J class (ZH, J, DZH) joins the vowels: a Latin J is as often
+# the glide Й (GOST's SEJITOV, German JEWGENI) as Ж or Дж. German, French and Polish spellings of a Russian name
 # mostly share it; what is left is found by a small edit distance on it.
 _BLOCK_FOLD = str.maketrans(
-    {**dict.fromkeys("scjtSZCX", "S"), **dict.fromkeys("hKGQ", "K"),
+    {**dict.fromkeys("sctSZCX", "S"), **dict.fromkeys("hKGQ", "K"),
      **dict.fromkeys("FVW", "V"), "D": "T", "T": "T", "L": "R",
-     **dict.fromkeys("AEIOUY", "A")}
+     **dict.fromkeys("AEIOUYj", "A")}
 )  # fmt: skip
 _RUNS = re.compile(r"(.)\1+")
 
