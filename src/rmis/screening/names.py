@@ -116,8 +116,8 @@ def word(raw: str) -> Word:
 # folded further into classes of letters that spellings of one name trade: every hissing
 # sound and affricate (SH, CH, TS, S, Z), the velars (K, G, KH, H, Q), V/F/W, D/T, L/R, and
 # every run of vowels one A. The J class (ZH, J, DZH) joins the vowels: a Latin J is as often
-# the glide Й (GOST's SEJITOV, German JEWGENI) as Ж or Дж. German, French and Polish spellings of a Russian name
-# mostly share it; what is left is found by a small edit distance on it.
+# the glide Й (GOST's SEJITOV, German JEWGENI) as Ж or Дж. German, French and Polish
+# spellings of a Russian name mostly share it; what is left is found by a small edit distance.
 _BLOCK_FOLD = str.maketrans(
     {**dict.fromkeys("sctSZCX", "S"), **dict.fromkeys("hKGQ", "K"),
      **dict.fromkeys("FVW", "V"), "D": "T", "T": "T", "L": "R",
