@@ -99,11 +99,9 @@ class ListSummary:
     latest: VersionSummary
 
 
-@dataclass(frozen=True, slots=True)
-class _Known:
-    row_id: int
-    content_hash: str
-    withdrawn_in: int | None
+# An entry the list had before this import, by its id: its row, content hash (as bytes, half
+# the memory of the text at a million entries) and whether it is withdrawn; None once read.
+_Known = dict[str, tuple[int, bytes, bool] | None]
 
 
 def _loaded_by(principal: Principal | str) -> str:
@@ -218,11 +216,10 @@ def import_list(
                 .values(owner=owner, version=version, loaded_at=now, answer_hours=hours)
             )
         known = _known_entries(connection, name)
-        counts, malformed, seen = _load(connection, name, version, known, items, progress)
-        to_withdraw = [
-            k.row_id for eid, k in known.items() if k.withdrawn_in is None and eid not in seen
-        ]
-        if not seen and to_withdraw and not allow_empty:
+        counts, malformed = _load(connection, name, version, known, items, progress)
+        to_withdraw = [k[0] for k in known.values() if k is not None and not k[2]]
+        del known
+        if not sum(counts.values()) and to_withdraw and not allow_empty:
             raise ListImportError(
                 "nothing_read",
                 f"no entry of list {name} could be read ({len(malformed)} malformed): the list "
@@ -292,7 +289,7 @@ def content_hash(content: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _known_entries(connection: Connection, name: str) -> dict[str, _Known]:
+def _known_entries(connection: Connection, name: str) -> _Known:
     rows = connection.execute(
         select(
             alert_entries.c.entry_id,
@@ -301,22 +298,22 @@ def _known_entries(connection: Connection, name: str) -> dict[str, _Known]:
             alert_entries.c.withdrawn_in,
         ).where(alert_entries.c.list_name == name)
     )
-    return {eid: _Known(row_id, h, w) for eid, row_id, h, w in rows}
+    return {eid: (row_id, bytes.fromhex(h), w is not None) for eid, row_id, h, w in rows}
 
 
 def _load(
     connection: Connection,
     name: str,
     version: int,
-    known: dict[str, _Known],
+    known: _Known,
     items: Iterable[ListEntry | MalformedEntry],
     progress: Callable[[int], None] | None,
-) -> tuple[dict[str, int], list[MalformedEntry], set[str]]:
-    """Write the new and changed entries in batches; returns the counts, the malformed entries
-    and the ids read."""
+) -> tuple[dict[str, int], list[MalformedEntry]]:
+    """Write the new and changed entries in batches; returns the counts and the malformed
+    entries. Each known entry read is marked None in `known`: what is left was not read."""
     counts = {"added": 0, "changed": 0, "unchanged": 0}
     malformed: list[MalformedEntry] = []
-    seen: set[str] = set()
+    new_ids: set[str] = set()
     inserts: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     relists: list[dict[str, Any]] = []
@@ -341,7 +338,7 @@ def _load(
             malformed.append(item)
         elif not isinstance(item, ListEntry):
             raise TypeError(f"a list reader yields ListEntry or MalformedEntry, not {item!r}")
-        elif item.entry_id in seen:
+        elif item.entry_id in new_ids or (item.entry_id in known and known[item.entry_id] is None):
             malformed.append(
                 MalformedEntry(f"entry {item.entry_id}", "its id comes again: the first is kept")
             )
@@ -353,10 +350,13 @@ def _load(
                 )
             )
         else:
-            seen.add(item.entry_id)
             content = entry_json(item)
             digest = content_hash(content)
             before = known.get(item.entry_id)
+            if before is None:
+                new_ids.add(item.entry_id)
+            else:
+                known[item.entry_id] = None
             row = {"subject": item.subject, "content": content, "content_hash": digest}
             if before is None:
                 counts["added"] += 1
@@ -364,18 +364,18 @@ def _load(
                     row | {"list_name": name, "entry_id": item.entry_id,
                            "listed_in": version, "changed_in": version}
                 )  # fmt: skip
-            elif before.withdrawn_in is not None:
+            elif before[2]:
                 counts["added"] += 1  # listed again
-                relists.append(row | {"row_id": before.row_id, "version": version})
-            elif before.content_hash != digest:
+                relists.append(row | {"row_id": before[0], "version": version})
+            elif before[1] != bytes.fromhex(digest):
                 counts["changed"] += 1
-                changes.append(row | {"row_id": before.row_id, "version": version})
+                changes.append(row | {"row_id": before[0], "version": version})
             else:
                 counts["unchanged"] += 1
         if len(inserts) + len(changes) + len(relists) >= BATCH:
             flush()
     flush()
-    return counts, malformed, seen
+    return counts, malformed
 
 
 def lists_in_force(connection: Connection | Engine) -> tuple[tuple[str, int], ...]:
