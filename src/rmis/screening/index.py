@@ -346,13 +346,15 @@ class ScreeningIndex:
             ids = [] if own is None or (arabic_only and own not in self._arabic_keys) else [own]
         else:
             matches = []
-            for length in range(len(probe) - radius, len(probe) + radius + 1):
-                bucket = vocab.get((probe[: 1 + bool(prefix)], length))
-                if bucket:
-                    matches += extract(probe, bucket, scorer=Levenshtein.distance,
-                                       score_cutoff=radius, limit=_MAX_WIDENED)  # fmt: skip
+            probes = [probe] if prefix else [probe, *_opening_probes(probe)]
+            for one in probes:
+                for length in range(len(one) - radius, len(one) + radius + 1):
+                    bucket = vocab.get((one[: 1 + bool(prefix)], length))
+                    if bucket:
+                        matches += extract(one, bucket, scorer=Levenshtein.distance,
+                                           score_cutoff=radius, limit=_MAX_WIDENED)  # fmt: skip
             matches.sort(key=lambda m: m[1])
-            ids = [self._keys.ids[m[0]] for m in matches[:_MAX_WIDENED]]
+            ids = list(dict.fromkeys(self._keys.ids[m[0]] for m in matches))[:_MAX_WIDENED]
         if len(self._widened) > 200_000:
             self._widened.clear()
         found = self._widened[cache_key] = np.array(ids, dtype=np.int64)
@@ -576,6 +578,22 @@ class ScreeningIndex:
             + self._other_skeletons.nbytes(),
         }
         return arrays
+
+
+def _opening_probes(block: str) -> list[str]:
+    """The coarse key with the openings spellings of one name differ by (names.OPENING): H
+    dropped or added before a vowel (HAROUN, AROUN: K class), a nasal before a consonant
+    dropped or added (NTAGANDA, TAGANDA). Vowels are one class already (ESLAMI, ISLAMI)."""
+    out = []
+    if block[:2] == "KA" and len(block) > 3:
+        out.append(block[1:])
+    if block[:1] == "A":
+        out.append("K" + block)
+    if block[:1] in "NM" and block[1:2] not in ("", "A") and len(block) > 3:
+        out.append(block[1:])
+    elif block[:1] not in ("A", "N", "M", ""):
+        out.append("N" + block)
+    return out
 
 
 def _whole_key(skeleton: str) -> str:
