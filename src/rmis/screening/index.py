@@ -56,7 +56,7 @@ _SKELETON_PREFIX = "#"  # a word's consonant skeleton
 _WHOLE_PREFIX = "="  # the first consonants of a whole name's skeleton
 _WHOLE_LENGTH = 5
 _FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
-_MAX_WIDENED = 8  # coarse keys a traveller's word is widened to, nearest first
+_MAX_WIDENED = 32  # coarse keys a traveller's word is widened to, nearest first
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
 PERSON_DOCUMENT_SCORE = 0.9

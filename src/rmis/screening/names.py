@@ -54,6 +54,7 @@ _SOUND_FOLD = str.maketrans({"L": "R", "B": "V", "D": "T", "G": "K", "Z": "S", "
 # patronymics less), and every word of the shorter name must be paired.
 EXTRA_PART_COST = 0.06
 FORGIVEN_PART_COST = 0.02
+MAX_EXTRA_COST = 0.12
 SINGLE_WORD_FACTOR = 0.75
 MAX_TOKENS = 12  # longer names compare their first words only
 EXHAUSTIVE_TOKENS = 4  # names up to this many words are paired exhaustively
@@ -336,12 +337,16 @@ def compare_names(traveller: Name, listed: Name) -> NameComparison:
             else:
                 score -= FORGIVEN_PART_COST
         extra_names = 0
+        extra_cost = 0.0
         for c in lone_cols:
             if col_roles[c] is Role.NAME and not cols[c].particle:
-                score -= EXTRA_PART_COST
+                extra_cost += EXTRA_PART_COST
                 extra_names += 1
             else:
-                score -= FORGIVEN_PART_COST
+                extra_cost += FORGIVEN_PART_COST
+        # Lists write the whole chain of a name (USAMA BIN MUHAMMAD BIN AWAD BIN LADIN), a
+        # passport or an alias a few links of it: the parts left out cost up to a limit.
+        score -= min(extra_cost, MAX_EXTRA_COST)
         # One word in common is not a name in common: a surname alone (BWAMBALE) against a
         # listed FRANK KAKOLELE BWAMBALE says little about who this is.
         if len(word_pairs) == 1 and extra_names:
