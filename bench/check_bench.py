@@ -34,6 +34,8 @@ Figures, each as p50/p99/max in ms:
   two calls, timed together.
 `where_the_time_goes` splits the in-process check by SQL statement (time in the database
 driver per kind), COMMIT, and the rest (Python).
+Every check is screened (issue 12) against the alert lists in the record: the UN and OFAC
+lists as published are loaded from --lists first (`alert_lists_screened` says how many entries).
 Target (issue 11): server time for a check p99 <= 20 ms with 10M crossings on PostgreSQL.
 """
 
@@ -529,6 +531,29 @@ def bench(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
     }
 
 
+def load_alert_lists(url: str, folder: Path) -> dict[str, int]:
+    """The UN and OFAC lists as published, into the bench's record (once: kept with --keep),
+    so that each check's server time includes its screening against them (issue 12)."""
+    from rmis.screening import import_list, list_summaries, lists_in_force
+    from rmis.screening.formats import read
+
+    engine = create_engine(url)
+    present = {name for name, _ in lists_in_force(engine)}
+    files = {
+        "un-sc": (folder / "un_sc_consolidated_2026-02-27.xml", None),
+        "ofac-sdn": (folder / "ofac_sdn_2021-07.csv", folder / "ofac_alt_2021-07.csv"),
+    }
+    for name, (path, alt) in files.items():
+        if name not in present and path.is_file():
+            import_list(
+                engine, name=name, kind="sanctions", owner=name, items=read(path, alt=alt),
+                source=path.name, principal="check bench", now=datetime.now(UTC),
+            )  # fmt: skip
+    entries = {s.name: s.entries for s in list_summaries(engine)}
+    engine.dispose()
+    return entries
+
+
 def record_size(url: str) -> dict[str, int]:
     engine = create_engine(url)
     with engine.connect() as connection:
@@ -548,6 +573,10 @@ def main() -> None:
     parser.add_argument("--region-dir", type=Path, default=Path("/tmp/check-bench/region"))
     parser.add_argument("--keep", action="store_true", help="keep the schema for the next run")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument(
+        "--lists", type=Path, default=Path(__file__).parents[2] / "shared/data/alert-lists",
+        help="folder of the UN and OFAC lists every check is screened against",
+    )  # fmt: skip
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # the bench's own server
     parser.add_argument("--server-times", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -565,6 +594,7 @@ def main() -> None:
             return
         url = schema_url(args.postgres)
         results["record"] = record_size(url)
+        results["alert_lists_screened"] = load_alert_lists(url, args.lists)
         engine = create_engine(url)
         picked = pick_cases(engine, len(SAMPLES) * args.n + WARM_UP, SEED)
         engine.dispose()
