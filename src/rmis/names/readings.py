@@ -77,23 +77,29 @@ def _french(plain: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def reading_keys(token: str) -> tuple[str, ...]:
-    """The keys of the token's other readings (German, French, Polish-style) that differ from
-    its own key, in a fixed order. A token in another script has none."""
+def readings(token: str) -> tuple[tuple[str, str], ...]:
+    """The token's other readings as (language, key), keys differing from the token's own
+    key, each once, in a fixed order (German, French, Polish). A token in another script has
+    none."""
     if detect_script(token) is not Script.LATIN:
         return ()
     plain = plain_key(token)
     if not plain:
         return ()
     own = token_key(token)
-    found: list[str] = []
-    for reading in (
-        _german(plain, _GERMAN),
-        _german(plain, _GERMAN_ZH),
-        _french(plain),
-        _rewrite(_POLISH, plain),
+    found: dict[str, str] = {}
+    for language, reading in (
+        ("German", _german(plain, _GERMAN)),
+        ("German", _german(plain, _GERMAN_ZH)),
+        ("French", _french(plain)),
+        ("Polish", _rewrite(_POLISH, plain)),
     ):
         key = token_key(reading)
         if key and key != own and key not in found:
-            found.append(key)
-    return tuple(found)
+            found[key] = language
+    return tuple((language, key) for key, language in found.items())
+
+
+def reading_keys(token: str) -> tuple[str, ...]:
+    """The keys of the token's other readings (see `readings`)."""
+    return tuple(key for _, key in readings(token))

@@ -149,8 +149,14 @@ def describe_names(comparison: NameComparison, traveller: Name, listed: EntryNam
             out.append(f"{t} is spelt as listed")
         elif p.how == "same letters after transliteration":
             out.append(f"{t} and {li}: {transliteration_note(p.traveller, p.listed)}")
+        elif p.how == "same name in another language's spelling":
+            out.append(f"{t} and {li}: {_reading_note(p.traveller, p.listed)}")
         elif p.how == "spelling differs":
             out.append(f"{t} and {li}: spelling differs slightly ({p.score:.2f})")
+        elif p.how == "spelt differently, sounds alike":
+            swaps = _letters_swapped(p.traveller.text, p.listed.text)
+            said = f" ({swaps})" if swaps else ""
+            out.append(f"{t} and {li}: letters that sound alike{said} ({p.score:.2f})")
         else:
             out.append(f"{t} and {li}: {p.how} ({p.score:.2f})")
     for p in initials:
@@ -176,6 +182,25 @@ def _lone_words(words: tuple[Word, ...], whose: str, where: str) -> list[str]:
     return out
 
 
+def _reading_note(a: Word, b: Word) -> str:
+    """Which language's spelling makes one word the other (readings.py)."""
+    from rmis.names.readings import readings
+
+    for word, other in ((a, b), (b, a)):
+        for language, key in readings(word.text):
+            if key == other.key or key in other.readings:
+                return f"the same name in {language}-style spelling"
+    return "the same name in another language's spelling"
+
+
+def _letters_swapped(a: str, b: str) -> str:
+    """'R for L' for the letters two words of one length differ by ('' otherwise)."""
+    if len(a) != len(b):
+        return ""
+    pairs = dict.fromkeys(f"{x} for {y}" for x, y in zip(a, b, strict=True) if x != y)
+    return ", ".join(pairs) if len(pairs) <= 2 else ""
+
+
 def transliteration_note(a: object, b: object) -> str:
     """Which system makes the Cyrillic word the Latin one, when one does."""
     from rmis.names import SYSTEMS, normalise  # here: only reasons need the systems
@@ -187,5 +212,5 @@ def transliteration_note(a: object, b: object) -> str:
         for system in SYSTEMS.values():
             if normalise(system.transliterate(source)) == target:
                 return f"same letters after {system.name} transliteration"
-        return "same name, transliterated differently"
-    return "same name in another romanisation"
+        return "the same name, written in another romanisation or language's spelling"
+    return "the same name in another romanisation"

@@ -188,7 +188,7 @@ ARABIC_SPELLING = "Arabic spelling differs"
 OPENING = "spelt with another opening letter"
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)
 def compare_words(a: Word, b: Word) -> tuple[float, str]:
     """Similarity of two words in [0, 1] and how they were found alike."""
     if a.text == b.text:
