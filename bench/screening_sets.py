@@ -210,6 +210,24 @@ def positive_probes(
     return probes
 
 
+def sample_class(probes: Sequence[Probe], kind: str, limit: int, seed: int) -> list[Probe]:
+    """The probes with at most `limit` names of class `kind` per list (drawn with `seed`; a
+    name's two travellers, with and without the birth date, are kept or left together)."""
+    names: dict[str | None, list[str]] = {}
+    for p in probes:
+        if p.kind == kind:
+            names.setdefault(p.list_name, []).append(_name_id(p))
+    keep: set[str] = set()
+    for listed in names.values():
+        unique = sorted(set(listed))
+        keep |= set(random.Random(seed).sample(unique, min(limit, len(unique))))
+    return [p for p in probes if p.kind != kind or _name_id(p) in keep]
+
+
+def _name_id(probe: Probe) -> str:
+    return probe.traveller.id.rsplit(":", 1)[0]
+
+
 # -- Negative travellers: real name material, on no list ---------------------------------------
 
 # Faker's locales of the region and its neighbours (Faker has no Kazakh, Kyrgyz or Tajik: those

@@ -32,6 +32,7 @@ from screening_sets import (
     own_scores,
     positive_probes,
     recall_at,
+    sample_class,
     synth_negatives,
     threshold_grid,
     traveller_birth_date,
@@ -186,6 +187,23 @@ def test_positive_probes_screen_each_other_name_with_and_without_the_birth_date(
     assert (name_only.birth_date, name_only.nationality, name_only.sex) == (None, None, None)
     assert len({p.traveller.id for p in probes}) == len(probes)
     assert {(p.list_name, p.entry_id) for p in probes} == {("un", "CDi.001")}
+
+
+def test_sampling_a_class_keeps_a_name_s_two_travellers_together():
+    entries = [
+        _entry(
+            entry_id=f"E{i}",
+            names=(EntryName("JOHN KAKOLELE"), EntryName(f"NICK{i}", kind="alias")),
+        )
+        for i in range(10)
+    ]
+    probes = positive_probes("un", entries)
+    assert len(probes) == 20
+    sampled = sample_class(probes, OTHER_NAME, 3, seed=1)
+    assert len(sampled) == 6
+    assert len({p.entry_id for p in sampled}) == 3
+    assert sampled == sample_class(probes, OTHER_NAME, 3, seed=1)
+    assert sample_class(probes, SPELLING_VARIANT, 0, seed=1) == probes
 
 
 def test_listed_documents_give_no_travellers():
