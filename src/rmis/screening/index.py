@@ -60,7 +60,8 @@ _SKELETON_PREFIX = "#"  # a word's consonant skeleton
 _WHOLE_PREFIX = "="  # the first consonants of a whole name's skeleton
 _WHOLE_LENGTH = 5
 _FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
-_MAX_WIDENED = 32  # coarse keys a traveller's word is widened to, nearest first
+_MAX_WIDENED = 48  # coarse keys a traveller's word is widened to, nearest first
+_BOTH_WIDENED = 12  # ... when both words of a pair are widened
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
 PERSON_DOCUMENT_SCORE = 0.9
@@ -357,7 +358,7 @@ class ScreeningIndex:
                     if bucket:
                         matches += extract(one, bucket, scorer=Levenshtein.distance,
                                            score_cutoff=radius, limit=_MAX_WIDENED)  # fmt: skip
-            matches.sort(key=lambda m: m[1])
+            matches.sort(key=lambda m: (m[1], abs(len(m[0]) - len(probe)), m[0]))
             ids = list(dict.fromkeys(self._keys.ids[m[0]] for m in matches))[:_MAX_WIDENED]
         if len(self._widened) > 200_000:
             self._widened.clear()
@@ -375,7 +376,15 @@ class ScreeningIndex:
             words = _blockable(name.words)
             widened = [self._widen(b) for b in dict.fromkeys(w.block for w in words)
                        if b]  # fmt: skip
-            pair_codes += [_pair_codes(a, b) for a, b in combinations(widened, 2)]
+            for a, b in combinations(widened, 2):
+                # One word as it is (its nearest key) with the other widened far, and both
+                # widened a little: a pair of words both far from the listed ones is seldom
+                # the same name.
+                pair_codes += [
+                    _pair_codes(a[:1], b),
+                    _pair_codes(a, b[:1]),
+                    _pair_codes(a[:_BOTH_WIDENED], b[:_BOTH_WIDENED]),
+                ]
             if len(widened) == 1:
                 single_codes.append(widened[0])
             arabic_traveller |= any(w.script == "arabic" for w in words)
