@@ -17,7 +17,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Text,
+    bindparam,
+    cast,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from rmis.screening.entries import ListEntry, ListKind, MalformedEntry
 from rmis.security import Principal, Role, append_audit
@@ -391,19 +401,24 @@ def lists_in_force(connection: Connection | Engine) -> tuple[tuple[str, int], ..
 def active_entries(
     engine: Engine, *, lists: Sequence[str] | None = None
 ) -> Iterator[tuple[str, ListEntry]]:
-    """Every entry on a list now (none withdrawn), as (list name, entry), by list and entry
-    id; only the named `lists` when given. Streams: read it to the end or close it."""
+    """Every entry on a list now (none withdrawn), as (list name, entry), in the order they
+    were first listed; only the named `lists` when given. Streams: read it to the end or
+    close it."""
     query = (
-        select(alert_entries.c.list_name, alert_entries.c.content)
+        # The JSON as text, parsed here: psycopg's and SQLAlchemy's JSON handling read a
+        # million entries at half the speed of json.loads on the text.
+        select(alert_entries.c.list_name, cast(alert_entries.c.content, Text))
         .where(alert_entries.c.withdrawn_in.is_(None))
-        .order_by(alert_entries.c.list_name, alert_entries.c.entry_id)
+        # In the order they were first listed (the key's order): sorting a million entries by
+        # list and id spilled to disk on PostgreSQL and took most of the read.
+        .order_by(alert_entries.c.id)
     )
     if lists is not None:
         query = query.where(alert_entries.c.list_name.in_(list(lists)))
     with engine.connect() as connection:
         rows = connection.execution_options(yield_per=BATCH).execute(query)
         for list_name, content in rows:
-            yield list_name, ListEntry.from_json(content)
+            yield list_name, ListEntry.from_json(json.loads(content))
 
 
 def _malformed(rows: Any) -> tuple[MalformedEntry, ...]:

@@ -241,3 +241,14 @@ ENTRIES = st.builds(
 def test_the_stored_json_and_hash_are_the_entrys_own(entry):
     assert entry_json(entry) == entry.to_json()
     assert content_hash(entry_json(entry)) == entry.content_hash()
+
+
+def test_entries_in_any_script_and_with_extras_come_back_as_they_were_loaded(engine):
+    listed = [
+        person("W1", "ИВАНОВ Пётр", remarks='"armed" \\ dangerous', extra={"ftm": {"id": "Q1"}}),
+        person("W2", "عبد الله", born="1960"),
+        person("W3", "ҚАСЫМОВ Әлихан", born=None, nationalities=("KAZ",)),
+    ]
+    _load(engine, listed)
+    assert [e for _, e in active_entries(engine)] == listed
+    assert [e.extra for _, e in active_entries(engine)] == [e.extra for e in listed]
