@@ -46,7 +46,12 @@ def screen(
     ] = None,
 ) -> None:
     """Screen travellers (JSON lines on standard input) against the alert lists in force; write
-    one JSON line of hits per traveller to standard output."""
+    one JSON line of hits per traveller to standard output, in order.
+
+    In: {"id", "names": [...], "birth_date": "YYYY-MM-DD" | "YYYY" | null, "sex", "nationality",
+    "document": {"issuing_state", "number", "type"} | null}. Out: {"id", "hits": [{"list",
+    "entry_id", "score", "reasons"}]}; a line that is no traveller gets "error" (exit code 1
+    at the end). docs/screening.md has the contract."""
     from rmis.cli.context import open_registry
     from rmis.screening import Screener, audit_batch_screening
     from rmis.settings import Settings, utc_now
