@@ -139,6 +139,11 @@ def describe_names(comparison: NameComparison, traveller: Name, listed: EntryNam
             f"({comparison.score:.2f}; Arabic does not write short vowels)"
         )
         return out
+    if comparison.joined:
+        out.append(
+            f"the same letters with the words joined or split differently ({comparison.score:.2f})"
+        )
+        return out
     pairs = comparison.pairs
     initials = [p for p in pairs if p.how == "initial"]
     for p in pairs:

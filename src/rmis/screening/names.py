@@ -49,12 +49,16 @@ def arabic_factor(consonants: int) -> float:
 
 # Letters that sound alike and that languages and lists swap (KAKOLELE/KAKORERE): an edit
 # between them costs half.
-_SOUND_FOLD = str.maketrans({"L": "R", "B": "V", "D": "T", "G": "K", "Z": "S", "P": "B"})
+_SOUND_FOLD = str.maketrans({"L": "R", "B": "V", "P": "V", "D": "T", "G": "K", "Z": "S"})
 # A name part one name has and the other lacks: a fixed cost each (forgiven particles and
 # patronymics less), and every word of the shorter name must be paired.
 EXTRA_PART_COST = 0.06
 FORGIVEN_PART_COST = 0.02
 MAX_EXTRA_COST = 0.12
+# Names whose words are joined or split differently, compared written together: a little
+# less than word by word, and only when nearly the same letters.
+JOINED_FACTOR = 0.95
+JOINED_FLOOR = 0.8
 SINGLE_WORD_FACTOR = 0.75
 MAX_TOKENS = 12  # longer names compare their first words only
 EXHAUSTIVE_TOKENS = 4  # names up to this many words are paired exhaustively
@@ -146,6 +150,7 @@ class Name:
     roles: tuple[Role, ...]
     arabic: bool  # written in Arabic script
     skeleton: str  # the whole name's consonants in order (articles left out)
+    joined: str  # the words' keys written together, in order
 
 
 def split_words(text: str) -> tuple[Word, ...]:
@@ -173,7 +178,8 @@ def prepare_name(text: str) -> Name:
     words = split_words(text)
     arabic = any(w.script == "arabic" for w in words)
     skeleton = "".join(w.skeleton for w in words if arabic or w.text not in LATIN_ARTICLES)
-    return Name(text, words, roles_of(words), arabic, skeleton)
+    joined = "".join(w.key for w in words)
+    return Name(text, words, roles_of(words), arabic, skeleton, joined)
 
 
 # How two words were found alike, in words an officer can read aloud.
@@ -270,6 +276,7 @@ class NameComparison:
     missing: tuple[Word, ...]  # listed words the traveller's name lacks
     extra: tuple[Word, ...]  # traveller's words the listed name lacks
     whole_skeleton: bool = False  # scored on the whole names' consonants (Arabic and Latin)
+    joined: bool = False  # scored on the names' words written together
 
 
 def _best_pairing(values: list[list[float]]) -> tuple[int, ...]:
@@ -363,6 +370,12 @@ def compare_names(traveller: Name, listed: Name) -> NameComparison:
         )
         if whole > score:
             return NameComparison(whole, (), (), (), whole_skeleton=True)
+    elif not traveller.arabic and not listed.arabic:
+        # Words joined or split (ELSHAFEE EL SHEIKH, EL SHAFEE ELSHEIKH): the names' keys
+        # written together, in order, compared as one word.
+        joined = JOINED_FACTOR * _string_similarity(traveller.joined, listed.joined)
+        if joined > score and joined >= JOINED_FLOOR:
+            return NameComparison(joined, (), (), (), joined=True)
     return NameComparison(max(0.0, min(1.0, score)), tuple(word_pairs), missing, extra)
 
 

@@ -73,3 +73,18 @@ def test_a_missing_part_costs_a_little_and_a_missing_name_a_lot():
     full = prepare_name("FRANK KAKOLELE BWAMBALE")
     assert compare_names(prepare_name("FRANK KAKOLELE"), full).score >= 0.9
     assert compare_names(prepare_name("GEORGE BUSH"), prepare_name("GEORGE HABBASH")).score < 0.6
+
+
+def test_words_joined_or_split_differently_still_compare():
+    comparison = compare_names(
+        prepare_name("El Shafee Elsheikh"), prepare_name("ELSHAFEE EL SHEIKH")
+    )
+    assert comparison.joined and comparison.score >= 0.9
+    assert not compare_names(prepare_name("IVANOV PETR"), prepare_name("PETROV IVAN")).joined
+
+
+def test_labials_sound_alike_both_ways():
+    assert compare_words(word("PONG"), word("BONG"))[1] == "spelt differently, sounds alike"
+    assert (
+        compare_words(word("BONG"), word("PONG"))[0] == compare_words(word("PONG"), word("BONG"))[0]
+    )
