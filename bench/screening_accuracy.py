@@ -350,6 +350,27 @@ def examples(
     return {"spelling_variants_missed": missed[:n], "false_hits": false[:n]}
 
 
+def _tree() -> dict:
+    """The commit measured, and whether the screening code differed from it (others may be
+    editing it while the bench runs)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+
+    def git(*args: str) -> str:
+        try:
+            done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        except OSError:
+            return ""
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--", "src/rmis/screening", "src/rmis/names")
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "screening_code_changed": changed.splitlines(),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lists", default="un,ofac", help="comma-separated: un, ofac")
@@ -402,6 +423,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
         "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "bench/screening_accuracy.py " + " ".join(argv or sys.argv[1:]),
         "python": platform.python_version(),
+        "tree": _tree(),
         "lists": read_report,
         "positives_per_class": dict(sorted(counts.items())),
         "other_names_on_the_lists": other_names,
@@ -424,6 +446,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
             }
             chosen = result["rmis"]["at_most_1_false_hit_per_1000"]["threshold"]
             result["rmis"]["default_threshold"] = chosen
+            result["default_threshold"] = chosen
             result["rmis"]["examples"] = examples(rmis_scored, positives, negatives, listed, chosen)
     if not args.no_peer:
         peer_scored, speed = screen_with_peer(entries, probes, args.floor, rmis_scored)
