@@ -62,6 +62,7 @@ _WHOLE_LENGTH = 5
 _FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
 _MAX_WIDENED = 48  # coarse keys a traveller's word is widened to, nearest first
 _BOTH_WIDENED = 12  # ... when both words of a pair are widened
+_PREWARMED = 4000  # the commonest keys, widened while the index is built
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
 PERSON_DOCUMENT_SCORE = 0.9
@@ -295,6 +296,16 @@ class ScreeningIndex:
                 arabic_by_length.setdefault((start, len(key)), []).append(key)
         self._vocab_by_length = by_length
         self._arabic_vocab_by_length = arabic_by_length
+        self._prewarm()
+
+    def _prewarm(self) -> None:
+        """Widen the commonest words' keys now: travellers bear the common names most, and a
+        widening not yet made is most of a slow screen's time."""
+        if not len(self._singles.codes):
+            return
+        ids, counts = np.unique(self._singles.codes, return_counts=True)
+        for key_id in ids[np.argsort(-counts, kind="stable")[:_PREWARMED]].tolist():
+            self._widen(self._keys.values[key_id])
 
     def __len__(self) -> int:
         """Entries in the index (persons and documents lists' entries)."""
