@@ -44,10 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from rmis.names.keys import token_key
-from rmis.names.normalise import raw_tokens
-from rmis.reference.countries import lookup
-from rmis.screening.entries import BirthDate, ListEntry, MalformedEntry
+from rmis.screening.entries import ListEntry, MalformedEntry
 from rmis.screening.formats import read
 from screening_sets import (
     CLASSES,
@@ -55,12 +52,15 @@ from screening_sets import (
     SPELLING_VARIANT,
     Probe,
     Scored,
+    blocking_keys,
     choose_threshold,
+    compare,
     faker_negatives,
     false_hits_per_1000,
     index_entry,
     negative_scores,
     own_scores,
+    peer_person,
     positive_probes,
     recall_at,
     sample_class,
@@ -128,49 +128,6 @@ def screen_with_rmis(entries: dict, probes: Sequence[Probe], floor: float) -> tu
 # -- the peer: nomenklatura logic-v2 -----------------------------------------------------------
 
 
-def _alpha2(code: str | None) -> str | None:
-    country = lookup(code) if code else None
-    return country.alpha2.lower() if country and country.alpha2 else None
-
-
-def _ftm_dates(born: BirthDate) -> list[str]:
-    if born.to_year is not None:  # a range: every year of it (FtM has no ranges)
-        return [str(year) for year in range(born.year, born.to_year + 1)]
-    text = str(BirthDate(born.year, born.month, born.day))
-    return [text]
-
-
-def _person(ident: str, names, births, nationalities, sex):
-    from followthemoney import model
-
-    entity = model.make_entity("Person")
-    entity.id = ident
-    for name in names:
-        entity.add("name", name)
-    for born in births:
-        for text in _ftm_dates(born):
-            entity.add("birthDate", text)
-    for code in nationalities:
-        alpha2 = _alpha2(code)
-        if alpha2:
-            entity.add("nationality", alpha2)
-    if sex:
-        entity.add("gender", {"M": "male", "F": "female"}[sex])
-    return entity
-
-
-def _blocking_keys(names: Sequence[str]) -> set[str]:
-    from normality import ascii_text
-
-    keys = set()
-    for name in names:
-        for word in raw_tokens(name):
-            key = token_key(word) or token_key(ascii_text(word) or "")
-            if len(key) >= 3:
-                keys.add(key)
-    return keys
-
-
 def screen_with_peer(
     entries: dict, probes: Sequence[Probe], floor: float, rmis_scored: Scored | None
 ) -> tuple[Scored, dict, set[str]]:
@@ -189,10 +146,10 @@ def screen_with_peer(
     position = {(name, e.entry_id): i for i, (name, e) in enumerate(listed)}
     candidates_of_key: dict[str, set[int]] = defaultdict(set)
     for i, (_, entry) in enumerate(listed):
-        for key in _blocking_keys([n.full for n in entry.names]):
+        for key in blocking_keys([n.full for n in entry.names]):
             candidates_of_key[key].add(i)
     entities = [
-        _person(f"{name}:{e.entry_id}", [n.full for n in e.names], e.birth_dates,
+        peer_person(f"{name}:{e.entry_id}", [n.full for n in e.names], e.birth_dates,
                 e.nationalities, e.sex)
         for name, e in listed
     ]  # fmt: skip
@@ -205,7 +162,7 @@ def screen_with_peer(
     for probe in probes:
         t = probe.traveller
         chosen: set[int] = set()
-        for key in _blocking_keys(t.names):
+        for key in blocking_keys(t.names):
             chosen |= candidates_of_key.get(key, set())
         if rmis_scored is not None:
             chosen |= {position[k] for k in rmis_scored.get(t.id, {}) if k in position}
@@ -213,7 +170,7 @@ def screen_with_peer(
         if own in position and position[own] not in chosen:
             handed.add(t.id)  # only there because the bench knows the answer
             chosen.add(position[own])
-        query = _person(
+        query = peer_person(
             t.id,
             t.names,
             [t.birth_date] if t.birth_date else [],
@@ -366,34 +323,6 @@ def examples(
         if score >= threshold
     ]  # fmt: skip
     return {"spelling_variants_missed": missed[:n], "false_hits": false[:n]}
-
-
-TARGET_RECALL = 0.95
-
-
-def compare(rmis: dict, peer: dict) -> dict:
-    """Recall of each at its own threshold of at most 1 false hit per 1,000, side by side, with
-    the ratio rmis / peer, and whether rmis meets the issue's target on spelling variants."""
-    mine = rmis["at_most_1_false_hit_per_1000"].get("recall", {})
-    theirs = peer["at_most_1_false_hit_per_1000"].get("recall", {})
-    rows = {}
-    for group in sorted(set(mine) & set(theirs)):
-        if not group.startswith("all/"):
-            continue
-        a, b = mine[group], theirs[group]
-        ratio = round(a / b, 3) if a is not None and b else None
-        rows[group.removeprefix("all/")] = {"rmis": a, "peer": b, "ratio": ratio}
-    return {
-        "thresholds": {
-            "rmis": rmis["at_most_1_false_hit_per_1000"]["threshold"],
-            "peer": peer["at_most_1_false_hit_per_1000"]["threshold"],
-        },
-        "recall": rows,
-        "target_recall_spelling_variants": TARGET_RECALL,
-        "target_met_with_birth_date": (mine.get("all/spelling_variant/with_birth_date") or 0)
-        >= TARGET_RECALL,
-        "target_met_name_only": (mine.get("all/spelling_variant/name_only") or 0) >= TARGET_RECALL,
-    }
 
 
 def _tree() -> dict:

@@ -24,12 +24,16 @@ from screening_sets import (
     Probe,
     alias_class,
     allowed_edits,
+    blocking_keys,
     choose_threshold,
+    compare,
     faker_negatives,
     false_hits_per_1000,
+    ftm_dates,
     index_entry,
     negative_scores,
     own_scores,
+    peer_person,
     positive_probes,
     recall_at,
     sample_class,
@@ -247,6 +251,72 @@ def test_yente_negatives_read_the_file(tmp_path):
         (("Nimrat Ravel",), None, "F", None),
         (("Soňa Kolář",), BirthDate(1959, 4, 27), None, "POL"),
     ]
+
+
+# -- the peer's side -----------------------------------------------------------------------------
+
+
+def test_birth_dates_as_followthemoney_writes_them():
+    assert ftm_dates(BirthDate(1960, to_year=1962)) == ["1960", "1961", "1962"]
+    assert ftm_dates(BirthDate(1971, 5, approximate=True)) == ["1971-05"]
+    assert ftm_dates(BirthDate(1970, 1, 2)) == ["1970-01-02"]
+
+
+def test_the_peer_s_person_carries_what_rmis_is_given():
+    entity = peer_person(
+        "t1", ["KAKORERE JOHN"], [BirthDate(1970, 1, 2)], ["COD", "UTO", "D"], "M"
+    ).to_dict()
+    assert entity["schema"] == "Person"
+    props = entity["properties"]
+    assert props["name"] == ["KAKORERE JOHN"]
+    assert props["birthDate"] == ["1970-01-02"]
+    # ICAO codes as FtM's ISO alpha-2; the specimen state has none and is left out.
+    assert sorted(props["nationality"]) == ["cd", "de"]
+    assert props["gender"] == ["male"]
+    assert "gender" not in peer_person("t2", ["X"], [], [], None).to_dict()["properties"]
+
+
+def test_blocking_keys_fold_spellings_and_scripts():
+    assert blocking_keys(["Жумабаев Али"]) == blocking_keys(["ZHUMABAYEV ALI"])
+    assert "ALI" in blocking_keys(["ALI"])
+    assert blocking_keys(["AL QAIDA"]) == {token_key_of("QAIDA")}  # two letters are no block
+    assert blocking_keys(["محمد"])  # Arabic script blocks by its ASCII form
+    assert blocking_keys(["", "  "]) == set()
+
+
+def token_key_of(word: str) -> str:
+    from rmis.names.keys import token_key
+
+    return token_key(word)
+
+
+def test_compare_sets_recall_side_by_side():
+    def side(threshold, recall):
+        return {"at_most_1_false_hit_per_1000": {"threshold": threshold, "recall": recall}}
+
+    rmis = side(
+        0.7,
+        {
+            "all/spelling_variant/with_birth_date": 0.96,
+            "all/spelling_variant/name_only": 0.9,
+            "un/spelling_variant/name_only": 0.8,
+        },
+    )
+    peer = side(
+        0.5,
+        {
+            "all/spelling_variant/with_birth_date": 0.8,
+            "all/spelling_variant/name_only": 0.0,
+            "un/spelling_variant/name_only": 0.7,
+        },
+    )
+    result = compare(rmis, peer)
+    assert result["thresholds"] == {"rmis": 0.7, "peer": 0.5}
+    assert result["recall"] == {
+        "spelling_variant/with_birth_date": {"rmis": 0.96, "peer": 0.8, "ratio": 1.2},
+        "spelling_variant/name_only": {"rmis": 0.9, "peer": 0.0, "ratio": None},
+    }
+    assert result["target_met_with_birth_date"] and not result["target_met_name_only"]
 
 
 # -- the figures ---------------------------------------------------------------------------------
