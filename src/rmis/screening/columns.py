@@ -90,8 +90,10 @@ class PairPostings:
         """Every row posted under any of `codes` (with repeats)."""
         if not len(codes) or not len(self.codes):
             return np.zeros(0, dtype=np.int32)
-        left = np.searchsorted(self.codes, codes, side="left")
-        right = np.searchsorted(self.codes, codes, side="right")
+        # One search for both ends: the codes are integers, so the end of code c's rows is
+        # the start of c + 1's.
+        ends = np.searchsorted(self.codes, np.concatenate([codes, codes + 1]))
+        left, right = ends[: len(codes)], ends[len(codes) :]
         found = right > left
         if not found.any():
             return np.zeros(0, dtype=np.int32)

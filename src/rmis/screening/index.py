@@ -81,7 +81,7 @@ def _code(a: int, b: int) -> int:
 
 def _doc_hash(state: str, folded: str) -> int:
     # Python's string hash: stable within the process, which is all an in-memory index needs.
-    return hash(f"{state}:{folded}") & 0x7FFFFFFFFFFFFFFF
+    return hash(f"{state}:{folded}") & 0x3FFFFFFFFFFFFFFF  # 62 bits: code + 1 stays an int64
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,10 +438,14 @@ class ScreeningIndex:
         listed = self._p_whole_date[persons]
         t = born.year * 10000 + born.month * 100 + born.day
         swapped = born.year * 10000 + born.day * 100 + born.month
-        year_off = (np.abs(listed // 10000 - born.year) == 1) & (listed % 10000 == t % 10000)
-        agrees = (
-            (listed == t) | (listed == swapped) | year_off | (_digits_differing(listed, t) == 1)
-        )
+        years, days = listed // 10000, listed % 10000
+        same_year, same_day = years == born.year, days == t % 10000
+        year_off = (np.abs(years - born.year) == 1) & same_day
+        agrees = (listed == t) | (listed == swapped) | year_off
+        # One digit off: the year or the month and day the same, the other one digit apart
+        # (counted only where it can be, a few of the candidates).
+        maybe = np.flatnonzero(same_year ^ same_day)
+        agrees[maybe] |= _digits_differing(listed[maybe], t) == 1
         keep = np.where(listed > 0, agrees, near)
         return persons[keep]
 
@@ -453,12 +457,13 @@ class ScreeningIndex:
             folded = fold(clean(document.number))
         except ValueError:
             return []
+        # The presented state's key and the stateless one; both ends of each in one search.
+        states = dict.fromkeys(((document.issuing_state or "").upper(), ""))
+        codes = [_doc_hash(state, folded) for state in states]
+        ends = np.searchsorted(self._doc_sorted, [*codes, *(c + 1 for c in codes)]).tolist()
         rows: list[int] = []
-        for state in dict.fromkeys(((document.issuing_state or "").upper(), "")):
-            code = _doc_hash(state, folded)
-            left = int(np.searchsorted(self._doc_sorted, code, side="left"))
-            right = int(np.searchsorted(self._doc_sorted, code, side="right"))
-            rows.extend(int(r) for r in self._doc_order[left:right])
+        for left, right in zip(ends[: len(codes)], ends[len(codes) :], strict=True):
+            rows.extend(self._doc_order[left:right].tolist())
         return rows
 
     # ---------------------------------------------------------------- scoring
