@@ -8,9 +8,10 @@ reader; what cannot be mapped stays in `remarks`, never guessed).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, Literal
@@ -127,7 +128,8 @@ class ListEntry:
             raise ValueError(f"entry {self.entry_id}: a listed document needs its number")
 
     def to_json(self) -> dict[str, Any]:
-        return _jsonable(asdict(self))
+        """The entry as plain JSON values (what the store keeps and the hash is made of)."""
+        return _plain(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ListEntry:
@@ -155,8 +157,7 @@ class ListEntry:
 
     def content_hash(self) -> str:
         """Changes exactly when what the entry says changes (a re-import compares these)."""
-        text = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return json_hash(self.to_json())
 
 
 @dataclass(frozen=True)
@@ -168,11 +169,31 @@ class MalformedEntry:
     reason: str
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+def json_hash(content: dict[str, Any]) -> str:
+    """The content hash of an entry whose to_json() is `content` (an import makes the JSON
+    once per entry, for the store and the hash both)."""
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value: Any) -> Any:
+    # Not dataclasses.asdict: its deep copies were two thirds of an import's time. Generic over
+    # the model's dataclasses, so a field added to them is written too.
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, date):
         return value.isoformat()
     return value

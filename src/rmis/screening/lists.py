@@ -9,12 +9,10 @@ record with its position and reason, and the rest of the list loads.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -29,7 +27,7 @@ from sqlalchemy import (
     update,
 )
 
-from rmis.screening.entries import ListEntry, ListKind, MalformedEntry
+from rmis.screening.entries import ListEntry, ListKind, MalformedEntry, json_hash
 from rmis.security import Principal, Role, append_audit
 from rmis.store.schema import alert_entries, alert_list_versions, alert_lists
 
@@ -264,41 +262,6 @@ def import_list(
     return summary
 
 
-def entry_json(entry: ListEntry) -> dict[str, Any]:
-    """entry.to_json(), made without dataclasses.asdict's deep copies (three times faster; an
-    import spent two thirds of its time there). Generic over the model's dataclasses, so a
-    field added to them is written too; a test holds it equal to to_json."""
-    return _plain(entry)
-
-
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _plain(value: Any) -> Any:
-    kind = type(value)
-    if kind is str or kind is int or kind is float or kind is bool or value is None:
-        return value
-    names = _FIELDS.get(kind)
-    if names is None and dataclasses.is_dataclass(value):
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def content_hash(content: dict[str, Any]) -> str:
-    """ListEntry.content_hash of the entry whose to_json() is `content`: the entry's JSON is
-    made once per entry (it is most of an import's time), not once for the hash and again."""
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _known_entries(connection: Connection, name: str) -> _Known:
     rows = connection.execute(
         select(
@@ -360,8 +323,8 @@ def _load(
                 )
             )
         else:
-            content = entry_json(item)
-            digest = content_hash(content)
+            content = item.to_json()
+            digest = json_hash(content)
             before = known.get(item.entry_id)
             if before is None:
                 new_ids.add(item.entry_id)
