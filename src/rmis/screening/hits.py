@@ -28,8 +28,7 @@ from uuid6 import uuid7
 
 from rmis.screening.entries import ListEntry, ListKind
 from rmis.screening.subjects import Hit, ScreenedTraveller
-from rmis.security import AccessDenied, Principal, Role, append_audit
-from rmis.security.principals import READING_ROLES
+from rmis.security import READING_ROLES, AccessDenied, Principal, Role, append_audit
 from rmis.store.schema import alert_entries, alert_lists, bcps, hit_decisions, hits, travellers
 
 OPEN, ESCALATED, CONFIRMED, DISMISSED = "open", "escalated", "confirmed", "dismissed"
