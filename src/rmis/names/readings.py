@@ -23,9 +23,13 @@ from rmis.names.scripts import Script, detect_script
 _VOWELS = "AEIOUY"
 
 
+@lru_cache(maxsize=16)
+def _compiled(rules: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    return re.compile("|".join(re.escape(a) for a, _ in rules)), dict(rules)
+
+
 def _rewrite(rules: list[tuple[str, str]], text: str) -> str:
-    pattern = re.compile("|".join(re.escape(a) for a, _ in rules))
-    table = dict(rules)
+    pattern, table = _compiled(tuple(rules))
     return pattern.sub(lambda m: table[m.group(0)], text)
 
 
