@@ -60,8 +60,8 @@ _SKELETON_PREFIX = "#"  # a word's consonant skeleton
 _WHOLE_PREFIX = "="  # the first consonants of a whole name's skeleton
 _WHOLE_LENGTH = 5
 _FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
-_MAX_WIDENED = 48  # coarse keys a traveller's word is widened to, nearest first
-_BOTH_WIDENED = 12  # ... when both words of a pair are widened
+_MAX_WIDENED = 32  # coarse keys a traveller's word is widened to, nearest first
+_BOTH_WIDENED = 10  # ... when both words of a pair are widened
 _PREWARMED = 4000  # the commonest keys, widened while the index is built
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
