@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
@@ -82,12 +81,6 @@ def _code(a: int, b: int) -> int:
 def _doc_hash(state: str, folded: str) -> int:
     # Python's string hash: stable within the process, which is all an in-memory index needs.
     return hash(f"{state}:{folded}") & 0x3FFFFFFFFFFFFFFF  # 62 bits: code + 1 stays an int64
-
-
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    person: int
-    document_rows: tuple[int, ...]
 
 
 class ScreeningIndex:
