@@ -126,6 +126,7 @@ class ScreeningIndex:
         self._vocab_by_length: dict[tuple[str, int], list[str]] = {}
         self._arabic_vocab_by_length: dict[tuple[str, int], list[str]] = {}
         self._arabic_keys: set[int] = set()  # key ids of Arabic-script names' skeletons
+        self._opening_aliases: dict[str, list[int]] = {}
         self._size = 0
 
     # ---------------------------------------------------------------- building
@@ -280,13 +281,23 @@ class ScreeningIndex:
         # A different first letter is not widened to: spellings of one name seldom differ
         # there (and names.compare_words charges an edit there double).
         # A Latin or Cyrillic traveller's skeletons need only the Arabic-script names' keys.
+        # A coarse key with an opening spellings differ by (_opening_alias) is listed under
+        # that key without it too, so that one search finds HAROUN for AROUN and the other
+        # way round (the traveller's key is searched without its opening as well).
         by_length: dict[tuple[str, int], list[str]] = {}
         arabic_by_length: dict[tuple[str, int], list[str]] = {}
+        aliases: dict[str, list[int]] = {}
         for i, key in enumerate(self._keys.values):
             start = key[: 1 + key.startswith((_SKELETON_PREFIX, _WHOLE_PREFIX))]
             by_length.setdefault((start, len(key)), []).append(key)
             if i in self._arabic_keys:
                 arabic_by_length.setdefault((start, len(key)), []).append(key)
+            alias = _opening_alias(key)
+            if alias is not None:
+                if alias not in aliases and alias not in self._keys.ids:
+                    by_length.setdefault((alias[:1], len(alias)), []).append(alias)
+                aliases.setdefault(alias, []).append(i)
+        self._opening_aliases = aliases
         self._vocab_by_length = by_length
         self._arabic_vocab_by_length = arabic_by_length
         self._prewarm()
@@ -355,19 +366,27 @@ class ScreeningIndex:
             ids = [] if own is None or (arabic_only and own not in self._arabic_keys) else [own]
         else:
             matches = []
-            probes = [probe] if prefix else [probe, *_opening_probes(probe)]
-            for one in probes:
+            alias = None if prefix else _opening_alias(probe)
+            for one in (probe,) if alias is None else (probe, alias):
                 for length in range(len(one) - radius, len(one) + radius + 1):
                     bucket = vocab.get((one[: 1 + bool(prefix)], length))
                     if bucket:
                         matches += extract(one, bucket, scorer=Levenshtein.distance,
                                            score_cutoff=radius, limit=_MAX_WIDENED)  # fmt: skip
             matches.sort(key=lambda m: (m[1], abs(len(m[0]) - len(probe)), m[0]))
-            ids = list(dict.fromkeys(self._keys.ids[m[0]] for m in matches))[:_MAX_WIDENED]
+            ids = list(dict.fromkeys(self._ids_of(m[0], bool(prefix)) for m in matches))
+            ids = list(dict.fromkeys(i for group in ids for i in group))[:_MAX_WIDENED]
         if len(self._widened) > 200_000:
             self._widened.clear()
         found = self._widened[cache_key] = np.array(ids, dtype=np.int64)
         return found
+
+    def _ids_of(self, found: str, prefixed: bool) -> tuple[int, ...]:
+        """The key ids a string found in the vocabulary stands for: itself, and the keys it
+        is the opening-less alias of."""
+        own = self._keys.ids.get(found)
+        aliased = () if prefixed else tuple(self._opening_aliases.get(found, ()))
+        return aliased if own is None else (own, *aliased)
 
     def _person_candidates(
         self, names: list[Name], traveller: ScreenedTraveller, threshold: float
@@ -602,20 +621,13 @@ class ScreeningIndex:
         return arrays
 
 
-def _opening_probes(block: str) -> list[str]:
-    """The coarse key with the openings spellings of one name differ by (names.OPENING): H
-    dropped or added before a vowel (HAROUN, AROUN: K class), a nasal before a consonant
-    dropped or added (NTAGANDA, TAGANDA). Vowels are one class already (ESLAMI, ISLAMI)."""
-    out = []
-    if block[:2] == "KA" and len(block) > 3:
-        out.append(block[1:])
-    if block[:1] == "A":
-        out.append("K" + block)
-    if block[:1] in "NM" and block[1:2] not in ("", "A") and len(block) > 3:
-        out.append(block[1:])
-    elif block[:1] not in ("A", "N", "M", ""):
-        out.append("N" + block)
-    return out
+def _opening_alias(block: str) -> str | None:
+    """The coarse key without an opening spellings of one name differ by (names.OPENING): an
+    H before a vowel (HAROUN, AROUN: K class), a nasal before a consonant (NTAGANDA,
+    TAGANDA); None when it has none. Vowels are one class already (ESLAMI, ISLAMI)."""
+    if len(block) > 3 and (block[:2] == "KA" or (block[0] in "NM" and block[1] != "A")):
+        return block[1:]
+    return None
 
 
 def _whole_key(skeleton: str) -> str:
