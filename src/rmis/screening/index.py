@@ -61,7 +61,7 @@ _WHOLE_LENGTH = 5
 _FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
 _MAX_WIDENED = 32  # coarse keys a traveller's word is widened to, nearest first
 _BOTH_WIDENED = 10  # ... when both words of a pair are widened
-_PREWARMED = 4000  # the commonest keys, widened while the index is built
+_PREWARMED = 10000  # the commonest keys, widened while the index is built
 # A person hit on a listed document of theirs, whatever the names say: the number is the
 # person's (the name's reasons say how the names compare).
 PERSON_DOCUMENT_SCORE = 0.9
