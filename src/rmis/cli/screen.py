@@ -69,10 +69,11 @@ def screen(
         raise typer.Exit(2)
 
     screened = hits_found = errors = 0
+    today = utc_now().date()  # an entry ban screens only while in force
     lines = iter(sys.stdin)
     while chunk := list(islice(lines, CHUNK)):
         parsed = [_parse(text) for text in chunk]
-        found = iter(screener.screen_many((t for _, t, _ in parsed if t), lists=chosen))
+        found = iter(screener.screen_many((t for _, t, _ in parsed if t), lists=chosen, on=today))
         for ident, traveller, error in parsed:
             if traveller is None:
                 answer: dict[str, Any] = {"id": ident, "hits": [], "error": error}

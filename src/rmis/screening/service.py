@@ -14,11 +14,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from uuid import UUID
 
 from sqlalchemy import Engine
 
+from rmis.screening.conditions import ConditionsByEntry, apply_conditions, noting_conditions
 from rmis.screening.entries import ListEntry
 from rmis.screening.hits import ScreenedHit, record_hits, screening_place, subject_key
 from rmis.screening.index import DEFAULT_THRESHOLD, ScreeningIndex
@@ -56,23 +57,30 @@ class Screener:
         self.threshold = DEFAULT_THRESHOLD if threshold is None else _valid_threshold(threshold)
         self._build = build
         self._lock = threading.Lock()
-        # The index and the versions it was built on, swapped as one (threads read it unlocked).
-        self._built: tuple[ScreeningIndex, tuple[tuple[str, int], ...]] | None = None
+        # The index, the versions it was built on and its entries' conditions (bans' validity,
+        # children), swapped as one (threads read it unlocked).
+        self._built: _Built | None = None
         self.builds = 0  # how many times the index was built (tests and benches read it)
 
     def current(self) -> tuple[ScreeningIndex, tuple[tuple[str, int], ...]]:
         """The index of the lists in force now and their versions, built again if stale."""
+        built = self._current()
+        return built.index, built.lists
+
+    def _current(self) -> _Built:
         in_force = lists_in_force(self._engine)
         built = self._built
-        if built is not None and built[1] == in_force:
+        if built is not None and built.lists == in_force:
             return built
         with self._lock:
             built = self._built
-            if built is None or built[1] != in_force:
+            if built is None or built.lists != in_force:
                 # Versions read before the entries: a list loaded in between leaves the index
                 # newer than its label, so the next call builds it again (never the other way).
                 # Screens wait for the build rather than use an index with withdrawn entries.
-                built = self._built = (self._build(active_entries(self._engine)), in_force)
+                conditions: ConditionsByEntry = {}
+                entries = noting_conditions(active_entries(self._engine), conditions)
+                built = self._built = _Built(self._build(entries), in_force, conditions)
                 self.builds += 1
             return built
 
@@ -82,11 +90,13 @@ class Screener:
         *,
         threshold: float | None = None,
         lists: Sequence[str] | None = None,
+        on: date | None = None,
     ) -> list[Hit]:
-        """The traveller's hits at or above the threshold, best first; only on `lists` when
-        given. Records nothing (the batch contract, `rmis screen`)."""
-        index, _ = self.current()
-        return _only(index.screen(traveller, self._threshold(threshold)), lists)
+        """The traveller's hits at or above the threshold, best first, on entries in force on
+        `on` (default: today, UTC); only on `lists` when given. Records nothing."""
+        built = self._current()
+        found = built.index.screen(traveller, self._threshold(threshold))
+        return _only(apply_conditions(found, built.conditions, _day(on)), lists)
 
     def screen_many(
         self,
@@ -94,13 +104,15 @@ class Screener:
         *,
         threshold: float | None = None,
         lists: Sequence[str] | None = None,
+        on: date | None = None,
     ) -> Iterator[list[Hit]]:
         """The hits of each traveller in order, against the lists as they were when the batch
-        began (one check of the versions for the whole batch)."""
-        index, _ = self.current()
-        limit = self._threshold(threshold)
-        for hits in index.screen_many(travellers, limit):
-            yield _only(hits, lists)
+        began (one check of the versions for the whole batch), on entries in force on `on`
+        (default: today, UTC): the batch contract, `rmis screen`."""
+        built = self._current()
+        limit, day = self._threshold(threshold), _day(on)
+        for hits in built.index.screen_many(travellers, limit):
+            yield _only(apply_conditions(hits, built.conditions, day), lists)
 
     def screen_and_record(
         self,
@@ -122,21 +134,35 @@ class Screener:
         Raises AccessDenied (who may not screen there) and HitError('unknown_bcp').
         """
         limit = self._threshold(threshold)
-        index, in_force = self.current()
+        built = self._current()
         with self._engine.begin() as connection:
             host_state = screening_place(connection, principal, bcp_code)
-            found = index.screen(traveller, limit)
+            found = apply_conditions(
+                built.index.screen(traveller, limit), built.conditions, now.date()
+            )
             shown = record_hits(
                 connection, traveller, found, principal=principal, host_state=host_state,
                 now=now, traveller_id=traveller_id, bcp_code=bcp_code, check_id=check_id,
                 purpose=purpose,
             )  # fmt: skip
         return Screening(
-            subject_key(traveller, traveller_id), host_state, tuple(shown), in_force, limit
+            subject_key(traveller, traveller_id), host_state, tuple(shown), built.lists, limit
         )
 
     def _threshold(self, threshold: float | None) -> float:
         return self.threshold if threshold is None else _valid_threshold(threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class _Built:
+    index: ScreeningIndex
+    lists: tuple[tuple[str, int], ...]
+    conditions: ConditionsByEntry
+
+
+def _day(on: date | None) -> date:
+    # A batch is screened for today unless the caller says which day.
+    return datetime.now(UTC).date() if on is None else on
 
 
 def _valid_threshold(threshold: float) -> float:
