@@ -534,8 +534,7 @@ def bench(url: str, samples: dict[str, list[Case]]) -> dict[str, object]:
 def load_alert_lists(url: str, folder: Path) -> dict[str, int]:
     """The UN and OFAC lists as published, into the bench's record (once: kept with --keep),
     so that each check's server time includes its screening against them (issue 12)."""
-    from rmis.screening import import_list, list_summaries, lists_in_force
-    from rmis.screening.formats import read
+    from rmis.screening import import_list, list_summaries, lists_in_force, read_list
 
     engine = create_engine(url)
     present = {name for name, _ in lists_in_force(engine)}
@@ -546,7 +545,7 @@ def load_alert_lists(url: str, folder: Path) -> dict[str, int]:
     for name, (path, alt) in files.items():
         if name not in present and path.is_file():
             import_list(
-                engine, name=name, kind="sanctions", owner=name, items=read(path, alt=alt),
+                engine, name=name, kind="sanctions", owner=name, items=read_list(path, alt=alt),
                 source=path.name, principal="check bench", now=datetime.now(UTC),
             )  # fmt: skip
     entries = {s.name: s.entries for s in list_summaries(engine)}

@@ -166,11 +166,10 @@ def _screening(console: Console, engine, rules: StayRulesTable, now) -> None:
     from rich.table import Table
 
     from rmis.registry import Direction, load_reference_facts, run_check
-    from rmis.screening import Screener
+    from rmis.screening import ScreenedTraveller, Screener
     from rmis.security import Principal, Role
     from rmis.synth.showcase import DEMO_BCP, DEMO_STATE, LAND_BCP, TRAVELLERS, traveller_mrz
     from rmis.synth.showcase_lists import load_showcase_lists
-    from rmis.web.api.checks import screened
 
     load_showcase_lists(engine, now)
     officer = Principal("demo.border_officer", Role.BORDER_OFFICER, DEMO_STATE,
@@ -186,8 +185,9 @@ def _screening(console: Console, engine, rules: StayRulesTable, now) -> None:
         check = run_check(engine, officer, bcp_code=traveller.bcp, direction=Direction.ENTRY,
                           now=now, reference=reference, rules=rules, purpose="demo",
                           mrz="\n".join(traveller_mrz(traveller, now.date())))  # fmt: skip
-        found = screener.screen_and_record(screened(check), officer, now=now,
-                                           traveller_id=check.traveller_id,
+        seen = ScreenedTraveller.of_document(str(check.id), check.known_names,
+                                             check.document.document)  # fmt: skip
+        found = screener.screen_and_record(seen, officer, now=now, traveller_id=check.traveller_id,
                                            bcp_code=check.bcp_code, check_id=check.id,
                                            purpose="demo")  # fmt: skip
         name = " ".join(reversed(traveller.national_name))

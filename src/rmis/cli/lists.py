@@ -75,14 +75,13 @@ def import_file(
 
     from rmis.cli.context import open_registry
     from rmis.cli.progress import rows_progress
-    from rmis.screening import ListImportError
-    from rmis.screening.formats import read
+    from rmis.screening import ListImportError, read_list
     from rmis.security import AccessDenied, principal_named
     from rmis.settings import utc_now
 
     console = Console(stderr=True)
     try:
-        reading = read(file, fmt, alt)
+        reading = read_list(file, fmt, alt)
     except ValueError as error:
         _fail(str(error))
     owner = owner or OWNER_OF_FORMAT.get(reading.format)

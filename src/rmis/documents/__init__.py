@@ -17,6 +17,8 @@ from rmis.documents.compose import (
 )
 from rmis.documents.fields import LABELS as FIELD_LABELS
 from rmis.documents.model import MRZ, Issue, MRZFormat, MRZFormatError, Suggestion
+from rmis.documents.ocr import TO_DIGIT as OCR_TO_DIGIT
+from rmis.documents.ocr import fold_ocr
 from rmis.documents.parse import detect_format, parse, repaired
 from rmis.documents.personal_numbers import (
     STATES_WITH_PERSONAL_NUMBERS,
@@ -29,6 +31,7 @@ from rmis.documents.personal_numbers import (
 __all__ = [
     "FIELD_LABELS",
     "MRZ",
+    "OCR_TO_DIGIT",
     "STATES_WITH_PERSONAL_NUMBERS",
     "Issue",
     "MRZFormat",
@@ -43,6 +46,7 @@ __all__ = [
     "compose_td2",
     "compose_td3",
     "detect_format",
+    "fold_ocr",
     "iin_check_digit",
     "name_field",
     "parse",

@@ -19,6 +19,15 @@ TO_DIGIT: dict[str, str] = {
     "G": "6",
     "B": "8",
 }  # fmt: skip
+_TO_DIGIT_TABLE = str.maketrans(TO_DIGIT)
+
+
+def fold_ocr(text: str) -> str:
+    """`text` (upper case) with every confusable letter written as its digit: two readings of
+    one printed number fold alike (what linking and screening compare document numbers on)."""
+    return text.translate(_TO_DIGIT_TABLE)
+
+
 # Digits read where a letter was printed (alphanumeric fields only).
 TO_LETTER: dict[str, str] = {"0": "O", "1": "I", "2": "Z", "5": "S", "6": "G", "8": "B"}
 

@@ -18,17 +18,13 @@ from functools import lru_cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rmis.documents import personal_number
+from rmis.documents import fold_ocr, personal_number
 from rmis.names import Role, normalise, prepare
 from rmis.names.keys import token_key
 from rmis.persons.facts import DocumentFacts
 
 EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
-# Characters an OCR reader confuses in a document number, folded to the digit they look like,
-# so that a misread number is equal (or an edit away) to the number as printed.
-_OCR_FOLD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "Z": "2",
-                           "S": "5", "G": "6", "B": "8"})  # fmt: skip
 
 SEXES = frozenset("MF")  # X and < say nothing about a match
 
@@ -110,7 +106,9 @@ def alternative_key(tokens: tuple[str, ...], chosen: list[int], key: str | None)
 
 
 def fold_number(number: str) -> str:
-    return number.upper().translate(_OCR_FOLD)
+    # The MRZ reader's own confusions (documents/ocr.py), so that a misread number is equal
+    # (or an edit away) to the number as printed.
+    return fold_ocr(number.upper())
 
 
 def clean(value: str | None) -> str | None:

@@ -22,9 +22,7 @@ def link_counts(connection: Connection) -> LinkCounts:
     """Two aggregates over documents and one over the review queue."""
     by_link = dict.fromkeys(LINKS, 0)
     by_link.update(
-        connection.execute(
-            select(documents.c.link, func.count()).group_by(documents.c.link)
-        ).all()
+        connection.execute(select(documents.c.link, func.count()).group_by(documents.c.link)).all()
     )
     people = connection.execute(
         select(func.count(func.distinct(documents.c.traveller_id)))

@@ -12,7 +12,7 @@ from rmis.registry.corrected import (
     crossings_as_corrected,
     load_corrections,
 )
-from rmis.registry.corrections import CorrectionConflict, correct_crossing
+from rmis.registry.corrections import MAX_REASON_LENGTH, CorrectionConflict, correct_crossing
 from rmis.registry.crossings import record_crossings
 from rmis.registry.document_reading import (
     DocumentRead,
@@ -58,6 +58,7 @@ from rmis.registry.reads import (
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 
 __all__ = [
+    "MAX_REASON_LENGTH",
     "Check",
     "CheckFlag",
     "CheckedDocument",

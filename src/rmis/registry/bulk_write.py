@@ -179,9 +179,7 @@ def _find_known_documents():
     by_lookup = (
         update(import_documents)
         .where(import_documents.c.doc_no == matched.c.doc_no)
-        .values(
-            id=matched.c.id, traveller_id=matched.c.traveller_id, known=True, with_history=True
-        )
+        .values(id=matched.c.id, traveller_id=matched.c.traveller_id, known=True, with_history=True)
     )
     by_join = (
         update(import_documents)

@@ -53,8 +53,7 @@ from rmis.registry.recording import (
     presence_flag,
 )
 from rmis.registry.timelines import permit_of_row, stays_from_crossings
-from rmis.security.audit import append_audit
-from rmis.security.principals import Principal
+from rmis.security import Principal, append_audit
 from rmis.stay import Permit, Registration, Timeline, evaluate
 from rmis.store.schema import (
     checks,

@@ -53,8 +53,8 @@ from rmis.registry.model import (
 from rmis.registry.reads import NotFound
 from rmis.registry.recording import ReferenceFacts, check_crossing, load_reference_facts
 from rmis.registry.reflag import rejudge_flags
-from rmis.security.audit import append_audit
-from rmis.security.principals import RECORDING_ROLES, Principal
+from rmis.security import RECORDING_ROLES, Principal, append_audit
+from rmis.store import as_utc
 from rmis.store.schema import corrections, crossings, documents
 
 AMENDABLE = ("direction", "occurred_at", "bcp", "purpose", "outcome", "refusal_reason")
@@ -108,11 +108,6 @@ def _transaction(db: Engine | Connection) -> Iterator[Connection]:
         yield connection
 
 
-def _as_utc(at: datetime) -> datetime:
-    # SQLite hands back naive UTC times, PostgreSQL aware ones.
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-
-
 def _enum_value(enum: type[E], field_name: str, value: object) -> E:
     try:
         return enum(value)
@@ -148,7 +143,7 @@ def _proposed_crossing(current: Mapping[str, Any], changes: Mapping[str, Any]) -
             f"{unknown[0]!r} cannot be amended; amendable: {', '.join(AMENDABLE)}. "
             "A crossing on the wrong document is voided and recorded again.",
         )
-    occurred_at = changes.get("occurred_at", _as_utc(current["occurred_at"]))
+    occurred_at = changes.get("occurred_at", as_utc(current["occurred_at"]))
     if not isinstance(occurred_at, datetime):
         raise InvalidRecord("occurred_at", "invalid_value", "occurred_at must be a date and time")
     bcp_code = changes.get("bcp", current["bcp_code"])
@@ -206,7 +201,7 @@ def _amendment(
         "outcome": proposed.outcome.value,
         "refusal_reason": proposed.refusal_reason,
     }
-    old_values = dict(current) | {"occurred_at": _as_utc(current["occurred_at"])}
+    old_values = dict(current) | {"occurred_at": as_utc(current["occurred_at"])}
     changed = {
         column: value.isoformat() if column in ("occurred_at", "local_date") else value
         for column, value in new_values.items()

@@ -29,9 +29,8 @@ from rmis.registry.recording import (
     load_reference_facts,
     write_crossings,
 )
-from rmis.security.audit import append_audit
-from rmis.security.principals import Principal
-from rmis.store.database import run_on_fresh_connection
+from rmis.security import Principal, append_audit
+from rmis.store import run_on_fresh_connection
 
 
 def _write_batch(

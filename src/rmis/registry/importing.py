@@ -23,7 +23,7 @@ from rmis.registry.bulk_parse import ParsedChunk, parse_chunk
 from rmis.registry.bulk_read import ImportFileError, count_rows, read_chunks
 from rmis.registry.bulk_write import StagedChunk, stage_chunk, write_chunk
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
-from rmis.security.audit import append_audit
+from rmis.security import append_audit
 
 __all__ = ["CHUNK_ROWS", "ImportFileError", "ImportSummary", "count_rows", "import_crossings"]
 

@@ -39,14 +39,13 @@ from rmis.persons import (
     split,
     train_model,
 )
+from rmis.registry.corrections import MAX_REASON_LENGTH
 from rmis.registry.reads import NotFound
 from rmis.registry.reflag import rejudge_flags
-from rmis.security import Principal, Role, append_audit
-from rmis.security.principals import READING_ROLES
+from rmis.security import READING_ROLES, Principal, Role, append_audit
 from rmis.store.schema import crossings, documents, person_links
 
 LINK_ROLES = frozenset({Role.SUPERVISOR})
-MAX_REASON_LENGTH = 2_000
 
 
 @dataclass(frozen=True, slots=True)

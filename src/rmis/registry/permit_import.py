@@ -16,7 +16,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from sqlalchemy import Engine, insert, select, tuple_
 
 from rmis.reference.countries import code_problem
-from rmis.security.audit import append_audit
+from rmis.security import append_audit
 from rmis.stay import PermitKind
 from rmis.store.schema import documents, permits
 

@@ -11,8 +11,7 @@ from uuid6 import uuid7
 from rmis.persons import resolve
 from rmis.registry.model import InvalidRecord
 from rmis.registry.reads import NotFound
-from rmis.security.audit import append_audit
-from rmis.security.principals import PERMIT_ROLES, Principal
+from rmis.security import PERMIT_ROLES, Principal, append_audit
 from rmis.stay import PermitKind
 from rmis.store.schema import permits, registrations
 

@@ -18,8 +18,7 @@ from rmis.persons import resolve
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.registry.corrected import corrected_history
 from rmis.registry.timelines import load_timelines
-from rmis.security.audit import append_audit
-from rmis.security.principals import READING_ROLES, Principal
+from rmis.security import READING_ROLES, Principal, append_audit
 from rmis.stay import Evaluation, OverstayReport, TravellerTimeline, evaluate, find_overstays
 from rmis.store.schema import crossing_flags, crossings, documents
 

@@ -12,7 +12,9 @@ from rmis.screening.entries import (
     ListKind,
     MalformedEntry,
 )
+from rmis.screening.formats import read as read_list
 from rmis.screening.hits import (
+    MAX_REASON_LENGTH,
     HitCase,
     HitCounts,
     HitDecision,
@@ -42,6 +44,7 @@ from rmis.screening.service import Screener, Screening, audit_batch_screening
 from rmis.screening.subjects import Hit, ScreenedTraveller, TravellerDocument, TravellerError
 
 __all__ = [
+    "MAX_REASON_LENGTH",
     "BirthDate",
     "EntryDocument",
     "EntryName",
@@ -73,6 +76,7 @@ __all__ = [
     "list_summaries",
     "lists_in_force",
     "open_hits",
+    "read_list",
     "record_answer",
     "record_hits",
     "screening_place",

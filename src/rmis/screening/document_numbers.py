@@ -14,21 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# The characters OCR of the MRZ's OCR-B font confuses, each class written as its digit. The
-# list is ICAO's own warning (Doc 9303 Part 3: O/0, I/1) and the pairs MRZ readers report
-# most: B/8, S/5, Z/2, G/6, D/0 and Q/0 (closed loops), L/1.
-OCR_CLASSES: dict[str, str] = {
-    "O": "0",
-    "Q": "0",
-    "D": "0",
-    "I": "1",
-    "L": "1",
-    "Z": "2",
-    "S": "5",
-    "G": "6",
-    "B": "8",
-}
-_FOLD = str.maketrans(OCR_CLASSES)
+from rmis.documents import OCR_TO_DIGIT, fold_ocr
+
+# The characters OCR of the MRZ's OCR-B font confuses, each class written as its digit: the
+# MRZ reader's own table (documents/ocr.py: O, Q, D -> 0; I, L -> 1; Z -> 2; S -> 5; G -> 6;
+# B -> 8), which also makes its repair suggestions and linking's folded numbers.
+OCR_CLASSES: dict[str, str] = OCR_TO_DIGIT
 _NOT_KEPT = re.compile(r"[\s\-./<]+")
 _VALID = re.compile(r"[0-9A-Z]+")
 
@@ -52,7 +43,7 @@ def clean(number: str) -> str:
 
 def fold(cleaned: str) -> str:
     """The OCR fold of a cleaned number: numbers an MRZ reader may confuse fold alike."""
-    return cleaned.translate(_FOLD)
+    return fold_ocr(cleaned)
 
 
 def fold_key(issuing_state: str | None, number: str) -> str:

@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from uuid6 import uuid7
 from rmis.screening.entries import ListEntry, ListKind
 from rmis.screening.subjects import Hit, ScreenedTraveller
 from rmis.security import READING_ROLES, AccessDenied, Principal, Role, append_audit
+from rmis.store import as_utc
 from rmis.store.schema import alert_entries, alert_lists, bcps, hit_decisions, hits, travellers
 
 OPEN, ESCALATED, CONFIRMED, DISMISSED = "open", "escalated", "confirmed", "dismissed"
@@ -106,20 +107,20 @@ class HitCase:
         return self.answer_due is not None and self.answered_at is None
 
     def age(self, now: datetime) -> timedelta:
-        return _utc(now) - _utc(self.raised_at)
+        return as_utc(now) - as_utc(self.raised_at)
 
     def time_left(self, now: datetime) -> timedelta | None:
         """Until the list owner's answer is due (negative when overdue); None when no answer
         is awaited (not confirmed, the list's owner does not answer, or answered)."""
         if not self.awaiting_answer:
             return None
-        return _utc(self.answer_due) - _utc(now)
+        return as_utc(self.answer_due) - as_utc(now)
 
     def dismissal_note(self) -> str | None:
         """ "dismissed on 2026-12-07 by officer.a: not the same person", for a dismissed hit."""
         if self.status != DISMISSED or self.decided_at is None:
             return None
-        on = _utc(self.decided_at).date().isoformat()
+        on = as_utc(self.decided_at).date().isoformat()
         return f"dismissed on {on} by {self.decided_by}: {self.reason}"
 
 
@@ -144,11 +145,6 @@ class HitCounts:
     by_list: dict[str, dict[str, int]]  # list name -> status -> count
     awaiting_answer: int
     overdue_answers: int
-
-
-def _utc(at: datetime) -> datetime:
-    # SQLite hands back naive datetimes (stored as UTC), PostgreSQL aware ones.
-    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def screened_data(traveller: ScreenedTraveller) -> dict[str, Any]:
@@ -480,7 +476,7 @@ def record_answer(
         if taken != 1:
             raise HitError("no_answer_awaited", f"hit {hit_id} was answered meanwhile")
         _add_decision(connection, principal, hit_id, ANSWER, answer, now)
-        late = _utc(now) > _utc(case.answer_due)  # type: ignore[arg-type]
+        late = as_utc(now) > as_utc(case.answer_due)  # type: ignore[arg-type]
         append_audit(
             connection, at=now, principal=principal.name, action="hits.answer",
             subject=str(hit_id), purpose="record the list owner's answer",

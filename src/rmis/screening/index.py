@@ -33,8 +33,9 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
+from rmis.documents import fold_ocr
 from rmis.screening.columns import PairPostings, StringColumn, Vocabulary
-from rmis.screening.document_numbers import OCR_CLASSES, clean, compare_numbers, fold
+from rmis.screening.document_numbers import clean, compare_numbers, fold
 from rmis.screening.entries import BirthDate, EntryName, ListEntry
 from rmis.screening.matching import (
     DEFAULT_THRESHOLD,
@@ -58,7 +59,6 @@ _KINDS = ("primary", "alias", "original_script")
 _SKELETON_PREFIX = "#"  # a word's consonant skeleton
 _WHOLE_PREFIX = "="  # the first consonants of a whole name's skeleton
 _WHOLE_LENGTH = 5
-_FOLD_TABLE = str.maketrans(OCR_CLASSES)  # document_numbers.fold, inlined for the build
 _MAX_WIDENED = 32  # coarse keys a traveller's word is widened to, nearest first
 _BOTH_WIDENED = 10  # ... when both words of a pair are widened
 _PREWARMED = 10000  # the commonest keys, widened while the index is built
@@ -158,7 +158,7 @@ class ScreeningIndex:
             d_id(entry.entry_id)
             status = entry.status or ""
             d_status(statuses.ids[status] if status in statuses.ids else statuses.id(status))
-            doc_hash(_doc_hash(state, number.translate(_FOLD_TABLE)))
+            doc_hash(_doc_hash(state, fold_ocr(number)))
             doc_owner(owner)
             doc_state(states.ids[state] if state in states.ids else states.id(state))
             doc_number(number)

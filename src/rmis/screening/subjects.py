@@ -11,7 +11,8 @@ Output line: {"id": "...", "hits": [{"list": "...", "entry_id": "...", "score": 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, Protocol
 
 from rmis.screening.entries import BirthDate
 
@@ -27,6 +28,17 @@ class TravellerDocument:
     document_type: str | None = None
 
 
+class ReadDocument(Protocol):
+    """What a document read at the desk says (registry.DocumentSeen has these fields)."""
+
+    issuing_state: str
+    number: str
+    document_type: str
+    nationality: str
+    birth_date: date | None
+    sex: str
+
+
 @dataclass(frozen=True)
 class ScreenedTraveller:
     """Everything known of one traveller: every name (MRZ, the visual zone in national script,
@@ -39,6 +51,24 @@ class ScreenedTraveller:
     sex: str | None = None
     nationality: str | None = None
     document: TravellerDocument | None = None
+
+    @classmethod
+    def of_document(
+        cls, ident: str, names: tuple[str, ...], document: ReadDocument
+    ) -> ScreenedTraveller:
+        """A traveller checked at the desk: every name known of them, and what the document
+        read says of birth date, sex (M or F; X says nothing) and nationality, and itself."""
+        born = document.birth_date
+        return cls(
+            id=ident,
+            names=names,
+            birth_date=None if born is None else BirthDate(born.year, born.month, born.day),
+            sex=document.sex if document.sex in ("M", "F") else None,
+            nationality=document.nationality,
+            document=TravellerDocument(
+                document.issuing_state, document.number, document.document_type
+            ),
+        )
 
     @classmethod
     def from_json(cls, data: Any) -> ScreenedTraveller:

@@ -1,6 +1,7 @@
 """The ground both registry and security stand on: the tables, the engines, the migrations."""
 
 from rmis.store.database import (
+    as_utc,
     create_registry_engine,
     fresh_connection_attempts,
     migrate,
@@ -10,6 +11,7 @@ from rmis.store.database import (
 from rmis.store.schema import metadata
 
 __all__ = [
+    "as_utc",
     "create_registry_engine",
     "fresh_connection_attempts",
     "metadata",

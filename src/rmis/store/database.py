@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -151,6 +152,12 @@ def run_on_fresh_connection(work: Callable[[], T], *, replayable: bool = False) 
         with attempt:
             return work()
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def as_utc(at: datetime) -> datetime:
+    """A time read back from the record, as an aware UTC time: SQLite hands back naive UTC
+    times, PostgreSQL aware ones."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
 def create_registry_engine(url: str) -> Engine:

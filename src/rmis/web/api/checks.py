@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Header, Request
 
-from rmis.registry import Check, DocumentSeen, run_check
-from rmis.screening import BirthDate, ScreenedTraveller, TravellerDocument
+from rmis.registry import DocumentSeen, run_check
+from rmis.screening import ScreenedTraveller
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.check_schemas import CheckIn, CheckOut
 from rmis.web.api.retry import api_router
@@ -38,21 +38,8 @@ def post_check(
         purpose=purpose or "border check",
     )  # fmt: skip
     screening = services.screener.screen_and_record(
-        screened(check), principal, now=now, traveller_id=check.traveller_id,
+        ScreenedTraveller.of_document(str(check.id), check.known_names, check.document.document),
+        principal, now=now, traveller_id=check.traveller_id,
         bcp_code=check.bcp_code, check_id=check.id, purpose=purpose or "border check",
     )  # fmt: skip
     return CheckOut.of(check, screened_hits_out(screening.hits))
-
-
-def screened(check: Check) -> ScreenedTraveller:
-    """The checked traveller as the screen takes them: every known name, what the document
-    says of birth date, sex and nationality, and the document itself."""
-    seen = check.document.document
-    return ScreenedTraveller(
-        id=str(check.id),
-        names=check.known_names,
-        birth_date=None if seen.birth_date is None else BirthDate.parse(str(seen.birth_date)),
-        sex=seen.sex if seen.sex in ("M", "F") else None,
-        nationality=seen.nationality,
-        document=TravellerDocument(seen.issuing_state, seen.number, seen.document_type),
-    )

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rmis.persons import Decided, DocumentFacts, PersonChangeError, ProposalView
 from rmis.registry import (
+    MAX_REASON_LENGTH,
     confirm_proposal,
     list_proposals,
     person_documents,
@@ -30,8 +31,6 @@ from rmis.web.api.schemas import DocumentFieldsOut
 
 router = api_router()
 Purpose = Annotated[str | None, Header(alias="RMIS-Purpose", max_length=200)]
-# As registry.people checks it (and a correction's reason).
-MAX_REASON_LENGTH = 2_000
 # A decision that cannot be made on the proposal or document as it stands now.
 _CONFLICTS = frozenset({"already_decided", "only_document"})
 

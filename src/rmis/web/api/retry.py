@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
-from rmis.store.database import fresh_connection_attempts
+from rmis.store import fresh_connection_attempts
 
 
 class FreshConnectionRoute(APIRoute):

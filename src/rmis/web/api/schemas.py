@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from rmis.reference.countries import code_problem
 from rmis.registry import (
+    MAX_REASON_LENGTH,
     Correction,
     CorrectionKind,
     Direction,
@@ -170,7 +171,7 @@ class CorrectionIn(Strict):
     )
     kind: CorrectionKind
     changes: CrossingChangesIn = Field(default_factory=CrossingChangesIn)
-    reason: Annotated[str, Field(min_length=1, max_length=2_000)]
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
 
 
 class CorrectionOut(BaseModel):

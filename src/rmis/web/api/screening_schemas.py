@@ -8,10 +8,14 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from rmis.screening import HitCase, ScreenedHit, ScreenedTraveller, TravellerError
+from rmis.screening import (
+    MAX_REASON_LENGTH,
+    HitCase,
+    ScreenedHit,
+    ScreenedTraveller,
+    TravellerError,
+)
 from rmis.web.api.problems import Problem
-
-MAX_REASON_LENGTH = 2_000
 
 
 class ScreenedDocumentIn(BaseModel):
