@@ -24,6 +24,10 @@ class Settings:
     # The lowest score of an alert-list hit (RMIS_SCREENING_THRESHOLD); None: the screening
     # room's default, the one its accuracy bench chose.
     screening_threshold: float | None = None
+    # The audit chain's keyring and its signed checkpoint (rmis.security.audit): outside the
+    # database, owner-only; by default beside the record in the data directory.
+    audit_key_file: Path | None = None
+    audit_checkpoint_file: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +44,10 @@ class Settings:
             analytics_engine=env.get("RMIS_ENGINE", "duckdb"),
             warehouse_key_file=Path(key_file) if key_file else data_dir / "warehouse.key",
             screening_threshold=_threshold(threshold) if threshold else None,
+            audit_key_file=Path(env.get("RMIS_AUDIT_KEY_FILE", data_dir / "audit.key")),
+            audit_checkpoint_file=Path(
+                env.get("RMIS_AUDIT_CHECKPOINT", data_dir / "audit.checkpoint")
+            ),
         )
 
 

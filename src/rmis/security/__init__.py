@@ -10,7 +10,17 @@ from rmis.security.accounts import (
     principal_for_token,
     principal_named,
 )
-from rmis.security.audit import append_audit, verify_chain
+from rmis.security.audit import (
+    AuditVerdict,
+    Checkpoint,
+    Sealed,
+    append_audit,
+    append_audit_now,
+    seal_audit,
+    verify_audit,
+    verify_chain,
+)
+from rmis.security.keys import AuditKeys, KeyringError, load_keys, rotate_keys
 from rmis.security.principals import (
     PERMIT_ROLES,
     READING_ROLES,
@@ -26,12 +36,22 @@ __all__ = [
     "RECORDING_ROLES",
     "AccessDenied",
     "AccountError",
+    "AuditKeys",
+    "AuditVerdict",
+    "Checkpoint",
+    "KeyringError",
     "Principal",
     "Role",
+    "Sealed",
     "append_audit",
+    "append_audit_now",
     "create_principal",
+    "load_keys",
     "log_in",
     "principal_for_token",
     "principal_named",
+    "rotate_keys",
+    "seal_audit",
+    "verify_audit",
     "verify_chain",
 ]

@@ -304,9 +304,33 @@ audit_log = Table(
     Column("subject", Text, nullable=False),
     Column("purpose", Text, nullable=False),
     Column("detail", JSON),
-    # Each row's hash covers the previous row's, so a removed or altered row shows.
-    Column("prev_hash", String(64), nullable=False),
+    # The digest of this row's own content: written without a lock. The keyed chain that makes
+    # a removed or altered row show is audit_links, sealed by one writer (security/audit.py).
     Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_subject", "subject"),
+)
+
+# The audit chain (migration 0007): link n = HMAC(key, link n-1, pos, seq, the row's digest),
+# under a key outside the database. Both audit tables refuse UPDATE and DELETE (triggers).
+audit_links = Table(
+    "audit_links",
+    metadata,
+    Column("pos", Sequence64, primary_key=True, autoincrement=False),
+    Column("seq", Sequence64, nullable=False, unique=True),
+    Column("key_id", String(32), nullable=False),
+    Column("link", String(64), nullable=False),
+    Column("sealed_at", DateTime(timezone=True), nullable=False),
+)
+
+# Failed logins per name and per address (security/throttle.py): delays grow with failures,
+# and a name locked after too many stays locked until an admin lifts it.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", DateTime(timezone=True), nullable=False),
+    Column("locked", Boolean, nullable=False),
 )
 
 # Alert lists (screening/, migration 0005): each list once, with its version in force. A
