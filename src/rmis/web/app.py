@@ -17,6 +17,7 @@ from rmis.settings import utc_now
 from rmis.web.api import checks, corrections, persons, reads, screening
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
+from rmis.web.ui import install_pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,4 +56,5 @@ def create_app(
     app.include_router(persons.router)
     app.include_router(checks.router)
     app.include_router(screening.router)
+    install_pages(app)
     return app

@@ -1,0 +1,18 @@
+"""The pages: server-rendered HTML (Jinja2) on the same services as the API.
+
+`install_pages` mounts the static assets (installed with the package, nothing from the
+internet) and each family of pages. Templates translate through `templating.render`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def install_pages(app: FastAPI) -> None:
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
