@@ -4,6 +4,7 @@ import typer
 
 from rmis.cli import (
     analytics,
+    audit,
     crossings,
     demo,
     lists,
@@ -33,6 +34,7 @@ app.add_typer(users.app, name="users", help="Principals and their API tokens.")
 app.add_typer(analytics.app, name="analytics", help="Flows, stock, overstays, movement types.")
 app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for analyses.")
 app.add_typer(persons.app, name="persons", help="Who is one person: links, review, relink.")
+app.add_typer(audit.app, name="audit", help="The keyed audit chain: verify, seal, search.")
 app.add_typer(lists.app, name="lists", help="Alert lists: load a version, show what is in force.")
 app.command("screen")(screen.screen)
 app.command("serve")(serve.serve)

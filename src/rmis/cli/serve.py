@@ -1,4 +1,4 @@
-"""`rmis serve`: run the API."""
+"""`rmis serve`: run the API, with the audit chain sealed every few seconds beside it."""
 
 from __future__ import annotations
 
@@ -16,14 +16,22 @@ def serve(
     import uvicorn
 
     from rmis.reference.stay_rules import load_stay_rules
-    from rmis.settings import Settings
+    from rmis.security import AuditSealer, load_keys
+    from rmis.settings import Settings, utc_now
     from rmis.store import open_database
     from rmis.web.app import create_app
 
     settings = Settings.from_env()
+    engine = open_database(settings.database_url)
     app = create_app(
-        open_database(settings.database_url),
+        engine,
         stay_rules=load_stay_rules(settings.stay_rules),
         screening_threshold=settings.screening_threshold,
     )
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    keys = load_keys(settings.audit_key_file)
+    sealer = AuditSealer(engine, keys, settings.audit_checkpoint_file, utc_now).start()
+    try:
+        # server_header=False: the response does not say which server software answers.
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    finally:
+        sealer.stop()

@@ -29,14 +29,19 @@ from rmis.security.principals import (
     Principal,
     Role,
 )
+from rmis.security.sealer import AuditSealer
+from rmis.security.search import AUDIT_SEARCH_ROLES, AuditQuery, audited_search
 
 __all__ = [
+    "AUDIT_SEARCH_ROLES",
     "PERMIT_ROLES",
     "READING_ROLES",
     "RECORDING_ROLES",
     "AccessDenied",
     "AccountError",
     "AuditKeys",
+    "AuditQuery",
+    "AuditSealer",
     "AuditVerdict",
     "Checkpoint",
     "KeyringError",
@@ -45,6 +50,7 @@ __all__ = [
     "Sealed",
     "append_audit",
     "append_audit_now",
+    "audited_search",
     "create_principal",
     "load_keys",
     "log_in",
