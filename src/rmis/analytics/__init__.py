@@ -9,6 +9,7 @@ forecasts made.
 
 from rmis.analytics import early_warning
 from rmis.analytics.dimensions import AGE_BANDS, PERIODS, UnknownDimension
+from rmis.analytics.disclosure import TOTAL, Protected, margins, protect
 from rmis.analytics.early_warning import (
     SERIES_KEYS,
     DetectorSettings,
@@ -69,10 +70,12 @@ __all__ = [
     "PERIODS",
     "SERIES_KEYS",
     "STOCK_DIMENSIONS",
+    "TOTAL",
     "DataPeriod",
     "DetectorSettings",
     "Forecast",
     "Overstays",
+    "Protected",
     "Scores",
     "Severity",
     "Surge",
@@ -92,11 +95,13 @@ __all__ = [
     "forecast_frame",
     "forecast_series",
     "last_full_week_end",
+    "margins",
     "mirror",
     "movement_types",
     "open_warehouse",
     "overstays_by_nationality",
     "overstays_by_state",
+    "protect",
     "score",
     "score_against",
     "spark_session",

@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rmis.analytics.disclosure import suppress
+
 FORMATS = ("table", "csv", "json", "parquet", "excel", "sdmx")
 SDMX_AGENCY = "RMIS"
 SDMX_VERSION = "1.0"
@@ -15,13 +17,9 @@ _SDMX_PERIODS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": 
 
 
 def suppress_small(frame: pd.DataFrame, people: str, counts: list[str], k: int) -> pd.DataFrame:
-    """Cells of fewer than `k` people (column `people`) keep their keys but lose every count."""
-    out = frame.copy()
-    small = out[people] < k
-    for column in [people, *counts]:
-        whole = pd.api.types.is_integer_dtype(out[column])
-        out[column] = out[column].astype("Int64" if whole else "Float64").mask(small)
-    return out
+    """Cells of fewer than `k` people (column `people`) keep their keys but lose every count,
+    and so do the cells that keep them from being worked out of totals (disclosure.py)."""
+    return suppress(frame, people, counts, k)
 
 
 def to_sdmx_csv(
