@@ -443,3 +443,65 @@ hit_decisions = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     CheckConstraint("decision IN ('confirm', 'dismiss', 'escalate', 'answer')", name="decision"),
 )
+
+# Protection (protection/, migration 0008): what an officer saw or heard at first contact
+# (indicators), and referrals to the agencies that meet the needs they suggest. Need-to-know:
+# read only through rmis.protection, which checks the role and audits every read.
+REFERRAL_STATES = ("in_progress", "accepted", "rejected", "done", "revoked")
+NEEDS = ("asylum", "child_protection", "trafficking", "medical", "statelessness", "violence")
+
+protection_indicators = Table(
+    "protection_indicators",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False, index=True),
+    Column("host_state", STATE, nullable=False),
+    Column("bcp_code", String(64), ForeignKey("bcps.code")),
+    Column("check_id", Uuid, ForeignKey("checks.id")),
+    Column("indicator", String(32), nullable=False),
+    Column("note", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(128), nullable=False),
+)
+
+referrals = Table(
+    "referrals",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False, index=True),
+    Column("host_state", STATE, nullable=False),
+    Column("bcp_code", String(64), ForeignKey("bcps.code")),
+    Column("nationality", STATE),
+    Column("need", String(16), nullable=False),
+    Column("agency", String(64), nullable=False),
+    Column("consent", Boolean, nullable=False),
+    Column("basis", Text),
+    Column("state", String(12), nullable=False),
+    Column("reason", Text),  # why it was rejected or revoked
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("follow_up_on", Date),  # the next follow-up, None once it is closed
+    CheckConstraint(
+        "state IN ('in_progress', 'accepted', 'rejected', 'done', 'revoked')", name="state"
+    ),
+    CheckConstraint(
+        "need IN ('asylum', 'child_protection', 'trafficking', 'medical', 'statelessness', "
+        "'violence')",
+        name="need",
+    ),
+    Index(None, "host_state", "state", "follow_up_on"),
+)
+
+# Every move of a referral, in order, never updated.
+referral_events = Table(
+    "referral_events",
+    metadata,
+    Column("seq", Sequence64, primary_key=True, autoincrement=True),
+    Column("referral_id", Uuid, ForeignKey("referrals.id"), nullable=False, index=True),
+    Column("state", String(12), nullable=False),
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("by", String(128), nullable=False),
+    Column("role", String(32), nullable=False),
+)
