@@ -444,6 +444,52 @@ hit_decisions = Table(
     CheckConstraint("decision IN ('confirm', 'dismiss', 'escalate', 'answer')", name="decision"),
 )
 
+# Exchange between states (exchange/, migration 0006). On the regional hub: the national nodes
+# it knows, with the Ed25519 public key (base64) their submissions are verified against, and
+# every submission accepted, keyed by the SHA-256 of its signed envelope (a resend is the same
+# row); every version is kept, the newest of a sender's dataflow and period is in force.
+exchange_nodes = Table(
+    "exchange_nodes",
+    metadata,
+    Column("state", String(3), primary_key=True),
+    Column("public_key", String(64), nullable=False),
+    Column("registered_at", DateTime(timezone=True), nullable=False),
+)
+
+exchange_submissions = Table(
+    "exchange_submissions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("sender", String(3), ForeignKey("exchange_nodes.state"), nullable=False),
+    Column("agreement", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("dataflow", String(64), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("envelope", Text, nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("sender", "dataflow", "period", "version"),
+)
+
+# On a national node: what it signed for the hub, kept until the hub has it (store and
+# forward); `sent_at` is set only once the hub answered that it has the submission.
+exchange_outbox = Table(
+    "exchange_outbox",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("dataflow", String(64), nullable=False),
+    Column("period", String(16), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("envelope", Text, nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    UniqueConstraint("dataflow", "period", "version"),
+)
+
 # Protection (protection/, migration 0008): what an officer saw or heard at first contact
 # (indicators), and referrals to the agencies that meet the needs they suggest. Need-to-know:
 # read only through rmis.protection, which checks the role and audits every read.
