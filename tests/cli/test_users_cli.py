@@ -58,3 +58,44 @@ def test_users_create_refuses_states_and_bcps_that_do_not_exist(tmp_path, monkey
     # Lower case is the user's typing, not another state: the CLI takes it.
     made = runner.invoke(app, ["users", "create", "x.6", "--role", "analyst", "--state", "kgz"])
     assert made.exit_code == 0, made.output
+
+
+def test_users_disable_enable_revoke_unlock_rotate(tmp_path, monkeypatch):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, select
+
+    from rmis.security import principal_for_token
+    from rmis.store.schema import audit_log
+
+    monkeypatch.setenv("RMIS_DATABASE_URL", f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    token = runner.invoke(
+        app, ["users", "create", "m.1", "--role", "analyst", "--state", "KAZ"]
+    ).output.strip()
+    steps = [
+        (["disable", "m.1"], "m.1 disabled"),
+        (["enable", "m.1"], "m.1 enabled"),
+        (["unlock", "m.1"], "m.1 was not locked"),
+        (["revoke-tokens", "m.1", "--by", "admin.7"], "1 tokens of m.1 revoked"),
+    ]
+    for args, said in steps:
+        done = runner.invoke(app, ["users", *args])
+        assert done.exit_code == 0 and said in done.output, done.output
+    rotated = runner.invoke(app, ["users", "rotate-token", "m.1", "--grace-hours", "0"])
+    assert rotated.exit_code == 0
+    new = rotated.stdout.strip().splitlines()[0]
+    engine = create_engine(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    now = datetime.now(UTC)
+    with engine.connect() as connection:
+        assert principal_for_token(connection, token, now) is None
+        assert principal_for_token(connection, new, now).name == "m.1"
+        actions = connection.execute(
+            select(audit_log.c.principal, audit_log.c.action).order_by(audit_log.c.seq)
+        ).all()
+    assert ("admin.7", "principals.revoke_tokens") in actions
+    assert [a for _, a in actions][1:] == [
+        "principals.disable", "principals.enable", "principals.unlock",
+        "principals.revoke_tokens", "principals.rotate_token",
+    ]  # fmt: skip
+    missing = runner.invoke(app, ["users", "disable", "ghost"])
+    assert missing.exit_code == 2 and "no principal named 'ghost'" in missing.output

@@ -87,13 +87,13 @@ def test_officers_log_in_with_a_password_for_one_shift(engine):
         role=Role.BORDER_OFFICER,
         state="UZB",
         bcp_codes=["UZB-TAS"],
-        password="correct horse",
+        password="correct horse battery",
         now=NOW,
     )
     with pytest.raises(AccountError) as error:
         log_in(engine, "b.officer", "wrong", NOW)
     assert error.value.code == "login_failed"
-    token, expires_at = log_in(engine, "b.officer", "correct horse", NOW)
+    token, expires_at = log_in(engine, "b.officer", "correct horse battery", NOW)
     assert expires_at == NOW + SESSION_LIFETIME
     with engine.connect() as connection:
         assert principal_for_token(connection, token, NOW + timedelta(hours=1)).name == "b.officer"

@@ -4,11 +4,18 @@ This is the room's one door: other rooms use what is named here and nothing else
 """
 
 from rmis.security.accounts import (
+    MACHINE_TOKEN_LIFETIME,
     AccountError,
     create_principal,
     log_in,
+    log_out,
     principal_for_token,
     principal_named,
+    revoke_tokens,
+    rotate_token,
+    set_disabled,
+    set_password,
+    unlock,
 )
 from rmis.security.audit import (
     AuditVerdict,
@@ -34,6 +41,7 @@ from rmis.security.search import AUDIT_SEARCH_ROLES, AuditQuery, audited_search
 
 __all__ = [
     "AUDIT_SEARCH_ROLES",
+    "MACHINE_TOKEN_LIFETIME",
     "PERMIT_ROLES",
     "READING_ROLES",
     "RECORDING_ROLES",
@@ -54,10 +62,16 @@ __all__ = [
     "create_principal",
     "load_keys",
     "log_in",
+    "log_out",
     "principal_for_token",
     "principal_named",
+    "revoke_tokens",
     "rotate_keys",
+    "rotate_token",
     "seal_audit",
+    "set_disabled",
+    "set_password",
+    "unlock",
     "verify_audit",
     "verify_chain",
 ]

@@ -1,35 +1,74 @@
 """Accounts: creating principals, officers' passwords (argon2) and machines' API tokens.
 
 Tokens are shown once and stored only as a SHA-256 digest: a token is 256 random bits, so a
-fast digest is enough to look it up and a stolen table gives nobody a usable token.
+fast digest is enough to look it up and a stolen table gives nobody a usable token. Machine
+tokens expire too (MACHINE_TOKEN_LIFETIME) and are rotated with a grace period; logins are
+throttled (throttle.py) and do the same work for a name that does not exist as for one that
+does, so that neither the answer nor its time tells which names are real. Every change to an
+account, and every refused login, is in the audit log.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from uuid6 import uuid7
 
 from rmis.reference.countries import code_problem
 from rmis.security.audit import append_audit
+from rmis.security.passwords import PasswordRefused, check_password
 from rmis.security.principals import AccessDenied, Principal, Role
+from rmis.security.throttle import address_key, forget, name_key, note_failure, refusal
 from rmis.store.schema import api_tokens, bcps, principal_bcps, principals
 
 TOKEN_PREFIX = "rmis_"
 SESSION_LIFETIME = timedelta(hours=12)  # one shift at a BCP
+MACHINE_TOKEN_LIFETIME = timedelta(days=90)
+# How long a rotated machine token still works, for the machine to take up its new one.
+ROTATION_GRACE = timedelta(days=1)
 _hasher = PasswordHasher()
+# One argon2 hash at a time per process: a flood of logins (each ~64 MiB and tens of ms of CPU)
+# then holds one core at most, and reads and recordings keep the rest.
+_HASHING = threading.BoundedSemaphore(1)
 
 
 class AccountError(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.code = code
+        self.retry_after = retry_after  # seconds, for a throttled login
+
+
+@cache
+def _unknown_name_hash() -> str:
+    """What a password is checked against when the name has none: the same argon2 work."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    with _HASHING:
+        try:
+            return _hasher.verify(password_hash, password)
+        except VerificationError:
+            return False
+
+
+def _hash(password: str) -> str:
+    with _HASHING:
+        return _hasher.hash(password)
+
+
+def _shown(name: str) -> str:
+    """A name as the audit log can hold it: control characters escaped, 128 characters."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)[:128]
 
 
 def _token_digest(token: str) -> str:
@@ -46,6 +85,7 @@ def create_principal(
     password: str | None = None,
     now: datetime,
     created_by: str = "rmis users create",
+    token_lifetime: timedelta | None = MACHINE_TOKEN_LIFETIME,
 ) -> str:
     """Create a principal and return a new API token for it (the only time it is shown).
 
@@ -65,6 +105,9 @@ def create_principal(
     if problem is not None:
         raise AccountError(*problem)
     bcp_codes = sorted(set(bcp_codes))
+    _check_name(name)
+    if password is not None:
+        _check_policy(password, name)
     if role is Role.BORDER_OFFICER and not bcp_codes:
         raise AccountError("bcp_required", "a border officer must be posted to at least one BCP")
     with engine.begin() as connection:
@@ -96,7 +139,7 @@ def create_principal(
                 name=name,
                 role=role.value,
                 state=state,
-                password_hash=_hasher.hash(password) if password else None,
+                password_hash=_hash(password) if password else None,
                 created_at=now,
                 disabled=False,
             )
@@ -106,7 +149,8 @@ def create_principal(
                 insert(principal_bcps),
                 [{"principal_id": principal_id, "bcp_code": code} for code in bcp_codes],
             )
-        token = _issue_token(connection, principal_id, now)
+        expires = now + token_lifetime if token_lifetime else None
+        token = _issue_token(connection, principal_id, now, expires)
         append_audit(
             connection,
             at=now,
@@ -114,9 +158,24 @@ def create_principal(
             action="principals.create",
             subject=name,
             purpose="account administration",
-            detail={"role": role.value, "state": state, "bcps": bcp_codes},
-        )
+            detail={"role": role.value, "state": state, "bcps": bcp_codes,
+                    "token_expires_at": expires},
+        )  # fmt: skip
     return token
+
+
+def _check_name(name: str) -> None:
+    if not 1 <= len(name) <= 128 or not name.isprintable() or name != name.strip():
+        raise AccountError(
+            "invalid_name", "a login name has 1 to 128 printable characters, no outer spaces"
+        )
+
+
+def _check_policy(password: str, name: str) -> None:
+    try:
+        check_password(password, name)
+    except PasswordRefused as refused:
+        raise AccountError(refused.code, str(refused)) from None
 
 
 def _issue_token(
@@ -193,15 +252,49 @@ def principal_named(engine: Engine, name: str) -> Principal:
     return principal
 
 
-def log_in(engine: Engine, name: str, password: str, now: datetime) -> tuple[str, datetime]:
+def log_in(
+    engine: Engine, name: str, password: str, now: datetime, client: str | None = None
+) -> tuple[str, datetime]:
     """A session token for an officer's name and password, and when it expires.
 
-    Raises AccountError("login_failed") without saying which of the two was wrong.
+    `client` is the address the attempt comes from (throttled apart from the name). Raises
+    AccountError("login_failed") without saying which of the two was wrong, and
+    AccountError("login_throttled" | "login_locked", retry_after=seconds) without checking the
+    password at all. Every refusal is audited with its reason.
     """
+    keys = [name_key(name)] + ([address_key(client)] if client else [])
+    with engine.connect() as connection:
+        refused = refusal(connection, keys, now)
+    if refused is not None:
+        _audit_refused_login(engine, name, client, refused.code, now)
+        message = (
+            "too many failed logins for this name: an administrator must unlock it"
+            if refused.code == "login_locked"
+            else f"too many failed logins: try again in {refused.retry_after_s} s"
+        )
+        raise AccountError(refused.code, message, retry_after=refused.retry_after_s)
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(principals.c.id, principals.c.password_hash, principals.c.disabled).where(
+                principals.c.name == name
+            )
+        ).first()
+    usable = row is not None and row.password_hash is not None and not row.disabled
+    # The same argon2 work whether or not the name exists, has a password, or is disabled.
+    matches = _verify(row.password_hash if usable else _unknown_name_hash(), password)
+    if not (usable and matches):
+        reason = (
+            "unknown_name" if row is None
+            else "no_password" if row.password_hash is None
+            else "disabled" if row.disabled
+            else "wrong_password"
+        )  # fmt: skip
+        with engine.begin() as connection:
+            note_failure(connection, keys, now)
+            _append_refused_login(connection, name, client, reason, now)
+        raise AccountError("login_failed", "unknown name or wrong password")
     with engine.begin() as connection:
-        row = _password_holder(connection, name, password)
-        if row is None:
-            raise AccountError("login_failed", "unknown name or wrong password")
+        forget(connection, name_key(name))
         expires_at = now + SESSION_LIFETIME
         token = _issue_token(connection, row.id, now, expires_at)
         append_audit(
@@ -211,24 +304,120 @@ def log_in(engine: Engine, name: str, password: str, now: datetime) -> tuple[str
             action="principals.log_in",
             subject=name,
             purpose="log in",
+            detail={"client": client},
         )
     return token, expires_at
 
 
-def _password_holder(connection: Connection, name: str, password: str):
-    row = connection.execute(
-        select(
-            principals.c.id,
-            principals.c.name,
-            principals.c.role,
-            principals.c.state,
-            principals.c.password_hash,
-        ).where((principals.c.name == name) & ~principals.c.disabled)
-    ).first()
-    if row is None or row.password_hash is None:
-        return None
-    try:
-        _hasher.verify(row.password_hash, password)
-    except VerificationError:
-        return None
-    return row
+def _append_refused_login(connection, name, client, reason, now) -> None:
+    append_audit(
+        connection, at=now, principal=_shown(name), action="principals.log_in_refused",
+        subject=_shown(name), purpose="log in", detail={"reason": reason, "client": client},
+    )  # fmt: skip
+
+
+def _audit_refused_login(engine, name, client, reason, now) -> None:
+    with engine.begin() as connection:
+        _append_refused_login(connection, name, client, reason, now)
+
+
+def log_out(engine: Engine, token: str, now: datetime) -> bool:
+    """Revoke this token (a session's end); False when it was not a live token."""
+    with engine.begin() as connection:
+        principal = principal_for_token(connection, token, now)
+        if principal is None:
+            return False
+        connection.execute(
+            update(api_tokens)
+            .where(api_tokens.c.token_hash == _token_digest(token))
+            .values(revoked_at=now)
+        )
+        append_audit(connection, at=now, principal=principal.name, action="principals.log_out",
+                     subject=principal.name, purpose="log out")  # fmt: skip
+    return True
+
+
+def _principal_id(connection: Connection, name: str):
+    found = connection.execute(select(principals.c.id).where(principals.c.name == name)).scalar()
+    if found is None:
+        raise AccountError("unknown_principal", f"no principal named {name!r}")
+    return found
+
+
+def _administer(engine, name, now, by, action, detail=None, work=None):
+    """Run `work(connection, principal_id)` on an account and audit it as `action`."""
+    with engine.begin() as connection:
+        principal_id = _principal_id(connection, name)
+        result = work(connection, principal_id) if work else None
+        append_audit(connection, at=now, principal=by, action=action, subject=name,
+                     purpose="account administration", detail=detail)  # fmt: skip
+    return result
+
+
+def set_disabled(engine: Engine, name: str, disabled: bool, now: datetime, by: str) -> None:
+    """Disable an account (its tokens stop working at once) or enable it again."""
+
+    def work(connection, principal_id):
+        connection.execute(
+            update(principals).where(principals.c.id == principal_id).values(disabled=disabled)
+        )
+
+    action = "principals.disable" if disabled else "principals.enable"
+    _administer(engine, name, now, by, action, work=work)
+
+
+def revoke_tokens(engine: Engine, name: str, now: datetime, by: str) -> int:
+    """Revoke every live token of an account (sessions and machine tokens); how many."""
+
+    def work(connection, principal_id):
+        return connection.execute(
+            update(api_tokens)
+            .where((api_tokens.c.principal_id == principal_id) & api_tokens.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+
+    count = _administer(engine, name, now, by, "principals.revoke_tokens", work=work)
+    return count
+
+
+def unlock(engine: Engine, name: str, now: datetime, by: str) -> bool:
+    """Lift a lockout (and the count of failures) from a login name; False when none."""
+    return _administer(engine, name, now, by, "principals.unlock",
+                       work=lambda connection, _: forget(connection, name_key(name)))  # fmt: skip
+
+
+def rotate_token(
+    engine: Engine,
+    name: str,
+    now: datetime,
+    by: str,
+    lifetime: timedelta = MACHINE_TOKEN_LIFETIME,
+    grace: timedelta = ROTATION_GRACE,
+) -> tuple[str, datetime]:
+    """A new machine token; the account's older ones keep working for `grace`, then expire."""
+
+    def work(connection, principal_id):
+        ending = now + grace
+        connection.execute(
+            update(api_tokens)
+            .where(
+                (api_tokens.c.principal_id == principal_id)
+                & api_tokens.c.revoked_at.is_(None)
+                & (api_tokens.c.expires_at.is_(None) | (api_tokens.c.expires_at > ending))
+            )
+            .values(expires_at=ending)
+        )
+        return _issue_token(connection, principal_id, now, now + lifetime)
+
+    token = _administer(engine, name, now, by, "principals.rotate_token",
+                        detail={"grace_ends": now + grace}, work=work)  # fmt: skip
+    return token, now + lifetime
+
+
+def set_password(engine: Engine, name: str, password: str, now: datetime, by: str) -> None:
+    _check_policy(password, name)
+    digest = _hash(password)
+    _administer(engine, name, now, by, "principals.set_password",
+                work=lambda connection, principal_id: connection.execute(
+                    update(principals).where(principals.c.id == principal_id)
+                    .values(password_hash=digest)))  # fmt: skip

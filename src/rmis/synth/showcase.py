@@ -33,7 +33,8 @@ class DemoLogin:
 
 
 LOGINS = tuple(
-    DemoLogin(f"demo.{role.value}", role, f"demo-{role.value}",
+    # "-2026": the password policy wants 12 characters (security/passwords.py).
+    DemoLogin(f"demo.{role.value}", role, f"demo-{role.value}-2026",
               (DEMO_BCP, LAND_BCP) if role is Role.BORDER_OFFICER else ())
     for role in Role
 )  # fmt: skip
