@@ -333,6 +333,17 @@ login_throttle = Table(
     Column("locked", Boolean, nullable=False),
 )
 
+# Tries at the migrant's page's "check my record" (web/ui/stay/throttle.py, migration 0009):
+# per hashed address or document, per minute and per day bucket, shared by every worker.
+stay_check_tries = Table(
+    "stay_check_tries",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("bucket", String(16), primary_key=True),
+    Column("starts", DateTime(timezone=True), nullable=False, index=True),
+    Column("tries", Integer, nullable=False),
+)
+
 # Alert lists (screening/, migration 0005): each list once, with its version in force. A
 # re-import is the next version: its entries are written over in place and what it added,
 # changed and withdrew is counted in alert_list_versions. `answer_hours` is how long the list's
