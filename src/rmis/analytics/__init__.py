@@ -3,11 +3,12 @@ types, state roles, mirror statistics, data gaps, early warning of surges, forec
 Every count of people counts persons as the record links them (the warehouse's person_key).
 
 This is the room's one door: other rooms use what is named here and nothing else of analytics.
-Importing it loads Ibis and pandas; SciPy and statsmodels load only when surges are scored or
-forecasts made.
+`quick` answers them from the pre-aggregates the sync keeps (`summarise`): what the CLI, the
+report and the analyst's dashboard read. Importing it loads Ibis and pandas; SciPy and
+statsmodels load only when surges are scored or forecasts made.
 """
 
-from rmis.analytics import early_warning
+from rmis.analytics import early_warning, quick
 from rmis.analytics.dimensions import AGE_BANDS, PERIODS, UnknownDimension
 from rmis.analytics.disclosure import TOTAL, Protected, margins, protect
 from rmis.analytics.early_warning import (
@@ -58,6 +59,7 @@ from rmis.analytics.state_roles import state_roles
 from rmis.analytics.stays import stays
 from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
 from rmis.analytics.stock import stock_curve, stock_on
+from rmis.analytics.summaries import summarise
 from rmis.analytics.typology import MOVEMENT_TYPES, movement_types, typology_with_documents
 
 __all__ = [
@@ -102,6 +104,7 @@ __all__ = [
     "overstays_by_nationality",
     "overstays_by_state",
     "protect",
+    "quick",
     "score",
     "score_against",
     "spark_session",
@@ -109,6 +112,7 @@ __all__ = [
     "stays",
     "stock_curve",
     "stock_on",
+    "summarise",
     "suppress_small",
     "surges",
     "surges_frame",

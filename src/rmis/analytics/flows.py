@@ -40,6 +40,14 @@ RAW_COLUMNS = {
 }
 
 
+def cube_columns(by: list[str]) -> set[str]:
+    """The columns a cube must hold for flows by `by` (summaries.py: age band stored)."""
+    check_dimensions(by, DIMENSIONS)
+    stored = {**RAW_COLUMNS, "age_band": ("age_band",)}
+    keys = [k for d in by for k in (("from_state", "to_state") if d == "corridor" else (d,))]
+    return {c for k in keys for c in stored[k]} | {"direction", "outcome", "local_date"}
+
+
 def flows(
     crossings: ibis.Table,
     by: list[str],
@@ -50,16 +58,36 @@ def flows(
     """Entries, exits and refusals per cell of `by`; with `count_people`, also `people`, the
     number of distinct people in the cell (what small-count suppression needs: a person who
     crossed on two documents is one)."""
+    return _flows(crossings, by, start, end, count_people, cube=False)
+
+
+def flows_from_cube(
+    cube: ibis.Table, by: list[str], start: date | None = None, end: date | None = None
+) -> ibis.Table:
+    """The same as `flows` (without people), summed over the summaries' cube (summaries.py),
+    whose rows already count crossings (`n`) and carry their age band."""
+    return _flows(cube, by, start, end, count_people=False, cube=True)
+
+
+def _flows(
+    crossings: ibis.Table,
+    by: list[str],
+    start: date | None,
+    end: date | None,
+    count_people: bool,
+    cube: bool,
+) -> ibis.Table:
     check_dimensions(by, DIMENSIONS)
     keys = [k for d in by for k in (("from_state", "to_state") if d == "corridor" else (d,))]
     keys = list(dict.fromkeys(keys))
     # Counted first on the stored columns the cells need (few distinct values), then cut:
     # strings and dates are derived per group, not per crossing.
-    raw = sorted({c for k in keys for c in RAW_COLUMNS[k]} | {"direction", "outcome"})
+    stored = {**RAW_COLUMNS, "age_band": ("age_band",)} if cube else RAW_COLUMNS
+    raw = sorted({c for k in keys for c in stored[k]} | {"direction", "outcome"})
     if count_people:
         raw.append("person_key")
     t = crossings.filter(date_filter(crossings.local_date, start, end))
-    g = t.group_by(raw).aggregate(n=_.count())
+    g = t.group_by(raw).aggregate(n=_.n.sum() if cube else _.count())
     entry = g.direction == "entry"
     columns = {  # built only for the cells asked for: g holds only their stored columns
         "host_state": lambda: g.host_state,
@@ -70,7 +98,7 @@ def flows(
         "nationality": lambda: g.nationality,
         "purpose": lambda: g.purpose,
         "sex": lambda: g.sex,
-        "age_band": lambda: age_band(g.birth_year, g.year),
+        "age_band": lambda: g.age_band if cube else age_band(g.birth_year, g.year),
         "day": lambda: g.local_date,
         "week": lambda: period(g.local_date, "week"),
         "month": lambda: ibis.date(g.year.cast("int32"), g.month.cast("int32"), 1),

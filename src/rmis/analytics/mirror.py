@@ -15,6 +15,17 @@ from rmis.analytics.dimensions import date_filter, period
 
 
 def mirror(crossings: ibis.Table, start: date | None = None, end: date | None = None) -> ibis.Table:
+    return _mirror(crossings, start, end, cube=False)
+
+
+def mirror_from_cube(
+    cube: ibis.Table, start: date | None = None, end: date | None = None
+) -> ibis.Table:
+    """The same, summed over the summaries' cube (summaries.py)."""
+    return _mirror(cube, start, end, cube=True)
+
+
+def _mirror(crossings: ibis.Table, start: date | None, end: date | None, cube: bool) -> ibis.Table:
     land = crossings.filter(
         (_.outcome == "admitted") & _.neighbour.notnull() & date_filter(_.local_date, start, end)
     )
@@ -23,14 +34,14 @@ def mirror(crossings: ibis.Table, start: date | None = None, end: date | None = 
         .group_by(
             month=period(_.local_date, "month"), from_state=_.host_state, to_state=_.neighbour
         )
-        .aggregate(exits_recorded_by_origin=_.count())
+        .aggregate(exits_recorded_by_origin=_.n.sum() if cube else _.count())
     )
     entries = (
         land.filter(_.direction == "entry")
         .group_by(
             month=period(_.local_date, "month"), from_state=_.neighbour, to_state=_.host_state
         )
-        .aggregate(entries_recorded_by_destination=_.count())
+        .aggregate(entries_recorded_by_destination=_.n.sum() if cube else _.count())
     )
     keys = ["month", "from_state", "to_state"]
     joined = exits.outer_join(entries, keys)

@@ -15,8 +15,12 @@ DIMENSIONS = ("host_state", "nationality", "purpose", "sex")
 
 def stock_on(crossings: ibis.Table, on: date, by: list[str]) -> ibis.Table:
     """Foreigners present on `on` (its stays: see stays.py), people counted per cell of `by`."""
+    return stock_on_stays(stays(crossings), on, by)
+
+
+def stock_on_stays(s: ibis.Table, on: date, by: list[str]) -> ibis.Table:
+    """`stock_on` over stays already made (the summaries' stays table, or stays.stays)."""
     check_dimensions(by, DIMENSIONS)
-    s = stays(crossings)
     here = s.filter(foreign(s) & present_on(s, on))
     counted = (
         here.group_by(by).aggregate(present=_.person_key.nunique())
@@ -34,8 +38,14 @@ def stock_curve(
     Stays are turned into +1 on the day of entry and -1 on the day after exit, and summed
     cumulatively, so the cost does not grow with the number of days asked for.
     """
+    return stock_curve_of_stays(stays(crossings), start, end, by, every_days)
+
+
+def stock_curve_of_stays(
+    s: ibis.Table, start: date, end: date, by: list[str], every_days: int = 1
+) -> ibis.Table:
+    """`stock_curve` over stays already made (the summaries' stays table, or stays.stays)."""
     check_dimensions(by, DIMENSIONS)
-    s = stays(crossings)
     s = s.filter(
         foreign(s) & (s.entry_date <= end) & (s.exit_date.isnull() | (s.exit_date >= start))
     )

@@ -12,7 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from rmis.warehouse.columns import BCPS, COLUMNS_VERSION, CROSSINGS, DOCUMENTS, PERMITS, REVIEWS
-from rmis.warehouse.layout import Manifest, Partition, read_manifest
+from rmis.warehouse.layout import Manifest, Partition, Summaries, new_file, read_manifest
 from rmis.warehouse.pseudonym import (
     KEY_BYTES,
     Keyed,
@@ -29,9 +29,13 @@ from rmis.warehouse.pseudonym import (
 from rmis.warehouse.staleness import Staleness, staleness, sync_time
 
 if TYPE_CHECKING:
-    from rmis.warehouse.sync import SyncSummary, sync_warehouse
+    from rmis.warehouse.sync import Summariser, SyncSummary, sync_warehouse
 
-_LAZY = {"SyncSummary": "rmis.warehouse.sync", "sync_warehouse": "rmis.warehouse.sync"}
+_LAZY = {
+    "Summariser": "rmis.warehouse.sync",
+    "SyncSummary": "rmis.warehouse.sync",
+    "sync_warehouse": "rmis.warehouse.sync",
+}
 
 __all__ = [
     "BCPS",
@@ -46,11 +50,14 @@ __all__ = [
     "Partition",
     "PseudonymKeyError",
     "Staleness",
+    "Summaries",
+    "Summariser",
     "SyncSummary",
     "default_key_file",
     "fingerprint",
     "holder_key",
     "load_or_create_key",
+    "new_file",
     "person_key",
     "read_manifest",
     "staleness",

@@ -45,6 +45,47 @@ class Partition:
 
 
 @dataclass
+class Summaries:
+    """What the analyses read instead of every crossing (made by rmis.analytics.summaries, kept
+    by each sync that is handed a summariser): a cube of counts per crossings partition, the
+    stays of every person and one row of movement features per person."""
+
+    version: int
+    flows: dict[Partition, str] = field(default_factory=dict)  # partition -> its cube
+    rollups: dict[str, str] = field(default_factory=dict)  # coarser cubes of all partitions
+    stays: str | None = None
+    people: str | None = None
+
+    def files(self) -> set[str]:
+        kept = (*self.flows.values(), *self.rollups.values(), self.stays, self.people)
+        return {f for f in kept if f}
+
+    def to_json(self) -> dict:
+        return {
+            "version": self.version,
+            "flows": [
+                {"host_state": p.host_state, "year": p.year, "month": p.month, "file": f}
+                for p, f in sorted(self.flows.items())
+            ],
+            "rollups": self.rollups,
+            "stays": self.stays,
+            "people": self.people,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Summaries:
+        return cls(
+            version=data["version"],
+            flows={
+                Partition(p["host_state"], p["year"], p["month"]): p["file"] for p in data["flows"]
+            },
+            rollups=dict(data.get("rollups", {})),
+            stays=data["stays"],
+            people=data["people"],
+        )
+
+
+@dataclass
 class Manifest:
     crossings: SeqCursor = field(default_factory=SeqCursor)
     corrections: SeqCursor = field(default_factory=SeqCursor)
@@ -60,9 +101,13 @@ class Manifest:
     key_fingerprint: str | None = None
     # columns.COLUMNS_VERSION of the tables written; None in a warehouse from before it was kept.
     columns_version: int | None = None
+    # The pre-aggregates of the files listed here; None when the last sync made none.
+    summaries: Summaries | None = None
 
     def files(self) -> set[str]:
         listed = {f for files in self.partitions.values() for f in files} | set(self.documents)
+        if self.summaries is not None:
+            listed |= self.summaries.files()
         return listed | {f for f in (self.permits, self.bcps, self.reviews) if f}
 
     def crossing_files(self) -> list[str]:
@@ -87,6 +132,7 @@ class Manifest:
             "permits": self.permits,
             "bcps": self.bcps,
             "reviews": self.reviews,
+            "summaries": self.summaries.to_json() if self.summaries else None,
         }
 
     @classmethod
@@ -108,6 +154,7 @@ class Manifest:
             synced_at=data["synced_at"],
             key_fingerprint=data.get("key_fingerprint"),
             columns_version=data.get("columns"),
+            summaries=Summaries.from_json(data["summaries"]) if data.get("summaries") else None,
         )
 
 

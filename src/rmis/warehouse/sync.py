@@ -23,6 +23,7 @@ Running it again with nothing new changes nothing but the manifest's time.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -52,6 +53,7 @@ from rmis.warehouse.extract import (
 from rmis.warehouse.layout import (
     Manifest,
     Partition,
+    Summaries,
     new_file,
     read_manifest,
     remove_unlisted,
@@ -73,6 +75,12 @@ FLUSH_TOTAL_ROWS = 4_000_000  # and every buffer once they hold this many togeth
 MAX_FILES_PER_PARTITION = 8  # more than this and the partition's files are merged
 _PERSON = ("document_id", "person_key", "link")
 
+# Brings the pre-aggregates up to date: (root, the manifest before the sync, or None when
+# everything must be summarised again, the manifest after it) -> what to list. The analytics
+# room makes them (rmis.analytics.summarise): the warehouse only keeps them listed, atomically
+# with the files they summarise.
+Summariser = Callable[[Path, Manifest | None, Manifest], Summaries]
+
 
 @dataclass(frozen=True, slots=True)
 class SyncSummary:
@@ -93,12 +101,16 @@ def sync_warehouse(
     *,
     key: bytes | None = None,
     batch_rows: int = BATCH_ROWS,
+    summarise: Summariser | None = None,
 ) -> SyncSummary:
     """`key`: the installation's pseudonym key (Settings.warehouse_key_file); by default the
-    key file beside the warehouse (pseudonym.default_key_file), made on first use."""
+    key file beside the warehouse (pseudonym.default_key_file), made on first use.
+    `summarise`: keeps the pre-aggregates (Summariser); without it the manifest lists none and
+    the analyses read the crossings themselves."""
     key = load_or_create_key(default_key_file(root)) if key is None else key
     keyed = Keyed(key)
     manifest = read_manifest(root)
+    previous = read_manifest(root)  # `manifest` is changed in place below
     remove_unlisted(root, manifest)  # leftovers of a sync that died
     upgraded = manifest.columns_version != columns.COLUMNS_VERSION and bool(
         manifest.partitions or manifest.documents
@@ -137,6 +149,13 @@ def sync_warehouse(
         manifest.reviews = _write(root, "reviews", read_reviews(connection))
     merged = _merge_small_files(root, manifest)
     manifest.partitions = {p: f for p, f in manifest.partitions.items() if f}
+    # Files the summaries read stay on disk until the manifest is written: the summariser
+    # compares what was with what is.
+    fresh = upgraded or rekeyed or previous.summaries is None
+    if summarise is None:
+        manifest.summaries = None
+    else:
+        manifest.summaries = summarise(root, None if fresh else previous, manifest)
     manifest.synced_at = now.isoformat()
     write_manifest(root, manifest)
     remove_unlisted(root, manifest)

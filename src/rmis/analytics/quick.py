@@ -1,0 +1,184 @@
+"""The analyses answered from the warehouse's summaries (summaries.py) instead of every crossing:
+what the CLI, the report and the analyst's dashboard read at the scale of a country.
+
+Each answer is the same table the analysis over the crossings gives (tests/analytics hold them
+equal on a synthetic region). Flows that count people (`count_people`, small-count suppression)
+need the crossings: `flows` answers them from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+import ibis
+from ibis import _
+from ibis.backends import BaseBackend
+
+from rmis.analytics.flows import cube_columns, flows_from_cube
+from rmis.analytics.flows import flows as flows_of_crossings
+from rmis.analytics.mirror import mirror_from_cube
+from rmis.analytics.stays import days_between
+from rmis.analytics.stock import stock_curve_of_stays, stock_on_stays
+from rmis.analytics.summaries import MONTHLY, ROLLUPS, SHORT_DAYS, SUMMARIES_VERSION
+from rmis.analytics.typology import (
+    CIRCULAR_MIN_STAYS,
+    CIRCULAR_PER_YEAR,
+    LOCAL_PER_YEAR,
+    LOCAL_SHORT_SHARE,
+    LONG_DAYS,
+    MOVEMENT_TYPES,
+    SEASON_MIN_DAYS,
+    SPRING_MONTHS,
+)
+from rmis.warehouse import read_manifest
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The summaries of one warehouse, as Ibis tables on one backend."""
+
+    cube: ibis.Table  # crossings counted (n) per day, BCP, direction, outcome and profile
+    rollups: dict[str, ibis.Table]  # summaries.ROLLUPS: the cube summed to fewer columns
+    stays: ibis.Table  # stays.stays of every person
+    people: ibis.Table  # movement features per person (summaries.person_features)
+
+    def last_day(self) -> date:
+        """The last day with data (the latest local_date of any crossing)."""
+        return self.cube.local_date.max().execute()
+
+
+def open_summary(root: Path, backend: BaseBackend) -> Summary | None:
+    """The summaries the manifest lists, or None when the last sync made none (a sync without
+    a summariser) or they were made by another version."""
+    summaries = read_manifest(root).summaries
+    if summaries is None or summaries.version != SUMMARIES_VERSION:
+        return None
+    if not summaries.flows or summaries.stays is None or summaries.people is None:
+        return None
+    if set(summaries.rollups) != set(ROLLUPS):
+        return None
+
+    def read(name: str, files: list[str]) -> ibis.Table:
+        paths = [str((root / f).resolve()) for f in files]
+        return backend.read_parquet(paths, table_name=f"rmis_summary_{name}")
+
+    return Summary(
+        cube=read("cube", sorted(summaries.flows.values())),
+        rollups={name: read(name, [f]) for name, f in sorted(summaries.rollups.items())},
+        stays=read("stays", [summaries.stays]),
+        people=read("people", [summaries.people]),
+    )
+
+
+def flows(
+    summary: Summary,
+    by: list[str],
+    start: date | None = None,
+    end: date | None = None,
+) -> ibis.Table:
+    """analytics.flows without people counts, from the smallest cube that holds its cells."""
+    return flows_from_cube(smallest_cube(summary, cube_columns(by), by, start, end), by, start, end)
+
+
+def smallest_cube(
+    summary: Summary, columns: set[str], by: list[str], start: date | None, end: date | None
+) -> ibis.Table:
+    """The first rollup (smallest first) holding `columns`; a monthly one only when no day or
+    week is asked for and the period is whole months; else the cube itself."""
+    whole_months = (start is None or start.day == 1) and (end is None or _last_of_month(end))
+    for name in ROLLUPS:
+        if name in MONTHLY and (not whole_months or {"day", "week"} & set(by)):
+            continue
+        if columns <= set(ROLLUPS[name]):
+            return summary.rollups[name]
+    return summary.cube
+
+
+def _last_of_month(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def mirror(summary: Summary, start: date | None = None, end: date | None = None) -> ibis.Table:
+    return mirror_from_cube(summary.rollups["day_bcp"], start, end)
+
+
+def stock_on(summary: Summary, on: date, by: list[str]) -> ibis.Table:
+    return stock_on_stays(summary.stays, on, by)
+
+
+def stock_curve(
+    summary: Summary, start: date, end: date, by: list[str], every_days: int = 1
+) -> ibis.Table:
+    return stock_curve_of_stays(summary.stays, start, end, by, every_days)
+
+
+def movement_types(summary: Summary, last_day: date | None = None) -> ibis.Table:
+    """analytics.movement_types from the people table: the open stay is measured up to the
+    last day with data, as the analysis over crossings does."""
+    return _typed(summary, last_day).order_by("person_key")
+
+
+def _typed(summary: Summary, last_day: date | None) -> ibis.Table:
+    p = summary.people
+    last = ibis.date(last_day or summary.last_day())
+    open_length = days_between(p.open_entry, last) + 1  # null without an open stay
+    spring = p.open_entry.month().isin(SPRING_MONTHS)
+    long_open = (open_length >= LONG_DAYS).fill_null(False)
+    season_open = (p.open_purpose == "work") | ((open_length >= SEASON_MIN_DAYS) & spring)
+    short_open = (open_length <= SHORT_DAYS).fill_null(False)
+    span_end = ibis.ifelse(p.open_entry.notnull(), last, p.last_exit)
+    f = p.select(
+        "person_key",
+        "stays",
+        "transit_signs",
+        "long_purpose",
+        long_stays=p.long_closed + ibis.ifelse(long_open, 1, 0),
+        season_signs=p.season_closed + ibis.ifelse(season_open.fill_null(False), 1, 0),
+        short_stays=p.short_closed + ibis.ifelse(short_open, 1, 0),
+        crossing_points="crossing_points",
+        span_days=days_between(p.first_entry, span_end) + 1,
+    )
+    per_year = f.stays * 365.0 / ibis.greatest(f.span_days, 365)
+    kind = ibis.cases(
+        (f.transit_signs > 0, "transit"),
+        (f.long_purpose > 0, "long_term"),
+        (f.season_signs > 0, "seasonal"),
+        (f.long_stays > 0, "long_term"),
+        (
+            (per_year >= LOCAL_PER_YEAR)
+            & (f.short_stays >= f.stays * LOCAL_SHORT_SHARE)
+            & (f.crossing_points <= 2),
+            "local_border",
+        ),
+        ((per_year >= CIRCULAR_PER_YEAR) & (f.stays >= CIRCULAR_MIN_STAYS), "circular"),
+        else_="short_visit",
+    )
+    return f.mutate(movement_type=kind.fill_null("short_visit"))
+
+
+def movement_mix(summary: Summary, last_day: date | None = None) -> ibis.Table:
+    """People per movement type (every type listed, in MOVEMENT_TYPES' order)."""
+    typed = _typed(summary, last_day)
+    counts = typed.group_by("movement_type").aggregate(people=_.count())
+    order = ibis.memtable(
+        {"movement_type": list(MOVEMENT_TYPES), "rank": list(range(len(MOVEMENT_TYPES)))}
+    )
+    joined = order.left_join(counts, "movement_type")
+    ranked = joined.select(order.movement_type, order["rank"], people=joined.people.fill_null(0))
+    return ranked.order_by("rank").drop("rank")
+
+
+def flows_or_summary(
+    crossings: ibis.Table,
+    summary: Summary | None,
+    by: list[str],
+    start: date | None = None,
+    end: date | None = None,
+    count_people: bool = False,
+) -> ibis.Table:
+    """Flows from the cube when it can answer (no people counted), else from the crossings."""
+    if summary is not None and not count_people:
+        return flows(summary, by, start, end)
+    return flows_of_crossings(crossings, by, start, end, count_people)

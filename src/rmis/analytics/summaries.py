@@ -1,0 +1,201 @@
+"""The pre-aggregates the analyses read at the scale of a country: made and kept up to date by
+`rmis warehouse sync` (the warehouse lists them in its manifest, atomically with the crossings
+they summarise), read by the CLI, the report and the analyst's dashboard (quick.py).
+
+Three tables, all under `summaries/` in the warehouse:
+- a cube per crossings partition: crossings counted (`n`) by day, BCP (with its mode and
+  neighbour), direction, outcome, nationality, purpose, sex and age band. Flows and mirror
+  statistics are sums over it. A partition whose files changed (new crossings, a correction
+  rewritten, small files merged) gets its cube again; the others keep theirs.
+- the stays of every person (stays.stays), what stock reads.
+- one row per person: the movement-type features (typology.py) that do not depend on the last
+  day with data, and the person's open stay, if any; movement types are read from it with the
+  last day filled in (quick.movement_types).
+A person's stays and features are made again only for the people a sync touched: those with a
+crossing in a crossing file the sync added or removed, and those whose documents changed person
+(a merge, a split, a confirmed proposal). Stays depend on nothing but the person's own
+crossings, so the others' rows are kept as they are.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ibis
+from ibis import _
+from ibis.backends import BaseBackend
+
+from rmis.analytics.dimensions import age_band
+from rmis.analytics.engine import with_people
+from rmis.analytics.state_roles import passes_through
+from rmis.analytics.stays import days_between, foreign, stays
+from rmis.analytics.typology import AIR_OR_SEA, LONG_DAYS, SEASON_MIN_DAYS, SPRING_MONTHS
+from rmis.warehouse import Manifest, Summaries, new_file
+
+SUMMARIES_VERSION = 1
+CUBE_KEYS = (
+    "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
+    "outcome", "nationality", "purpose", "sex", "age_band",
+)  # fmt: skip
+SHORT_DAYS = 2  # typology: a stay back the same day or the next
+_PLACE = ("host_state", "bcp_code", "mode", "neighbour")  # a BCP fixes the other three
+_PROFILE = ("nationality", "purpose", "sex", "age_band")
+# Coarser cubes summed from the partitions' cubes at every sync, each far smaller than the
+# crossings at any scale (a BCP records each day, a profile each month): a query reads the
+# smallest that holds its columns. `local_date` is the first day of the period a row counts.
+ROLLUPS = {
+    "day_bcp": ("local_date", "year", "month", *_PLACE, "direction", "outcome"),
+    "day_profile": ("local_date", "year", "month", "host_state", "direction", "outcome",
+                    *_PROFILE),
+    "month_bcp_profile": ("local_date", "year", "month", *_PLACE, "direction", "outcome",
+                          *_PROFILE),
+}  # fmt: skip
+MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the month
+
+
+def summarise(root: Path, before: Manifest | None, after: Manifest) -> Summaries:
+    """The summaries of the warehouse `after` lists, made again only where it differs from
+    `before` (None: everything). `before`'s files must still be on disk."""
+    backend = ibis.duckdb.connect()
+    old = before.summaries if before is not None else None
+    if old is not None and old.version != SUMMARIES_VERSION:
+        before, old = None, None
+    flows: dict = {}
+    for partition, files in sorted(after.partitions.items()):
+        kept = old.flows.get(partition) if old is not None else None
+        if kept is not None and before is not None and before.partitions.get(partition) == files:
+            flows[partition] = kept
+            continue
+        crossings = _read(backend, root, files)
+        flows[partition] = _write(backend, root, "summaries/flows", cube(crossings))
+    whole = _read(backend, root, sorted(flows.values())) if flows else None
+    rollups = {
+        name: _write(backend, root, "summaries/rollups", rollup(whole, name))
+        for name in ROLLUPS
+        if whole is not None
+    }
+    crossings = with_people(
+        _read(backend, root, after.crossing_files()), _read(backend, root, after.documents)
+    )
+    if old is None or before is None or old.stays is None or old.people is None:
+        their_stays = _materialise(backend, stays(crossings))
+        kept_stays, kept_people, theirs = None, None, crossings
+    else:
+        touched = _touched_people(backend, root, before, after)
+        if touched is None:
+            return Summaries(SUMMARIES_VERSION, flows, rollups, old.stays, old.people)
+        theirs = crossings.semi_join(touched, "person_key")
+        their_stays = _materialise(backend, stays(theirs))
+        kept_stays = _read(backend, root, [old.stays]).anti_join(touched, "person_key")
+        kept_people = _read(backend, root, [old.people]).anti_join(touched, "person_key")
+    their_people = person_features(theirs, their_stays)
+    all_stays = their_stays if kept_stays is None else kept_stays.union(their_stays)
+    all_people = their_people if kept_people is None else kept_people.union(their_people)
+    by_day = all_stays.order_by(["host_state", "entry_date"])  # stock reads a day's stays
+    return Summaries(
+        SUMMARIES_VERSION,
+        flows,
+        rollups,
+        stays=_write(backend, root, "summaries/stays", by_day),
+        people=_write(backend, root, "summaries/people", all_people.order_by("person_key")),
+    )
+
+
+def cube(crossings: ibis.Table) -> ibis.Table:
+    """Crossings counted per cell of every dimension flows and mirror statistics cut by."""
+    with_band = crossings.mutate(age_band=age_band(_.birth_year, _.year))
+    return with_band.group_by(list(CUBE_KEYS)).aggregate(n=_.count())
+
+
+def rollup(cube_: ibis.Table, name: str) -> ibis.Table:
+    """The cube summed to the columns of ROLLUPS[name]."""
+    keys = ROLLUPS[name]
+    if name in MONTHLY:
+        cube_ = cube_.mutate(local_date=_.local_date.truncate("M"))
+    return cube_.group_by(list(keys)).aggregate(n=_.n.sum())
+
+
+def person_features(crossings: ibis.Table, all_stays: ibis.Table) -> ibis.Table:
+    """One row per person of `crossings`: typology's features over their closed foreign stays,
+    and their open one (at most one: only a person's last crossing has none after it). People
+    with no foreign stay have nulls, as in typology.movement_features' left join."""
+    s = all_stays.filter(foreign(all_stays))
+    closed = s.exit_date.notnull()
+    length = days_between(s.entry_date, s.exit_date) + 1  # null while open
+    land = ~s.entry_partner.isin(AIR_OR_SEA) & ~s.exit_partner.isin(AIR_OR_SEA)
+    through = passes_through(s) & land.fill_null(False)
+    spring = s.entry_date.month().isin(SPRING_MONTHS)
+
+    def count(condition: ibis.BooleanValue) -> ibis.IntegerValue:
+        # Counts the rows where the condition is true (null counts as false, as in a sum).
+        return s.count(where=condition)
+
+    features = s.group_by("person_key").aggregate(
+        stays=_.count(),
+        transit_signs=count(through | (s.purpose == "transit")),
+        long_purpose=count((s.purpose == "study") | (s.purpose == "residence")),
+        long_closed=count(closed & (length >= LONG_DAYS)),
+        season_closed=count(
+            closed & ((s.purpose == "work") | ((length >= SEASON_MIN_DAYS) & spring))
+        ),
+        short_closed=count(closed & (length <= SHORT_DAYS)),
+        crossing_points=s.entry_bcp.nunique(),
+        first_entry=s.entry_date.min(),
+        last_exit=s.exit_date.max(),
+        open_entry=ibis.ifelse(closed, ibis.null("date"), s.entry_date).max(),
+        open_purpose=ibis.ifelse(closed, ibis.null(str), s.purpose).max(),
+    )
+    people = crossings.select("person_key").distinct()
+    joined = people.left_join(features, "person_key")
+    return joined.drop("person_key_right")
+
+
+def _touched_people(
+    backend: BaseBackend, root: Path, before: Manifest, after: Manifest
+) -> ibis.Table | None:
+    """The person keys whose stays may differ between `before` and `after`; None for none."""
+    was, now = set(before.crossing_files()), set(after.crossing_files())
+    changed_files = sorted(was ^ now)
+    keys: list[ibis.Table] = []
+    old_docs = _read(backend, root, before.documents) if before.documents else None
+    new_docs = _read(backend, root, after.documents)
+    if changed_files:
+        ids = _read(backend, root, changed_files).select("document_id").distinct()
+        for docs in (old_docs, new_docs):
+            people = with_people(ids, docs) if docs is not None else None
+            if people is not None:
+                keys.append(people.select("person_key"))
+    if old_docs is not None and before.documents != after.documents:
+        # A document whose person changed: both its old and its new person are touched.
+        o = old_docs.select(document_id=_.document_id, was=_.person_key)
+        n = new_docs.select(document_id=_.document_id, now=_.person_key)
+        moved = o.inner_join(n, "document_id").filter(_.was != _.now)
+        keys += [moved.select(person_key=_.was), moved.select(person_key=_.now)]
+    if not keys:
+        return None
+    touched = _materialise(backend, ibis.union(*keys, distinct=True))
+    return touched if touched.count().execute() else None
+
+
+def _materialise(backend: BaseBackend, expr: ibis.Table) -> ibis.Table:
+    """Computed once into a temporary table (read twice below: rows and features)."""
+    return backend.create_table(f"_rmis_{id(expr)}", expr, temp=True)
+
+
+def _read(backend: BaseBackend, root: Path, files: list[str]) -> ibis.Table:
+    return backend.read_parquet([str(root / f) for f in files], hive_partitioning=False)
+
+
+def _write(backend: BaseBackend, root: Path, directory: str, expr: ibis.Table) -> str:
+    """A new Parquet file under `directory`, written beside and renamed into place."""
+    name = new_file(root, directory)
+    temporary = root / f"{name}.tmp"
+    # Whole numbers stay int64: DuckDB sums them into 128 bits, which Parquet stores as double.
+    whole = [f'CAST("{c}" AS BIGINT) AS "{c}"' for c, t in expr.schema().items() if t.is_int64()]
+    query = backend.compile(expr)
+    if whole:
+        query = f"SELECT * REPLACE ({', '.join(whole)}) FROM ({query})"
+    path = str(temporary).replace("'", "''")
+    backend.raw_sql(f"COPY ({query}) TO '{path}' (FORMAT parquet, COMPRESSION zstd)")
+    temporary.replace(root / name)
+    return name

@@ -1,0 +1,167 @@
+"""The warehouse's summaries answer every analysis as the crossings do, and a sync keeps them
+so: after new crossings, a correction, a merge and a split, the summaries made incrementally
+equal both the analyses over the crossings and summaries made from scratch."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from sqlalchemy import select
+
+from rmis.analytics import connect, flows, mirror, movement_types, open_warehouse, quick
+from rmis.analytics.stock import stock_curve, stock_on
+from rmis.analytics.summaries import summarise
+from rmis.registry import import_crossings
+from rmis.registry.corrections import correct_crossing
+from rmis.security.principals import Principal, Role
+from rmis.store.database import open_database
+from rmis.store.schema import bcps, documents
+from rmis.store.schema import crossings as crossings_table
+from rmis.synth.region import SynthConfig, generate, write
+from rmis.warehouse import read_manifest, sync_warehouse
+from warehouse.scenario import merge, split
+
+END = date(2026, 6, 30)
+NOW = datetime(2026, 7, 1, tzinfo=UTC)
+KEY = b"summaries-test-key-000000000000!"
+
+
+def frame(expr) -> pd.DataFrame:
+    return expr.to_pandas().reset_index(drop=True)
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+def numbers(types: pd.DataFrame) -> pd.DataFrame:
+    """Features as floats: a person without a foreign stay has nulls, None or NaN by engine."""
+    features = [c for c in types.columns if c not in ("person_key", "movement_type")]
+    return types.astype({c: "float64" for c in features})
+
+
+def check_agree(root) -> None:
+    """Every quick answer equals the analysis over the crossings."""
+    backend = connect()
+    warehouse = open_warehouse(root, backend)
+    summary = quick.open_summary(root, backend)
+    assert summary is not None
+    c = warehouse.crossings
+    for by in (
+        ["corridor", "month"],
+        ["bcp", "day"],
+        ["nationality", "sex", "age_band", "week"],
+        ["host_state", "purpose", "mode", "month"],
+        ["nationality", "bcp"],
+        [],
+    ):
+        for start, end in (
+            (None, None),
+            (date(2026, 1, 1), date(2026, 3, 31)),
+            (date(2025, 11, 17), date(2026, 2, 3)),
+        ):
+            same(frame(quick.flows(summary, by, start, end)), frame(flows(c, by, start, end)))
+    same(frame(quick.mirror(summary)), frame(mirror(c)))
+    same(
+        frame(quick.mirror(summary, date(2026, 2, 1), date(2026, 4, 30))),
+        frame(mirror(c, date(2026, 2, 1), date(2026, 4, 30))),
+    )
+    for by in ([], ["nationality", "sex"], ["host_state", "purpose"]):
+        same(
+            frame(quick.stock_on(summary, date(2026, 4, 15), by)),
+            frame(stock_on(c, date(2026, 4, 15), by)),
+        )
+    same(
+        frame(quick.stock_curve(summary, date(2026, 1, 1), date(2026, 3, 1), ["host_state"], 7)),
+        frame(stock_curve(c, date(2026, 1, 1), date(2026, 3, 1), ["host_state"], 7)),
+    )
+    raw_types = frame(movement_types(c))
+    same(numbers(frame(quick.movement_types(summary))[raw_types.columns]), numbers(raw_types))
+    mix = frame(quick.movement_mix(summary)).set_index("movement_type").people
+    counted = raw_types.movement_type.value_counts()
+    assert {k: v for k, v in mix.items() if v} == counted.to_dict()
+    assert mix.sum() == len(raw_types) > 0
+
+
+@pytest.fixture
+def region(tmp_path):
+    made = generate(SynthConfig(travellers=300, years=1, seed=11, end=END))
+    files = write(made, tmp_path / "synth")
+    table = pq.read_table(files["crossings"]).to_pandas()
+    table = table.sort_values("occurred_at", kind="stable")
+    halves = []
+    for i, part in enumerate(
+        (table.iloc[: len(table) * 2 // 3], table.iloc[len(table) * 2 // 3 :])
+    ):
+        path = tmp_path / f"half{i}.parquet"
+        part.to_parquet(path, index=False)
+        halves.append(path)
+    return halves
+
+
+def test_summaries_agree_with_the_crossings_through_incremental_syncs(region, tmp_path):
+    engine = open_database(f"sqlite:///{tmp_path / 'rmis.sqlite3'}")
+    root = tmp_path / "warehouse"
+    import_crossings(engine, region[0], io.StringIO(), now=NOW)
+    sync_warehouse(engine, root, NOW, key=KEY, summarise=summarise)
+    check_agree(root)
+    first = read_manifest(root).summaries
+    # Nothing new: every summary file is kept as it was.
+    sync_warehouse(engine, root, NOW, key=KEY, summarise=summarise)
+    again = read_manifest(root).summaries
+    assert (again.flows, again.stays, again.people) == (first.flows, first.stays, first.people)
+
+    import_crossings(engine, region[1], io.StringIO(), now=NOW)
+    with engine.connect() as connection:
+        first_crossing = connection.execute(
+            select(crossings_table.c.id, bcps.c.state)
+            .join(bcps, bcps.c.code == crossings_table.c.bcp_code)
+            .order_by(crossings_table.c.seq)
+            .limit(1)
+        ).one()
+        numbers = (
+            connection.execute(select(documents.c.number).order_by(documents.c.number).limit(2))
+            .scalars()
+            .all()
+        )
+    supervisor = Principal("sup.test", Role.SUPERVISOR, first_crossing.state)
+    correct_crossing(
+        engine, supervisor, UUID(str(first_crossing.id)), "void", {}, "recorded twice", now=NOW
+    )
+    merge(engine, numbers[0], numbers[1])
+    synced = sync_warehouse(engine, root, NOW, key=KEY, summarise=summarise)
+    assert synced.exported > 0 and synced.rewritten >= 1
+    incremental = read_manifest(root).summaries
+    kept = set(incremental.flows.values()) & set(first.flows.values())
+    assert kept, "partitions the sync did not touch keep their cubes"
+    check_agree(root)
+
+    split(engine, numbers[0])
+    sync_warehouse(engine, root, NOW, key=KEY, summarise=summarise)
+    check_agree(root)
+    # The same as summaries made from scratch.
+    after = read_manifest(root)
+    scratch = summarise(root, None, after)
+    backend = connect()
+    for a, b in ((after.summaries.stays, scratch.stays), (after.summaries.people, scratch.people)):
+        x = backend.read_parquet(str(root / a)).to_pandas()
+        y = backend.read_parquet(str(root / b)).to_pandas()
+        keys = list(x.columns)
+        same(x.sort_values(keys, ignore_index=True), y.sort_values(keys, ignore_index=True))
+
+
+def test_a_sync_without_a_summariser_lists_none(region, tmp_path):
+    engine = open_database(f"sqlite:///{tmp_path / 'rmis.sqlite3'}")
+    root = tmp_path / "warehouse"
+    import_crossings(engine, region[0], io.StringIO(), now=NOW)
+    sync_warehouse(engine, root, NOW, key=KEY, summarise=summarise)
+    assert quick.open_summary(root, connect()) is not None
+    sync_warehouse(engine, root, NOW, key=KEY)
+    assert read_manifest(root).summaries is None
+    assert quick.open_summary(root, connect()) is None
+    assert not list((root / "summaries").rglob("*.parquet"))
