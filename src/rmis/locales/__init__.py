@@ -9,7 +9,7 @@ flag `unreviewed` (`#, unreviewed` above it); pages can show which strings those
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -88,7 +88,7 @@ def negotiate(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> Catalogue:
     """Every domain's messages for a language (English: the messages themselves)."""
     if language not in LANGUAGES:
@@ -110,7 +110,7 @@ def catalogue(language: str) -> Catalogue:
     return Catalogue(language, translations or Translations(), frozenset(unreviewed))
 
 
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention)
+def N_(message: str) -> str:
     """Marks a message for the catalogues where it is defined (a table of labels); it is
     translated where it is shown."""
     return message
@@ -125,4 +125,3 @@ __all__ = [
     "language_of",
     "negotiate",
 ]
-

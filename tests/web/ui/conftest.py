@@ -66,3 +66,15 @@ def screenshot(tab, family: str, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The LiveServer class: `with live_server(app) as server: ... server.url`."""
+    return LiveServer
+
+
+@pytest.fixture(scope="session")
+def shoot():
+    """screenshot(tab, family, name): a full-page PNG under /tmp/shots/<family>/."""
+    return screenshot

@@ -15,4 +15,8 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def install_pages(app: FastAPI) -> None:
+    # Imported here: the desk's routes import the page machinery, which imports this package.
+    from rmis.web.ui.desk import install_desk
+
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    install_desk(app)

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from rmis.locales import LANGUAGES, Catalogue, catalogue, language_of, negotiate
 
 LANGUAGE_COOKIE = "rmis_lang"
+_UNREVIEWED = Markup('<mark class="unreviewed" title="unreviewed translation">%s</mark>')
 _environment = Environment(
     loader=PackageLoader("rmis.web.ui", "templates"),
     autoescape=True,
@@ -48,7 +49,7 @@ class Translator:
     def _mark(self, message: str, text: str) -> Markup:
         html = escape(text)
         if self.show_unreviewed and message in self.catalogue.unreviewed:
-            return Markup('<mark class="unreviewed" title="unreviewed translation">%s</mark>') % html
+            return _UNREVIEWED % html
         return html
 
     def gettext(self, message: str, **values: Any) -> Markup:
@@ -81,9 +82,7 @@ def iso(value: date | datetime | None) -> str:
 _environment.filters["iso"] = iso
 
 
-def render(
-    request: Request, template: str, status_code: int = 200, **context: Any
-) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     """A page in the request's language. `?lang=` is remembered for the next pages."""
     t = translator(request)
     body = _environment.get_template(template).render(

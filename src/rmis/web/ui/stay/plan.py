@@ -9,6 +9,7 @@ logs: the dates live only in this request.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ SHOWN_TRIPS = 4
 CODE = re.compile(r"^[A-Z]{3}$")
 # People in the region write 31.12.2025; the date picker sends 2025-12-31.
 DOTTED = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
+NOT_A_DATE = N_("This is not a date. Write it like 2025-03-31.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +117,11 @@ def read_plan(
             continue
         entry, exit_ = parse_date(entry_text), parse_date(exit_text) if exit_text else None
         if entry is None:
-            message = N_("Give the date of entry.") if not entry_text else N_(
-                "This is not a date. Write it like 2025-03-31."
-            )
+            message = N_("Give the date of entry.") if not entry_text else NOT_A_DATE
             errors.append(FieldError(f"entry_{i + 1}", message, entry_text))
             continue
         if exit_text and exit_ is None:
-            errors.append(
-                FieldError(f"exit_{i + 1}", N_("This is not a date. Write it like 2025-03-31."),
-                           exit_text)  # fmt: skip
-            )
+            errors.append(FieldError(f"exit_{i + 1}", NOT_A_DATE, exit_text))
             continue
         if exit_ is not None and exit_ < entry:
             errors.append(FieldError(f"exit_{i + 1}", N_("The exit is before the entry.")))
@@ -133,7 +130,7 @@ def read_plan(
     if not stays and not any(e.field.startswith(("entry_", "exit_")) for e in errors):
         errors.append(FieldError("entry_1", N_("Give at least one date of entry.")))
     stays.sort(key=lambda ns: ns[1].entry)
-    for (n1, a), (n2, b) in zip(stays, stays[1:], strict=False):
+    for (n1, a), (n2, b) in itertools.pairwise(stays):
         if a.exit is None:
             errors.append(FieldError(f"exit_{n1}", N_(
                 "Only the last trip may have no exit date. Give the exit of this trip."
@@ -147,9 +144,7 @@ def read_plan(
     if form.on:
         parsed = parse_date(form.on)
         if parsed is None:
-            errors.append(
-                FieldError("on", N_("This is not a date. Write it like 2025-03-31."), form.on)
-            )
+            errors.append(FieldError("on", NOT_A_DATE, form.on))
         else:
             on = parsed
     elif stays and stays[-1][1].entry > today:
@@ -159,9 +154,7 @@ def read_plan(
     if form.registered_on:
         registered = parse_date(form.registered_on)
         if registered is None:
-            errors.append(FieldError("registered_on", N_(
-                "This is not a date. Write it like 2025-03-31."
-            ), form.registered_on))  # fmt: skip
+            errors.append(FieldError("registered_on", NOT_A_DATE, form.registered_on))
     if errors:
         return None, errors
     question = PlanQuestion(

@@ -1,0 +1,113 @@
+"""Logging in at the desk, choosing the shift's BCP and lane, logging out."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from rmis.reference.bcps import load_bcps
+from rmis.security import AccountError, log_in
+from rmis.web.ui.desk.session import (
+    LANES,
+    RECORDED_COOKIE,
+    SESSION_COOKIE,
+    SHIFT_COOKIE,
+    LoggedIn,
+    PostedForm,
+    Shift,
+    bcps_of,
+    desk_user_or_none,
+    shift_cookie,
+)
+from rmis.web.ui.templating import render, translator
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(value: str | None) -> str:
+    # Only a path of this site: never an open redirect.
+    if value and value.startswith("/") and not value.startswith("//"):
+        return value
+    return "/desk"
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    if desk_user_or_none(request) is not None:
+        return RedirectResponse("/desk", status_code=303)
+    return render(request, "desk/login.html", error=None, name="",
+                  next=_safe_next(request.query_params.get("next")))  # fmt: skip
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=200)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/desk",  # the form's field
+) -> Response:
+    t = translator(request)
+    services = request.app.state.services
+    try:
+        token, expires_at = log_in(services.engine, name.strip(), password, services.clock())
+    except AccountError as refused:
+        message = {
+            "login_failed": t.text("Unknown name or wrong password."),
+        }.get(refused.code, str(refused))
+        status = 429 if "throttl" in refused.code or "locked" in refused.code else 401
+        return render(request, "desk/login.html", status_code=status, error=message,
+                      name=name, next=_safe_next(next))  # fmt: skip
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    secure = request.url.scheme == "https"
+    # The cookie lives as long as the session token: the shift ends by itself.
+    max_age = max(0, int((expires_at - services.clock()).total_seconds()))
+    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True,
+                        samesite="strict", secure=secure)  # fmt: skip
+    response.delete_cookie(RECORDED_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, user: PostedForm) -> Response:
+    response = RedirectResponse("/", status_code=303)
+    for cookie in (SESSION_COOKIE, SHIFT_COOKIE, RECORDED_COOKIE):
+        response.delete_cookie(cookie)
+    return response
+
+
+@router.get("/shift", response_class=HTMLResponse)
+def shift_form(request: Request, user: LoggedIn) -> HTMLResponse:
+    services = request.app.state.services
+    return render(request, "desk/shift.html", user=user, error=None,
+                  bcps=[services.reference.bcps[c] for c in bcps_of(user.principal,
+                                                                    services.reference.bcps)],
+                  names=_bcp_names(request))  # fmt: skip
+
+
+def _bcp_names(request: Request) -> dict[str, str]:
+    return {code: bcp.name for code, bcp in load_bcps().items()}
+
+
+@router.post("/shift", response_class=HTMLResponse)
+def choose_shift(
+    request: Request,
+    user: PostedForm,
+    bcp: Annotated[str, Form(max_length=64)],
+    lane: Annotated[str, Form()],
+    lane_number: Annotated[str, Form(max_length=16)] = "",
+) -> Response:
+    t = translator(request)
+    services = request.app.state.services
+    allowed = bcps_of(user.principal, services.reference.bcps)
+    if bcp not in allowed or lane not in LANES:
+        return render(request, "desk/shift.html", status_code=422, user=user,
+                      error=t.text("Choose one of your BCPs and a lane."),
+                      bcps=[services.reference.bcps[c] for c in allowed],
+                      names=_bcp_names(request))  # fmt: skip
+    number = "".join(ch for ch in lane_number if ch.isalnum() or ch in "-")[:16]
+    response = RedirectResponse("/desk", status_code=303)
+    response.set_cookie(SHIFT_COOKIE, shift_cookie(Shift(bcp, lane, number)), httponly=True,
+                        samesite="strict", secure=request.url.scheme == "https")  # fmt: skip
+    return response
