@@ -1,0 +1,118 @@
+"""What protection adds to the border check: indicators the record suggests (a child, a
+stateless person's document, a group pattern), offered to the officer to confirm or not, and
+whether the person has referrals and in which state (that, and no more, for a border officer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from sqlalchemy import Engine, select
+
+from rmis.protection import access
+from rmis.protection.guard import pending_claims
+from rmis.protection.indicators import STATELESS_CODES
+from rmis.protection.people import ids_of
+from rmis.protection.reading import patterns_about
+from rmis.security import Principal
+from rmis.store import as_utc
+from rmis.store.schema import referrals
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    indicator: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class AtCheck:
+    suggested: list[Suggestion] = field(default_factory=list)
+    patterns: list[dict] = field(default_factory=list)
+    referrals: list[dict] = field(default_factory=list)  # id, state, created_at
+    pending_claim: bool = False
+
+    def to_dict(self) -> dict:
+        return {
+            "suggested": [{"indicator": s.indicator, "why": s.why} for s in self.suggested],
+            "patterns": self.patterns,
+            "referrals": self.referrals,
+            "pending_claim": self.pending_claim,
+        }
+
+
+def _age(born: date | None, on: date) -> int | None:
+    if born is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def at_check(
+    engine: Engine,
+    principal: Principal,
+    *,
+    traveller_id: UUID | None,
+    nationality: str | None,
+    birth_date: date | None,
+    on: date,
+    now: datetime,
+    purpose: str = "border check",
+) -> AtCheck:
+    """Suggestions for the person at the desk, their referrals' states and whether a claim is
+    pending. Each suggestion is a question for the officer, never a finding."""
+    suggested: list[Suggestion] = []
+    age = _age(birth_date, on)
+    if age is not None and age < 18:
+        suggested.append(Suggestion(
+            "child_alone", f"{age} years old by the birth date: ask who travels with them"
+        ))  # fmt: skip
+    if nationality in STATELESS_CODES:
+        suggested.append(Suggestion(
+            "stateless", f"the document's nationality is {nationality} (ICAO: no or "
+            "unspecified nationality)"
+        ))  # fmt: skip
+    if traveller_id is None:
+        return AtCheck(suggested)
+    with engine.begin() as connection:
+        found = patterns_about(connection, traveller_id, principal.state, now)
+        for pattern in found:
+            suggested.append(Suggestion(
+                "controlling_companion",
+                f"crossed in with {len(pattern.parties)} different groups and left without them",
+            ) if pattern.kind == "companion" else Suggestion(
+                "child_alone",
+                f"crossed in with children of other families {len(pattern.parties)} times "
+                "and left without them",
+            ))  # fmt: skip
+        patterns = [
+            {"kind": p.kind, "parties": len(p.parties),
+             "dates": [party.at.date().isoformat() for party in p.parties]}
+            for p in found
+        ]  # fmt: skip
+        if principal.role not in access.READ_FULL | access.READ_SUMMARY:
+            return AtCheck(suggested, patterns)
+        ids = ids_of(connection, traveller_id)
+        rows = connection.execute(
+            select(referrals.c.id, referrals.c.state, referrals.c.created_at)
+            .where(referrals.c.traveller_id.in_(ids))
+            .where(referrals.c.host_state == principal.state)
+            .order_by(referrals.c.created_at.desc())
+        ).all()
+        pending = bool(pending_claims(connection, [traveller_id]))
+        access.audit(
+            connection,
+            principal,
+            "protection.read",
+            str(traveller_id),
+            purpose,
+            now,
+            {"what": "referral states at the check", "referrals": len(rows)},
+        )
+    return AtCheck(
+        suggested,
+        patterns,
+        [{"id": str(r.id), "state": r.state, "created_at": as_utc(r.created_at).isoformat()}
+         for r in rows],
+        pending,
+    )  # fmt: skip
