@@ -20,3 +20,6 @@ def install_pages(app: FastAPI) -> None:
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     install_desk(app)
+    from rmis.web.ui import stay  # the migrant's public page (issue 15)
+
+    app.include_router(stay.router)
