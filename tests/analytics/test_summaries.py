@@ -12,10 +12,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from rmis.analytics import connect, flows, mirror, movement_types, open_warehouse, quick
 from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.summaries import summarise
+from rmis.cli import app
 from rmis.registry import import_crossings
 from rmis.registry.corrections import correct_crossing
 from rmis.security.principals import Principal, Role
@@ -165,3 +167,33 @@ def test_a_sync_without_a_summariser_lists_none(region, tmp_path):
     assert read_manifest(root).summaries is None
     assert quick.open_summary(root, connect()) is None
     assert not list((root / "summaries").rglob("*.parquet"))
+
+
+def test_the_cli_reads_the_summaries_and_answers_as_without(region, tmp_path, monkeypatch):
+    engine = open_database(f"sqlite:///{tmp_path / 'rmis.sqlite3'}")
+    import_crossings(engine, region[0], io.StringIO(), now=NOW)
+    data = tmp_path / "data"
+    monkeypatch.setenv("RMIS_DATA_DIR", str(data))
+    runner = CliRunner()
+    commands = [
+        ["flows", "--by", "corridor,month"],
+        ["flows", "--by", "nationality,age_band", "--from", "2026-01-05", "--to", "2026-02-10"],
+        ["stock", "--by", "nationality"],
+        ["stock", "--by", "host_state", "--from", "2026-01-01", "--to", "2026-02-01"],
+        ["mirror"],
+        ["typology", "--summary"],
+    ]
+
+    def answers() -> list[str]:
+        out = []
+        for command in commands:
+            result = runner.invoke(app, ["analytics", *command, "--format", "csv"])
+            assert result.exit_code == 0, result.output
+            out.append(result.stdout)
+        return out
+
+    sync_warehouse(engine, data / "warehouse", NOW, key=KEY, summarise=summarise)
+    quick_answers = answers()
+    sync_warehouse(engine, data / "warehouse", NOW, key=KEY)  # no summaries: the crossings
+    assert read_manifest(data / "warehouse").summaries is None
+    assert answers() == quick_answers

@@ -56,6 +56,8 @@ MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the
 def summarise(root: Path, before: Manifest | None, after: Manifest) -> Summaries:
     """The summaries of the warehouse `after` lists, made again only where it differs from
     `before` (None: everything). `before`'s files must still be on disk."""
+    if not after.partitions or not after.documents:
+        return Summaries(SUMMARIES_VERSION)  # no crossings yet: nothing to summarise
     backend = ibis.duckdb.connect()
     old = before.summaries if before is not None else None
     if old is not None and old.version != SUMMARIES_VERSION:
@@ -68,12 +70,14 @@ def summarise(root: Path, before: Manifest | None, after: Manifest) -> Summaries
             continue
         crossings = _read(backend, root, files)
         flows[partition] = _write(backend, root, "summaries/flows", cube(crossings))
-    whole = _read(backend, root, sorted(flows.values())) if flows else None
-    rollups = {
-        name: _write(backend, root, "summaries/rollups", rollup(whole, name))
-        for name in ROLLUPS
-        if whole is not None
-    }
+    if old is not None and flows == old.flows and set(old.rollups) == set(ROLLUPS):
+        rollups = old.rollups  # no cube changed
+    else:
+        whole = _read(backend, root, sorted(flows.values()))
+        rollups = {
+            name: _write(backend, root, "summaries/rollups", rollup(whole, name))
+            for name in ROLLUPS
+        }
     crossings = with_people(
         _read(backend, root, after.crossing_files()), _read(backend, root, after.documents)
     )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from rmis.analytics import DataPeriod, Warehouse
+    from rmis.analytics.quick import Summary
 
 # The analytics room (Ibis, DuckDB, pandas, statsmodels) is imported inside the commands, so
 # that `rmis` starts without loading it.
@@ -62,6 +63,8 @@ class Analysis:
     warehouse: Warehouse
     period: DataPeriod | None
     synced: str | None  # "2026-12-01 04:10 UTC", for a table's caption
+    # The pre-aggregates the last sync made (analytics.quick), None without them.
+    summary: Summary | None = None
 
     def day(self, given: datetime | None) -> date:
         """The day given (with a warning when it lies outside the data), or the last with data."""
@@ -79,7 +82,7 @@ class Analysis:
 
 def open_analysis() -> Analysis:
     """The warehouse, once it is known to be there; says on stderr when it is behind the record."""
-    from rmis.analytics import WarehouseMissing, data_period
+    from rmis.analytics import WarehouseMissing, data_period, quick
     from rmis.settings import Settings
 
     try:
@@ -88,7 +91,10 @@ def open_analysis() -> Analysis:
         fail(str(error))
         raise
     root = Settings.from_env().data_dir / "warehouse"
-    return Analysis(warehouse, data_period(root), _synced(root))
+    summary = (
+        quick.open_summary(root, warehouse.backend) if warehouse.backend.name == "duckdb" else None
+    )
+    return Analysis(warehouse, data_period(root), _synced(root), summary)
 
 
 def _synced(root: Path) -> str | None:
@@ -216,14 +222,19 @@ def flows(
     """Entries, exits and refusals by any of: host_state, bcp, corridor, from_state, to_state,
     mode, nationality, purpose, sex, age_band, day, week, month, year."""
     from rmis.analytics import flows as flows_by
-    from rmis.analytics import suppress_small
+    from rmis.analytics import quick, suppress_small
 
     fmt = resolve_format(fmt, out)
     analysis = open_analysis()
     analysis.check(_day(from_))
     analysis.check(_day(to))
     wh = analysis.warehouse
-    frame = run(flows_by, wh.crossings, _dimensions(by), _day(from_), _day(to), suppress_below > 0)
+    if analysis.summary is not None and not suppress_below:  # people are counted on crossings
+        frame = run(quick.flows, analysis.summary, _dimensions(by), _day(from_), _day(to))
+    else:
+        frame = run(
+            flows_by, wh.crossings, _dimensions(by), _day(from_), _day(to), suppress_below > 0
+        )
     measures = ["entries", "exits", "refused"]
     if suppress_below:
         frame = suppress_small(frame, "people", measures, suppress_below)
@@ -254,18 +265,22 @@ def stock(
 
     With no date, on the last day with data; with one end of the curve, the other end is the
     first (or the last) day with data."""
-    from rmis.analytics import stock_curve, stock_on, suppress_small
+    from rmis.analytics import quick, stock_curve, stock_on, suppress_small
 
     fmt = resolve_format(fmt, out)
     analysis = open_analysis()
-    wh = analysis.warehouse
+    # The stays the sync keeps, or the crossings: the same answer (tests/analytics).
+    source = analysis.summary or analysis.warehouse.crossings
+    curve, on_day = (
+        (quick.stock_curve, quick.stock_on) if analysis.summary else (stock_curve, stock_on)
+    )
     if from_ or to:
         first = _day(from_) or _first_day(analysis)
         last = analysis.day(to)
         analysis.check(_day(from_))
-        frame = run(stock_curve, wh.crossings, first, last, _dimensions(by), every)
+        frame = run(curve, source, first, last, _dimensions(by), every)
     else:
-        frame = run(stock_on, wh.crossings, analysis.day(on), _dimensions(by))
+        frame = run(on_day, source, analysis.day(on), _dimensions(by))
     if suppress_below:
         frame = suppress_small(frame, "present", [], suppress_below)
     confidential = _suppressed(frame, "present", suppress_below)
@@ -316,13 +331,16 @@ def typology(
     summary: Annotated[bool, typer.Option(help="Counts of people per movement type")] = False,
 ) -> None:
     """Movement type of every person, with their documents (docs/movement-types.md)."""
-    from rmis.analytics import movement_types, typology_with_documents
+    from rmis.analytics import movement_types, quick, typology_with_documents
 
     fmt = resolve_format(fmt, out)
     analysis = open_analysis()
     wh = analysis.warehouse
     if summary:
-        frame = run(movement_types, wh.crossings)
+        if analysis.summary is not None:
+            frame = run(quick.movement_types, analysis.summary)
+        else:
+            frame = run(movement_types, wh.crossings)
         frame = (
             frame.groupby("movement_type", as_index=False).size().rename(columns={"size": "people"})
         )
@@ -354,10 +372,14 @@ def roles(fmt: Format = None, out: Out = None) -> None:
 def mirror(fmt: Format = None, out: Out = None) -> None:
     """Exits recorded by A towards B against entries recorded by B from A, per month."""
     from rmis.analytics import mirror as mirror_statistics
+    from rmis.analytics import quick
 
     fmt = resolve_format(fmt, out)
     analysis = open_analysis()
-    frame = run(mirror_statistics, analysis.warehouse.crossings)
+    if analysis.summary is not None:
+        frame = run(quick.mirror, analysis.summary)
+    else:
+        frame = run(mirror_statistics, analysis.warehouse.crossings)
     emit(
         frame,
         fmt,

@@ -11,7 +11,9 @@ app = typer.Typer(no_args_is_help=True)
 def sync() -> None:
     """Export what is new in the registry (and corrections) into RMIS_DATA_DIR/warehouse.
     Safe to run at any time and again: an interrupted sync leaves the last good state.
-    Holder keys are keyed with the secret in RMIS_WAREHOUSE_KEY_FILE (made on first use)."""
+    Holder keys are keyed with the secret in RMIS_WAREHOUSE_KEY_FILE (made on first use).
+    The pre-aggregates the analyses read (flows, stays, movement features) are brought up to
+    date for what changed."""
     from rich.console import Console
 
     from rmis.cli.context import open_registry
@@ -26,7 +28,9 @@ def sync() -> None:
     except PseudonymKeyError as error:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
-    summary = sync_warehouse(open_registry(), root, utc_now(), key=key)
+    from rmis.analytics import summarise  # the pre-aggregates the analyses read
+
+    summary = sync_warehouse(open_registry(), root, utc_now(), key=key, summarise=summarise)
     console.print(
         f"{summary.exported} crossings exported, {summary.rewritten} partitions rewritten for "
         f"corrections, {summary.merged} merged; last seq {summary.last_seq}"
