@@ -40,7 +40,7 @@ def officer_token(engine):
         role=Role.BORDER_OFFICER,
         state="KAZ",
         bcp_codes=["KAZ-ALA"],
-        password="s3cret pass",
+        password="s3cret passphrase",
         now=NOW,
     )
 
@@ -132,7 +132,8 @@ def test_officer_logs_in_and_uses_the_session(client, officer_token):
     assert (
         client.post("/api/v1/login", json={"name": "officer", "password": "no"}).status_code == 401
     )
-    session = client.post("/api/v1/login", json={"name": "officer", "password": "s3cret pass"})
+    login = {"name": "officer", "password": "s3cret passphrase"}
+    session = client.post("/api/v1/login", json=login)
     assert session.status_code == 200
     token = session.json()["token"]
     response = client.post("/api/v1/crossings", json=crossing_body(), headers=auth(token))

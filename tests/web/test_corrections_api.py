@@ -61,7 +61,8 @@ def correct(client, headers, crossing_id, **body):
 
 
 def history(client, headers):
-    response = client.get("/api/v1/documents/UZB/FA7654321/crossings", headers=headers)
+    response = client.post("/api/v1/documents/crossings", headers=headers,
+                           json={"issuing_state": "UZB", "number": "FA7654321"})  # fmt: skip
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -15,6 +15,7 @@ from rmis.registry import ReferenceFacts, load_reference_facts
 from rmis.screening import Screener
 from rmis.settings import utc_now
 from rmis.web.api import checks, corrections, persons, reads, screening
+from rmis.web.api.edge import install_edge
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 from rmis.web.ui import install_pages
@@ -40,7 +41,7 @@ def create_app(
         version=__version__,
         description="Regional Migration Information System for Central Asia",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # served by install_edge from the installed package, not a CDN
         redoc_url=None,
     )
     with engine.connect() as connection:
@@ -50,6 +51,7 @@ def create_app(
         Screener(engine, threshold=screening_threshold),
     )  # fmt: skip
     install_problem_handlers(app)
+    install_edge(app)  # security headers, no-store, the docs
     app.include_router(router)
     app.include_router(reads.router)
     app.include_router(corrections.router)

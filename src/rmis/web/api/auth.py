@@ -10,12 +10,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rmis.security import Principal, principal_for_token
 from rmis.web.api.problems import Problem
 
-_bearer = HTTPBearer(auto_error=False)
+bearer = HTTPBearer(auto_error=False)
 
 
 def current_principal(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:
         raise Problem(401, "not_authenticated", "send 'Authorization: Bearer <token>'")
@@ -25,6 +25,7 @@ def current_principal(
         principal = principal_for_token(connection, credentials.credentials, services.clock())
     if principal is None:
         raise Problem(401, "invalid_token", "the token is unknown, expired or revoked")
+    request.state.principal = principal  # who a refusal further on is audited under
     return principal
 
 

@@ -1,7 +1,14 @@
-"""Errors as RFC 9457 problem details, each with a stable code a client can act on."""
+"""Errors as RFC 9457 problem details, each with a stable code a client can act on.
+
+Every error is one, an unexpected one (500) too. Every refusal (401, 403, 404, 409, 410, 429)
+is also written to the audit log in a transaction of its own, with who asked (when known),
+what, from where and why it was refused: the request's own work was rolled back, its refusal
+is not.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import get_args
 
 from fastapi import FastAPI, Request
@@ -11,12 +18,17 @@ from pydantic_core.core_schema import ErrorType
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rmis.registry import InvalidRecord, NotFound
-from rmis.security import AccessDenied, AccountError
+from rmis.security import AccessDenied, AccountError, append_audit_now
 
 PROBLEM_TYPE_BASE = "https://rmis.invalid/problems/"
 # Pydantic's own error types; any other comes from a rule of the record (schemas.py).
 _PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
 MEDIA_TYPE = "application/problem+json"
+AUDITED_STATUSES = frozenset({401, 403, 404, 409, 410, 429})
+_ACCOUNT_STATUS = {
+    "login_failed": 401, "login_throttled": 429, "login_locked": 429, "unknown_principal": 404,
+}  # fmt: skip
+_log = logging.getLogger("rmis.api")
 
 
 class Problem(Exception):
@@ -27,7 +39,9 @@ class Problem(Exception):
         self.status, self.code, self.detail, self.extra = status, code, detail, extra
 
 
-def problem_response(status: int, code: str, detail: str, **extra: object) -> JSONResponse:
+def problem_response(
+    status: int, code: str, detail: str, *, headers: dict[str, str] | None = None, **extra: object
+) -> JSONResponse:
     body = {
         "type": PROBLEM_TYPE_BASE + code,
         "title": code.replace("_", " "),
@@ -36,31 +50,68 @@ def problem_response(status: int, code: str, detail: str, **extra: object) -> JS
         "code": code,
         **extra,
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def audit_refusal(request: Request, status: int, code: str, detail: str) -> None:
+    """The refusal in the audit log. Failed logins are audited by the accounts service."""
+    services = getattr(request.app.state, "services", None)
+    if services is None or status not in AUDITED_STATUSES:
+        return
+    principal = getattr(request.state, "principal", None)
+    route = request.scope.get("route")
+    try:
+        append_audit_now(
+            services.engine,
+            at=services.clock(),
+            principal=principal.name if principal else "anonymous",
+            action="access.refused",
+            subject=request.url.path[:500],
+            purpose=request.headers.get("RMIS-Purpose", "")[:200] or f"{request.method} request",
+            detail={
+                "status": status, "code": code, "reason": detail[:300],
+                "method": request.method, "route": getattr(route, "path", None),
+                "client": client_address(request),
+            },
+        )  # fmt: skip
+    except Exception:  # the answer goes out even when the log cannot be written
+        _log.exception("could not audit a refused request")
+
+
+def _refused(request: Request, status: int, code: str, detail: str, **extra) -> JSONResponse:
+    audit_refusal(request, status, code, detail)
+    return problem_response(status, code, detail, **extra)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
-    async def _problem(_: Request, exc: Problem) -> JSONResponse:
-        return problem_response(exc.status, exc.code, exc.detail, **exc.extra)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return _refused(request, exc.status, exc.code, exc.detail, **exc.extra)
 
     @app.exception_handler(InvalidRecord)
     async def _invalid(_: Request, exc: InvalidRecord) -> JSONResponse:
         return problem_response(422, exc.code, str(exc), field=exc.field)
 
     @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return problem_response(404, "not_found", str(exc))
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return _refused(request, 404, "not_found", str(exc))
 
     @app.exception_handler(AccessDenied)
-    async def _denied(_: Request, exc: AccessDenied) -> JSONResponse:
-        return problem_response(403, exc.code, str(exc))
+    async def _denied(request: Request, exc: AccessDenied) -> JSONResponse:
+        return _refused(request, 403, exc.code, str(exc))
 
     @app.exception_handler(AccountError)
     async def _account(_: Request, exc: AccountError) -> JSONResponse:
-        status = 401 if exc.code == "login_failed" else 422
-        return problem_response(status, exc.code, str(exc))
+        status = _ACCOUNT_STATUS.get(exc.code, 422)
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return problem_response(status, exc.code, str(exc), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -80,6 +131,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return problem_response(exc.status_code, code, str(exc.detail))
+        return _refused(request, exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # Logged in full for the operator; the client learns only that it was not its fault.
+        _log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+        return problem_response(500, "internal_error", "the server failed on this request")

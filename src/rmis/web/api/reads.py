@@ -6,13 +6,11 @@ Every read of personal data is audited with its purpose: clients say why in the
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import Header, Query, Request
 
-from rmis.reference.countries import code_problem
 from rmis.registry import (
     add_permit,
     add_registration,
@@ -27,6 +25,8 @@ from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import (
     CreatedOut,
     CrossingOut,
+    Day,
+    DocumentKeyIn,
     HistoryOut,
     LateExitOut,
     OpenOverstayOut,
@@ -62,20 +62,15 @@ def get_history(
     )
 
 
-@router.get(
-    "/documents/{issuing_state}/{number}/crossings", response_model=HistoryOut, tags=["documents"]
-)
-def get_document_history(
-    issuing_state: str, number: str, request: Request, principal: CurrentPrincipal,
-    purpose: Purpose = None,
-) -> HistoryOut:  # fmt: skip
-    """The crossings, in the caller's state, of the traveller who holds this document."""
-    # A state no one can name is a mistake in the request, not a document the record lacks.
-    if problem := code_problem("issuing_state", issuing_state.upper()):
-        raise Problem(422, *problem, field="issuing_state")
+@router.post("/documents/crossings", response_model=HistoryOut, tags=["documents"])
+def post_document_history(
+    body: DocumentKeyIn, request: Request, principal: CurrentPrincipal, purpose: Purpose = None
+) -> HistoryOut:
+    """The crossings, in the caller's state, of the traveller who holds this document. The
+    document is in the body, so its number never reaches a URL or an access log."""
     services = _services(request)
     traveller_id, history = document_history(
-        services.engine, principal, issuing_state.upper(), number.upper(),
+        services.engine, principal, body.issuing_state, body.number.upper(),
         purpose=purpose or "document check", now=services.clock(),
     )  # fmt: skip
     return HistoryOut(
@@ -85,12 +80,25 @@ def get_document_history(
     )
 
 
+@router.get(
+    "/documents/{issuing_state}/{number}/crossings", include_in_schema=False, status_code=410
+)
+def gone_document_history(issuing_state: str, number: str) -> None:
+    """Gone: a document number in a URL ends up in access logs. Not read, not looked up."""
+    raise Problem(
+        410, "moved_to_post",
+        "this route is gone: POST /api/v1/documents/crossings with "
+        '{"issuing_state": ..., "number": ...} in the body',
+        new_route="POST /api/v1/documents/crossings",
+    )  # fmt: skip
+
+
 @router.get("/travellers/{traveller_id}/stay", response_model=StayOut, tags=["travellers"])
 def get_stay(
     traveller_id: UUID,
     request: Request,
     principal: CurrentPrincipal,
-    on: Annotated[date | None, Query(description="Day to judge (default: today, UTC)")] = None,
+    on: Annotated[Day | None, Query(description="Day to judge (default: today, UTC)")] = None,
     purpose: Purpose = None,
 ) -> StayOut:
     """Is the traveller's stay lawful on a day, until when, and which rules say so."""
@@ -153,7 +161,7 @@ def post_registration(
 def get_overstays(
     request: Request,
     principal: CurrentPrincipal,
-    on: Annotated[date | None, Query(description="Day of the report (default: today, UTC)")] = None,
+    on: Annotated[Day | None, Query(description="Day of the report (default: today, UTC)")] = None,
     purpose: Purpose = None,
 ) -> OverstaysOut:
     """Everyone in the caller's state still present after their lawful stay, and late exits."""

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.routing import APIRoute
 
 from rmis.store import fresh_connection_attempts
+from rmis.web.api.problems import Problem
 
 
 class FreshConnectionRoute(APIRoute):
@@ -20,12 +21,20 @@ class FreshConnectionRoute(APIRoute):
 
         async def handle_on_fresh_connection(request: Request) -> Response:
             # The body is read once: Starlette keeps it on the request for the second attempt.
+            if _holds_nul(request.url.query, await request.body()):
+                raise Problem(422, "nul_character", "the request holds a NUL character")
             for attempt in fresh_connection_attempts():
                 with attempt:
                     return await handle(request)
             raise AssertionError("unreachable: the last attempt returns or raises")
 
         return handle_on_fresh_connection
+
+
+def _holds_nul(query: str, body: bytes) -> bool:
+    """A NUL anywhere (escaped in JSON, or %00 in the query): no database stores it as text,
+    PostgreSQL refuses it, and no field of the record has a use for it."""
+    return "%00" in query or b"\\u0000" in body.lower() or b"\x00" in body
 
 
 def api_router() -> APIRouter:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
+from fastapi.security import HTTPAuthorizationCredentials
 
 from rmis.registry import record_crossings
-from rmis.security import log_in
-from rmis.web.api.auth import CurrentPrincipal
+from rmis.security import log_in, log_out
+from rmis.web.api.auth import CurrentPrincipal, bearer
+from rmis.web.api.problems import client_address
 from rmis.web.api.retry import api_router
 from rmis.web.api.schemas import CrossingBatchIn, CrossingIn, LoginIn, RecordedOut, SessionOut
 
@@ -15,10 +17,25 @@ router = api_router()
 
 @router.post("/login", response_model=SessionOut, tags=["accounts"])
 def login(body: LoginIn, request: Request) -> SessionOut:
-    """An officer's session token for one shift."""
+    """An officer's session token for one shift. Failed logins are throttled per name and per
+    address: a throttled or locked login is answered 429 with Retry-After."""
     services = request.app.state.services
-    token, expires_at = log_in(services.engine, body.name, body.password, services.clock())
+    token, expires_at = log_in(
+        services.engine, body.name, body.password, services.clock(), client_address(request)
+    )
     return SessionOut(token=token, expires_at=expires_at)
+
+
+@router.post("/logout", status_code=204, tags=["accounts"])
+def logout(
+    request: Request,
+    principal: CurrentPrincipal,
+    credentials: HTTPAuthorizationCredentials = Depends(bearer),  # noqa: B008
+) -> Response:
+    """End this session: its token stops working at once."""
+    services = request.app.state.services
+    log_out(services.engine, credentials.credentials, services.clock())
+    return Response(status_code=204)
 
 
 @router.post("/crossings", response_model=RecordedOut, status_code=201, tags=["crossings"])

@@ -1,12 +1,28 @@
-"""The API's request and response bodies (Pydantic), mapped onto the registry's own types."""
+"""The API's request and response bodies (Pydantic), mapped onto the registry's own types.
+
+Nothing that breaks the record gets past the edge: every text is bounded and free of control
+characters, every day and moment lies within a plausible range, every integer fits its column,
+and types are strict: a date is written as text (YYYY-MM-DD), never given as a number, and a
+boolean is true or false, never "yes".
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationInfo,
+)
 from pydantic_core import PydanticCustomError
 
 from rmis.reference.countries import code_problem
@@ -35,6 +51,93 @@ def _recordable_state(code: str, info: ValidationInfo) -> str:
     return code
 
 
+# The plausible range of a day the record holds, and of a crossing's or correction's moment
+# (the region's states date from 1991). A document's own dates get a wider range: the record
+# takes and flags an implausible one (registry/document_dates.py: an MRZ reader that guessed
+# the century wrong), but years like 0001 and 9999 are no reading of any document.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+FIRST_DOCUMENT_DAY, LAST_DOCUMENT_DAY = date(1800, 1, 1), date(2199, 12, 31)
+FIRST_CROSSING = datetime(1991, 1, 1, tzinfo=UTC)
+INT32_MAX = 2**31 - 1
+
+
+def _as_text(kind: str, example: str):
+    def check(value: Any) -> Any:
+        # JSON gives text; a date or time object comes only from Python callers (tests).
+        if not isinstance(value, str | date):
+            raise PydanticCustomError(
+                f"{kind}_as_text", "a {kind} is written as text, e.g. {example}",
+                {"kind": kind, "example": example},
+            )  # fmt: skip
+        return value
+
+    return check
+
+
+def _within(first: date, last: date):
+    def check(value: date) -> date:
+        if not first <= value <= last:
+            raise PydanticCustomError(
+                "implausible_date", "{value} is outside {first}..{last}",
+                {"value": value.isoformat(), "first": first.isoformat(),
+                 "last": last.isoformat()},
+            )  # fmt: skip
+        return value
+
+    return check
+
+
+def _plausible_moment(value: datetime) -> datetime:
+    if not FIRST_CROSSING <= value <= datetime(2100, 12, 31, tzinfo=UTC):
+        raise PydanticCustomError(
+            "implausible_date", "{value} is outside 1991-01-01..2100-12-31",
+            {"value": value.isoformat()},
+        )  # fmt: skip
+    return value
+
+
+def _no_control(value: str) -> str:
+    if any(not c.isprintable() and c != " " for c in value):
+        raise PydanticCustomError(
+            "control_character", "the text holds a control or unprintable character"
+        )
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_as_text("date", "2026-11-23")),
+                AfterValidator(_within(FIRST_DAY, LAST_DAY))]  # fmt: skip
+DocumentDay = Annotated[date, BeforeValidator(_as_text("date", "1990-05-17")),
+                        AfterValidator(_within(FIRST_DOCUMENT_DAY, LAST_DOCUMENT_DAY))]  # fmt: skip
+Moment = Annotated[
+    AwareDatetime,
+    BeforeValidator(_as_text("time", "2026-11-23T08:30:00+05:00")),
+    AfterValidator(_plausible_moment),
+]
+Count = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
+
+
+def Text(max_length: int, min_length: int = 0, **field: Any) -> Any:
+    """Bounded text without control characters."""
+    return Annotated[
+        str, Field(min_length=min_length, max_length=max_length, **field),
+        AfterValidator(_no_control),
+    ]  # fmt: skip
+
+
+def _no_control_but_lines(value: str) -> str:
+    if any(not c.isprintable() and c not in " \n\t" for c in value):
+        raise PydanticCustomError(
+            "control_character", "the text holds a control character other than a line break"
+        )
+    return value
+
+
+def Prose(max_length: int) -> Any:
+    """Free text (a reason): lines and tabs allowed, other control characters not."""
+    return Annotated[str, Field(min_length=1, max_length=max_length),
+                     AfterValidator(_no_control_but_lines)]  # fmt: skip
+
+
 StateCode = Annotated[
     str,
     Field(
@@ -52,25 +155,28 @@ class Strict(BaseModel):
 
 class DocumentIn(Strict):
     issuing_state: StateCode
-    number: Annotated[str, Field(min_length=1, max_length=32)]
-    document_type: Annotated[str, Field(min_length=1, max_length=2)] = "P"
-    surname: Annotated[str, Field(max_length=200)]
-    given_names: Annotated[str, Field(max_length=200)] = ""
+    number: Text(32, 1)
+    document_type: Text(2, 1) = "P"
+    surname: Text(200)
+    given_names: Text(200) = ""
     nationality: StateCode
-    birth_date: date | None = None
+    birth_date: DocumentDay | None = None
     sex: Annotated[str, Field(pattern=r"^[MFX<]$")] = "<"
-    expiry_date: date | None = None
-    mrz_valid: bool = True
-    optional_data: Annotated[
-        str | None, Field(max_length=32, description="the MRZ's optional data: a personal number")
-    ] = None
-    national_surname: Annotated[
-        str | None, Field(max_length=200, description="the surname in the national script")
-    ] = None
-    national_given_names: Annotated[str | None, Field(max_length=200)] = None
-    previous_document_number: Annotated[
-        str | None, Field(max_length=32, description="the number of the document this replaced")
-    ] = None
+    expiry_date: DocumentDay | None = None
+    mrz_valid: StrictBool = True
+    optional_data: Text(32, description="the MRZ's optional data: a personal number") | None = None
+    national_surname: Text(200, description="the surname in the national script") | None = None
+    national_given_names: Text(200) | None = None
+    previous_document_number: (
+        Text(32, description="the number of the document this replaced") | None
+    ) = None
+
+
+class DocumentKeyIn(Strict):
+    """A document by its issuing state and number: in a body, never in a URL."""
+
+    issuing_state: StateCode
+    number: Text(32, 1)
 
 
 class DocumentFieldsOut(BaseModel):
@@ -96,12 +202,12 @@ class DocumentFieldsOut(BaseModel):
 class CrossingIn(Strict):
     id: UUID = Field(description="UUIDv7 made where the crossing is captured")
     direction: Direction
-    bcp: Annotated[str, Field(max_length=64)]
-    occurred_at: AwareDatetime
+    bcp: Text(64, 1)
+    occurred_at: Moment
     document: DocumentIn
     purpose: Purpose
     outcome: Outcome = Outcome.ADMITTED
-    refusal_reason: Annotated[str, Field(max_length=8)] | None = None
+    refusal_reason: Text(8) | None = None
     check_id: UUID | None = Field(
         None, description="the border check this crossing followed (POST /checks), if any"
     )
@@ -142,8 +248,8 @@ class RecordedOut(BaseModel):
 
 
 class LoginIn(Strict):
-    name: str
-    password: str
+    name: Text(128, 1)
+    password: Annotated[str, Field(min_length=1, max_length=256)]
 
 
 class SessionOut(BaseModel):
@@ -156,11 +262,11 @@ class CrossingChangesIn(Strict):
     be amended: a crossing on the wrong document is voided and recorded again."""
 
     direction: Direction | None = None
-    occurred_at: AwareDatetime | None = None
-    bcp: Annotated[str, Field(max_length=64)] | None = None
+    occurred_at: Moment | None = None
+    bcp: Text(64, 1) | None = None
     purpose: Purpose | None = None
     outcome: Outcome | None = None
-    refusal_reason: Annotated[str, Field(max_length=8)] | None = Field(
+    refusal_reason: Text(8) | None = Field(
         None, description="null clears the reason when the outcome becomes admitted"
     )
 
@@ -171,7 +277,7 @@ class CorrectionIn(Strict):
     )
     kind: CorrectionKind
     changes: CrossingChangesIn = Field(default_factory=CrossingChangesIn)
-    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON_LENGTH)]
+    reason: Prose(MAX_REASON_LENGTH)
 
 
 class CorrectionOut(BaseModel):
@@ -253,16 +359,16 @@ class StayOut(BaseModel):
 
 class PermitIn(Strict):
     kind: PermitKind
-    valid_from: date
-    valid_to: date
-    number: Annotated[str, Field(max_length=64)] | None = None
-    entries_allowed: Annotated[int, Field(ge=1)] | None = None
-    duration_days: Annotated[int, Field(ge=1)] | None = None
+    valid_from: Day
+    valid_to: Day
+    number: Text(64) | None = None
+    entries_allowed: Count | None = None
+    duration_days: Count | None = None
 
 
 class RegistrationIn(Strict):
-    registered_on: date
-    valid_to: date | None = None
+    registered_on: Day
+    valid_to: Day | None = None
 
 
 class CreatedOut(BaseModel):
