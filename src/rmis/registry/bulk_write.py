@@ -69,6 +69,7 @@ from rmis.persons import (
     with_candidates,
 )
 from rmis.persons import record_links as record_person_links
+from rmis.protection import has_pending_claim
 from rmis.registry.bulk_ids import uuid7_texts
 from rmis.registry.document_dates import implausible_birth_sql, implausible_expiry_sql
 from rmis.registry.model import Direction, Flag, Outcome
@@ -408,6 +409,8 @@ _INSERT_FLAGS = insert(crossing_flags).from_select(
 class ChunkWritten:
     recorded: int
     already_recorded: int
+    # (row, crossing id) of refusals not recorded: the person's asylum claim is pending.
+    non_refoulement: tuple[tuple[int, str], ...] = ()
 
 
 def _numbered_documents(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -538,6 +541,23 @@ def _link_new_documents(connection: Connection, linker: Linker) -> list[Decision
     return [d for _, d in decided]
 
 
+# Non-refoulement: the chunk's refusals of people whose asylum claim is pending (their document
+# now linked to them), judged in one statement and left out of the chunk.
+_RETURNS_OF_CLAIMANTS = (
+    select(import_rows.c.row_no, import_rows.c.id)
+    .select_from(_ROWS_WITH_DOCUMENTS)
+    .where(import_rows.c.outcome == Outcome.REFUSED.value)
+    .where(has_pending_claim(import_documents.c.traveller_id))
+)
+
+
+def _drop_returns_of_claimants(connection: Connection) -> tuple[tuple[int, str], ...]:
+    found = connection.execute(_RETURNS_OF_CLAIMANTS).all()
+    if found:
+        connection.execute(delete(import_rows).where(import_rows.c.id.in_([i for _, i in found])))
+    return tuple((row, str(i)) for row, i in found)
+
+
 def write_chunk(
     connection: Connection, chunk: StagedChunk, now: datetime, linker: Linker | None = None
 ) -> ChunkWritten:
@@ -576,10 +596,11 @@ def write_chunk(
             connection.execute(
                 _INSERT_FIRST_LINKS, {"now": now, "rule": NO_MATCH, "decided_by": LINKER}
             )
+        blocked = _drop_returns_of_claimants(connection)
         flagged = connection.execute(_JUDGE_FLAGS).rowcount
         recorded = connection.execute(_INSERT_CROSSINGS, {"now": now}).rowcount
         if flagged:
             connection.execute(_INSERT_FLAGS)
     for table in _STAGING_TABLES:
         table.drop(connection)
-    return ChunkWritten(recorded, len(recorded_ids))
+    return ChunkWritten(recorded, len(recorded_ids), blocked if rows.num_rows else ())

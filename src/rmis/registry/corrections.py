@@ -35,6 +35,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, insert, select
 from uuid6 import uuid7
 
+from rmis.protection import guard_return
 from rmis.registry.corrected import (
     Correction,
     CorrectionKind,
@@ -309,6 +310,8 @@ def correct_crossing(
                 if kind is CorrectionKind.VOID
                 else _amendment(current, changes, principal, reference, now)
             )
+            if stored_changes.get("outcome") == Outcome.REFUSED.value:
+                guard_return(connection, [current["traveller_id"]], "refusal of entry")
             stored = _write(
                 connection, correction_id, crossing_id, kind, stored_changes, reason,
                 principal.name, now,

@@ -14,12 +14,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from rmis.persons import Linker
+from rmis.protection import guard_return
 from rmis.registry.checks import tie_checks
-from rmis.registry.model import NewCrossing, Recorded
+from rmis.registry.model import NewCrossing, Outcome, Recorded
 from rmis.registry.record_one import write_one
 from rmis.registry.recording import (
     ReferenceFacts,
@@ -31,6 +32,7 @@ from rmis.registry.recording import (
 )
 from rmis.security import Principal, append_audit
 from rmis.store import run_on_fresh_connection
+from rmis.store.schema import crossings
 
 
 def _write_batch(
@@ -112,6 +114,24 @@ def record_crossings(
     return run_on_fresh_connection(record, replayable=True)
 
 
+_TRAVELLERS_OF = select(crossings.c.traveller_id).where(
+    crossings.c.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def _guard_refusals(
+    connection: Connection, batch: Sequence[NewCrossing], results: list[Recorded]
+) -> None:
+    """Non-refoulement: a refusal of entry of a person whose asylum claim is pending is not
+    recorded (NonRefoulement rolls the whole batch back). Judged once the crossings are linked
+    to their people, so a new passport of someone with a pending claim is caught too."""
+    new = {r.id for r in results if not r.duplicate}
+    refused = [c.id for c in batch if c.outcome is Outcome.REFUSED and c.id in new]
+    if refused:
+        people = connection.execute(_TRAVELLERS_OF, {"ids": refused}).scalars().all()
+        guard_return(connection, people, "refusal of entry")
+
+
 def _record(
     engine: Engine,
     principal: Principal,
@@ -136,6 +156,7 @@ def _record(
             results = [write_one(connection, item, bcp, now, linker)]
         else:
             results = _write_batch(connection, principal, batch, reference, now, linker)
+        _guard_refusals(connection, batch, results)
         append_audit(
             connection,
             at=now,

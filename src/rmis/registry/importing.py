@@ -101,6 +101,12 @@ def import_crossings(
                     purpose="bulk import",
                     detail={"recorded": written.recorded},
                 )
+        summary.rejected += len(written.non_refoulement)
+        rejects.writerows(
+            (row, crossing_id, "outcome", "non_refoulement",
+             "a refusal of entry of a person whose asylum claim is pending is not recorded")
+            for row, crossing_id in written.non_refoulement
+        )  # fmt: skip
         summary.recorded += written.recorded
         summary.already_recorded += written.already_recorded + parsed.repeated
         on_progress(rows)

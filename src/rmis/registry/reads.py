@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, select
 
 from rmis.persons import resolve
+from rmis.protection import asylum_seekers_on, without_asylum_seekers
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.registry.corrected import corrected_history
 from rmis.registry.timelines import load_timelines
@@ -174,5 +175,7 @@ def overstays(
             for tid, (nationality, timeline) in load_timelines(connection, host).items()
         ]
         report = find_overstays(timelines, lambda nat: rules.schedule(host, nat), on)
+        # An asylum seeker whose claim is pending is lawfully present: not an overstayer.
+        report, _ = without_asylum_seekers(report, asylum_seekers_on(connection, host, on))
         _audit_read(connection, principal, "overstays.list", f"{host} on {on}", purpose, now)
     return report
