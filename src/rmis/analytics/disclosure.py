@@ -12,7 +12,7 @@ measure is pinned by zero (t can move one way or the other without a cell going 
 so that the fewest people are hidden besides. A measure may stay pinned only where it is zero
 in every primary corner: as in the agencies' practice, a zero is not protected. A corner the
 table lacks (a zero) is published as a suppressed cell, as agencies publish suppressed zeros.
-When no box frees some cell, the table is published without totals.
+When every box around some cell pins a measure, that measure's totals are not published.
 
 Protection holds for one table and all its totals. Different cuts of the same data published
 side by side (linked tables) are not protected against each other: the hub serves each agreed
@@ -40,9 +40,13 @@ class Protected:
     frame: pd.DataFrame
     confidential: pd.Series
     primary: pd.Series
-    # Some primary cell had no box that frees it: its table is published without totals
-    # (an attacker with none has no equation to solve), and no total of it may be printed.
-    totals_withheld: bool
+    # Measures some box could not free (every box around a cell pins them by zeros): their
+    # totals are not published, so there is no equation to solve them from.
+    totals_withheld: frozenset[str]
+
+    def publishable(self, additive: list[str]) -> list[str]:
+        """The measures of `additive` whose totals may be printed beside this table."""
+        return [m for m in additive if m not in self.totals_withheld]
 
 
 def protect(
@@ -71,9 +75,9 @@ def protect(
     count = table[people].fillna(0).to_numpy(dtype=float)
     primary = (count > 0) & (count < k)
     if not primary.any():
-        return _result(table, blanked, np.zeros(len(table), bool), primary, withheld=False)
+        return _result(table, blanked, np.zeros(len(table), bool), primary, frozenset())
     varying = [d for d in dimensions if table[d].nunique(dropna=False) > 1]
-    chosen, extra, ok = _boxes(table, varying, count, primary, additive)
+    chosen, extra, withheld = _boxes(table, varying, count, primary, additive)
     if extra:  # zeros the boxes need: published as suppressed cells
         keys = pd.DataFrame(extra, columns=varying)
         for d in dimensions:
@@ -85,7 +89,7 @@ def protect(
         table = pd.concat([table, keys[table.columns]], ignore_index=True)
         chosen = np.concatenate([chosen, np.ones(len(extra), bool)])
         primary = np.concatenate([primary, np.zeros(len(extra), bool)])
-    return _result(table, blanked, chosen, primary, withheld=not ok)
+    return _result(table, blanked, chosen, primary, withheld)
 
 
 def suppress(frame: pd.DataFrame, people: str, counts: list[str], k: int) -> pd.DataFrame:
@@ -135,13 +139,13 @@ def _result(table, blanked, suppressed, primary, withheld) -> Protected:
 
 def _boxes(table, varying, count, primary, additive):
     """Choose a box for every primary cell not already inside a chosen one. Returns the rows
-    suppressed, the keys of zero corners to add, and False when some cell has no box."""
+    suppressed, the keys of zero corners to add, and the measures some box leaves pinned."""
     n = len(table)
     suppressed = primary.copy()
     covered = np.zeros(n, bool)
     if not varying:  # one cell: its total is itself
-        return suppressed, [], False
-    ok = True
+        return suppressed, [], frozenset(additive)
+    withheld: set[str] = set()
     keys = list(zip(*(table[d].tolist() for d in varying), strict=True))
     where = {key: i for i, key in enumerate(keys)}
     values = np.column_stack([table[m].fillna(0).to_numpy(dtype=float) for m in additive]) \
@@ -160,7 +164,7 @@ def _boxes(table, varying, count, primary, additive):
         for j, d in enumerate(varying):
             others = [v for v in weight[d].sort_values(ascending=False).index if v != base[j]]
             # Values whose cell on the primary's line exists first: a box of real cells.
-            on_line = [v for v in others if (*base[:j], v, *base[j + 1:]) in where]
+            on_line = [v for v in others if (*base[:j], v, *base[j + 1 :]) in where]
             rest = [v for v in others if v not in set(on_line)]
             options.append((on_line + rest)[:per_dim])
         best, best_cost = None, None
@@ -177,23 +181,23 @@ def _boxes(table, varying, count, primary, additive):
             # zero on every primary corner: then only that zero, and the secondary corners'
             # values (cells of k people or more), can be worked out.
             small = present & primary[np.maximum(rows_a, 0)]
-            if not all(
-                (v[signs, m] > 0).all() or (v[~signs, m] > 0).all() or not v[small, m].any()
+            pinned = frozenset(
+                additive[m]
                 for m in range(v.shape[1])
-            ):
-                continue
+                if not (
+                    (v[signs, m] > 0).all() or (v[~signs, m] > 0).all() or not v[small, m].any()
+                )
+            )
             fresh = rows_a[present & ~suppressed[np.maximum(rows_a, 0)]]
-            cost = (count[fresh].sum(), int((~present).sum()))
+            cost = (len(pinned), count[fresh].sum(), int((~present).sum()))
             if best_cost is None or cost < best_cost:
-                best, best_cost = (alt, rows_a), cost
-        if best is None:
-            ok = False  # suppressed itself; the table goes out without totals
-            continue
-        alt, rows_a = best
+                best, best_cost = (alt, rows_a, pinned), cost
+        alt, rows_a, pinned = best
+        withheld |= pinned
         for corner, row in zip(corners, rows_a, strict=True):
             if row >= 0:
                 suppressed[row] = covered[row] = True
             else:
                 key = tuple(alt[j] if c else base[j] for j, c in enumerate(corner))
                 zeros.setdefault(key, len(zeros))
-    return suppressed, list(zeros), ok
+    return suppressed, list(zeros), frozenset(withheld)

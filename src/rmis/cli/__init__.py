@@ -7,6 +7,8 @@ from rmis.cli import (
     audit,
     crossings,
     demo,
+    exchange,
+    hub,
     lists,
     mrz,
     names,
@@ -36,6 +38,8 @@ app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for a
 app.add_typer(persons.app, name="persons", help="Who is one person: links, review, relink.")
 app.add_typer(audit.app, name="audit", help="The keyed audit chain: verify, seal, search.")
 app.add_typer(lists.app, name="lists", help="Alert lists: load a version, show what is in force.")
+app.add_typer(exchange.app, name="exchange", help="A national node: sign and send to the hub.")
+app.add_typer(hub.app, name="hub", help="The regional hub: its API, nodes and figures.")
 app.command("screen")(screen.screen)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)

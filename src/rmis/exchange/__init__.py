@@ -1,0 +1,53 @@
+"""Between states: sharing agreements, signed submissions from national nodes to the regional
+hub, aggregates under the one disclosure control, the hub's record and API.
+
+This is the room's one door: other rooms (the CLI) use what is named here.
+"""
+
+from rmis.exchange.agreements import (
+    Agreement,
+    AgreementError,
+    Agreements,
+    load_agreements,
+    parse_agreements,
+)
+from rmis.exchange.hub import (
+    Receipt,
+    Refused,
+    figures,
+    history,
+    receive,
+    regional_totals,
+    register_node,
+)
+from rmis.exchange.node import Sent, http_post, pending, prepare, queue, send
+from rmis.exchange.signing import KeyProblem, load_key, new_key, public_key_of
+from rmis.exchange.submission import BadSubmission, Submission, make_submission
+
+__all__ = [
+    "Agreement",
+    "AgreementError",
+    "Agreements",
+    "BadSubmission",
+    "KeyProblem",
+    "Receipt",
+    "Refused",
+    "Sent",
+    "Submission",
+    "figures",
+    "history",
+    "http_post",
+    "load_agreements",
+    "load_key",
+    "make_submission",
+    "new_key",
+    "parse_agreements",
+    "pending",
+    "prepare",
+    "public_key_of",
+    "queue",
+    "receive",
+    "regional_totals",
+    "register_node",
+    "send",
+]
