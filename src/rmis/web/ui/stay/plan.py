@@ -53,7 +53,7 @@ class PlanForm:
             entries.append(str(form.get(f"entry_{i}", "")).strip())
             exits.append(str(form.get(f"exit_{i}", "")).strip())
         filled = max((i + 1 for i in range(MAX_TRIPS) if entries[i] or exits[i]), default=0)
-        rows = min(MAX_TRIPS, max(SHOWN_TRIPS, filled + (3 if more else 1)))
+        rows = min(MAX_TRIPS, max(SHOWN_TRIPS, filled + 1) + (3 if more else 0))
         return cls(
             nationality=str(form.get("nationality", "")).strip().upper(),
             host_state=str(form.get("host_state", "")).strip().upper(),
