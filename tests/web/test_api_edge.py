@@ -186,3 +186,26 @@ def test_the_docs_come_from_the_installed_package(client):
     script = client.get("/api/v1/docs/assets/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.content) > 100_000
     assert "no-store" not in script.headers.get("cache-control", "")
+
+
+def test_a_resend_with_other_content_is_refused_and_logged(client, officer, engine):
+    first = body()
+    assert client.post("/api/v1/crossings", json=first, headers=officer).status_code == 201
+    assert client.post("/api/v1/crossings", json=first, headers=officer).json()["duplicate"]
+    later = (NOW - timedelta(hours=2)).isoformat()
+    changed = first | {"occurred_at": later, "direction": "exit"}
+    conflict = client.post("/api/v1/crossings", json=changed, headers=officer)
+    assert conflict.status_code == 409, conflict.text
+    assert conflict.json()["code"] == "conflicting_resend"
+    assert conflict.json()["fields"] == ["direction", "occurred_at"]
+    other_document = first | {"document": first["document"] | {"number": "FB1111111"}}
+    twice = {"crossings": [body(), other_document]}
+    assert client.post("/api/v1/crossings/batch", json=twice, headers=officer).status_code == 409
+    same_batch = body()
+    moved = same_batch | {"occurred_at": later}
+    pair = {"crossings": [same_batch, moved]}
+    assert client.post("/api/v1/crossings/batch", json=pair, headers=officer).status_code == 409
+    with engine.connect() as connection:
+        assert len(connection.execute(select(crossings.c.id)).all()) == 1
+    codes = [detail["code"] for _, _, detail in refused_rows(engine)]
+    assert codes.count("conflicting_resend") == 3

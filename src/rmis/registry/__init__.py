@@ -56,12 +56,14 @@ from rmis.registry.reads import (
     traveller_history,
 )
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
+from rmis.registry.resends import ConflictingResend
 
 __all__ = [
     "MAX_REASON_LENGTH",
     "Check",
     "CheckFlag",
     "CheckedDocument",
+    "ConflictingResend",
     "Correction",
     "CorrectionConflict",
     "CorrectionKind",

@@ -30,6 +30,7 @@ from rmis.registry.recording import (
     load_reference_facts,
     write_crossings,
 )
+from rmis.registry.resends import refuse_conflicting_resends
 from rmis.security import Principal, append_audit
 from rmis.store import run_on_fresh_connection
 from rmis.store.schema import crossings
@@ -156,6 +157,7 @@ def _record(
             results = [write_one(connection, item, bcp, now, linker)]
         else:
             results = _write_batch(connection, principal, batch, reference, now, linker)
+        refuse_conflicting_resends(connection, batch, results)
         _guard_refusals(connection, batch, results)
         append_audit(
             connection,

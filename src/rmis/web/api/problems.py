@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic_core.core_schema import ErrorType
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rmis.registry import InvalidRecord, NotFound
+from rmis.registry import ConflictingResend, InvalidRecord, NotFound
 from rmis.security import AccessDenied, AccountError, append_audit_now
 
 PROBLEM_TYPE_BASE = "https://rmis.invalid/problems/"
@@ -98,6 +98,11 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidRecord)
     async def _invalid(_: Request, exc: InvalidRecord) -> JSONResponse:
         return problem_response(422, exc.code, str(exc), field=exc.field)
+
+    @app.exception_handler(ConflictingResend)
+    async def _conflict(request: Request, exc: ConflictingResend) -> JSONResponse:
+        return _refused(request, 409, exc.code, str(exc), crossing_id=str(exc.crossing_id),
+                        fields=list(exc.fields))  # fmt: skip
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
