@@ -332,6 +332,7 @@ def _present_and_overstays(console: Console, data: ReportData) -> None:
 def _logins(console: Console, serve: bool, port: int) -> None:
     from rich.table import Table
 
+    from rmis.security import Role
     from rmis.synth.showcase import DEMO_STATE, LOGINS
 
     table = Table(title=f"Demo logins ({DEMO_STATE})", title_justify="left")
@@ -340,8 +341,16 @@ def _logins(console: Console, serve: bool, port: int) -> None:
     for login in LOGINS:
         table.add_row(login.role.value, login.name, login.password, ", ".join(login.bcps) or "-")
     console.print(table)
-    address = f"http://127.0.0.1:{port}/api/v1/docs"
+    officer = next(login for login in LOGINS if login.role is Role.BORDER_OFFICER)
+    desk = f"http://127.0.0.1:{port}/"
+    api = f"http://127.0.0.1:{port}/api/v1/docs"
+    if not serve:
+        console.print("Start the pages and the API with [bold].venv/bin/rmis serve[/bold].")
+    console.print(
+        f"The border desk: open [bold]{desk}[/bold] and log in as [bold]{officer.name}[/bold] "
+        f"with the password [bold]{officer.password}[/bold] (any login above works; the page "
+        f"speaks the browser's language, or pick one at the top)."
+    )
+    console.print(f"The API: {api} (log in with POST /api/v1/login).")
     if serve:
-        console.print(f"API at {address} (log in with POST /api/v1/login). Ctrl-C stops it.")
-    else:
-        console.print(f"Start the API with [bold].venv/bin/rmis serve[/bold] ({address}).")
+        console.print("Ctrl-C stops the server.")

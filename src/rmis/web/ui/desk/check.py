@@ -10,6 +10,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import Annotated
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse
@@ -162,10 +163,12 @@ def record(
         ("entry", False): t.text("Entry recorded"),
         ("exit", False): t.text("Exit recorded"),
     }.get((direction, refused), t.text("Refusal recorded"))
+    local_zone = ZoneInfo(services.reference.bcps[shift.bcp].time_zone)
     item = {
         "id": str(crossing_id), "what": what,
         "who": f"{document.surname} {document.given_names}".strip(),
-        "document": f"{document.issuing_state} {document.number}", "at": now.strftime("%H:%M"),
+        "document": f"{document.issuing_state} {document.number}",
+        "at": now.astimezone(local_zone).strftime("%H:%M"),
     }  # fmt: skip
     items = [item, *[i for i in recorded_this_shift(request) if i.get("id") != item["id"]]]
     notices = [card.Line("ok", f"{what}: {item['who']}, {item['document']}")]

@@ -104,6 +104,14 @@ REFUSAL_REASONS = {
     "I": N_("is considered a threat to public policy or public security"),
 }
 
+LIST_KINDS = {
+    "documents": N_("lost and stolen documents"),
+    "wanted": N_("wanted persons"),
+    "entry_ban": N_("entry bans"),
+    "missing": N_("missing persons"),
+    "sanctions": N_("sanctions"),
+}
+
 HIT_STATUS = {
     "open": N_("open"),
     "escalated": N_("escalated"),

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rmis.reference.bcps import load_bcps
-from rmis.security import AccountError, log_in
+from rmis.security import AccountError, log_in, log_out
 from rmis.web.ui.desk.session import (
     LANES,
     RECORDED_COOKIE,
@@ -50,15 +50,28 @@ def login(
 ) -> Response:
     t = translator(request)
     services = request.app.state.services
+    client = request.client.host if request.client else None
     try:
-        token, expires_at = log_in(services.engine, name.strip(), password, services.clock())
+        token, expires_at = log_in(
+            services.engine, name.strip(), password, services.clock(), client=client
+        )
     except AccountError as refused:
         message = {
             "login_failed": t.text("Unknown name or wrong password."),
+            "login_throttled": t.text(
+                "Too many failed logins: try again in %(seconds)s s.",
+                seconds=refused.retry_after or 1,
+            ),
+            "login_locked": t.text(
+                "Too many failed logins for this name: an administrator must unlock it."
+            ),
         }.get(refused.code, str(refused))
-        status = 429 if "throttl" in refused.code or "locked" in refused.code else 401
-        return render(request, "desk/login.html", status_code=status, error=message,
-                      name=name, next=_safe_next(next))  # fmt: skip
+        throttled = refused.retry_after is not None
+        page = render(request, "desk/login.html", status_code=429 if throttled else 401,
+                      error=message, name=name, next=_safe_next(next))  # fmt: skip
+        if throttled:
+            page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     response = RedirectResponse(_safe_next(next), status_code=303)
     secure = request.url.scheme == "https"
     # The cookie lives as long as the session token: the shift ends by itself.
@@ -71,6 +84,9 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request, user: PostedForm) -> Response:
+    """The session's token is revoked (audited), then the cookies go."""
+    services = request.app.state.services
+    log_out(services.engine, user.token, services.clock())
     response = RedirectResponse("/", status_code=303)
     for cookie in (SESSION_COOKIE, SHIFT_COOKIE, RECORDED_COOKIE):
         response.delete_cookie(cookie)
