@@ -53,12 +53,15 @@ ROLLUPS = {
 MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the month
 
 
-def summarise(root: Path, before: Manifest | None, after: Manifest) -> Summaries:
+def summarise(
+    root: Path, before: Manifest | None, after: Manifest, backend: BaseBackend | None = None
+) -> Summaries:
     """The summaries of the warehouse `after` lists, made again only where it differs from
-    `before` (None: everything). `before`'s files must still be on disk."""
+    `before` (None: everything). `before`'s files must still be on disk. `backend`: a DuckDB
+    connection (e.g. with a memory limit); by default a new one."""
     if not after.partitions or not after.documents:
         return Summaries(SUMMARIES_VERSION)  # no crossings yet: nothing to summarise
-    backend = ibis.duckdb.connect()
+    backend = backend or ibis.duckdb.connect()
     old = before.summaries if before is not None else None
     if old is not None and old.version != SUMMARIES_VERSION:
         before, old = None, None
