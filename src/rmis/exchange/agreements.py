@@ -11,10 +11,11 @@ from pathlib import Path
 
 from rmis.reference.countries import is_icao_code
 
-KINDS = ("aggregates", "journey_keys")
+# Journey keys (issue 16) will be a kind of their own once the hub links them.
+KINDS = ("aggregates",)
 GRANULARITIES = ("month", "year")
-# The dataflows a node can build (exchange/aggregates.py); journey keys travel as one.
-DATAFLOWS = ("RMIS_FLOWS", "RMIS_STOCK", "RMIS_OVERSTAYS", "RMIS_JOURNEY_KEYS")
+# The dataflows a node can build (exchange/aggregates.py).
+DATAFLOWS = ("RMIS_FLOWS", "RMIS_STOCK", "RMIS_OVERSTAYS")
 
 
 class AgreementError(ValueError):
@@ -32,8 +33,6 @@ class Agreement:
     suppress_below: int  # k: cells of fewer people are suppressed (aggregates)
     start: date  # periods beginning before this day are not covered
     end: date | None = None
-    # The states that share a linkage secret (journey keys): the hub links across them only.
-    partners: frozenset[str] = frozenset()
 
     def period_start(self, period: str) -> date | None:
         """The first day of `period` written at this agreement's granularity, None if it is not."""
@@ -118,7 +117,6 @@ def _agreement(number: int, item: dict) -> Agreement:
         "suppress_below",
         "from",
         "until",
-        "partners",
     }
     if unknown := sorted(set(item) - known):
         raise AgreementError(f"{where}: unknown keys {', '.join(unknown)}")
@@ -130,11 +128,6 @@ def _agreement(number: int, item: dict) -> Agreement:
     if kind not in KINDS:
         raise AgreementError(f"{where}: kind must be one of {', '.join(KINDS)}")
     senders = _states(where, "senders", need("senders", list))
-    partners = _states(where, "partners", item.get("partners", []))
-    if kind == "journey_keys" and len(partners) < 2:
-        raise AgreementError(f"{where}: journey keys need two or more partners")
-    if not partners <= senders and partners:
-        raise AgreementError(f"{where}: every partner must be a sender")
     dataflows = need("dataflows", list)
     if not dataflows or any(d not in DATAFLOWS for d in dataflows):
         raise AgreementError(f"{where}: dataflows must be among {', '.join(DATAFLOWS)}")
@@ -151,9 +144,7 @@ def _agreement(number: int, item: dict) -> Agreement:
     to = item.get("to", "HUB")
     if to != "HUB":
         raise AgreementError(f"{where}: to must be HUB (nodes send only to the regional hub)")
-    return Agreement(
-        agreement_id, kind, senders, to, tuple(dataflows), granularity, k, start, end, partners
-    )
+    return Agreement(agreement_id, kind, senders, to, tuple(dataflows), granularity, k, start, end)
 
 
 def _states(where: str, key: str, values) -> frozenset[str]:
