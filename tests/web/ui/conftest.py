@@ -78,3 +78,47 @@ def live_server():
 def shoot():
     """screenshot(tab, family, name): a full-page PNG under /tmp/shots/<family>/."""
     return screenshot
+
+
+# WCAG 2.2 contrast (1.4.3, AA): every visible text against the background it is drawn on
+# (semi-transparent backgrounds composed up the tree), 4.5:1, or 3:1 for large text; inactive
+# controls are exempt, as the criterion says.
+_CONTRAST_JS = """() => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(',').map(s => parseFloat(s));
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const lum = c => { const f = v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const background = el => { const layers = [];
+    for (; el; el = el.parentElement) { const c = parse(getComputedStyle(el).backgroundColor);
+      if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; } }
+    let base = {r: 255, g: 255, b: 255};
+    for (let i = layers.length - 1; i >= 0; i--) { const c = layers[i];
+      base = {r: c.r * c.a + base.r * (1 - c.a), g: c.g * c.a + base.g * (1 - c.a),
+              b: c.b * c.a + base.b * (1 - c.a)}; }
+    return base; };
+  const failures = [];
+  for (const el of document.querySelectorAll('body *')) {
+    if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right < 0 || box.bottom < 0) continue;
+    if (el.matches(':disabled') || el.closest('label')?.querySelector(':disabled')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden') continue;
+    const fg = parse(style.color), bg = background(el);
+    const [a, b] = [lum(fg), lum(bg)];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    const size = parseFloat(style.fontSize), bold = parseInt(style.fontWeight) >= 700;
+    const need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+    if (ratio < need) failures.push({text: el.textContent.trim().slice(0, 40),
+                                     ratio: Math.round(ratio * 100) / 100, need});
+  }
+  return failures;
+}"""
+
+
+@pytest.fixture(scope="session")
+def contrast_failures():
+    """contrast_failures(tab): the texts on the page below WCAG AA contrast."""
+    return lambda tab: tab.evaluate(_CONTRAST_JS)
