@@ -209,3 +209,36 @@ def test_a_resend_with_other_content_is_refused_and_logged(client, officer, engi
         assert len(connection.execute(select(crossings.c.id)).all()) == 1
     codes = [detail["code"] for _, _, detail in refused_rows(engine)]
     assert codes.count("conflicting_resend") == 3
+
+
+def test_a_state_writes_only_about_travellers_it_knows(client, officer, engine):
+    assert client.post("/api/v1/crossings", json=body(), headers=officer).status_code == 201
+    history = client.post("/api/v1/documents/crossings", headers=officer,
+                          json={"issuing_state": "UZB", "number": "FA7654321"})  # fmt: skip
+    traveller = history.json()["traveller_id"]
+
+    def supervisor(name, state):
+        token = create_principal(engine, name=name, role=Role.SUPERVISOR, state=state, now=NOW)
+        return {"Authorization": f"Bearer {token}"}
+
+    permit = {"kind": "visa", "valid_from": "2026-01-01", "valid_to": "2026-12-31"}
+    registration = {"registered_on": "2026-11-20"}
+    for state, status in (("UZB", 404), ("KAZ", 201)):
+        headers = supervisor(f"sup.{state}", state)
+        for route, payload in (("permits", permit), ("registrations", registration)):
+            made = client.post(f"/api/v1/travellers/{traveller}/{route}", json=payload,
+                               headers=headers)  # fmt: skip
+            assert made.status_code == status, (state, route, made.text)
+
+
+def test_the_overstay_list_names_in_the_audit_log_whom_it_showed(client, officer, engine):
+    long_ago = body() | {"occurred_at": (NOW - timedelta(days=200)).isoformat()}
+    assert client.post("/api/v1/crossings", json=long_ago, headers=officer).status_code == 201
+    listed = client.get("/api/v1/overstays", headers=officer).json()
+    shown = sorted(o["traveller_id"] for o in listed["open"])
+    assert shown
+    with engine.connect() as connection:
+        detail = connection.execute(
+            select(audit_log.c.detail).where(audit_log.c.action == "overstays.list")
+        ).scalar_one()
+    assert detail["travellers"] == shown

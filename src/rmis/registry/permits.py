@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, exists, insert, select
 from uuid6 import uuid7
 
 from rmis.persons import resolve
@@ -13,13 +13,25 @@ from rmis.registry.model import InvalidRecord
 from rmis.registry.reads import NotFound
 from rmis.security import PERMIT_ROLES, Principal, append_audit
 from rmis.stay import PermitKind
-from rmis.store.schema import permits, registrations
+from rmis.store.schema import crossings, permits, registrations
 
 
-def _require_traveller(connection, traveller_id: UUID) -> UUID:
-    """The person the id answers for: a permit posted to a merged id goes to the survivor."""
+def _known_in(connection, person: UUID, state: str) -> bool:
+    def of(table):
+        return exists().where((table.c.traveller_id == person) & (table.c.host_state == state))
+
+    return connection.execute(select(of(crossings) | of(permits) | of(registrations))).scalar()
+
+
+def _require_traveller(connection, traveller_id: UUID, state: str) -> UUID:
+    """The person the id answers for: a permit posted to a merged id goes to the survivor.
+
+    Only a person the writer's state knows (a crossing, permit or registration of theirs
+    there) may be written about: one state's supervisor cannot give a permit to a traveller
+    only another state has seen. Answered as an unknown id, so nothing of others' records
+    shows."""
     person = resolve(connection, traveller_id)
-    if person is None:
+    if person is None or not _known_in(connection, person, state):
         raise NotFound(f"traveller {traveller_id}")
     return person
 
@@ -46,7 +58,7 @@ def add_permit(
             raise InvalidRecord(name, "invalid_value", f"{name} must be at least 1")
     permit_id = uuid7()
     with engine.begin() as connection:
-        person = _require_traveller(connection, traveller_id)
+        person = _require_traveller(connection, traveller_id, principal.state)
         connection.execute(
             insert(permits).values(
                 id=permit_id,
@@ -86,7 +98,7 @@ def add_registration(
     principal.require_role(PERMIT_ROLES, "record registrations")
     registration_id = uuid7()
     with engine.begin() as connection:
-        person = _require_traveller(connection, traveller_id)
+        person = _require_traveller(connection, traveller_id, principal.state)
         connection.execute(
             insert(registrations).values(
                 id=registration_id,

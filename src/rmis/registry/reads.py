@@ -177,5 +177,10 @@ def overstays(
         report = find_overstays(timelines, lambda nat: rules.schedule(host, nat), on)
         # An asylum seeker whose claim is pending is lawfully present: not an overstayer.
         report, _ = without_asylum_seekers(report, asylum_seekers_on(connection, host, on))
-        _audit_read(connection, principal, "overstays.list", f"{host} on {on}", purpose, now)
+        # The people the list showed, by id: an auditor can then find this read of them.
+        shown = sorted({o.traveller for o in report.open}
+                       | {x.traveller for x in report.late_exits})  # fmt: skip
+        append_audit(connection, at=now, principal=principal.name, action="overstays.list",
+                     subject=f"{host} on {on}", purpose=purpose,
+                     detail={"travellers": shown})  # fmt: skip
     return report
