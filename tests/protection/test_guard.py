@@ -83,8 +83,15 @@ def test_a_correction_cannot_turn_an_entry_into_a_refusal(engine):
         ).scalar_one()
     _claim(engine, person)
     with pytest.raises(NonRefoulement):
-        correct_crossing(engine, SUPERVISOR, entry.id, "amend",
-                         {"outcome": "refused", "refusal_reason": "A"}, "typed wrong", now=NOW)
+        correct_crossing(
+            engine,
+            SUPERVISOR,
+            entry.id,
+            "amend",
+            {"outcome": "refused", "refusal_reason": "A"},
+            "typed wrong",
+            now=NOW,
+        )
 
 
 def test_the_import_reports_such_a_refusal_and_keeps_the_other_rows(engine, tmp_path):

@@ -164,8 +164,7 @@ def test_indicators_are_written_by_the_desk_and_read_by_protection_only(engine):
         record_indicators(engine, OFFICER, person, ["looks_nervous"], now=NOW)
     assert error.value.code == "unknown_indicator"
     record = protection_record(engine, PROTECTION, person, now=NOW, purpose="first interview")
-    assert sorted(i.indicator for i in record.indicators) == ["asks_asylum",
-                                                              "survivor_of_violence"]
+    assert sorted(i.indicator for i in record.indicators) == ["asks_asylum", "survivor_of_violence"]
     assert record.suggested_needs == ["asylum", "medical", "violence"]
     assert record.indicators[0].note == "says he was beaten at home"
     assert _audited(engine, "protection.read")[-1].purpose == "first interview"

@@ -86,7 +86,10 @@ def test_an_mrz_never_seen_answers_in_the_full_shape_and_records_nothing(client,
     assert body["document"]["fields"] == DOCUMENT | {"document_type": "P", "optional_data": None}
     assert body["traveller_id"] is None and body["link"] is None and body["stay"] is None
     assert body["recent_crossings"] == [] and body["flags"] == []
-    assert body["hits"] == [] and body["protection"] is None  # until screening and protection
+    assert body["hits"] == []
+    # Someone never seen: nothing to suggest from the record, no referral, no claim.
+    assert body["protection"] == {"suggested": [], "patterns": [], "referrals": [],
+                                  "pending_claim": False}  # fmt: skip
     assert body["on"] == LOCAL_TODAY and body["host_state"] == "KAZ"
     assert count(engine, crossings) == 0 and count(engine, documents) == 0
     assert count(engine, checks) == 1

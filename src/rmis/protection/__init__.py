@@ -5,6 +5,7 @@ This is the room's one door: other rooms use what is named here and nothing else
 """
 
 from rmis.protection.at_check import AtCheck, Suggestion, at_check
+from rmis.protection.counts import DIMENSIONS, referral_counts
 from rmis.protection.guard import guard_return, has_pending_claim, pending_claims
 from rmis.protection.indicators import (
     AGENCIES,
@@ -42,6 +43,7 @@ from rmis.protection.stays import asylum_seekers_on, without_asylum_seekers
 __all__ = [
     "AGENCIES",
     "AGENCY_BY_CODE",
+    "DIMENSIONS",
     "INDICATORS",
     "NEEDS",
     "NEED_NAMES",
@@ -76,6 +78,7 @@ __all__ = [
     "record_indicators",
     "refer",
     "referral",
+    "referral_counts",
     "referral_queue",
     "referrals_of",
     "seen_crossings",

@@ -140,8 +140,11 @@ class CheckOut(BaseModel):
     )
     protection: dict[str, Any] | None = Field(
         None,
-        description="protection flags and referrals, filled by protection when it lands; "
-        "null until then",
+        description="what protection adds (rmis.protection.at_check): `suggested` indicators "
+        "the record suggests ({indicator, why}: questions for the officer, never findings), "
+        "group `patterns`, the person's `referrals` ({id, state, created_at}: that they exist "
+        "and their state, for officers and protection officers) and `pending_claim` (an asylum "
+        "claim is pending: a refusal would be refused, 409 non_refoulement)",
     )
 
     @classmethod

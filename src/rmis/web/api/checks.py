@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Header, Request
 
+from rmis.protection import at_check
 from rmis.registry import DocumentSeen, run_check
 from rmis.screening import ScreenedTraveller
 from rmis.web.api.auth import CurrentPrincipal
@@ -42,4 +43,11 @@ def post_check(
         principal, now=now, traveller_id=check.traveller_id,
         bcp_code=check.bcp_code, check_id=check.id, purpose=purpose or "border check",
     )  # fmt: skip
-    return CheckOut.of(check, screened_hits_out(screening.hits))
+    found = at_check(
+        services.engine, principal, traveller_id=check.traveller_id,
+        nationality=check.document.document.nationality,
+        birth_date=check.document.document.birth_date, on=check.on, now=now,
+        purpose=purpose or "border check",
+    )  # fmt: skip
+    answer = CheckOut.of(check, screened_hits_out(screening.hits))
+    return answer.model_copy(update={"protection": found.to_dict()})

@@ -1,0 +1,225 @@
+"""The protection routes: referrals made, moved and read; 409 non_refoulement wherever a
+refusal is recorded; the check's protection answer; and a scope matrix: every role against
+every route, each read audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from uuid6 import uuid7
+
+from rmis.security import Role
+from rmis.security.accounts import create_principal
+from rmis.store.schema import audit_log
+from rmis.web.app import create_app
+
+NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+ADULT = {
+    "issuing_state": "AFG", "number": "P3000001", "surname": "RAHIMI", "given_names": "AHMAD",
+    "nationality": "AFG", "sex": "M", "birth_date": "1990-05-01", "expiry_date": "2030-01-01",
+}  # fmt: skip
+CHILD = ADULT | {"number": "P3000002", "surname": "NOORI", "given_names": "ZAHRA",
+                 "sex": "F", "birth_date": "2012-02-02"}  # fmt: skip
+ROLES = {
+    "officer": (Role.BORDER_OFFICER, ["KAZ-ALA"]), "supervisor": (Role.SUPERVISOR, []),
+    "analyst": (Role.ANALYST, []), "protection": (Role.PROTECTION_OFFICER, []),
+    "admin": (Role.ADMIN, []), "auditor": (Role.AUDITOR, []),
+}  # fmt: skip
+
+
+@pytest.fixture
+def client(engine):
+    return TestClient(create_app(engine, clock=lambda: NOW))
+
+
+@pytest.fixture
+def h(engine):
+    headers = {}
+    for name, (role, bcps) in ROLES.items():
+        token = create_principal(engine, name=name, role=role, state="KAZ", bcp_codes=bcps,
+                                 now=NOW)  # fmt: skip
+        headers[name] = {"Authorization": f"Bearer {token}"}
+    return headers
+
+
+def cross(client, headers, doc, *, refused=False, days_ago=1.0):
+    body = {
+        "id": str(uuid7()), "direction": "entry", "bcp": "KAZ-ALA",
+        "occurred_at": (NOW - timedelta(days=days_ago)).isoformat(), "purpose": "private",
+        "document": doc,
+    }  # fmt: skip
+    if refused:
+        body |= {"outcome": "refused", "refusal_reason": "A"}
+    return client.post("/api/v1/crossings", json=body, headers=headers)
+
+
+def person(client, h, doc) -> str:
+    assert cross(client, h["officer"], doc).status_code == 201
+    answer = client.post(
+        "/api/v1/checks",
+        json={"bcp": "KAZ-ALA", "direction": "entry", "document": doc},
+        headers=h["officer"],
+    )
+    return answer.json()["traveller_id"]
+
+
+def test_refer_move_and_read_then_the_guard_answers_409(client, h):
+    who = person(client, h, ADULT)
+    made = client.post(
+        f"/api/v1/travellers/{who}/referrals",
+        headers=h["officer"],
+        json={"need": "asylum", "agency": "asylum_authority", "consent": True, "bcp": "KAZ-ALA"},
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["state"] == "in_progress"
+    rid = made.json()["id"]
+    refused = cross(client, h["officer"], ADULT, refused=True, days_ago=0)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "non_refoulement"
+    assert "asylum" in refused.json()["detail"]
+    # The check tells the officer a referral exists, its state, and that a claim is pending.
+    check = client.post(
+        "/api/v1/checks",
+        json={"bcp": "KAZ-ALA", "direction": "entry", "document": ADULT},
+        headers=h["officer"],
+    )
+    protection = check.json()["protection"]
+    assert protection["pending_claim"] is True
+    assert [(r["id"], r["state"]) for r in protection["referrals"]] == [(rid, "in_progress")]
+    # The officer sees the state only; the protection officer the whole referral.
+    states = client.get(f"/api/v1/travellers/{who}/referrals", headers=h["officer"]).json()
+    assert set(states[0]) == {"id", "state", "created_at"}
+    whole = client.get(f"/api/v1/travellers/{who}/referrals", headers=h["protection"]).json()
+    assert whole[0]["need"] == "asylum" and whole[0]["agency"] == "asylum_authority"
+    moved = client.post(f"/api/v1/referrals/{rid}/state", headers=h["protection"],
+                        json={"state": "rejected"})  # fmt: skip
+    assert (moved.status_code, moved.json()["code"]) == (422, "reason_required")
+    moved = client.post(
+        f"/api/v1/referrals/{rid}/state",
+        headers=h["protection"],
+        json={"state": "rejected", "reason": "not a claim for protection"},
+    )
+    assert moved.json()["state"] == "rejected"
+    again = client.post(f"/api/v1/referrals/{rid}/state", headers=h["protection"],
+                        json={"state": "accepted"})  # fmt: skip
+    assert (again.status_code, again.json()["code"]) == (409, "invalid_transition")
+    assert cross(client, h["officer"], ADULT, refused=True, days_ago=0).status_code == 201
+
+
+def test_the_check_of_a_child_suggests_asking_who_travels_with_them(client, h):
+    check = client.post(
+        "/api/v1/checks",
+        json={"bcp": "KAZ-ALA", "direction": "entry", "document": CHILD},
+        headers=h["officer"],
+    )
+    [suggested] = check.json()["protection"]["suggested"]
+    assert suggested["indicator"] == "child_alone"
+    assert "14 years old" in suggested["why"]
+
+
+def test_bad_requests_get_clear_problems(client, h):
+    who = person(client, h, ADULT)
+    url = f"/api/v1/travellers/{who}/referrals"
+    cases = [
+        ({"need": "asylum", "agency": "medical_service", "consent": True}, "agency_not_for_need"),
+        ({"need": "asylum", "agency": "asylum_authority", "consent": False}, "consent_required"),
+        ({"need": "housing", "agency": "asylum_authority", "consent": True}, "invalid_request"),
+    ]
+    for body, code in cases:
+        answer = client.post(url, json=body, headers=h["officer"])
+        assert (answer.status_code, answer.json()["code"]) == (422, code), answer.text
+    unknown = client.post(
+        f"/api/v1/travellers/{uuid7()}/referrals",
+        headers=h["officer"],
+        json={"need": "asylum", "agency": "asylum_authority", "consent": True},
+    )
+    assert unknown.status_code == 404
+    bad = client.post(f"/api/v1/travellers/{who}/indicators", headers=h["officer"],
+                      json={"indicators": ["looks_foreign"]})  # fmt: skip
+    assert (bad.status_code, bad.json()["code"]) == (422, "unknown_indicator")
+
+
+# Every route, and what each role gets: need-to-know.
+MATRIX = {
+    # route: officer, supervisor, analyst, protection, admin, auditor
+    "GET indicators": (200, 200, 200, 200, 200, 200),
+    "POST indicators": (201, 201, 403, 201, 403, 403),
+    "GET record": (403, 403, 403, 200, 403, 403),
+    "POST referral": (201, 201, 403, 201, 403, 403),
+    "GET referrals": (200, 200, 403, 200, 403, 403),
+    "GET queue": (403, 403, 403, 200, 403, 403),
+    "GET due": (403, 403, 403, 200, 403, 403),
+    "GET counts": (403, 200, 200, 200, 403, 403),
+    "GET referral": (403, 403, 403, 200, 403, 403),
+    "POST state": (403, 403, 403, 200, 403, 403),
+}
+
+
+def test_scope_matrix_every_role_every_route(client, h, engine):
+    who = person(client, h, ADULT)
+    seed = client.post(
+        f"/api/v1/travellers/{who}/referrals",
+        headers=h["officer"],
+        json={"need": "medical", "agency": "medical_service", "consent": True},
+    )
+    rid = seed.json()["id"]
+    roles = list(ROLES)
+    for route, expected in MATRIX.items():
+        for role, status in zip(roles, expected, strict=True):
+            headers = h[role] | {"RMIS-Purpose": f"matrix {route}"}
+            method, what = route.split(" ")
+            url, body = {
+                "indicators": ("/api/v1/protection/indicators" if method == "GET" else
+                               f"/api/v1/travellers/{who}/indicators",
+                               {"indicators": ["medical_need"], "bcp": "KAZ-ALA"}),
+                "record": (f"/api/v1/travellers/{who}/protection", None),
+                "referral": (f"/api/v1/referrals/{rid}" if method == "GET" else
+                             f"/api/v1/travellers/{who}/referrals",
+                             {"need": "medical", "agency": "medical_service", "consent": True}),
+                "referrals": (f"/api/v1/travellers/{who}/referrals", None),
+                "queue": ("/api/v1/referrals?queue=new", None),
+                "due": ("/api/v1/referrals?queue=due", None),
+                "counts": ("/api/v1/referrals/counts?by=need,state", None),
+                "state": (f"/api/v1/referrals/{rid}/state", {"state": "accepted"}),
+            }[what]  # fmt: skip
+            if what == "state" and status == 200:
+                # Move a fresh referral each time, so the one that is allowed can succeed.
+                fresh = client.post(f"/api/v1/travellers/{who}/referrals", headers=h["officer"],
+                                    json={"need": "medical", "agency": "medical_service",
+                                          "consent": True}).json()["id"]  # fmt: skip
+                url = f"/api/v1/referrals/{fresh}/state"
+            answer = client.request(method, url, json=body, headers=headers)
+            assert answer.status_code == status, (route, role, answer.text)
+    # Every read of protection data that was allowed left an audit row with its purpose.
+    with engine.connect() as connection:
+        purposes = set(connection.execute(
+            select(audit_log.c.purpose).where(audit_log.c.action == "protection.read")
+        ).scalars())  # fmt: skip
+        counted = connection.execute(
+            select(func.count()).where(audit_log.c.action == "protection.counts")
+        ).scalar()  # fmt: skip
+    assert {"matrix GET record", "matrix GET referrals", "matrix GET queue", "matrix GET due",
+            "matrix GET referral"} <= purposes  # fmt: skip
+    assert counted == 3
+
+
+def test_counts_suppress_small_cells(client, h):
+    who = person(client, h, ADULT)
+    for _ in range(6):
+        client.post(
+            f"/api/v1/travellers/{who}/referrals",
+            headers=h["officer"],
+            json={"need": "medical", "agency": "medical_service", "consent": True},
+        )
+    client.post(
+        f"/api/v1/travellers/{who}/referrals",
+        headers=h["officer"],
+        json={"need": "asylum", "agency": "unhcr_partner", "consent": True},
+    )
+    counts = client.get("/api/v1/referrals/counts?by=need&k=5", headers=h["analyst"]).json()
+    cells = {c["need"]: c for c in counts["cells"]}
+    assert cells["asylum"]["referrals"] is None and cells["asylum"]["confidential"]
+    assert "RAHIMI" not in str(counts) and who not in str(counts)
