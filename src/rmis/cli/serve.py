@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,8 +11,19 @@ import typer
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help="TLS certificate chain (PEM): serve HTTPS", exists=True)
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help="The certificate's private key (PEM)", exists=True)
+    ] = None,
 ) -> None:
-    """Run the rmis API (OpenAPI at /api/v1/docs). The schema is migrated first."""
+    """Run the rmis API (OpenAPI at /api/v1/docs). The schema is migrated first.
+
+    Beyond one machine, serve HTTPS: with --tls-cert and --tls-key, or behind a reverse proxy
+    that ends TLS (docs/trust.md)."""
+    if (tls_cert is None) != (tls_key is None):
+        raise typer.BadParameter("--tls-cert and --tls-key go together")
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
 
@@ -32,6 +44,9 @@ def serve(
     sealer = AuditSealer(engine, keys, settings.audit_checkpoint_file, utc_now).start()
     try:
         # server_header=False: the response does not say which server software answers.
-        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+        uvicorn.run(
+            app, host=host, port=port, log_level="info", server_header=False,
+            ssl_certfile=tls_cert, ssl_keyfile=tls_key,
+        )  # fmt: skip
     finally:
         sealer.stop()
