@@ -562,3 +562,40 @@ referral_events = Table(
     Column("by", String(128), nullable=False),
     Column("role", String(32), nullable=False),
 )
+
+# Retention (retention/, migration 0010): legal holds keep a traveller's record in a state past
+# its retention; an erasure run leaves only its counts; the warehouse's share of an erasure
+# waits in warehouse_erasures (ids only) until the warehouse has removed it too.
+legal_holds = Table(
+    "legal_holds",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("traveller_id", Uuid, nullable=False, index=True),  # no FK: a hold outlives nothing
+    Column("state", STATE, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("placed_by", String(128), nullable=False),
+    Column("placed_at", DateTime(timezone=True), nullable=False),
+    Column("lifted_by", String(128)),
+    Column("lifted_at", DateTime(timezone=True)),
+)
+
+erasures = Table(
+    "erasures",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("run_at", DateTime(timezone=True), nullable=False),
+    Column("on_day", Date, nullable=False),
+    Column("state", STATE, nullable=False),
+    Column("travellers", Integer, nullable=False),
+    Column("crossings", Integer, nullable=False),
+    Column("other_rows", Integer, nullable=False),
+    Column("held", Integer, nullable=False),  # due but kept by a legal hold
+)
+
+warehouse_erasures = Table(
+    "warehouse_erasures",
+    metadata,
+    Column("crossing_id", Uuid, primary_key=True),
+    Column("document_id", Uuid),  # the document, when no crossing of it is left anywhere
+    Column("erased_at", DateTime(timezone=True), nullable=False),
+)
