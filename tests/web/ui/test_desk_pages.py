@@ -55,6 +55,12 @@ def field(html: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
 
 
+def record_form(card: str, csrf: str, **fields) -> dict[str, str]:
+    return {"csrf": csrf, "mrz": MRZ} | {
+        name: field(card, name) for name in ("crossing_id", "check_id", "checked_at")
+    } | fields
+
+
 def count(engine, table, *where):
     with engine.connect() as connection:
         return connection.execute(select(func.count()).select_from(table).where(*where)).scalar()
@@ -121,9 +127,7 @@ def test_a_crossing_recorded_twice_from_the_same_card_is_recorded_once_and_undon
 ):
     client, csrf = desk(app)
     card = client.post("/desk/check", data={"csrf": csrf, "mrz": MRZ}).text
-    form = {"csrf": csrf, "crossing_id": field(card, "crossing_id"),
-            "check_id": field(card, "check_id"), "mrz": MRZ, "decision": "entry",
-            "purpose": "work"}  # fmt: skip
+    form = record_form(card, csrf, decision="entry", purpose="work")
     first = client.post("/desk/record", data=form)
     assert first.status_code == 200 and "Entry recorded: TOSHEV BOBUR" in first.text
     again = client.post("/desk/record", data=form)
@@ -142,8 +146,7 @@ def test_a_crossing_recorded_twice_from_the_same_card_is_recorded_once_and_undon
 def test_a_refusal_needs_its_reason(app, engine):
     client, csrf = desk(app)
     card = client.post("/desk/check", data={"csrf": csrf, "mrz": MRZ}).text
-    form = {"csrf": csrf, "crossing_id": field(card, "crossing_id"),
-            "check_id": field(card, "check_id"), "mrz": MRZ, "decision": "refusal"}  # fmt: skip
+    form = record_form(card, csrf, decision="refusal")
     assert client.post("/desk/record", data=form).status_code == 422
     assert count(engine, crossings) == 0
     done = client.post("/desk/record", data=form | {"refusal_reason": "E"})
@@ -190,9 +193,7 @@ def test_a_hit_is_decided_with_a_reason_and_waits_on_the_supervisors_page_until_
 def test_a_stay_is_shown_as_the_stay_engine_judges_it(app, engine):
     client, csrf = desk(app)
     card = client.post("/desk/check", data={"csrf": csrf, "mrz": MRZ}).text
-    form = {"csrf": csrf, "crossing_id": field(card, "crossing_id"),
-            "check_id": field(card, "check_id"), "mrz": MRZ, "decision": "entry",
-            "purpose": "work"}  # fmt: skip
+    form = record_form(card, csrf, decision="entry", purpose="work")
     client.post("/desk/record", data=form)
     exit_lane, exit_csrf = desk(app, lane="exit")
     later = exit_lane.post("/desk/check", data={"csrf": exit_csrf, "mrz": MRZ}).text
@@ -205,3 +206,18 @@ def test_a_stay_is_shown_as_the_stay_engine_judges_it(app, engine):
     assert f"<dd>{stay['days_remaining']}</dd>" in later
     assert f"<dd>{stay['latest_legal_exit']}</dd>" in later
     assert stay["latest_legal_exit"] == str(date(2026, 11, 22) + timedelta(days=29))
+
+
+def test_a_card_recorded_again_with_other_details_is_refused_and_a_stale_card_checked_again(
+    app, engine
+):
+    client, csrf = desk(app)
+    card = client.post("/desk/check", data={"csrf": csrf, "mrz": MRZ}).text
+    client.post("/desk/record", data=record_form(card, csrf, decision="entry", purpose="work"))
+    changed = client.post("/desk/record",
+                          data=record_form(card, csrf, decision="entry", purpose="tourism"))
+    assert changed.status_code == 409 and "undo it, then check again" in changed.text
+    stale = record_form(card, csrf, decision="entry", checked_at="2026-11-22T04:00:00+00:00")
+    stale["crossing_id"] = "0193f0f0-0000-7000-8000-000000000001"
+    assert client.post("/desk/record", data=stale).status_code == 422
+    assert count(engine, crossings) == 1

@@ -8,6 +8,7 @@ nothing the API would refuse. Reads of personal data are audited with the desk's
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from uuid6 import uuid7
 
 from rmis.registry import (
+    ConflictingResend,
     CorrectionConflict,
     Direction,
     DocumentUnreadable,
@@ -47,6 +49,8 @@ from rmis.web.ui.templating import render, translator
 
 router = APIRouter(include_in_schema=False)
 MAX_MRZ = 200  # three lines of 30, two of 44, and what a reader adds
+# The crossing takes the card's time (the check's): a card left open longer is checked again.
+CARD_LIFETIME = timedelta(minutes=30)
 
 
 def _purpose(user: DeskUser, what: str) -> str:
@@ -124,15 +128,19 @@ def record(
     check_id: Annotated[UUID, Form()],
     mrz: Annotated[str, Form(max_length=MAX_MRZ * 2)],
     decision: Annotated[str, Form()],
+    checked_at: Annotated[datetime, Form()],
     purpose: Annotated[str, Form()] = "other",
     refusal_reason: Annotated[str, Form(max_length=8)] = "",
 ) -> HTMLResponse:
     """Record the crossing the officer decided: admitted in the lane's direction (or the other
-    one), or refused with a reason. The crossing id was made when the card was shown, so a
-    form sent twice records once."""
+    one), or refused with a reason. The crossing's id and time are the card's (the time of the
+    check), so a form sent twice records once."""
     t = translator(request)
     services = request.app.state.services
     now = services.clock()
+    if checked_at.tzinfo is None or not now - CARD_LIFETIME <= checked_at <= now:
+        notice = card.Line("bad", t.text("The card is too old: check the document again."))
+        return desk_page(request, user, 422, notices=[notice])
     shift = user.shift
     refused = decision == "refusal"
     direction = shift.lane if refused else decision
@@ -148,12 +156,17 @@ def record(
             services.engine, user.principal,
             [NewCrossing(
                 id=crossing_id, direction=Direction(direction), bcp_code=shift.bcp,
-                occurred_at=now, document=document, purpose=Purpose(purpose),
+                occurred_at=checked_at, document=document, purpose=Purpose(purpose),
                 outcome=Outcome.REFUSED if refused else Outcome.ADMITTED,
                 refusal_reason=refusal_reason if refused else None,
             )],
             now=now, reference=services.reference, check_ids={crossing_id: check_id},
         )  # fmt: skip
+    except ConflictingResend:
+        notice = card.Line("bad", t.text(
+            "This card was already recorded with other details: undo it, then check again."
+        ))  # fmt: skip
+        return desk_page(request, user, 409, notices=[notice])
     except (InvalidRecord, DocumentUnreadable, ValueError) as error:
         notice = card.Line("bad", t.text("Not recorded: %(why)s", why=str(error)))
         return desk_page(request, user, 422, notices=[notice])
