@@ -37,8 +37,10 @@ PATTERN_NAMES = {
     "companion": N_("Crossed in with different groups and left without them"),
     "unrelated_minors": N_("Crossed in with children of other families and left without them"),
 }
-_FEMININE = ("SKAYA", "SKIY", "SKII", "OVNA", "EVNA", "OVA", "EVA", "YEVA", "INA", "OV", "EV",
-             "YEV", "IN", "A")  # fmt: skip
+# Endings that differ between a family's men and women (Karimov, Karimova; Kazakh -uly and
+# -qyzy, Kyrgyz uulu and kyzy: son and daughter of the same father).
+_FEMININE = ("SKAYA", "SKIY", "SKII", "OVNA", "EVNA", "UULU", "KYZY", "QYZY", "ULY", "OVA",
+             "EVA", "YEVA", "INA", "OV", "EV", "YEV", "IN", "A")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

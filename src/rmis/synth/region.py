@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
@@ -24,6 +25,7 @@ from rmis.synth.behaviours import YEAR, Cohort, Period
 from rmis.synth.calibration import BEHAVIOURS
 from rmis.synth.documents import Documents, issue_documents
 from rmis.synth.geography import STATE, STATES
+from rmis.synth.groups import GroupScenario, draw_groups
 from rmis.synth.name_pools import KAZ_LATIN_MRZ_FROM
 from rmis.synth.people import People, draw_people
 from rmis.synth.population import CohortPlan, allocate, plan_cohorts, state_path
@@ -43,6 +45,10 @@ class SynthConfig:
     trafficking_rate: float = 0.01
     # Kazakh passports issued from this day spell names in the 2021 Latin alphabet (None: never).
     kaz_latin_from: date | None = KAZ_LATIN_MRZ_FROM
+    # Rounds of labelled parties at the border for protection's group patterns (synth/groups.py:
+    # trafficking patterns beside families, tours, school trips, drivers); 0 leaves the region
+    # as it always was.
+    protection_groups: int = 0
 
     @property
     def period(self) -> Period:
@@ -63,6 +69,8 @@ class Region:
     # Every (issuing state, document number, type) the crossings name, misread ones included,
     # with the person whose document it is: what a linkage bench scores the record against.
     recorded_documents: pa.Table
+    # With protection_groups: the parties and who was in them (truth/groups.parquet).
+    groups: pa.Table | None = None
 
 
 def generate(
@@ -92,7 +100,7 @@ def generate(
     on_stage("truth")
     lived = stays.take(np.flatnonzero(~refused))  # a refused entry is no stay
     over = overstay_days(lived, people.nationality[lived.person], period, table)
-    return Region(
+    region = Region(
         config=config, scale=scale, plans=plans, crossings=recorded.crossings,
         people=_people_table(people, lived, over),
         documents=_documents_table(docs, people),
@@ -100,6 +108,39 @@ def generate(
         permits=_permits_table(lived, docs),
         recorded_documents=recorded.documents,
     )  # fmt: skip
+    if config.protection_groups:
+        on_stage("groups")
+        _add_groups(region, draw_groups(config.seed, period, config.protection_groups,
+                                        first_id=len(people)))  # fmt: skip
+    return region
+
+
+def _add_groups(region: Region, scenario: GroupScenario) -> None:
+    """The parties' crossings merged in time order, their people in the people table (not
+    judged for overstays: `overstay_days` null), and the parties as truth."""
+    crossings = pa.concat_tables([region.crossings,
+                                  scenario.crossings.cast(region.crossings.schema)])
+    order = pc.sort_indices(crossings, [("occurred_at", "ascending")])  # stable
+    region.crossings = crossings.take(order)
+    truth = scenario.groups.to_pylist()
+    group_of = {r["person_id"]: 1_000_000 + r["party"] for r in truth
+                if r["trafficking"] and r["role"] == "member"}  # fmt: skip
+    ids = [p["person_id"] for p in scenario.people]
+    n = len(ids)
+    extra = pa.table({
+        "person_id": pa.array(ids, pa.int64()),
+        "behaviour": pa.array(["group_scenario"] * n, pa.string()),
+        "nationality": pa.array([p["nationality"] for p in scenario.people], pa.string()),
+        "sex": pa.array([p["sex"] for p in scenario.people], pa.string()),
+        "birth_date": pa.array([p["birth_date"] for p in scenario.people], pa.date32()),
+        "overstay_days": pa.nulls(n, pa.int32()),
+        "irregular_work": pa.array([False] * n, pa.bool_()),
+        "asylum_seeker": pa.array([False] * n, pa.bool_()),
+        "unaccompanied_minor": pa.array([False] * n, pa.bool_()),
+        "trafficking_group": pa.array([group_of.get(i) for i in ids], pa.int64()),
+    })  # fmt: skip
+    region.people = pa.concat_tables([region.people, extra.cast(region.people.schema)])
+    region.groups = scenario.groups
 
 
 def _journeys(rng, plans, people: People, period: Period, allowances: Allowances) -> Stays:
@@ -228,6 +269,8 @@ def write(region: Region, out: Path) -> dict[str, Path]:
         "recorded_documents": (out / "truth" / "recorded_documents.parquet",
                                region.recorded_documents),
     }  # fmt: skip
+    if region.groups is not None:
+        files["groups"] = (out / "truth" / "groups.parquet", region.groups)
     for path, table in files.values():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
