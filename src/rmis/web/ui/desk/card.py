@@ -41,6 +41,12 @@ class HitView:
         return self.status == "open" and self.standing != "dismissed"
 
 
+def error_text(t: Translator, error: Exception) -> str:
+    """A service's refusal in the officer's language when its code is known."""
+    words = labels.ERRORS.get(getattr(error, "code", None))
+    return t.text(words) if words else str(error)
+
+
 def finding_text(t: Translator, code: str, field_name: str, english: str) -> str:
     template = labels.FINDINGS.get(code)
     if template is None:

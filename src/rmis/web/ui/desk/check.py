@@ -95,10 +95,12 @@ def check(request: Request, user: OnShiftForm, mrz: Annotated[str, Form()] = "")
             purpose=_purpose(user, "border check"),
         )  # fmt: skip
     except (InvalidRecord, DocumentUnreadable) as error:
-        notice = card.Line("bad", t.text("The MRZ cannot be read: %(why)s", why=str(error)))
+        why = card.error_text(t, error)
+        notice = card.Line("bad", t.text("The MRZ cannot be read: %(why)s", why=why))
         return desk_page(request, user, 422, mrz=mrz, notices=[notice])
     except AccessDenied as denied:
-        return desk_page(request, user, 403, mrz=mrz, notices=[card.Line("bad", str(denied))])
+        notice = card.Line("bad", card.error_text(t, denied))
+        return desk_page(request, user, 403, mrz=mrz, notices=[notice])
     screening = services.screener.screen_and_record(
         ScreenedTraveller.of_document(str(checked.id), checked.known_names,
                                       checked.document.document),
@@ -168,10 +170,10 @@ def record(
         ))  # fmt: skip
         return desk_page(request, user, 409, notices=[notice])
     except (InvalidRecord, DocumentUnreadable, ValueError) as error:
-        notice = card.Line("bad", t.text("Not recorded: %(why)s", why=str(error)))
+        notice = card.Line("bad", t.text("Not recorded: %(why)s", why=card.error_text(t, error)))
         return desk_page(request, user, 422, notices=[notice])
     except AccessDenied as denied:
-        return desk_page(request, user, 403, notices=[card.Line("bad", str(denied))])
+        return desk_page(request, user, 403, notices=[card.Line("bad", card.error_text(t, denied))])
     what = {
         ("entry", False): t.text("Entry recorded"),
         ("exit", False): t.text("Exit recorded"),
@@ -211,7 +213,7 @@ def undo(request: Request, user: OnShiftForm, crossing_id: Annotated[UUID, Form(
             reference=services.reference,
         )  # fmt: skip
     except (CorrectionConflict, NotFound, InvalidRecord, AccessDenied) as error:
-        notice = card.Line("bad", t.text("Not undone: %(why)s", why=str(error)))
+        notice = card.Line("bad", t.text("Not undone: %(why)s", why=card.error_text(t, error)))
         return desk_page(request, user, 409, notices=[notice])
     items = [i for i in mine if i.get("id") != str(crossing_id)]
     notice = card.Line("ok", t.text("Undone: the crossing is void in the record."))

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from rmis.screening import MAX_REASON_LENGTH, HitError, decide_hit, open_hits
 from rmis.security import AccessDenied
 from rmis.web.ui.desk import labels
+from rmis.web.ui.desk.card import error_text
 from rmis.web.ui.desk.session import LoggedIn, PostedForm
 from rmis.web.ui.templating import render, translator
 
@@ -52,9 +53,10 @@ def decide(
                 now=services.clock(),
             )  # fmt: skip
         except HitError as refused:
-            error, status = str(refused), 409 if refused.code == "already_decided" else 422
+            error = error_text(t, refused)
+            status = 409 if refused.code == "already_decided" else 422
         except AccessDenied as denied:
-            error, status = str(denied), 403
+            error, status = error_text(t, denied), 403
         else:
             return render(
                 request, template, user=user, case=case, error=None,
@@ -72,7 +74,7 @@ def waiting(request: Request, user: LoggedIn) -> HTMLResponse:
         cases = open_hits(services.engine, user.principal, now, purpose="open hits at the desk")
     except AccessDenied as denied:
         return render(request, "desk/hits.html", status_code=403, user=user, rows=[],
-                      error=str(denied))  # fmt: skip
+                      error=error_text(translator(request), denied))  # fmt: skip
     rows = []
     for case in cases:
         left = case.time_left(now)

@@ -112,6 +112,23 @@ LIST_KINDS = {
     "sanctions": N_("sanctions"),
 }
 
+# Refusals of the services, by their stable code (the English message stays for the rest).
+ERRORS = {
+    "role_not_allowed": N_("Your role may not do this."),
+    "outside_state_scope": N_("This is outside your state."),
+    "outside_bcp_scope": N_("You are not posted at this BCP."),
+    "already_decided": N_("Someone has already decided this hit."),
+    "cannot_escalate": N_("This hit cannot be escalated now."),
+    "not_found": N_("Not found in your state's record."),
+    "reason_required": N_("Say why: a decision needs its reason."),
+    "reason_too_long": N_("The reason is too long."),
+    "mrz_empty": N_("The MRZ is empty."),
+    "mrz_too_long": N_("The text is too long for an MRZ."),
+    "mrz_line_count": N_("An MRZ has two or three lines."),
+    "mrz_line_length": N_("The lines are not as long as an MRZ's (30, 36 or 44 characters)."),
+    "crossing_voided": N_("This crossing is already void."),
+}
+
 HIT_STATUS = {
     "open": N_("open"),
     "escalated": N_("escalated"),
