@@ -223,3 +223,23 @@ def test_counts_suppress_small_cells(client, h):
     cells = {c["need"]: c for c in counts["cells"]}
     assert cells["asylum"]["referrals"] is None and cells["asylum"]["confidential"]
     assert "RAHIMI" not in str(counts) and who not in str(counts)
+
+
+def test_asking_for_asylum_at_the_desk_refers_at_once_and_the_guard_holds(client, h):
+    who = person(client, h, ADULT)
+    answer = client.post(f"/api/v1/travellers/{who}/indicators", headers=h["officer"],
+                         json={"indicators": ["asks_asylum"], "bcp": "KAZ-ALA",
+                               "note": "says he fears going back"})  # fmt: skip
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["needs"] == ["asylum"]
+    assert body["asylum_referral"]["state"] == "in_progress"
+    assert "asylum_authority" in body["agencies"]["asylum"]
+    refused = cross(client, h["officer"], ADULT, refused=True, days_ago=0)
+    assert (refused.status_code, refused.json()["code"]) == (409, "non_refoulement")
+    # Asked again: no second referral while one is pending.
+    again = client.post(f"/api/v1/travellers/{who}/indicators", headers=h["officer"],
+                        json={"indicators": ["asks_asylum"], "bcp": "KAZ-ALA"})  # fmt: skip
+    assert again.json()["asylum_referral"] is None
+    assert len(client.get(f"/api/v1/travellers/{who}/referrals",
+                          headers=h["protection"]).json()) == 1  # fmt: skip

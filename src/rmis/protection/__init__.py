@@ -29,7 +29,13 @@ from rmis.protection.model import (
 )
 from rmis.protection.patterns import PATTERN_NAMES, GroupPattern, Party, Seen, find_patterns
 from rmis.protection.reading import patterns_about, seen_crossings
-from rmis.protection.record import ProtectionRecord, protection_record, record_indicators
+from rmis.protection.record import (
+    FirstContact,
+    ProtectionRecord,
+    first_contact,
+    protection_record,
+    record_indicators,
+)
 from rmis.protection.referrals import (
     follow_ups_due,
     move_referral,
@@ -52,6 +58,7 @@ __all__ = [
     "STATE_NAMES",
     "Agency",
     "AtCheck",
+    "FirstContact",
     "GroupPattern",
     "Indicator",
     "NonRefoulement",
@@ -67,6 +74,7 @@ __all__ = [
     "asylum_seekers_on",
     "at_check",
     "find_patterns",
+    "first_contact",
     "follow_ups_due",
     "guard_return",
     "has_pending_claim",

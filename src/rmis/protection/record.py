@@ -13,7 +13,14 @@ from rmis.protection import access
 from rmis.protection.indicators import BY_CODE, needs_of
 from rmis.protection.model import ProtectionError, RecordedIndicator, Referral
 from rmis.protection.people import Person, ids_of
-from rmis.protection.referrals import _bcp_state, _many, _person, _text
+from rmis.protection.referrals import (
+    _bcp_state,
+    _many,
+    _person,
+    _text,
+    refer,
+    referrals_pending_asylum,
+)
 from rmis.security import Principal
 from rmis.store import as_utc
 from rmis.store.schema import checks, protection_indicators, referrals
@@ -117,4 +124,34 @@ def protection_record(
     return ProtectionRecord(who, found, referred)
 
 
-__all__ = ["ProtectionRecord", "protection_record", "record_indicators"]
+@dataclass(frozen=True, slots=True)
+class FirstContact:
+    indicators: list[UUID]
+    needs: list[str]
+    asylum_referral: Referral | None  # made at once when the person asked for asylum
+
+
+def first_contact(
+    engine: Engine,
+    principal: Principal,
+    traveller_id: UUID,
+    indicators: list[str],
+    *,
+    now: datetime,
+    note: str | None = None,
+    bcp_code: str | None = None,
+    check_id: UUID | None = None,
+) -> FirstContact:
+    """Record the indicators; a person who asks for asylum is referred to the asylum authority
+    at once (asking is their consent), so the non-refoulement guard holds from this moment
+    rather than from when a protection officer reads the queue."""
+    ids = record_indicators(engine, principal, traveller_id, indicators, now=now, note=note,
+                            bcp_code=bcp_code, check_id=check_id)  # fmt: skip
+    made = None
+    if "asks_asylum" in indicators and not referrals_pending_asylum(engine, traveller_id):
+        if check_id is not None and bcp_code is None:
+            with engine.connect() as connection:
+                bcp_code = _check_bcp(connection, check_id)
+        made = refer(engine, principal, traveller_id, need="asylum", agency="asylum_authority",
+                     consent=True, basis=None, now=now, bcp_code=bcp_code)  # fmt: skip
+    return FirstContact(ids, needs_of(indicators), made)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from uuid6 import uuid7
 
 from rmis.protection import access
+from rmis.protection.guard import pending_claims
 from rmis.protection.indicators import AGENCY_BY_CODE, NEEDS
 from rmis.protection.model import (
     MAX_TEXT,
@@ -294,3 +295,10 @@ def follow_ups_due(
                      {"what": "follow-ups due",
                       "referrals": [str(r.id) for r in found]})  # fmt: skip
     return found
+
+
+def referrals_pending_asylum(engine: Engine, traveller_id: UUID) -> bool:
+    """Whether the person already has an asylum claim pending (no personal data answered)."""
+    with engine.connect() as connection:
+        who = _person(connection, traveller_id)
+        return bool(pending_claims(connection, ids_of(connection, who.id)))

@@ -30,11 +30,10 @@ from rmis.protection import (
     ProtectionError,
     ReferralSummary,
     agencies_for,
+    first_contact,
     follow_ups_due,
     move_referral,
-    needs_of,
     protection_record,
-    record_indicators,
     refer,
     referral,
     referral_counts,
@@ -95,16 +94,20 @@ def get_indicators(principal: CurrentPrincipal) -> IndicatorListOut:
 def post_indicators(traveller_id: UUID, body: IndicatorsIn, request: Request,
                     principal: CurrentPrincipal) -> RecordedIndicatorsOut:  # fmt: skip
     """Record what the officer saw or heard at first contact; answers the needs it suggests and
-    the agencies that meet them. The officer cannot read it back: protection officers can."""
+    the agencies that meet them. The officer cannot read it back: protection officers can. A
+    person who asks for asylum (asks_asylum) is referred to the asylum authority at once, so
+    the non-refoulement guard holds from this moment."""
     services = _services(request)
-    ids = record_indicators(
+    done = first_contact(
         services.engine, principal, traveller_id, body.indicators, now=services.clock(),
         note=body.note, bcp_code=body.bcp, check_id=body.check_id,
     )  # fmt: skip
-    needs = needs_of(body.indicators)
+    made = done.asylum_referral
     return RecordedIndicatorsOut(
-        ids=ids, needs=needs, agencies={n: [a.code for a in agencies_for(n)] for n in needs}
-    )
+        ids=done.indicators, needs=done.needs,
+        agencies={n: [a.code for a in agencies_for(n)] for n in done.needs},
+        asylum_referral=CreatedReferralOut(id=made.id, state=made.state) if made else None,
+    )  # fmt: skip
 
 
 @router.get("/travellers/{traveller_id}/protection", response_model=ProtectionRecordOut,

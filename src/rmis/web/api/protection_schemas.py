@@ -98,6 +98,9 @@ class RecordedIndicatorsOut(BaseModel):
     ids: list[UUID]
     needs: list[str] = Field(description="the needs the indicators suggest")
     agencies: dict[str, list[str]] = Field(description="need -> agencies that meet it")
+    asylum_referral: CreatedReferralOut | None = Field(
+        None, description="the asylum referral made at once when the person asked for asylum"
+    )
 
 
 class IndicatorOut(BaseModel):
