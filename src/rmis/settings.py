@@ -28,6 +28,8 @@ class Settings:
     # database, owner-only; by default beside the record in the data directory.
     audit_key_file: Path | None = None
     audit_checkpoint_file: Path | None = None
+    # A state's own retention table (RMIS_RETENTION) replacing the package's terms.
+    retention_rules: Path | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -45,6 +47,7 @@ class Settings:
             warehouse_key_file=Path(key_file) if key_file else data_dir / "warehouse.key",
             screening_threshold=_threshold(threshold) if threshold else None,
             audit_key_file=Path(env.get("RMIS_AUDIT_KEY_FILE", data_dir / "audit.key")),
+            retention_rules=Path(env["RMIS_RETENTION"]) if env.get("RMIS_RETENTION") else None,
             audit_checkpoint_file=Path(
                 env.get("RMIS_AUDIT_CHECKPOINT", data_dir / "audit.checkpoint")
             ),

@@ -13,6 +13,7 @@ from rmis.cli import (
     mrz,
     names,
     persons,
+    retention,
     screen,
     serve,
     stay,
@@ -37,6 +38,7 @@ app.add_typer(analytics.app, name="analytics", help="Flows, stock, overstays, mo
 app.add_typer(warehouse.app, name="warehouse", help="The Parquet warehouse for analyses.")
 app.add_typer(persons.app, name="persons", help="Who is one person: links, review, relink.")
 app.add_typer(audit.app, name="audit", help="The keyed audit chain: verify, seal, search.")
+app.add_typer(retention.app, name="retention", help="Erasure by law, legal holds.")
 app.add_typer(lists.app, name="lists", help="Alert lists: load a version, show what is in force.")
 app.add_typer(exchange.app, name="exchange", help="A national node: sign and send to the hub.")
 app.add_typer(hub.app, name="hub", help="The regional hub: its API, nodes and figures.")

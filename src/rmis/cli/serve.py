@@ -27,7 +27,9 @@ def serve(
     # Imported here so that the other commands start without loading the web stack.
     import uvicorn
 
+    from rmis.cli.retention import erase_due
     from rmis.reference.stay_rules import load_stay_rules
+    from rmis.retention import DailyErasure
     from rmis.security import AuditSealer, load_keys
     from rmis.settings import Settings, utc_now
     from rmis.store import open_database
@@ -42,6 +44,7 @@ def serve(
     )
     keys = load_keys(settings.audit_key_file)
     sealer = AuditSealer(engine, keys, settings.audit_checkpoint_file, utc_now).start()
+    erasure = DailyErasure(erase_due).start()  # retention by law, once a day
     try:
         # server_header=False: the response does not say which server software answers.
         uvicorn.run(
@@ -49,4 +52,5 @@ def serve(
             ssl_certfile=tls_cert, ssl_keyfile=tls_key,
         )  # fmt: skip
     finally:
+        erasure.stop()
         sealer.stop()

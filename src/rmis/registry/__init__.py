@@ -57,6 +57,7 @@ from rmis.registry.reads import (
 )
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.registry.resends import ConflictingResend
+from rmis.registry.timelines import load_timelines
 
 __all__ = [
     "MAX_REASON_LENGTH",
@@ -103,6 +104,7 @@ __all__ = [
     "list_proposals",
     "load_corrections",
     "load_reference_facts",
+    "load_timelines",
     "overstays",
     "person_documents",
     "person_history",

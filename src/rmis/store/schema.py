@@ -595,7 +595,7 @@ erasures = Table(
 warehouse_erasures = Table(
     "warehouse_erasures",
     metadata,
-    Column("crossing_id", Uuid, primary_key=True),
-    Column("document_id", Uuid),  # the document, when no crossing of it is left anywhere
+    Column("kind", String(8), primary_key=True),  # crossing or document
+    Column("erased_id", Uuid, primary_key=True),
     Column("erased_at", DateTime(timezone=True), nullable=False),
 )

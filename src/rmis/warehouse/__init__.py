@@ -12,7 +12,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from rmis.warehouse.columns import BCPS, COLUMNS_VERSION, CROSSINGS, DOCUMENTS, PERMITS, REVIEWS
-from rmis.warehouse.layout import Manifest, Partition, Summaries, new_file, read_manifest
+from rmis.warehouse.layout import (
+    Manifest,
+    Partition,
+    Summaries,
+    new_file,
+    read_manifest,
+    remove_unlisted,
+    write_manifest,
+)
 from rmis.warehouse.pseudonym import (
     KEY_BYTES,
     Keyed,
@@ -60,9 +68,11 @@ __all__ = [
     "new_file",
     "person_key",
     "read_manifest",
+    "remove_unlisted",
     "staleness",
     "sync_time",
     "sync_warehouse",
+    "write_manifest",
 ]
 
 

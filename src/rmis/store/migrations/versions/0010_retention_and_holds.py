@@ -47,10 +47,10 @@ def upgrade() -> None:
     )
     op.create_table(
         "warehouse_erasures",
-        sa.Column("crossing_id", sa.Uuid(), nullable=False),
-        sa.Column("document_id", sa.Uuid(), nullable=True),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("erased_id", sa.Uuid(), nullable=False),
         sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("crossing_id", name=op.f("pk_warehouse_erasures")),
+        sa.PrimaryKeyConstraint("kind", "erased_id", name=op.f("pk_warehouse_erasures")),
     )
 
 
