@@ -599,3 +599,25 @@ warehouse_erasures = Table(
     Column("erased_id", Uuid, primary_key=True),
     Column("erased_at", DateTime(timezone=True), nullable=False),
 )
+
+# Redress (rights/, migration 0011): a person contests an overstay or an entry-ban hit with
+# evidence; someone other than who raised it decides; an upheld case names its correction.
+redress_cases = Table(
+    "redress_cases",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("traveller_id", Uuid, nullable=False, index=True),
+    Column("host_state", STATE, nullable=False),
+    Column("flag", String(16), nullable=False),  # overstay or entry_ban
+    Column("claim", Text, nullable=False),
+    Column("evidence", JSON, nullable=False),  # what the person brought: [{kind, note}...]
+    Column("remedy", JSON, nullable=False),  # the correction asked for, applied if upheld
+    Column("raised_by", String(128), nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("decided_by", String(128)),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("decision", Text),
+    Column("correction", JSON),  # what the upheld case changed: the ids it made
+    CheckConstraint("status IN ('open', 'upheld', 'rejected')", name="status"),
+)
