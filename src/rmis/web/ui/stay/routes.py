@@ -8,12 +8,14 @@ forgotten: nothing here stores or logs them. Answers are sent with `Cache-Contro
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 import time
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from rmis.locales import N_
 from rmis.reference.legal_options import builtin_legal_options
@@ -52,6 +54,7 @@ def _context(request: Request, **extra):
         "hosts": words.hosts(services.stay_rules, language),
         "country": lambda code: words.country(code, language),
         "words": words,
+        "nowrap": _nowrap,
         "plan_form": PlanForm(),
         "plan": None,
         "plan_errors": {},
@@ -72,6 +75,11 @@ def _context(request: Request, **extra):
     return context
 
 
+def _nowrap(text: str) -> Markup:
+    """A date or a name kept on one line inside a translated sentence."""
+    return Markup('<span class="nowrap">{}</span>').format(text)
+
+
 def _options(host: str, nationality: str) -> dict:
     legal = builtin_legal_options()
     return {
@@ -87,6 +95,17 @@ def _page(request: Request, status_code: int = 200, **extra) -> HTMLResponse:
                       **_context(request, **extra))  # fmt: skip
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
+    return _compressed(request, response)
+
+
+def _compressed(request: Request, response: HTMLResponse) -> HTMLResponse:
+    """Gzip for a slow network: the page is mostly country lists, which shrink tenfold."""
+    response.headers["Vary"] = "Accept-Encoding, Accept-Language, Cookie"
+    if "gzip" not in request.headers.get("accept-encoding", ""):
+        return response
+    response.body = gzip.compress(response.body, compresslevel=6)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(response.body))
     return response
 
 
@@ -104,6 +123,19 @@ def stay_options(request: Request, nationality: str = "", host_state: str = "") 
     known = CODE.match(nationality) and host in _services(request).stay_rules.hosts()
     return _page(request, 200 if known else 422, plan_form=form,
                  options=_options(host, nationality) if known else None)  # fmt: skip
+
+
+@router.post("/stay/options", response_class=HTMLResponse)
+async def stay_options_from_plan(request: Request) -> HTMLResponse:
+    """The options for the citizenship and country chosen in Plan's form; its dates are
+    ignored (posted, not put in a URL, so no log sees them)."""
+    posted = await request.form()
+    form = PlanForm.of({k: str(v) for k, v in posted.items()})
+    known = (
+        CODE.match(form.nationality) and form.host_state in _services(request).stay_rules.hosts()
+    )
+    options = _options(form.host_state, form.nationality) if known else None
+    return _page(request, 200 if known else 422, plan_form=form, options=options)
 
 
 @router.post("/stay/plan", response_class=HTMLResponse)

@@ -14,7 +14,9 @@ from rmis.reference.stay_rules import StayRulesTable
 STATUS = {
     "lawful": N_("Your stay is lawful."),
     "covered_by_permit": N_("A permit covers your stay."),
-    "registration_overdue": N_("Your registration was due. If you have not registered yet, do it now."),
+    "registration_overdue": N_(
+        "Your registration was due. If you have not registered yet, do it now."
+    ),
     "overstay": N_("You are over the allowed stay. Get advice now."),
     "no_allowance": N_("You have no days left. If you enter now, you break the rule."),
     "undetermined": N_("We do not know the stay limit for you. Ask the migration service."),
