@@ -106,3 +106,20 @@ def test_the_options_page_in_tajik(client) -> None:
 def test_unknown_choices_are_refused(client) -> None:
     page = client.get("/stay/options", params={"nationality": "TJK", "host_state": "XYZ"})
     assert page.status_code == 422
+
+
+def test_what_i_may_do_from_plans_choice_posts_and_ignores_the_dates(client) -> None:
+    form = {"nationality": "KGZ", "host_state": "RUS", "entry_1": "2025-07-13"}
+    page = client.post("/stay/options", data=form)
+    assert page.status_code == 200
+    assert "Work as a citizen of the Eurasian Economic Union" in page.text
+    assert 'data-days-used' not in page.text  # no answer computed from the dates
+
+
+def test_pages_are_sent_gzipped_and_kept_out_of_caches(client) -> None:
+    page = client.get("/stay", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"
+    assert int(page.headers["content-length"]) < len(page.content) / 3
+    assert page.headers["cache-control"] == "no-store"
+    plain = client.get("/stay", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == page.text
