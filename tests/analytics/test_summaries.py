@@ -14,10 +14,19 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from rmis.analytics import connect, flows, mirror, movement_types, open_warehouse, quick
+from rmis.analytics import (
+    connect,
+    find_overstays_on,
+    flows,
+    mirror,
+    movement_types,
+    open_warehouse,
+    quick,
+)
 from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.summaries import summarise
 from rmis.cli import app
+from rmis.reference.stay_rules import load_stay_rules
 from rmis.registry import import_crossings
 from rmis.registry.corrections import correct_crossing
 from rmis.security.principals import Principal, Role
@@ -82,6 +91,16 @@ def check_agree(root) -> None:
         frame(quick.stock_curve(summary, date(2026, 1, 1), date(2026, 3, 1), ["host_state"], 7)),
         frame(stock_curve(c, date(2026, 1, 1), date(2026, 3, 1), ["host_state"], 7)),
     )
+    rules = load_stay_rules()
+    judged = 0
+    for on in (date(2026, 3, 31), date(2026, 6, 30)):
+        by_summary = quick.overstays(summary, warehouse, rules, on)
+        by_crossings = find_overstays_on(c, warehouse.permits, rules, on, warehouse.documents,
+                                         warehouse.reviews)  # fmt: skip
+        same(by_summary.open, by_crossings.open)
+        same(by_summary.late_exits, by_crossings.late_exits)
+        judged += len(by_summary.open) + len(by_summary.late_exits)
+    assert judged > 0
     raw_types = frame(movement_types(c))
     same(numbers(frame(quick.movement_types(summary))[raw_types.columns]), numbers(raw_types))
     mix = frame(quick.movement_mix(summary)).set_index("movement_type").people

@@ -30,7 +30,10 @@ under rules that publish no limit (regime unknown) are not judged.
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -118,12 +121,46 @@ def find_overstays_on(
     on: date,
     documents: ibis.Table | None = None,
     reviews: ibis.Table | None = None,
+    made: ibis.Table | None = None,
 ) -> Overstays:
     """Open overstays on `on` and late exits by then, judged person by person (crossings and
     permits carry `person_key`: engine.open_warehouse); with the warehouse's `documents` (and
-    `reviews`), each row also says how its person's documents were linked (module doc)."""
+    `reviews`), each row also says how its person's documents were linked (module doc).
+    `made`: the people's stays already made (stays.stays of the same crossings, e.g. the
+    summaries' table), so they are not made again here."""
+    if made is not None:  # the summaries' stays (analytics.quick): made by the sync
+        return _find(made.filter(foreign(made) & (made.entry_date <= on)), crossings, permits,
+                     rules, on, documents, reviews)  # fmt: skip
     s = stays(crossings)
-    s = s.filter(foreign(s) & (s.entry_date <= on))
+    with _made_once(s.filter(foreign(s) & (s.entry_date <= on))) as s:
+        return _find(s, crossings, permits, rules, on, documents, reviews)
+
+
+@contextmanager
+def _made_once(s: ibis.Table) -> Iterator[ibis.Table]:
+    """On DuckDB, the stays computed once into a temporary table (read three times: pairs,
+    candidates, their stays); other engines plan the expression each time. Ibis' own cache
+    cannot release its table on this DuckDB, so the table is dropped here."""
+    backend = s._find_backend(use_default=True)
+    if backend.name != "duckdb":
+        yield s
+        return
+    name = f"_rmis_stays_{uuid.uuid4().hex}"
+    try:
+        yield backend.create_table(name, s, temp=True)
+    finally:
+        backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def _find(
+    s: ibis.Table,
+    crossings: ibis.Table,
+    permits: ibis.Table,
+    rules: StayRulesTable,
+    on: date,
+    documents: ibis.Table | None,
+    reviews: ibis.Table | None,
+) -> Overstays:
     pairs = s.select("host_state", "nationality").distinct().to_pandas()
     limits = {
         (host, nat): limit
@@ -167,11 +204,12 @@ def _linking(
         )
         theirs = theirs.to_pandas()
         waiting = _in_review(reviews, theirs.document_id) if reviews is not None else set()
-        for person, rows in theirs.groupby("person_key"):
-            worst = max(_LINK_RANK.get(link, 0) for link in rows.link)
-            if waiting.intersection(rows.document_id):
-                worst = _LINK_RANK["pending"]
-            links[person] = LINK_ORDER[worst if len(rows) == 1 else max(worst, 1)]
+        # Whole columns, not a pandas group per person (docs/overstays.md: speed).
+        rank = theirs.link.map(_LINK_RANK).fillna(0).astype(int)
+        rank = rank.where(~theirs.document_id.isin(waiting), _LINK_RANK["pending"])
+        per_person = rank.groupby(theirs.person_key).agg(["max", "size"])
+        worst = per_person["max"].where(per_person["size"] == 1, per_person["max"].clip(lower=1))
+        links = dict(zip(per_person.index, (LINK_ORDER[w] for w in worst), strict=True))
     return {
         person: (n, links.get(person) if documents is not None else None)
         for person, n in counts.items()
@@ -228,38 +266,7 @@ def _judge(
     limits: dict[tuple[str, str], Limit],
     linking: dict[str, tuple[int, str | None]],
 ) -> Overstays:
-    chosen = ibis.memtable(candidates[["person_key", "host_state"]])
-    their_stays = (
-        s.semi_join(chosen, ["person_key", "host_state"])
-        .select("person_key", "host_state", "nationality", "entry_date", "exit_date")
-        .to_pandas()
-    )
-    their_permits = permits.semi_join(chosen, ["person_key", "host_state"]).to_pandas()
-    held: dict[tuple[str, str], list[Permit]] = defaultdict(list)
-    for p in their_permits.itertuples(index=False):
-        held[(p.person_key, p.host_state)].append(
-            Permit(
-                kind=PermitKind(p.kind),
-                valid_from=_day(p.valid_from),
-                valid_to=_day(p.valid_to),
-                entries=None if pd.isna(p.entries_allowed) else int(p.entries_allowed),
-                duration_days=None if pd.isna(p.duration_days) else int(p.duration_days),
-            )
-        )
-    by_host: dict[str, list[TravellerTimeline]] = defaultdict(list)
-    without_permit: set[tuple[str, str]] = set()
-    for (person, host), rows in their_stays.groupby(["person_key", "host_state"], sort=True):
-        # The nationality of the person's latest stay there (rows come in entry order), as a
-        # person can hold documents of two states.
-        nationality = rows.sort_values("entry_date").nationality.iloc[-1]
-        if limits[(host, nationality)].visa_required and not held[(person, host)]:
-            without_permit.add((person, host))  # judged, and said so (module doc)
-        spans = [
-            (_day(e), None if pd.isna(x) else _day(x))
-            for e, x in zip(rows.entry_date, rows.exit_date, strict=True)
-        ]
-        timeline = Timeline(stays=tuple(_merged(spans)), permits=tuple(held[(person, host)]))
-        by_host[host].append(TravellerTimeline(person, nationality, timeline))
+    by_host, without_permit = timelines(s, permits, candidates, limits)
     open_rows, late_rows = [], []
     for host, people in sorted(by_host.items()):
         report = find_overstays(people, lambda nat, h=host: rules.schedule(h, nat), on)
@@ -283,6 +290,91 @@ def _judge(
         ),
         len(candidates),
     )
+
+
+def timelines(
+    s: ibis.Table,
+    permits: ibis.Table,
+    candidates: pd.DataFrame,
+    limits: dict[tuple[str, str], Limit],
+) -> tuple[dict[str, list[TravellerTimeline]], set[tuple[str, str]]]:
+    """The candidates' timelines per host state (people in key order), and the person-host
+    pairs judged without a visa or permit on record.
+
+    Read as whole columns and walked once in key order: per-group pandas access cost five times
+    the stay engine's own time (docs/overstays.md)."""
+    chosen = ibis.memtable(candidates[["person_key", "host_state"]])
+    keys = ["person_key", "host_state"]
+    their_stays = (
+        s.semi_join(chosen, keys)
+        .select("person_key", "host_state", "nationality", "entry_date", "exit_date")
+        .to_pandas()
+        .sort_values([*keys, "entry_date"], kind="stable", ignore_index=True)
+    )
+    held = _permits(permits.semi_join(chosen, keys).to_pandas())
+    people, hosts, nationalities = (their_stays[c].tolist() for c in (*keys, "nationality"))
+    entries = _dates(their_stays.entry_date)
+    exits = _dates(their_stays.exit_date)
+    by_host: dict[str, list[TravellerTimeline]] = defaultdict(list)
+    without_permit: set[tuple[str, str]] = set()
+    start, n = 0, len(people)
+    while start < n:
+        person, host = people[start], hosts[start]
+        end = start + 1
+        while end < n and people[end] == person and hosts[end] == host:
+            end += 1
+        # The nationality of the person's latest stay there (rows in entry order), as a person
+        # can hold documents of two states.
+        nationality = nationalities[end - 1]
+        theirs = held.get((person, host), ())
+        if limits[(host, nationality)].visa_required and not theirs:
+            without_permit.add((person, host))  # judged, and said so (module doc)
+        spans = list(zip(entries[start:end], exits[start:end], strict=True))
+        timeline = Timeline(stays=tuple(_merged(spans)), permits=tuple(theirs))
+        by_host[host].append(TravellerTimeline(person, nationality, timeline))
+        start = end
+    return by_host, without_permit
+
+
+def _permits(rows: pd.DataFrame) -> dict[tuple[str, str], list[Permit]]:
+    held: dict[tuple[str, str], list[Permit]] = defaultdict(list)
+    if rows.empty:
+        return held
+    starts, ends = _dates(rows.valid_from), _dates(rows.valid_to)
+    entries = rows.entries_allowed.astype("Int64").tolist()
+    durations = rows.duration_days.astype("Int64").tolist()
+    for person, host, kind, valid_from, valid_to, entries_allowed, duration in zip(
+        rows.person_key.tolist(), rows.host_state.tolist(), rows.kind.tolist(), starts, ends,
+        entries, durations, strict=True,
+    ):  # fmt: skip
+        held[(person, host)].append(
+            Permit(
+                kind=PermitKind(kind),
+                valid_from=valid_from,
+                valid_to=valid_to,
+                entries=None if entries_allowed is pd.NA else int(entries_allowed),
+                duration_days=None if duration is pd.NA else int(duration),
+            )
+        )
+    return held
+
+
+def _dates(column: pd.Series) -> list[date | None]:
+    """A column of days as dates (None for missing), each distinct day made once."""
+    days = pd.to_datetime(column)
+    ordinals = (days.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
+    made: dict[int, date] = {}
+    epoch = date(1970, 1, 1).toordinal()
+    out: list[date | None] = []
+    for ordinal in ordinals.astype("Int64").tolist():
+        if ordinal is pd.NA:
+            out.append(None)
+            continue
+        day = made.get(ordinal)
+        if day is None:
+            day = made[ordinal] = date.fromordinal(epoch + ordinal)
+        out.append(day)
+    return out
 
 
 def _merged(spans: list[tuple[date, date | None]]) -> list[Stay]:

@@ -16,9 +16,11 @@ import ibis
 from ibis import _
 from ibis.backends import BaseBackend
 
+from rmis.analytics.engine import Warehouse
 from rmis.analytics.flows import cube_columns, flows_from_cube
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.mirror import mirror_from_cube
+from rmis.analytics.overstays import Overstays, find_overstays_on
 from rmis.analytics.stays import days_between
 from rmis.analytics.stock import stock_curve_of_stays, stock_on_stays
 from rmis.analytics.summaries import MONTHLY, ROLLUPS, SHORT_DAYS, SUMMARIES_VERSION
@@ -32,6 +34,7 @@ from rmis.analytics.typology import (
     SEASON_MIN_DAYS,
     SPRING_MONTHS,
 )
+from rmis.reference.stay_rules import StayRulesTable
 from rmis.warehouse import read_manifest
 
 
@@ -112,6 +115,15 @@ def stock_curve(
     summary: Summary, start: date, end: date, by: list[str], every_days: int = 1
 ) -> ibis.Table:
     return stock_curve_of_stays(summary.stays, start, end, by, every_days)
+
+
+def overstays(summary: Summary, warehouse: Warehouse, rules: StayRulesTable, on: date) -> Overstays:
+    """analytics.find_overstays_on over the summaries' stays (the candidates and the engine as
+    there; the stays are not made again from every crossing)."""
+    return find_overstays_on(
+        warehouse.crossings, warehouse.permits, rules, on, warehouse.documents,
+        warehouse.reviews, made=summary.stays,
+    )  # fmt: skip
 
 
 def movement_types(summary: Summary, last_day: date | None = None) -> ibis.Table:
