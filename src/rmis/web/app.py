@@ -14,7 +14,7 @@ from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry import ReferenceFacts, load_reference_facts
 from rmis.screening import Screener
 from rmis.settings import utc_now
-from rmis.web.api import checks, corrections, persons, protection, reads, screening
+from rmis.web.api import checks, corrections, persons, protection, reads, rights, screening
 from rmis.web.api.edge import install_edge
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
@@ -58,6 +58,7 @@ def create_app(
     app.include_router(persons.router)
     app.include_router(checks.router)
     app.include_router(screening.router)
+    app.include_router(rights.router)
     protection.install(app)  # its routes, and non_refoulement (409) for every route
     install_pages(app)
     return app
