@@ -110,9 +110,7 @@ class LegalOptions:
             chosen.pop("patent", None)
             chosen.pop("work_permit", None)
         order = {kind: i for i, kind in enumerate(KINDS)}
-        return tuple(
-            o for kind in sorted(chosen, key=order.__getitem__) for o in chosen[kind][1]
-        )
+        return tuple(o for kind in sorted(chosen, key=order.__getitem__) for o in chosen[kind][1])
 
     def help_for(self, host: str, nationality: str) -> tuple[HelpContact, ...]:
         return tuple(
@@ -160,8 +158,9 @@ def _option(ctx: str, row: dict[str, Any], groups: Mapping[str, NationalityGroup
         needs=tuple(_one_of(ctx, "needs", n, NEEDS) for n in row.get("needs", [])),
         where=_one_of(ctx, "where", row.get("where"), WHERE),
         deadline_days=deadline,
-        deadline_from=_one_of(ctx, "deadline_from", row.get("deadline_from", "entry"),
-                              DEADLINE_FROM),  # fmt: skip
+        deadline_from=_one_of(
+            ctx, "deadline_from", row.get("deadline_from", "entry"), DEADLINE_FROM
+        ),
         source=_required(ctx, row, "source"),
         as_of=_date(ctx, row.get("as_of")),
         notes=str(row.get("notes", "")),
