@@ -148,3 +148,29 @@ def test_the_auditor_finds_who_read_a_persons_record_and_why(client, people, eng
     assert ("sup.a", "overstays.list", "overstay report") in reads  # named in the list's row
     refused = client.get("/api/v1/audit", headers=people["sup.a"] | {"RMIS-Purpose": "x"})
     assert refused.status_code == 403
+
+
+def test_a_documents_details_are_rectified_on_evidence_and_the_old_values_kept(
+    client, people, engine
+):
+    from rmis.store.schema import documents
+
+    overstayer(client, people)
+    with engine.connect() as connection:
+        document_id = connection.execute(select(documents.c.id)).scalar_one()
+    url = f"/api/v1/documents/{document_id}/rectification"
+    fix = {"changes": {"surname": "TOSHEVA", "birth_date": "1991-04-21"},
+           "evidence": "birth certificate I-AH 123456"}  # fmt: skip
+    assert client.post(url, json=fix, headers=people["sup.uzb"]).status_code == 404
+    wrong = fix | {"changes": {"number": "FA0000000"}}
+    assert client.post(url, json=wrong, headers=people["sup.a"]).json()["code"] == "not_rectifiable"
+    done = client.post(url, json=fix, headers=people["sup.a"])
+    assert done.status_code == 200, done.text
+    assert done.json()["before"] == {"surname": "TOSHEV", "birth_date": "1991-04-12"}
+    with engine.connect() as connection:
+        row = connection.execute(select(documents.c.surname, documents.c.birth_date)).one()
+        detail = connection.execute(
+            select(audit_log.c.detail).where(audit_log.c.action == "rights.rectify")
+        ).scalar_one()
+    assert row.surname == "TOSHEVA" and str(row.birth_date) == "1991-04-21"
+    assert detail["before"]["surname"] == "TOSHEV" and detail["after"]["surname"] == "TOSHEVA"

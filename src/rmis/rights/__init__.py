@@ -5,6 +5,7 @@ This is the room's one door: other rooms use what is named here and nothing else
 """
 
 from rmis.rights.access import ACCESS_ROLES, LANGUAGES, access_document, subject_access
+from rmis.rights.rectify import RECTIFIABLE, rectify_document
 from rmis.rights.redress import (
     FLAGS,
     REDRESS_ROLES,
@@ -19,6 +20,7 @@ __all__ = [
     "ACCESS_ROLES",
     "FLAGS",
     "LANGUAGES",
+    "RECTIFIABLE",
     "REDRESS_ROLES",
     "REMEDIES",
     "RedressCase",
@@ -26,5 +28,6 @@ __all__ = [
     "access_document",
     "decide_case",
     "raise_case",
+    "rectify_document",
     "subject_access",
 ]

@@ -17,6 +17,7 @@ from rmis.rights import (
     access_document,
     decide_case,
     raise_case,
+    rectify_document,
     subject_access,
 )
 from rmis.security import AuditQuery, audited_search
@@ -115,6 +116,30 @@ def post_decision(
     except RedressError as error:
         raise _problem(error) from None
     return CaseOut(**{f: getattr(case, f) for f in CaseOut.model_fields})
+
+
+class RectificationIn(Strict):
+    changes: dict[str, Text(200) | None] = Field(
+        description="surname, given_names, national_surname, national_given_names, birth_date, "
+        "sex, expiry_date"
+    )
+    evidence: Prose(2000)
+
+
+@router.post("/documents/{document_id}/rectification", tags=["rights"])
+def post_rectification(
+    document_id: UUID, body: RectificationIn, request: Request, principal: CurrentPrincipal
+) -> dict[str, Any]:
+    """Correct a document's details on the person's evidence; answers the values before."""
+    services = request.app.state.services
+    try:
+        before = rectify_document(services.engine, principal, document_id, dict(body.changes),
+                                  body.evidence, services.clock())  # fmt: skip
+    except RedressError as error:
+        raise _problem(error) from None
+    except ValueError as error:  # a date that is not one
+        raise Problem(422, "bad_value", str(error)) from None
+    return {"before": {k: v if v is None else str(v) for k, v in before.items()}}
 
 
 @router.get("/audit", tags=["audit"])
