@@ -14,7 +14,12 @@ from rmis.store.schema import documents, travellers
 
 _MERGED_INTO = select(travellers.c.id, travellers.c.merged_into)
 _NEWEST_DOCUMENT = (
-    select(documents.c.nationality, documents.c.birth_date)
+    select(
+        documents.c.nationality,
+        documents.c.birth_date,
+        documents.c.surname,
+        documents.c.given_names,
+    )  # fmt: skip
     .order_by(documents.c.first_seen_at.desc())
     .limit(1)
 )
@@ -25,6 +30,7 @@ class Person:
     id: UUID
     nationality: str | None
     birth_date: date | None
+    name: str = ""  # as on their newest document: surname, given names
 
     def age_on(self, on: date) -> int | None:
         if self.birth_date is None:
@@ -52,7 +58,10 @@ def person(connection: Connection, traveller_id: UUID) -> Person:
             break
         current = row.merged_into
     doc = connection.execute(_NEWEST_DOCUMENT.where(documents.c.traveller_id == current)).first()
-    return Person(current, doc.nationality if doc else None, doc.birth_date if doc else None)
+    if doc is None:
+        return Person(current, None, None)
+    name = " ".join(part for part in (doc.surname, doc.given_names) if part)
+    return Person(current, doc.nationality, doc.birth_date, name)
 
 
 def ids_of(connection: Connection, traveller_id: UUID) -> list[UUID]:

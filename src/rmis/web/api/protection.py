@@ -118,7 +118,8 @@ def get_record(traveller_id: UUID, request: Request, principal: CurrentPrincipal
     record = protection_record(services.engine, principal, traveller_id, now=services.clock(),
                                purpose=purpose or "protection record")  # fmt: skip
     return ProtectionRecordOut(
-        traveller_id=record.person.id, nationality=record.person.nationality,
+        traveller_id=record.person.id, name=record.person.name,
+        nationality=record.person.nationality,
         birth_date=record.person.birth_date,
         indicators=[RecordedIndicatorOut(
             id=i.id, indicator=i.indicator, note=i.note, bcp=i.bcp_code, check_id=i.check_id,

@@ -132,6 +132,7 @@ class RecordedIndicatorOut(BaseModel):
 
 class ProtectionRecordOut(BaseModel):
     traveller_id: UUID
+    name: str = Field(description="as on the person's newest document")
     nationality: str | None
     birth_date: date | None
     indicators: list[RecordedIndicatorOut]

@@ -23,3 +23,6 @@ def install_pages(app: FastAPI) -> None:
     from rmis.web.ui import stay  # the migrant's public page (issue 15)
 
     app.include_router(stay.router)
+    from rmis.web.ui import protection  # protection officer's pages, the desk's prompt
+
+    app.include_router(protection.router)
