@@ -17,8 +17,8 @@ from rmis.security.principals import Role
 from rmis.store.schema import audit_log, protection_indicators, referrals
 from rmis.web.app import create_app
 
-from .helpers import OFFICER, document, traveller
 from .helpers import NOW as RECORDED
+from .helpers import OFFICER, document, traveller
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PASSWORD = "a long day of protection"

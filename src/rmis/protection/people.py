@@ -19,7 +19,7 @@ _NEWEST_DOCUMENT = (
         documents.c.birth_date,
         documents.c.surname,
         documents.c.given_names,
-    )  # fmt: skip
+    )
     .order_by(documents.c.first_seen_at.desc())
     .limit(1)
 )
