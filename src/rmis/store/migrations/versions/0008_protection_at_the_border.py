@@ -73,7 +73,9 @@ def upgrade() -> None:
             "'violence')",
             name=op.f("ck_referrals_need"),
         ),
-        sa.ForeignKeyConstraint(["bcp_code"], ["bcps.code"], name=op.f("fk_referrals_bcp_code_bcps")),
+        sa.ForeignKeyConstraint(
+            ["bcp_code"], ["bcps.code"], name=op.f("fk_referrals_bcp_code_bcps")
+        ),
         sa.ForeignKeyConstraint(
             ["traveller_id"], ["travellers.id"], name=op.f("fk_referrals_traveller_id_travellers")
         ),
