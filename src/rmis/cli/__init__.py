@@ -5,6 +5,7 @@ import typer
 from rmis.cli import (
     analytics,
     audit,
+    backup,
     crossings,
     demo,
     exchange,
@@ -44,6 +45,8 @@ app.add_typer(exchange.app, name="exchange", help="A national node: sign and sen
 app.add_typer(hub.app, name="hub", help="The regional hub: its API, nodes and figures.")
 app.command("screen")(screen.screen)
 app.command("serve")(serve.serve)
+app.command("backup")(backup.backup)
+app.command("restore")(backup.restore)
 app.command("demo")(demo.demo)
 app.command("synth")(synth.synth)
 app.command("report")(report)
