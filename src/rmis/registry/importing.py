@@ -24,6 +24,7 @@ from rmis.registry.bulk_read import ImportFileError, count_rows, read_chunks
 from rmis.registry.bulk_write import StagedChunk, stage_chunk, write_chunk
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
 from rmis.security import append_audit
+from rmis.store import refresh_statistics
 
 __all__ = ["CHUNK_ROWS", "ImportFileError", "ImportSummary", "count_rows", "import_crossings"]
 
@@ -110,4 +111,6 @@ def import_crossings(
         summary.recorded += written.recorded
         summary.already_recorded += written.already_recorded + parsed.repeated
         on_progress(rows)
+    if summary.recorded:
+        refresh_statistics(engine)  # the planner's view of the tables after the new rows
     return summary

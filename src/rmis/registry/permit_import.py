@@ -13,15 +13,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sqlalchemy import Engine, insert, select, tuple_
+from sqlalchemy import Connection, Engine, insert, select
 
 from rmis.reference.countries import code_problem
 from rmis.security import append_audit
 from rmis.stay import PermitKind
+from rmis.store import refresh_statistics
 from rmis.store.schema import documents, permits
 
 PERMIT_NAMESPACE = uuid5(NAMESPACE_URL, "https://rmis.example/permits")
-BATCH = 2_000
+BATCH = 5_000
 
 
 @dataclass
@@ -63,7 +64,27 @@ def import_permits(
             batch = []
     if batch:
         _write(engine, batch, summary, now, importer)
+    if summary.recorded:
+        refresh_statistics(engine)  # the planner's view of the tables after the new rows
     return summary
+
+
+def _holders(connection: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """(issuing state, number) -> traveller, one query per issuing state: `number IN (...)`
+    under one state walks the (issuing_state, number) index, where a list of 2,000 pairs was
+    planned as 2,000 OR'd conditions (7x slower per row than the crossings' import)."""
+    by_state: dict[str, list[str]] = {}
+    for state, number in keys:
+        by_state.setdefault(state, []).append(number)
+    found: dict[tuple[str, str], Any] = {}
+    for state, numbers in sorted(by_state.items()):
+        query = select(documents.c.number, documents.c.traveller_id).where(
+            documents.c.issuing_state == state, documents.c.number.in_(numbers)
+        )
+        found.update(
+            ((state, number), traveller) for number, traveller in connection.execute(query)
+        )
+    return found
 
 
 def _write(engine: Engine, batch: list[Mapping[str, Any]], summary: PermitImportSummary,
@@ -72,14 +93,7 @@ def _write(engine: Engine, batch: list[Mapping[str, Any]], summary: PermitImport
     keys = {(r["issuing_state"], r["document_number"]) for r in batch}
     ids = {_permit_id(r): r for r in batch}
     with engine.begin() as connection:
-        holders = dict(
-            ((state, number), traveller)
-            for state, number, traveller in connection.execute(
-                select(
-                    documents.c.issuing_state, documents.c.number, documents.c.traveller_id
-                ).where(tuple_(documents.c.issuing_state, documents.c.number).in_(keys))
-            )
-        )
+        holders = _holders(connection, keys)
         known = set(connection.scalars(select(permits.c.id).where(permits.c.id.in_(ids))))
         fresh = []
         for permit_id, r in ids.items():

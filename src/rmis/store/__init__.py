@@ -6,6 +6,7 @@ from rmis.store.database import (
     fresh_connection_attempts,
     migrate,
     open_database,
+    refresh_statistics,
     run_on_fresh_connection,
 )
 from rmis.store.schema import metadata
@@ -17,5 +18,6 @@ __all__ = [
     "metadata",
     "migrate",
     "open_database",
+    "refresh_statistics",
     "run_on_fresh_connection",
 ]

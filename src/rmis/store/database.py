@@ -189,6 +189,22 @@ def create_registry_engine(url: str) -> Engine:
     )
 
 
+# SQLite reads at most this many index entries per index for its statistics: a bounded ANALYZE
+# (milliseconds on any size of record) that still tells the planner which index is selective.
+SQLITE_ANALYSIS_LIMIT = 2_000
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Bring the planner's statistics up to date after a bulk import: without them a history
+    read scanned every crossing flag (issue 19: p99 47 ms -> 11 ms after ANALYZE), and
+    PostgreSQL's autovacuum may be off or late. PostgreSQL samples each table; SQLite reads a
+    bounded number of entries per index (SQLITE_ANALYSIS_LIMIT)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        connection.exec_driver_sql("ANALYZE")
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     # Alembic is loaded only here: commands that merely read the record start without it.
     from alembic import command
