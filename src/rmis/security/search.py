@@ -3,7 +3,7 @@ purpose and period, for auditors. A search is itself audited."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Text, cast, or_, select
 
 from rmis.security.audit import append_audit
 from rmis.security.principals import AccessDenied, Principal, Role
-from rmis.store.schema import audit_log
+from rmis.store.schema import audit_log, principals
 
 # Who may search the log: auditors, and admins (whose own searches are audited too).
 AUDIT_SEARCH_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
@@ -27,6 +27,9 @@ class AuditQuery:
     since: datetime | None = None
     until: datetime | None = None  # exclusive
     limit: int = 1000
+    # The state whose principals' rows are searched: an auditor audits their own state's
+    # officers (None: every state's, for a command run by the operator).
+    state: str | None = None
 
 
 def search_audit(connection: Connection, query: AuditQuery) -> list[dict[str, Any]]:
@@ -46,6 +49,11 @@ def search_audit(connection: Connection, query: AuditQuery) -> list[dict[str, An
             where.append(audit_log.c.action.startswith(query.action, autoescape=True))
         else:
             where.append(audit_log.c.action == query.action)
+    if query.state:
+        # Rows of the state's principals, and of no state's (commands, anonymous refusals);
+        # never rows of another state's officers.
+        elsewhere = select(principals.c.name).where(principals.c.state != query.state)
+        where.append(audit_log.c.principal.not_in(elsewhere))
     if query.since:
         where.append(audit_log.c.at >= query.since)
     if query.until:
@@ -65,6 +73,7 @@ def audited_search(
 ) -> list[dict[str, Any]]:
     """search_audit for a principal allowed to, with the search in the log."""
     principal.require_role(AUDIT_SEARCH_ROLES, "search the audit log")
+    query = replace(query, state=principal.state)  # their own state's, whatever they asked
     if not reason.strip():
         raise AccessDenied("purpose_required", "say why the audit log is searched")
     with engine.begin() as connection:
