@@ -14,6 +14,7 @@ from rmis.cli import (
     mrz,
     names,
     persons,
+    protection,
     retention,
     screen,
     serve,
@@ -43,6 +44,7 @@ app.add_typer(retention.app, name="retention", help="Erasure by law, legal holds
 app.add_typer(lists.app, name="lists", help="Alert lists: load a version, show what is in force.")
 app.add_typer(exchange.app, name="exchange", help="A national node: sign and send to the hub.")
 app.add_typer(hub.app, name="hub", help="The regional hub: its API, nodes and figures.")
+app.add_typer(protection.app, name="protection", help="Referrals counted for policy.")
 app.command("screen")(screen.screen)
 app.command("serve")(serve.serve)
 app.command("backup")(backup.backup)
