@@ -6,6 +6,7 @@ the hub's totals equal the sum of the nodes' own."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -16,6 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, select
 
@@ -23,7 +25,7 @@ from rmis.analytics import connect, open_warehouse
 from rmis.exchange import load_key, make_submission, parse_agreements, queue
 from rmis.exchange.aggregates import count
 from rmis.exchange.signing import new_key
-from rmis.store.schema import exchange_outbox
+from rmis.store.schema import documents, exchange_nodes, exchange_outbox, exchange_submissions
 
 AGREEMENTS = """
 [[agreement]]
@@ -34,7 +36,16 @@ dataflows = ["RMIS_FLOWS", "RMIS_STOCK"]
 granularity = "month"
 suppress_below = 3
 from = 2026-03-01
+
+[[agreement]]
+id = "KAZ-UZB-JOURNEYS-2026"
+kind = "journey_keys"
+senders = ["KAZ", "UZB"]
+partners = ["KAZ", "UZB"]
+granularity = "month"
+from = 2026-03-01
 """
+SECRET = base64.b64encode(b"KAZ and UZB agreed this, the hub never sees it!!").decode()
 SPAN = ["--from", "2026-03-01", "--to", "2026-04-30"]
 RMIS = [str(Path(sys.executable).parent / "rmis")]
 
@@ -125,7 +136,12 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     agreements = Path(hub_env["RMIS_AGREEMENTS"])
     kaz, uzb = _node_env(nodes["KAZ"], agreements), _node_env(nodes["UZB"], agreements)
 
-    # Each node makes its key; the hub registers the public keys.
+    # Each node makes its key; the hub registers the public keys. Both keep the secret of
+    # their journey-keys agreement (exchanged out of band, never with the hub).
+    for state in ("KAZ", "UZB"):
+        secret = nodes[state].data_dir / "exchange" / "KAZ-UZB-JOURNEYS-2026.secret"
+        secret.parent.mkdir(parents=True, exist_ok=True)
+        secret.write_text(SECRET)
     for env, state in ((kaz, "KAZ"), (uzb, "UZB")):
         made = _run(env, "exchange", "keygen")
         assert made.returncode == 0, made.stderr
@@ -137,24 +153,25 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     # Kazakhstan sends; Uzbekistan is cut off from the hub and keeps everything.
     sent = _run(kaz, "exchange", "send", "--hub", url, *SPAN)
     assert sent.returncode == 0, sent.stderr
-    assert "sent 4, refused 0, waiting 0" in sent.stdout  # 2 dataflows x 2 months
+    # 2 dataflows x 2 months, and 2 months of journey keys
+    assert "sent 6, refused 0, waiting 0" in sent.stdout
     dead = f"http://127.0.0.1:{_free_port()}"
     offline = _run(uzb, "exchange", "send", "--hub", dead, *SPAN)
     assert offline.returncode == 3 and "kept for later" in offline.stderr
-    assert [r.sent_at for r in _outbox(nodes["UZB"])] == [None] * 4
+    assert [r.sent_at for r in _outbox(nodes["UZB"])] == [None] * 6
     # Back online: what waited goes, nothing is counted twice.
     caught_up = _run(uzb, "exchange", "send", "--hub", url, *SPAN)
     assert caught_up.returncode == 0, caught_up.stderr
-    assert "queued 0 new" in caught_up.stdout and "sent 4," in caught_up.stdout
+    assert "queued 0 new" in caught_up.stdout and "sent 6," in caught_up.stdout
     assert all(r.sent_at is not None for r in _outbox(nodes["UZB"]))
     history = _get(url + "/hub/v1/submissions")
-    assert len(history) == 8 and all(h["in_force"] for h in history)
+    assert len(history) == 12 and all(h["in_force"] for h in history)
 
     # A resend is recorded once.
-    first = _outbox(nodes["KAZ"])[0]
+    first = next(r for r in _outbox(nodes["KAZ"]) if r.dataflow == "RMIS_FLOWS")
     status, answer = _post(url, {"envelope": first.envelope, "signature": first.signature})
     assert status == 200 and answer["recorded"] is False
-    assert len(_get(url + "/hub/v1/submissions")) == 8
+    assert len(_get(url + "/hub/v1/submissions")) == 12
 
     # A tampered submission: one figure changed after signing.
     fields = json.loads(first.envelope)
@@ -167,8 +184,14 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     # Outside every agreement: a period before it began, a dataflow it does not name, a
     # state that is not a registered node. Each is signed properly.
     key = load_key(nodes["KAZ"].data_dir / "exchange" / "node.key")
-    base = dict(sender="KAZ", agreement="CA-AGGREGATES-2026", kind="aggregates", version=1,
-                created="2026-07-01T00:00:00+00:00", payload=fields["payload"])  # fmt: skip
+    base = dict(
+        sender="KAZ",
+        agreement="CA-AGGREGATES-2026",
+        kind="aggregates",
+        version=1,
+        created="2026-07-01T00:00:00+00:00",
+        payload=fields["payload"],
+    )
     early = make_submission(key, **{**base, "dataflow": "RMIS_FLOWS", "period": "2026-02"})
     status, answer = _post(url, early.as_json())
     assert status == 403 and "no agreement" in answer["detail"]
@@ -183,26 +206,37 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     # Unsuppressed small cells are refused even under the agreement.
     small = fields["payload"].replace(",,C\n", ",1,F\n")
     if small != fields["payload"]:
-        leaky = make_submission(key, **{**base, "dataflow": fields["dataflow"],
-                                        "period": fields["period"], "version": 9,
-                                        "payload": small})  # fmt: skip
+        leaky = make_submission(
+            key,
+            **{
+                **base,
+                "dataflow": fields["dataflow"],
+                "period": fields["period"],
+                "version": 9,
+                "payload": small,
+            },
+        )
         status, answer = _post(url, leaky.as_json())
         assert status == 422
-    assert len(_get(url + "/hub/v1/submissions")) == 8
+    assert len(_get(url + "/hub/v1/submissions")) == 12
 
     # A newer version of a period (a correction on the node) replaces the older; both kept.
     node_engine = create_engine(nodes["KAZ"].url)
     agreement = parse_agreements(AGREEMENTS).items[0]
     corrected = _bump_total(fields["payload"])
-    digest = queue(node_engine, key, "KAZ", agreement, fields["dataflow"], fields["period"],
-                   corrected, _now())  # fmt: skip
+    digest = queue(
+        node_engine, key, "KAZ", agreement, fields["dataflow"], fields["period"], corrected, _now()
+    )
     node_engine.dispose()
     assert digest
     resent = _run(kaz, "exchange", "send", "--hub", url, "--no-prepare")
     assert resent.returncode == 0 and "sent 1," in resent.stdout, resent.stderr
     history = _get(url + f"/hub/v1/submissions?sender=KAZ&dataflow={fields['dataflow']}")
-    versions = [(h["period"], h["version"], h["in_force"]) for h in history
-                if h["period"] == fields["period"]]  # fmt: skip
+    versions = [
+        (h["period"], h["version"], h["in_force"])
+        for h in history
+        if h["period"] == fields["period"]
+    ]
     assert versions == [(fields["period"], 1, False), (fields["period"], 2, True)]
 
     # The hub's totals equal the sum of the nodes' own (the corrected period aside).
@@ -217,9 +251,54 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     print(regional, own)
     assert regional and all(regional[m] == own[m] for m in regional)
     assert regional.get("entries", 0) + regional.get("exits", 0) > 0
-    # The hub holds no cell under k people, and no name or document number.
     figures = urllib.request.urlopen(url + "/hub/v1/figures/RMIS_STOCK", timeout=30).read()
     assert b"present" in figures
+
+    # Journeys: the hub links Kazakhstan's exits to Uzbekistan's entries (and back) on the
+    # keys alone, and sets them against both states' records.
+    mirror = pd.DataFrame(_get(url + "/hub/v1/mirror"))
+    pair = mirror[(mirror.from_state == "KAZ") & (mirror.to_state == "UZB")]
+    assert pair.linked.sum() > 0
+    assert (pair.linked <= pair.exits_recorded_by_origin).all()
+    assert (pair.linked <= pair.entries_recorded_by_destination).all()
+    assert _get(url + "/hub/v1/journeys")
+
+    # A node writes its keys to a file too (to look at before they go).
+    out = tmp_path / "keys.csv"
+    encoded = _run(kaz, "exchange", "encode", "--partner", "UZB", "--out", str(out))
+    assert encoded.returncode == 0, encoded.stderr
+    assert out.read_text().startswith("token,host_state,direction,partner,local_date,clk,doc_key")
+    refused = _run(kaz, "exchange", "encode", "--partner", "TJK", "--out", str(out))
+    assert refused.returncode == 2 and "no journey-keys agreement" in refused.stderr
+
+    # What the hub holds from the nodes (every row of its exchange tables) has no name, birth
+    # date or document number of anyone. (Its reference tables name BCPs: a village may share
+    # a given name.)
+    hub_engine = create_engine(hub_env["RMIS_DATABASE_URL"])
+    with hub_engine.connect() as c:
+        rows = [*c.execute(select(exchange_submissions)), *c.execute(select(exchange_nodes))]
+    hub_engine.dispose()
+    held = "\n".join(json.dumps([str(v) for v in row]) for row in rows).encode()
+    assert len(rows) == 13 + 2  # 12 submissions, a corrected version; 2 nodes
+    for state in ("KAZ", "UZB"):
+        engine = create_engine(nodes[state].url)
+        with engine.connect() as c:
+            people = c.execute(
+                select(
+                    documents.c.surname,
+                    documents.c.given_names,
+                    documents.c.number,
+                    documents.c.birth_date,
+                )
+            ).all()
+        engine.dispose()
+        assert people
+        for surname, given, number, born in people:
+            for value in (surname, given, number):
+                if len(value) >= 6:  # shorter ones turn up in base64 by chance
+                    assert value.encode() not in held, value
+            if born is not None and born.year < 2020:  # not a day anyone crossed
+                assert born.isoformat().encode() not in held
 
 
 def load_key_made(path: Path):

@@ -112,7 +112,9 @@ def send(
         first = from_.date() if from_ else span.first
         last = to.date() if to else span.last
         rules = load_stay_rules(settings.stay_rules)
-        queued = prepare_(engine, key, sender, agreements, wh, first, last, rules, utc_now())
+        queued = prepare_(
+            engine, key, sender, agreements, wh, first, last, rules, utc_now(), secret_of
+        )
         typer.echo(f"queued {len(queued)} new submissions")
     result = send_(engine, http_post(hub), utc_now())
     typer.echo(
@@ -125,6 +127,53 @@ def send(
         raise typer.Exit(3)
     if result.refused:
         raise typer.Exit(1)
+
+
+def secret_of(agreement):
+    """The linkage secret of a journey agreement: RMIS_DATA_DIR/exchange/<id>.secret."""
+    from rmis.exchange import load_secret
+    from rmis.settings import Settings
+
+    path = Settings.from_env().data_dir / "exchange" / f"{agreement.id}.secret"
+    try:
+        return load_secret(path)
+    except ValueError as error:
+        fail(f"{error} (the partners of {agreement.id} agree it and each keeps it there)")
+
+
+@app.command()
+def encode(
+    partner: Annotated[str, typer.Option("--partner", help="The state the secret is shared with")],
+    out: Annotated[Path, typer.Option("--out", help="The journey keys, CSV")],
+    state: State = None,
+    from_: From = None,
+    to: To = None,
+) -> None:
+    """Encode this node's admitted crossings as journey keys under the secret agreed with
+    PARTNER: CLKs and document keys, never a name, birth date or document number."""
+    from datetime import date
+
+    from rmis.cli.context import open_registry
+    from rmis.exchange import encode_crossings, write_keys
+    from rmis.exchange.record import crossings_to_encode
+
+    sender = node_state(state)
+    agreement = next(
+        (
+            a
+            for a in agreements_file().of_sender(sender)
+            if a.kind == "journey_keys" and partner in a.partners
+        ),
+        None,
+    )
+    if agreement is None:
+        fail(f"no journey-keys agreement joins {sender} and {partner}")
+    first = from_.date() if from_ else date(1900, 1, 1)
+    last = to.date() if to else date(9999, 12, 31)
+    rows = crossings_to_encode(open_registry(), max(first, agreement.start), last)
+    keys = encode_crossings(rows, secret_of(agreement)) if not rows.empty else None
+    out.write_text(write_keys(keys) if keys is not None else "", encoding="utf-8")
+    typer.echo(f"{0 if keys is None else len(keys)} crossings encoded under {agreement.id}")
 
 
 @app.command()

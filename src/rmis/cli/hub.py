@@ -75,3 +75,23 @@ def history(sender: Annotated[str | None, typer.Option(help="One node")] = None)
             f"{mark} {row['sender']} {row['dataflow']} {row['period']} v{row['version']} "
             f"{row['digest'][:12]} {row['received_at']}"
         )
+
+
+@app.command()
+def journeys(period: Annotated[str | None, typer.Option(help="One month, e.g. 2026-03")] = None):
+    """Journeys across the region by the states they passed, on journey keys alone."""
+    from rmis.cli.context import open_registry
+    from rmis.exchange import journeys as journeys_
+
+    frame = journeys_(open_registry(), agreements_file(), period)
+    typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+
+
+@app.command()
+def mirror(period: Annotated[str | None, typer.Option(help="One month, e.g. 2026-03")] = None):
+    """A's exits to B against B's entries from A per month, and the journeys linking them."""
+    from rmis.cli.context import open_registry
+    from rmis.exchange import mirror as mirror_
+
+    frame = mirror_(open_registry(), agreements_file(), period)
+    typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from rmis.reference.countries import is_icao_code
 
-# Journey keys (issue 16) will be a kind of their own once the hub links them.
-KINDS = ("aggregates",)
+KINDS = ("aggregates", "journey_keys")
 GRANULARITIES = ("month", "year")
-# The dataflows a node can build (exchange/aggregates.py).
-DATAFLOWS = ("RMIS_FLOWS", "RMIS_STOCK", "RMIS_OVERSTAYS")
+# The dataflows a node can build: aggregates (exchange/aggregates.py) and journey keys.
+AGGREGATES = ("RMIS_FLOWS", "RMIS_STOCK", "RMIS_OVERSTAYS")
+JOURNEY_KEYS = "RMIS_JOURNEY_KEYS"
+DATAFLOWS = (*AGGREGATES, JOURNEY_KEYS)
 
 
 class AgreementError(ValueError):
@@ -33,6 +34,8 @@ class Agreement:
     suppress_below: int  # k: cells of fewer people are suppressed (aggregates)
     start: date  # periods beginning before this day are not covered
     end: date | None = None
+    # Journey keys: the states that agreed the linkage secret (the hub links among them only).
+    partners: frozenset[str] = frozenset()
 
     def period_start(self, period: str) -> date | None:
         """The first day of `period` written at this agreement's granularity, None if it is not."""
@@ -117,6 +120,7 @@ def _agreement(number: int, item: dict) -> Agreement:
         "suppress_below",
         "from",
         "until",
+        "partners",
     }
     if unknown := sorted(set(item) - known):
         raise AgreementError(f"{where}: unknown keys {', '.join(unknown)}")
@@ -128,9 +132,13 @@ def _agreement(number: int, item: dict) -> Agreement:
     if kind not in KINDS:
         raise AgreementError(f"{where}: kind must be one of {', '.join(KINDS)}")
     senders = _states(where, "senders", need("senders", list))
-    dataflows = need("dataflows", list)
-    if not dataflows or any(d not in DATAFLOWS for d in dataflows):
-        raise AgreementError(f"{where}: dataflows must be among {', '.join(DATAFLOWS)}")
+    dataflows = item.get("dataflows", [JOURNEY_KEYS] if kind == "journey_keys" else None)
+    allowed = [JOURNEY_KEYS] if kind == "journey_keys" else AGGREGATES
+    if not isinstance(dataflows, list) or not dataflows or any(d not in allowed for d in dataflows):
+        raise AgreementError(f"{where}: dataflows must be among {', '.join(allowed)}")
+    partners = _states(where, "partners", item.get("partners", sorted(senders)))
+    if kind == "journey_keys" and (len(partners) < 2 or not partners <= senders):
+        raise AgreementError(f"{where}: journey keys need two or more partners, all senders")
     granularity = item.get("granularity", "month")
     if granularity not in GRANULARITIES:
         raise AgreementError(f"{where}: granularity must be one of {', '.join(GRANULARITIES)}")
@@ -144,7 +152,9 @@ def _agreement(number: int, item: dict) -> Agreement:
     to = item.get("to", "HUB")
     if to != "HUB":
         raise AgreementError(f"{where}: to must be HUB (nodes send only to the regional hub)")
-    return Agreement(agreement_id, kind, senders, to, tuple(dataflows), granularity, k, start, end)
+    return Agreement(
+        agreement_id, kind, senders, to, tuple(dataflows), granularity, k, start, end, partners
+    )
 
 
 def _states(where: str, key: str, values) -> frozenset[str]:

@@ -12,8 +12,9 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, and_, func, insert, select
 
-from rmis.exchange.aggregates import DATAFLOWS, read_payload
+from rmis.exchange.aggregates import DATAFLOWS, period_days, read_payload
 from rmis.exchange.agreements import Agreements
+from rmis.exchange.journeys import link, read_keys, trace
 from rmis.exchange.signing import KeyProblem, read_public_key
 from rmis.exchange.submission import BadSubmission, Submission
 from rmis.store.schema import exchange_nodes, exchange_submissions
@@ -133,8 +134,18 @@ def _check_payload(fields: dict, k: int) -> None:
     """A node sends only its own figures, only for the period it names, suppressed at the
     agreement's k; journey keys carry no identity in the clear."""
     sender, dataflow, period = fields["sender"], fields["dataflow"], fields["period"]
-    if fields["kind"] != "aggregates":
-        raise Refused(422, f"the hub does not take {fields['kind']}")
+    if fields["kind"] == "journey_keys":
+        try:
+            keys = read_keys(fields["payload"])
+        except ValueError as error:
+            raise Refused(422, f"journey keys: {error}") from error
+        if set(keys.host_state) - {sender}:
+            raise Refused(422, f"{sender} may send journey keys of its own crossings only")
+        first, last = period_days(period)
+        days = pd.to_datetime(keys.local_date)
+        if len(keys) and (days.min().date() < first or days.max().date() > last):
+            raise Refused(422, f"the payload has days outside {period}")
+        return
     try:
         frame = read_payload(fields["payload"])
     except Exception as error:  # pandas raises many kinds on bad CSV
@@ -240,3 +251,105 @@ def regional_totals(engine: Engine, dataflow: str, period: str | None = None) ->
     grand = grand.assign(OBS_VALUE=pd.to_numeric(grand.OBS_VALUE))
     out = grand.groupby(["TIME_PERIOD", "MEASURE"], as_index=False).OBS_VALUE.sum()
     return out.rename(columns={"OBS_VALUE": "total"})
+
+
+def journey_keys(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+    """Every node's journey keys in force, with the agreement each came under."""
+    parts = []
+    for fields in in_force(engine, "journey_keys", "RMIS_JOURNEY_KEYS", period):
+        keys = read_keys(fields["payload"])
+        parts.append(keys.assign(agreement=fields["agreement"]))
+    if not parts:
+        return pd.DataFrame(
+            columns=[
+                "agreement",
+                "token",
+                "host_state",
+                "direction",
+                "partner",
+                "local_date",
+                "clk",
+                "doc_key",
+            ]
+        )
+    return pd.concat(parts, ignore_index=True)
+
+
+def journey_links(engine: Engine, agreements: Agreements, period: str | None = None):
+    """Exits linked to the entries that follow them in another state, on the keys alone, within
+    each journey agreement (keys made under different secrets never meet)."""
+    keys = journey_keys(engine, agreements, period)
+    parts = [
+        link(part.drop(columns="agreement")).assign(agreement=agreement)
+        for agreement, part in keys.groupby("agreement")
+    ]
+    links = pd.concat(parts, ignore_index=True) if parts else None
+    return keys, links
+
+
+def journeys(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+    """Journeys across the region by the states they passed, most travelled first: how many,
+    and over how many borders."""
+    keys, links = journey_links(engine, agreements, period)
+    if links is None or links.empty:
+        return pd.DataFrame(columns=["states", "borders", "journeys"])
+    traced = pd.concat(
+        [
+            trace(keys[keys.agreement == a].drop(columns="agreement"), part)
+            for a, part in links.groupby("agreement")
+        ],
+        ignore_index=True,
+    )
+    out = traced.groupby(["states", "borders"], as_index=False).size()
+    out = out.rename(columns={"size": "journeys"})
+    return out.sort_values(["journeys", "states"], ascending=[False, True], ignore_index=True)
+
+
+def mirror(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+    """Mirror statistics on land borders: per month and pair of states, A's recorded exits to B
+    against B's recorded entries from A, and the journeys linking the two that explain them:
+    exits with no entry (not recorded by B, or the traveller went elsewhere) and entries with
+    no exit (the exits A did not record)."""
+    keys, links = journey_links(engine, agreements, period)
+    columns = [
+        "month",
+        "from_state",
+        "to_state",
+        "exits_recorded_by_origin",
+        "entries_recorded_by_destination",
+        "linked",
+        "exits_without_entry",
+        "entries_without_exit",
+    ]
+    land = keys[~keys.partner.isin(["AIR", "SEA"])].copy()
+    if land.empty:
+        return pd.DataFrame(columns=columns)
+    land["month"] = land.local_date.str[:7]
+    exits = land[land.direction == "exit"]
+    entries = land[land.direction == "entry"]
+    out_exits = exits.groupby(["month", "host_state", "partner"]).size()
+    out_exits.index.names = ["month", "from_state", "to_state"]
+    in_entries = entries.groupby(["month", "partner", "host_state"]).size()
+    in_entries.index.names = ["month", "from_state", "to_state"]
+    linked = pd.Series(dtype="int64")
+    if links is not None and not links.empty:
+        on_land = links[links.exit_token.isin(set(exits.token))]
+        linked = (
+            on_land.assign(month=on_land.exit_date.str[:7])
+            .groupby(["month", "from_state", "to_state"])
+            .size()
+        )
+    both = (
+        pd.DataFrame(
+            {
+                "exits_recorded_by_origin": out_exits,
+                "entries_recorded_by_destination": in_entries,
+                "linked": linked,
+            }
+        )
+        .fillna(0)
+        .astype("int64")
+    )
+    both["exits_without_entry"] = both.exits_recorded_by_origin - both.linked
+    both["entries_without_exit"] = both.entries_recorded_by_destination - both.linked
+    return both.reset_index()[columns]

@@ -59,6 +59,16 @@ def create_hub_app(engine: Engine, agreements: Agreements, now: Callable[[], dat
     def totals(dataflow: str, period: str | None = Query(None)):
         return hub.regional_totals(engine, dataflow, period).to_dict(orient="records")
 
+    @app.get("/hub/v1/journeys")
+    def journeys(period: str | None = Query(None)):
+        """Journeys across the region by the states they passed (on journey keys alone)."""
+        return hub.journeys(engine, agreements, period).to_dict(orient="records")
+
+    @app.get("/hub/v1/mirror")
+    def mirror(period: str | None = Query(None)):
+        """A's exits to B against B's entries from A, and the journeys that explain them."""
+        return hub.mirror(engine, agreements, period).to_dict(orient="records")
+
     @app.get("/hub/v1/health")
     def health():
         return {"status": "ok"}

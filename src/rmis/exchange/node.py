@@ -105,14 +105,20 @@ def prepare(
     last: date,
     rules,
     now: datetime,
+    secret_of: Callable[[Agreement], object] | None = None,
 ) -> list[str]:
     """Count, protect and queue every aggregate `sender`'s agreements allow from `first` to
-    `last`. Returns the digests queued (periods unchanged since their last version add none)."""
+    `last`, and encode its journey keys under each journey agreement's secret (`secret_of`).
+    Returns the digests queued (periods unchanged since their last version add none)."""
     from rmis.exchange.aggregates import count, payload
 
     queued = []
     for agreement in agreements.of_sender(sender):
-        if agreement.kind != "aggregates":
+        if agreement.kind == "journey_keys":
+            if secret_of is None:
+                raise ValueError(f"agreement {agreement.id} needs its linkage secret")
+            secret = secret_of(agreement)
+            queued += _journey_keys(engine, key, sender, agreement, first, last, now, secret)
             continue
         for dataflow in agreement.dataflows:
             for period in periods(agreement, first, last):
@@ -121,6 +127,25 @@ def prepare(
                 digest = queue(engine, key, sender, agreement, dataflow, period, text, now)
                 if digest:
                     queued.append(digest)
+    return queued
+
+
+def _journey_keys(engine, key, sender, agreement, first, last, now, secret) -> list[str]:
+    """Each period's journey keys of the node's admitted crossings, as one submission."""
+    from rmis.exchange.aggregates import period_days
+    from rmis.exchange.journeys import encode, write_keys
+    from rmis.exchange.record import crossings_to_encode
+
+    queued = []
+    for period in periods(agreement, first, last):
+        start, end = period_days(period)
+        rows = crossings_to_encode(engine, max(start, first), min(end, last))
+        if rows.empty:
+            continue
+        text = write_keys(encode(rows, secret))
+        digest = queue(engine, key, sender, agreement, agreement.dataflows[0], period, text, now)
+        if digest:
+            queued.append(digest)
     return queued
 
 

@@ -1,0 +1,333 @@
+"""Journeys across borders on privacy-preserving linkage keys.
+
+States that agree to trace journeys share a secret (never the hub). Each node encodes each of
+its crossings as:
+
+- a **CLK**: a cryptographic long-term key in the clkhash/anonlink way: the bigrams of the
+  surname and given names, the birth date's parts and the sex are hashed into one Bloom filter
+  of 1024 bits, each field under its own key (HMAC-SHA256 of the secret and the field's name,
+  double hashing), then **XOR-folded** to 512 bits. Per-field keys stop an attacker who knows
+  one field's values from computing its bits; folding mixes each bit of the stored key from two
+  positions, which breaks the bit-pattern and frequency attacks published against plain Bloom
+  filters (Schnell, Borgs and Encarnação's XOR folding; Christen et al.'s pattern mining).
+- a **document key**: HMAC-SHA256, under its own key, of the document's issuing state, type
+  and number: equal only for the same document.
+
+With them the hub sees where and when (host state, direction, partner state, day), never a
+name, birth date or document number. The hub links A's exits to B's entries on those keys
+alone: blocks of one corridor and one or two days, the Dice coefficient of the CLKs by
+anonlink's join (equal document keys score 1), and a greedy one-to-one match above a threshold,
+as anonlink's solver does. Journeys are then traced across several borders: an entry into B
+and the person's next exit from B carry the same keys.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+BITS = 1024  # the Bloom filter before folding
+WORDS = BITS // 64 // 2  # 64-bit words of the folded key (512 bits)
+# Hashes per token, by field: names carry most of a person, the sex least.
+K = {"surname": 20, "given_names": 12, "birth_date": 12, "sex": 4}
+THRESHOLD = 0.80  # the lowest Dice score linked (bench/journeys_bench.py chose it)
+KEY_COLUMNS = ["token", "host_state", "direction", "partner", "local_date", "clk", "doc_key"]
+_LETTERS = re.compile(r"[^A-Z ]+")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """The secret states agreed for journey keys, and the keys derived from it per use."""
+
+    value: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.value) < 32:
+            raise ValueError("a linkage secret must be at least 32 bytes")
+
+    def key(self, use: str) -> bytes:
+        return hmac.new(self.value, b"rmis-journeys:" + use.encode(), hashlib.sha256).digest()
+
+
+def load_secret(path) -> Secret:
+    """The secret of a journey-keys agreement: base64 of at least 32 bytes in a file the states
+    exchanged out of band (never the hub)."""
+    try:
+        raw = base64.b64decode(path.read_text().strip(), validate=True)
+    except OSError as error:
+        raise ValueError(f"cannot read the linkage secret {path}: {error}") from error
+    except ValueError as error:
+        raise ValueError(f"{path} is not base64") from error
+    return Secret(raw)
+
+
+def normalise_name(name: str | None) -> str:
+    """Upper-case Latin letters and single spaces: what the MRZ carries (accents folded)."""
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKD", name.upper())
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("<", " ")
+    return " ".join(_LETTERS.sub(" ", text).split())
+
+
+def _tokens(field: str, value: str) -> list[str]:
+    if not value:
+        return []
+    if field == "birth_date":  # a mistyped digit changes one part, not the whole date
+        year, month, day = value[:4], value[5:7], value[8:10]
+        return [f"y{year}", f"m{month}", f"d{day}", f"ym{year}{month}", f"md{month}{day}"]
+    if field == "sex":
+        return [value]
+    padded = f"_{value}_"
+    return [padded[i : i + 2] for i in range(len(padded) - 1)]
+
+
+def _field_bits(key: bytes, field: str, value: str) -> np.ndarray:
+    """The 1024-bit filter (16 uint64 words) of one field's value under the field's key."""
+    bits = np.zeros(BITS // 64, np.uint64)
+    k = K[field]
+    for token in _tokens(field, value):
+        digest = hmac.new(key, token.encode(), hashlib.sha256).digest()
+        h1 = int.from_bytes(digest[:8], "little")
+        h2 = int.from_bytes(digest[8:16], "little") | 1
+        for i in range(k):
+            p = (h1 + i * h2) % BITS
+            bits[p >> 6] |= np.uint64(1 << (p & 63))
+    return bits
+
+
+def encode_identities(frame: pd.DataFrame, secret: Secret) -> tuple[np.ndarray, list[str]]:
+    """CLKs (rows x 8 uint64 words, 512 bits) and document keys (hex) of `frame`'s rows:
+    columns surname, given_names, birth_date (date or ISO text), sex, issuing_state,
+    document_type, document_number. Each distinct value of a field is hashed once."""
+    n = len(frame)
+    full = np.zeros((n, BITS // 64), np.uint64)
+    values = {
+        "surname": frame["surname"].map(normalise_name),
+        "given_names": frame["given_names"].map(normalise_name),
+        "birth_date": frame["birth_date"].map(lambda d: "" if pd.isna(d) else str(d)[:10]),
+        "sex": frame["sex"].fillna("").astype(str),
+    }
+    for field, column in values.items():
+        codes, uniques = pd.factorize(column)
+        key = secret.key(f"field:{field}")
+        table = np.stack([_field_bits(key, field, v) for v in uniques]) if len(uniques) else None
+        if table is not None:
+            full |= table[codes]
+    folded = full[:, :WORDS] ^ full[:, WORDS:]
+    doc_secret = secret.key("document")
+    documents = (
+        frame["issuing_state"].astype(str)
+        + "|"
+        + frame["document_type"].astype(str)
+        + "|"
+        + frame["document_number"].astype(str).str.upper()
+    )
+    codes, uniques = pd.factorize(documents)
+    keys = [hmac.new(doc_secret, u.encode(), hashlib.sha256).hexdigest() for u in uniques]
+    doc_keys = [keys[c] for c in codes]
+    return folded, doc_keys
+
+
+def encode(crossings: pd.DataFrame, secret: Secret) -> pd.DataFrame:
+    """A node's journey keys: one row per crossing (KEY_COLUMNS), the identity only as keys.
+    `crossings` has the identity columns of `encode_identities`, host_state, direction,
+    partner, local_date and a token (else a keyed hash of crossing_id, so that the record's
+    own ids never leave the node)."""
+    clks, doc_keys = encode_identities(crossings, secret)
+    out = crossings[["host_state", "direction", "partner"]].copy()
+    if "token" in crossings:
+        out.insert(0, "token", crossings["token"].to_numpy())
+    else:
+        token_key = secret.key("token")
+        out.insert(0, "token", [
+            hmac.new(token_key, str(i).encode(), hashlib.sha256).hexdigest()[:32]
+            for i in crossings["crossing_id"]
+        ])  # fmt: skip
+    out["local_date"] = pd.to_datetime(crossings["local_date"]).dt.strftime("%Y-%m-%d")
+    out["clk"] = [base64.b64encode(row.tobytes()).decode() for row in clks]
+    out["doc_key"] = doc_keys
+    return out.reset_index(drop=True)
+
+
+def write_keys(keys: pd.DataFrame) -> str:
+    buffer = io.StringIO()
+    keys[KEY_COLUMNS].to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def read_keys(text: str) -> pd.DataFrame:
+    """Journey keys back from CSV, checked: exactly KEY_COLUMNS, 512-bit CLKs, hex keys."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if list(frame.columns) != KEY_COLUMNS:
+        raise ValueError(f"journey keys must have exactly the columns {', '.join(KEY_COLUMNS)}")
+    if not frame.direction.isin(["entry", "exit"]).all():
+        raise ValueError("direction must be entry or exit")
+    if not frame.doc_key.str.fullmatch(r"[0-9a-f]{64}").all():
+        raise ValueError("doc_key must be 64 hex digits (an HMAC-SHA256)")
+    if not frame.local_date.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
+        raise ValueError("local_date must be YYYY-MM-DD")
+    if frame.token.duplicated().any():
+        raise ValueError("a token is given twice")
+    clks(frame)
+    return frame
+
+
+def clks(keys: pd.DataFrame) -> np.ndarray:
+    """The CLKs of `keys` as rows of 8 uint64 words."""
+    try:
+        raw = b"".join(base64.b64decode(c, validate=True) for c in keys.clk)
+    except ValueError as error:
+        raise ValueError("clk must be base64") from error
+    if len(raw) != len(keys) * WORDS * 8:
+        raise ValueError("each clk must be 512 bits (64 bytes)")
+    return np.frombuffer(raw, np.uint64).reshape(len(keys), WORDS)
+
+
+def bitarrays(words: np.ndarray) -> list:
+    """CLKs as the bitarrays anonlink compares."""
+    from bitarray import bitarray
+
+    out = []
+    for row in words:
+        bits = bitarray(endian="little")
+        bits.frombytes(row.tobytes())
+        out.append(bits)
+    return out
+
+
+def link(
+    keys: pd.DataFrame, threshold: float = THRESHOLD, days: int = 1, documents: bool = True
+) -> pd.DataFrame:
+    """Exits linked to the entries that follow them in another state, on the keys alone.
+
+    An exit from A towards B (land) may be followed by an entry into B from A the same day or
+    up to `days` later; an exit by air, by an entry by air into any other state. Within each
+    block the pairs score the Dice of their CLKs (1 where the document keys are equal); each
+    exit and each entry is used once, best scores first. Without `documents` the CLKs alone
+    decide (what the bench measures them by). Returns exit_token, entry_token,
+    score, from_state, to_state, exit_date."""
+    from anonlink.similarities import dice_coefficient_accelerated as dice
+
+    frame = keys.reset_index(drop=True)
+    bits = bitarrays(clks(frame))
+    day = pd.to_datetime(frame.local_date).to_numpy().astype("datetime64[D]").astype(np.int64)
+    exits = np.flatnonzero((frame.direction == "exit").to_numpy())
+    entries = np.flatnonzero((frame.direction == "entry").to_numpy())
+    host, partner = frame.host_state.to_numpy(), frame.partner.to_numpy()
+    doc = frame.doc_key.to_numpy()
+    # The corridor an exit and an entry must share: (from, to) on land, AIR (or SEA) otherwise.
+    land_exit = ~np.isin(partner[exits], ["AIR", "SEA"])
+    land_entry = ~np.isin(partner[entries], ["AIR", "SEA"])
+    exit_corridor = np.where(land_exit, host[exits] + ">" + partner[exits], partner[exits])
+    entry_corridor = np.where(land_entry, partner[entries] + ">" + host[entries], partner[entries])
+    by_block: dict[tuple[str, int], list[int]] = {}
+    for i, (c, d) in enumerate(zip(entry_corridor, day[entries], strict=True)):
+        by_block.setdefault((c, int(d)), []).append(i)
+    rows: list[tuple[int, int, float]] = []
+    order = np.lexsort((day[exits], exit_corridor))
+    exit_corridor_sorted = exit_corridor[order]
+    exit_day_sorted = day[exits][order]
+    boundaries = np.flatnonzero(
+        (exit_corridor_sorted[1:] != exit_corridor_sorted[:-1])
+        | (exit_day_sorted[1:] != exit_day_sorted[:-1])
+    )
+    for chunk in np.split(order, boundaries + 1):
+        if len(chunk) == 0:
+            continue
+        corridor, d = exit_corridor[chunk[0]], int(day[exits][chunk[0]])
+        candidates = [j for step in range(days + 1) for j in by_block.get((corridor, d + step), [])]
+        if not candidates:
+            continue
+        a, b = exits[chunk], entries[np.array(candidates)]
+        found: dict[tuple[int, int], float] = {}
+        # anonlink's Dice join (C++) over the block; equal document keys score 1.
+        sims, (ia, ib) = dice([[bits[i] for i in a], [bits[j] for j in b]], threshold, None)
+        for score, i, j in zip(sims, ia, ib, strict=True):
+            found[(int(a[i]), int(b[j]))] = float(score)
+        if documents:
+            by_doc: dict[str, list[int]] = {}
+            for j in b:
+                by_doc.setdefault(doc[j], []).append(int(j))
+            for i in a:
+                for j in by_doc.get(doc[i], ()):
+                    found[(int(i), j)] = 1.0
+        rows.extend(
+            (i, j, score) for (i, j), score in found.items() if host[i] != host[j]
+        )  # a flight lands in another state
+    return _greedy(frame, rows)
+
+
+def _greedy(frame: pd.DataFrame, rows: list[tuple[int, int, float]]) -> pd.DataFrame:
+    """Best pairs first, each exit and each entry used once (anonlink's greedy solver)."""
+    rows.sort(key=lambda r: (-r[2], r[0], r[1]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    kept = []
+    for a, b, score in rows:
+        if a in used_a or b in used_b:
+            continue
+        used_a.add(a)
+        used_b.add(b)
+        kept.append((a, b, score))
+    a = np.array([r[0] for r in kept], np.int64)
+    b = np.array([r[1] for r in kept], np.int64)
+    return pd.DataFrame(
+        {
+            "exit_token": frame.token.to_numpy()[a],
+            "entry_token": frame.token.to_numpy()[b],
+            "score": np.array([r[2] for r in kept], float),
+            "from_state": frame.host_state.to_numpy()[a],
+            "to_state": frame.host_state.to_numpy()[b],
+            "exit_date": frame.local_date.to_numpy()[a],
+        }
+    )
+
+
+def trace(keys: pd.DataFrame, links: pd.DataFrame, stay_days: int = 30) -> pd.DataFrame:
+    """Journeys across several borders: each entry linked from an exit is followed, inside the
+    state it entered, to the next exit there within `stay_days` with the same document key (the
+    same passport), and on along that exit's link. One row per journey: the states in order
+    (e.g. TJK>UZB>KAZ>RUS), its first exit token and day, and its number of borders."""
+    frame = keys.set_index("token")
+    nxt = dict(zip(links.exit_token, links.entry_token, strict=True))
+    # Within a state: an entry's next exit of the same document.
+    inside = frame[frame.host_state.notna()].reset_index()
+    inside = inside.assign(day=pd.to_datetime(inside.local_date))
+    inside = inside.sort_values(["host_state", "doc_key", "day", "direction"])
+    onward: dict[str, str] = {}
+    last_entry: dict[tuple[str, str], tuple[str, pd.Timestamp]] = {}
+    for token, state, doc, direction, day in zip(
+        inside.token, inside.host_state, inside.doc_key, inside.direction, inside.day, strict=True
+    ):
+        if direction == "entry":
+            last_entry[(state, doc)] = (token, day)
+        else:
+            seen = last_entry.pop((state, doc), None)
+            if seen and (day - seen[1]).days <= stay_days:
+                onward[seen[0]] = token
+    # Exits that continue a linked entry are not the first border of a journey.
+    continuing = {onward[e] for e in links.entry_token if e in onward}
+    rows = []
+    for start in links.exit_token:
+        if start in continuing:
+            continue
+        states = [frame.at[start, "host_state"]]
+        token, borders = start, 0
+        while token in nxt and borders < 20:
+            entry = nxt[token]
+            states.append(frame.at[entry, "host_state"])
+            borders += 1
+            token = onward.get(entry)
+            if token is None:
+                break
+        rows.append((">".join(states), start, frame.at[start, "local_date"], borders))
+    return pd.DataFrame(rows, columns=["states", "first_exit", "day", "borders"])

@@ -1,0 +1,159 @@
+"""Journey keys against the synthetic region's truth: exits linked to the entries that follow
+them in another state, on the keys alone; journeys traced over several borders; keys made
+under another secret never meet; the keys carry no identity in the clear."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rmis.exchange.journeys import (
+    KEY_COLUMNS,
+    Secret,
+    clks,
+    encode,
+    link,
+    normalise_name,
+    read_keys,
+    trace,
+    write_keys,
+)
+from rmis.reference.bcps import load_bcps
+from rmis.synth.region import SynthConfig, generate
+
+SECRET = Secret(b"the secret the states of the region agreed on!!")
+
+
+@pytest.fixture(scope="module")
+def region():
+    """Admitted crossings of 800 travellers over a year, with their person and local day."""
+    made = generate(SynthConfig(travellers=800, years=1, seed=5, end=date(2026, 6, 30)))
+    c = made.crossings.to_pandas()
+    owners = made.recorded_documents.to_pandas()[
+        ["issuing_state", "document_number", "document_type", "person_id"]
+    ]
+    c = c.merge(owners, on=["issuing_state", "document_number", "document_type"], how="left")
+    bcps = load_bcps()
+    c["host_state"] = c.bcp.map(lambda b: bcps[b].state)
+    c["partner"] = c.bcp.map(lambda b: bcps[b].neighbour or bcps[b].mode.upper())
+    c["local_date"] = [
+        t.tz_convert(bcps[b].time_zone).date()
+        for t, b in zip(pd.to_datetime(c.occurred_at), c.bcp, strict=True)
+    ]
+    c["token"] = c.crossing_id
+    return c[c.outcome == "admitted"].reset_index(drop=True)
+
+
+def _truth(c: pd.DataFrame) -> set:
+    s = c.sort_values(["person_id", "occurred_at"])
+    nxt = s.shift(-1)
+    hop = (s.direction == "exit") & (nxt.direction == "entry") & (nxt.person_id == s.person_id)
+    hop &= nxt.host_state != s.host_state
+    return set(zip(s.token[hop], nxt.token[hop], strict=True))
+
+
+def _f1(found: set, truth: set) -> tuple[float, float, float]:
+    tp = len(found & truth)
+    p, r = tp / len(found), tp / len(truth)
+    return p, r, 2 * p * r / (p + r)
+
+
+@pytest.fixture(scope="module")
+def keys(region):
+    # Each node encodes its own crossings; the hub gets only the keys.
+    return pd.concat(
+        [encode(part, SECRET) for _, part in region.groupby("host_state")], ignore_index=True
+    )
+
+
+def test_exits_are_linked_to_entries_on_the_keys_alone(region, keys):
+    truth = _truth(region)
+    assert len(truth) > 500
+    links = link(keys)
+    p, r, f1 = _f1(set(zip(links.exit_token, links.entry_token, strict=True)), truth)
+    assert f1 >= 0.99, (p, r)
+    clk_only = link(keys, documents=False)
+    p, r, f1 = _f1(set(zip(clk_only.exit_token, clk_only.entry_token, strict=True)), truth)
+    assert f1 >= 0.99, (p, r)
+
+
+def test_journeys_are_traced_across_several_borders(region, keys):
+    """Journeys of three borders or more (Tajikistan -> Uzbekistan -> Kazakhstan -> Russia and
+    the like) traced on the keys' links are the journeys traced on the true links."""
+    truth = _truth(region)
+    true_links = pd.DataFrame(sorted(truth), columns=["exit_token", "entry_token"])
+    on_truth = trace(keys, true_links)
+    on_keys = trace(keys, link(keys))
+    expected = on_truth[on_truth.borders >= 3].states.value_counts()
+    found = on_keys[on_keys.borders >= 3].states.value_counts()
+    assert expected.sum() > 20
+    assert any(path.startswith("TJK>UZB>KAZ") for path in expected.index)
+    for path, count in expected.items():
+        assert found.get(path, 0) >= 0.95 * count, path
+    assert found.sum() <= 1.05 * expected.sum()
+
+
+def test_keys_under_another_secret_never_meet(region):
+    exits = region[region.direction == "exit"]
+    entries = region[region.direction == "entry"]
+    other = Secret(b"another secret, of two other states of the region")
+    mixed = pd.concat([encode(exits, SECRET), encode(entries, other)], ignore_index=True)
+    assert link(mixed).empty
+
+
+def test_the_keys_carry_no_identity(region, keys):
+    text = write_keys(keys)
+    sent = read_keys(text)
+    assert list(sent.columns) == KEY_COLUMNS
+    values = set(sent.drop(columns="local_date").to_numpy().ravel())
+    identity = set(region.surname.map(normalise_name)) | set(region.given_names)
+    identity |= set(region.document_number) | set(region.birth_date.astype(str))
+    assert not values & identity
+    # Neither in any field nor inside one (long enough not to turn up in base64 by chance).
+    long_ones = [v for v in identity if len(v) >= 8]
+    assert not any(v in text for v in long_ones)
+
+
+def test_a_mistyped_name_still_scores_high_and_another_person_low(region):
+    one = region.iloc[[0]].copy()
+    typo = one.copy()
+    typo["surname"] = one.surname.iloc[0][:-1] + ("A" if one.surname.iloc[0][-1] != "A" else "E")
+    other = region[region.person_id != one.person_id.iloc[0]].iloc[[0]]
+    a, b, c = (clks(encode(x, SECRET)) for x in (one, typo, other))
+
+    def dice(x, y):
+        both = np.bitwise_count(x & y).sum()
+        return 2 * both / (np.bitwise_count(x).sum() + np.bitwise_count(y).sum())
+
+    assert dice(a, b) >= 0.85
+    assert dice(a, c) < 0.7
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda f: f.assign(surname="IVANOV"), "exactly the columns"),
+        (lambda f: f.assign(doc_key="ab"), "64 hex"),
+        (lambda f: f.assign(clk="AAAA"), "512 bits"),
+        (lambda f: f.assign(direction="through"), "entry or exit"),
+        (lambda f: f.assign(local_date="07/01/2026"), "YYYY-MM-DD"),
+        (lambda f: pd.concat([f, f]), "twice"),
+    ],
+)
+def test_bad_keys_are_refused(keys, change, message):
+    bad = change(keys.head(3).copy())
+    with pytest.raises(ValueError, match=message):
+        read_keys(bad.to_csv(index=False))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_is_keys_or_a_clear_error(text):
+    with contextlib.suppress(ValueError):
+        read_keys(text)
