@@ -13,17 +13,27 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import ibis
+import pandas as pd
 from ibis import _
 from ibis.backends import BaseBackend
 
+from rmis.analytics.dimensions import check_dimensions
 from rmis.analytics.engine import Warehouse
 from rmis.analytics.flows import cube_columns, flows_from_cube
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.mirror import mirror_from_cube
 from rmis.analytics.overstays import Overstays, find_overstays_on
 from rmis.analytics.stays import days_between
-from rmis.analytics.stock import stock_curve_of_stays, stock_on_stays
-from rmis.analytics.summaries import MONTHLY, ROLLUPS, SHORT_DAYS, SUMMARIES_VERSION
+from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
+from rmis.analytics.stock import stock_curve_of_stays
+from rmis.analytics.summaries import (
+    MONTHLY,
+    ROLLUPS,
+    SHORT_DAYS,
+    STOCK,
+    STOCK_CELLS,
+    SUMMARIES_VERSION,
+)
 from rmis.analytics.typology import (
     CIRCULAR_MIN_STAYS,
     CIRCULAR_PER_YEAR,
@@ -48,8 +58,9 @@ class Summary:
     people: ibis.Table  # movement features per person (summaries.person_features)
 
     def last_day(self) -> date:
-        """The last day with data (the latest local_date of any crossing)."""
-        return self.cube.local_date.max().execute()
+        """The last day with data (the latest local_date of any crossing), from the smallest
+        rollup that keeps days."""
+        return pd.Timestamp(self.rollups["day_bcp"].local_date.max().execute()).date()
 
 
 def open_summary(root: Path, backend: BaseBackend) -> Summary | None:
@@ -60,7 +71,7 @@ def open_summary(root: Path, backend: BaseBackend) -> Summary | None:
         return None
     if not summaries.flows or summaries.stays is None or summaries.people is None:
         return None
-    if set(summaries.rollups) != set(ROLLUPS):
+    if set(summaries.rollups) != set(ROLLUPS) | set(STOCK):
         return None
 
     def read(name: str, files: list[str]) -> ibis.Table:
@@ -108,7 +119,32 @@ def mirror(summary: Summary, start: date | None = None, end: date | None = None)
 
 
 def stock_on(summary: Summary, on: date, by: list[str]) -> ibis.Table:
-    return stock_on_stays(summary.stays, on, by)
+    """analytics.stock_on from the stock rollups: the foreign stays present in each cell on
+    `on`, less the people counted twice there (two stays sharing the day: summaries.py)."""
+    check_dimensions(by, STOCK_DIMENSIONS)
+    changes = summary.rollups["stock"]
+    cells = (
+        changes.filter(changes.day <= on)
+        .group_by(list(STOCK_CELLS))
+        .aggregate(present=changes.present.argmax(changes.day))
+    )
+    shared = summary.rollups["stock_overlaps"]
+    twice = shared.filter(shared.day == on).group_by(["person_key", *by]).aggregate(k=_.count())
+    if not by:
+        stays_present = cells.aggregate(stays=cells.present.sum())
+        extra = twice.aggregate(extra=(twice.k - 1).sum())
+        joined = stays_present.cross_join(extra)
+        return joined.select(
+            present=(joined.stays.fill_null(0) - joined.extra.fill_null(0)).cast("int64")
+        )
+    stays_present = cells.group_by(by).aggregate(stays=cells.present.sum())
+    extra = twice.group_by(by).aggregate(extra=(twice.k - 1).sum())
+    joined = stays_present.left_join(extra, [stays_present[c].identical_to(extra[c]) for c in by])
+    counted = joined.select(
+        *(stays_present[c] for c in by),
+        present=(joined.stays - joined.extra.fill_null(0)).cast("int64"),
+    )
+    return counted.filter(counted.present > 0).order_by(by)
 
 
 def stock_curve(

@@ -51,6 +51,8 @@ ROLLUPS = {
                           *_PROFILE),
 }  # fmt: skip
 MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the month
+STOCK_CELLS = ("host_state", "nationality", "purpose", "sex")  # stock.DIMENSIONS
+STOCK = ("stock", "stock_overlaps")  # kept among the rollups, made from the stays
 
 
 def summarise(
@@ -73,8 +75,8 @@ def summarise(
             continue
         crossings = _read(backend, root, files)
         flows[partition] = _write(backend, root, "summaries/flows", cube(crossings))
-    if old is not None and flows == old.flows and set(old.rollups) == set(ROLLUPS):
-        rollups = old.rollups  # no cube changed
+    if old is not None and flows == old.flows and set(ROLLUPS) <= set(old.rollups):
+        rollups = {name: old.rollups[name] for name in ROLLUPS}  # no cube changed
     else:
         whole = _read(backend, root, sorted(flows.values()))
         rollups = {
@@ -90,7 +92,8 @@ def summarise(
     else:
         touched = _touched_people(backend, root, before, after)
         if touched is None:
-            return Summaries(SUMMARIES_VERSION, flows, rollups, old.stays, old.people)
+            stock = {name: old.rollups[name] for name in STOCK}
+            return Summaries(SUMMARIES_VERSION, flows, rollups | stock, old.stays, old.people)
         theirs = crossings.semi_join(touched, "person_key")
         their_stays = _materialise(backend, stays(theirs))
         kept_stays = _read(backend, root, [old.stays]).anti_join(touched, "person_key")
@@ -99,11 +102,17 @@ def summarise(
     all_stays = their_stays if kept_stays is None else kept_stays.union(their_stays)
     all_people = their_people if kept_people is None else kept_people.union(their_people)
     by_day = all_stays.order_by(["host_state", "entry_date"])  # stock reads a day's stays
+    stays_file = _write(backend, root, "summaries/stays", by_day)
+    written = _read(backend, root, [stays_file])
+    stock = {
+        "stock": _write(backend, root, "summaries/rollups", stock_changes(written)),
+        "stock_overlaps": _write(backend, root, "summaries/rollups", stock_overlaps(written)),
+    }
     return Summaries(
         SUMMARIES_VERSION,
         flows,
-        rollups,
-        stays=_write(backend, root, "summaries/stays", by_day),
+        rollups | stock,
+        stays=stays_file,
         people=_write(backend, root, "summaries/people", all_people.order_by("person_key")),
     )
 
@@ -120,6 +129,37 @@ def rollup(cube_: ibis.Table, name: str) -> ibis.Table:
     if name in MONTHLY:
         cube_ = cube_.mutate(local_date=_.local_date.truncate("M"))
     return cube_.group_by(list(keys)).aggregate(n=_.n.sum())
+
+
+def stock_changes(all_stays: ibis.Table) -> ibis.Table:
+    """Foreign stays present, per stock cell (STOCK_CELLS), from each day on which that number
+    changes: +1 on an entry day, -1 the day after an exit (both days count), summed in order.
+    The stays present in a cell on any day are the row of the latest day on or before it."""
+    s = all_stays.filter(foreign(all_stays))
+    arrivals = s.select(*STOCK_CELLS, day=s.entry_date, change=ibis.literal(1, "int64"))
+    departures = s.filter(s.exit_date.notnull()).select(
+        *STOCK_CELLS, day=s.exit_date + ibis.interval(days=1), change=ibis.literal(-1, "int64")
+    )
+    changes = (
+        arrivals.union(departures).group_by([*STOCK_CELLS, "day"]).aggregate(change=_.change.sum())
+    )
+    window = ibis.window(group_by=list(STOCK_CELLS), order_by=_.day, rows=(None, 0))
+    return changes.mutate(present=_.change.sum().over(window)).drop("change")
+
+
+def stock_overlaps(all_stays: ibis.Table) -> ibis.Table:
+    """Where one person is present in two foreign stays on one day: a stay's last day is the
+    next one's first (an exit and an entry elsewhere the same day, or an entry whose exit went
+    unrecorded). Stock counts people, so such a day counts the person once per cell: one row per
+    person, day and stay on those days (only entry and exit days can hold two stays)."""
+    s = all_stays.filter(foreign(all_stays)).mutate(stay=ibis.row_number())
+    starts = s.select("stay", "person_key", *STOCK_CELLS, day=s.entry_date)
+    ends = s.filter(s.exit_date.notnull()).select(
+        "stay", "person_key", *STOCK_CELLS, day=s.exit_date
+    )
+    days = starts.union(ends, distinct=True)  # a stay left the day it began counts once
+    shared = days.group_by(["person_key", "day"]).aggregate(stays=_.count()).filter(_.stays > 1)
+    return days.semi_join(shared, ["person_key", "day"]).drop("stay")
 
 
 def person_features(crossings: ibis.Table, all_stays: ibis.Table) -> ibis.Table:
