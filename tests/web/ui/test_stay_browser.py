@@ -106,6 +106,12 @@ WIDER_THAN_SCREEN = """() => Array.from(document.querySelectorAll('body *'))
   .map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 8)"""
 
 
+def fits(tab, size) -> None:
+    """Nothing sideways: the page is as wide as the screen."""
+    wide = tab.evaluate(WIDER_THAN_SCREEN)
+    assert tab.evaluate("document.documentElement.scrollWidth") <= size["width"], wide
+
+
 def facts(tab, where):
     return tab.eval_on_selector(f"{where} dl.facts", "e => ({...e.dataset})")
 
@@ -126,9 +132,7 @@ def test_a_tajik_worker_in_russia_plans_a_return(chromium, server, shoot, contra
     expected = {"ru": "Осталось дней", "tg": "Рӯзҳои боқимонда"}[language]
     assert expected in text and "2026-09-15" in text
     assert weighed.page()[0] < BUDGET
-    # Nothing sideways on a phone: the page is as wide as the screen.
-    wide = tab.evaluate(WIDER_THAN_SCREEN)
-    assert tab.evaluate("document.documentElement.scrollWidth") <= size["width"], wide
+    fits(tab, size)
     assert contrast_failures(tab) == []
     name = "phone" if size is PHONE else "desktop"
     shoot(tab, "stay", f"tajik-in-russia-return-{language}-{name}")
@@ -155,6 +159,7 @@ def test_an_uzbek_in_kazakhstan_checks_his_record_and_sees_registration_due(
     assert figures == ("lawful", "2026-06-18", "3", "27")
     assert "TOSHEV" not in tab.content() and "KAZ-ALA" not in tab.content()
     assert weighed.page()[0] < BUDGET
+    fits(tab, PHONE)
     shoot(tab, "stay", f"uzbek-in-kazakhstan-record-{language}-phone")
     context.close()
 
@@ -170,6 +175,7 @@ def test_a_kyrgyz_citizen_in_russia_sees_eaeu_rights(chromium, server, shoot, si
     assert "Иштөөгө патент" not in options  # an EAEU worker needs no patent
     assert weighed.page()[0] < BUDGET
     name = "phone" if size is PHONE else "desktop"
+    fits(tab, size)
     shoot(tab, "stay", f"kyrgyz-in-russia-eaeu-ky-{name}")
     context.close()
 
@@ -189,6 +195,7 @@ def test_a_wrong_passport_number_gets_the_neutral_answer(chromium, server, shoot
     neutral = {"ru": "Мы не можем ответить по этим данным.",
                "tg": "Мо бо ин маълумот ҷавоб дода наметавонем."}[language]  # fmt: skip
     assert neutral in tab.inner_text("#check-answer")
+    fits(tab, PHONE)
     shoot(tab, "stay", f"wrong-number-neutral-{language}-phone")
     context.close()
 
@@ -209,6 +216,7 @@ def test_the_sixth_try_in_a_minute_is_answered_429(chromium, server, shoot) -> N
     # The Uzbek scenario's browser came from the same address: count from this test's first.
     assert 429 in statuses and statuses[-1] == 429
     assert "Кӯшишҳо аз ҳад зиёд." in tab.inner_text("#check-answer")
+    fits(tab, PHONE)
     shoot(tab, "stay", "throttle-429-tg-phone")
     context.close()
 
@@ -218,5 +226,6 @@ def test_the_empty_page_in_other_languages(chromium, server, shoot, language) ->
     context, tab, weighed = open_tab(chromium, PHONE, language)
     tab.goto(f"{server.url}/stay?lang={language}")
     assert weighed.page()[0] < BUDGET
+    fits(tab, PHONE)
     shoot(tab, "stay", f"empty-{language}-phone")
     context.close()
