@@ -50,6 +50,17 @@ def test_a_guide_who_leaves_with_the_group_is_no_pattern():
     assert find_patterns(seen) == []
 
 
+def test_a_driver_whose_passengers_went_home_later_is_no_longer_a_pattern():
+    seen = []
+    for day, tag in ((0, "a"), (40, "b")):
+        seen += party([adult(), *group(tag)], day) + party([adult()], day + 1, direction="exit")
+    [offered] = find_patterns(seen)  # while the passengers are still inside
+    assert offered.kind == "companion"
+    for day, tag in ((120, "a"), (160, "b")):  # home after the season, on their own
+        seen += party(group(tag), day, direction="exit", officer="Z")
+    assert find_patterns(seen) == []
+
+
 def test_the_same_people_twice_is_a_family_not_a_pattern():
     family = [adult(), *group("kid", 3, born=date(2015, 1, 1))]
     seen = party(family, 0) + party([adult()], 5, direction="exit")

@@ -2,8 +2,8 @@
 
 Two patterns of the IOM and UNODC indicator lists, read from crossings:
 
-- a companion who crosses in with one group after another and leaves without them
-  (`companion`): at least MIN_PARTIES parties of different people, each left behind;
+- a companion who crosses in with one group after another and leaves without them, and the
+  groups never leave (`companion`): at least MIN_PARTIES parties of different people;
 - an adult who crosses in with children not of their family, different children each time,
   and leaves without them (`unrelated_minors`).
 
@@ -29,7 +29,7 @@ from rmis.protection.indicators import ADULT_AGE
 PARTY_GAP = timedelta(seconds=90)
 MAX_PARTY = 40  # a longer run at one booth is a queue, not a group
 MIN_PARTIES = 2
-# Left with them: at least this share of the party leaves by the day after the adult does.
+# Left behind: more than this share of the party has not left since (with the adult or later).
 LEFT_WITH = 0.5
 # Two parties are "different people" when they share less than this share of members.
 SAME_PEOPLE = 0.5
@@ -154,8 +154,9 @@ def find_patterns(
             if gone is None:
                 continue  # not judged while the adult is still inside
             others = [m for m in party.members if m != adult]
-            by = gone + timedelta(days=1)
-            stayed = {m for m in others if not ((t := exit_after(m, party.at)) and t <= by)}
+            # Left behind: no exit since the party came in, with the adult or on their own
+            # later (labour migrants a driver brought go home after the season).
+            stayed = {m for m in others if exit_after(m, party.at) is None}
             # More than half stayed behind (a companion's group has two people at least).
             if len(others) >= 2 and len(stayed) > (1 - LEFT_WITH) * len(others):
                 left_behind[adult].append((party, set(others)))

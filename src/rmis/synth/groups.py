@@ -122,10 +122,10 @@ class _Draw:
 
 
 def _days(draw: _Draw, trips: int) -> list[int]:
-    """Trip days spread over the period, a season apart at least, the last one a month before
-    its end (so everyone who leaves has left)."""
+    """Trip days spread over the period, the last a month before its end: the adults have
+    left by then (a driver's passengers, who stay for the season, may not have)."""
     lo = draw.period.start
-    hi = max(draw.period.end - 300, lo + 2 * trips)
+    hi = max(draw.period.end - 30, lo + 2 * trips)
     step = max(1, min(30, (hi - lo) // trips))
     days = np.sort(draw.rng.choice(np.arange(lo, hi, step), trips, replace=False))
     return [int(d) for d in days]
