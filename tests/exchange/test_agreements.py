@@ -20,7 +20,7 @@ DOC = Path(__file__).parents[2] / "docs" / "exchange.md"
 
 def _example() -> str:
     text = DOC.read_text(encoding="utf-8")
-    return re.search(r"```toml\n(.*?)```", text, re.S).group(1)
+    return "\n".join(re.findall(r"```toml\n(.*?)```", text, re.S))
 
 
 def test_the_documented_example_reads_and_covers_what_it_says():
@@ -32,6 +32,9 @@ def test_the_documented_example_reads_and_covers_what_it_says():
     assert agreements.covering("AFG", "aggregates", "RMIS_FLOWS", "2026-03") is None
     assert agreements.covering("KAZ", "aggregates", "RMIS_FLOWS", "2026-3") is None
     assert agreements.covering("KAZ", "journey_keys", "RMIS_FLOWS", "2026-03") is None
+    journeys = agreements.covering("UZB", "journey_keys", "RMIS_JOURNEY_KEYS", "2026-03")
+    assert journeys.partners == {"TJK", "UZB", "KAZ", "RUS"}
+    assert agreements.covering("KGZ", "journey_keys", "RMIS_JOURNEY_KEYS", "2026-03") is None
 
 
 @pytest.mark.parametrize(
@@ -44,6 +47,8 @@ def test_the_documented_example_reads_and_covers_what_it_says():
         (("from = 2026-01-01", 'from = "soon"'), "from must be"),
         (("RMIS_FLOWS", "RMIS_NAMES"), "dataflows"),
         (('id = "CA-AGGREGATES-2026"', 'id = "CA-AGGREGATES-2026"\nshare = 1'), "unknown keys"),
+        (('partners = ["TJK", "UZB", "KAZ", "RUS"]', 'partners = ["TJK"]'), "two or more"),
+        (('partners = ["TJK", "UZB", "KAZ", "RUS"]', 'partners = ["TJK", "AFG"]'), "all senders"),
     ],
 )
 def test_each_mistake_is_named(change, message):

@@ -90,18 +90,19 @@ def _tokens(field: str, value: str) -> list[str]:
     return [padded[i : i + 2] for i in range(len(padded) - 1)]
 
 
-def _field_bits(key: bytes, field: str, value: str) -> np.ndarray:
-    """The 1024-bit filter (16 uint64 words) of one field's value under the field's key."""
-    bits = np.zeros(BITS // 64, np.uint64)
-    k = K[field]
+def _field_bits(key: bytes, field: str, value: str, cache: dict[str, np.ndarray]) -> np.ndarray:
+    """The 1024-bit filter (16 uint64 words) of one field's value under the field's key;
+    `cache` keeps each token's positions (bigrams recur across names)."""
+    bits = np.zeros(BITS, bool)
     for token in _tokens(field, value):
-        digest = hmac.new(key, token.encode(), hashlib.sha256).digest()
-        h1 = int.from_bytes(digest[:8], "little")
-        h2 = int.from_bytes(digest[8:16], "little") | 1
-        for i in range(k):
-            p = (h1 + i * h2) % BITS
-            bits[p >> 6] |= np.uint64(1 << (p & 63))
-    return bits
+        positions = cache.get(token)
+        if positions is None:
+            digest = hmac.new(key, token.encode(), hashlib.sha256).digest()
+            h1 = int.from_bytes(digest[:8], "little") % BITS
+            h2 = (int.from_bytes(digest[8:16], "little") | 1) % BITS
+            positions = cache[token] = (h1 + np.arange(K[field]) * h2) % BITS
+        bits[positions] = True
+    return np.packbits(bits, bitorder="little").view(np.uint64)
 
 
 def encode_identities(frame: pd.DataFrame, secret: Secret) -> tuple[np.ndarray, list[str]]:
@@ -110,18 +111,19 @@ def encode_identities(frame: pd.DataFrame, secret: Secret) -> tuple[np.ndarray, 
     document_type, document_number. Each distinct value of a field is hashed once."""
     n = len(frame)
     full = np.zeros((n, BITS // 64), np.uint64)
-    values = {
-        "surname": frame["surname"].map(normalise_name),
-        "given_names": frame["given_names"].map(normalise_name),
-        "birth_date": frame["birth_date"].map(lambda d: "" if pd.isna(d) else str(d)[:10]),
-        "sex": frame["sex"].fillna("").astype(str),
+    clean = {
+        "surname": normalise_name,
+        "given_names": normalise_name,
+        "birth_date": lambda d: "" if pd.isna(d) else str(d)[:10],
+        "sex": lambda v: "" if pd.isna(v) else str(v),
     }
-    for field, column in values.items():
-        codes, uniques = pd.factorize(column)
-        key = secret.key(f"field:{field}")
-        table = np.stack([_field_bits(key, field, v) for v in uniques]) if len(uniques) else None
-        if table is not None:
-            full |= table[codes]
+    for field, normalise in clean.items():
+        codes, uniques = pd.factorize(frame[field], use_na_sentinel=False)
+        if not len(uniques):
+            continue
+        key, cache = secret.key(f"field:{field}"), {}
+        table = np.stack([_field_bits(key, field, normalise(v), cache) for v in uniques])
+        full |= table[codes]
     folded = full[:, :WORDS] ^ full[:, WORDS:]
     doc_secret = secret.key("document")
     documents = (
@@ -153,7 +155,9 @@ def encode(crossings: pd.DataFrame, secret: Secret) -> pd.DataFrame:
             for i in crossings["crossing_id"]
         ])  # fmt: skip
     out["local_date"] = pd.to_datetime(crossings["local_date"]).dt.strftime("%Y-%m-%d")
-    out["clk"] = [base64.b64encode(row.tobytes()).decode() for row in clks]
+    raw = clks.tobytes()
+    size = WORDS * 8
+    out["clk"] = [base64.b64encode(raw[i : i + size]).decode() for i in range(0, len(raw), size)]
     out["doc_key"] = doc_keys
     return out.reset_index(drop=True)
 
