@@ -156,3 +156,18 @@ def test_disable_enable_revoke_and_set_password_are_audited(engine, officer):
         )
     assert actions == ["principals.disable", "principals.enable", "principals.revoke_tokens",
                        "principals.set_password"]  # fmt: skip
+
+
+def test_a_hash_made_with_older_settings_is_made_again_at_a_good_login(engine, officer):
+    from argon2 import PasswordHasher
+    from sqlalchemy import update
+
+    from rmis.store.schema import principals
+
+    old = PasswordHasher(parallelism=4).hash(GOOD)
+    with engine.begin() as connection:
+        connection.execute(update(principals).values(password_hash=old))
+    log_in(engine, "off", GOOD, NOW)
+    with engine.connect() as connection:
+        now_hash = connection.execute(select(principals.c.password_hash)).scalar_one()
+    assert "p=1" in now_hash and "p=4" in old
