@@ -88,6 +88,8 @@ def test_refer_move_and_read_then_the_guard_answers_409(client, h):
     )
     protection = check.json()["protection"]
     assert protection["pending_claim"] is True
+    # The claim is a lawful basis for the stay engine from the day it was made.
+    assert check.json()["stay"]["status_code"] == "covered_by_permit"
     assert [(r["id"], r["state"]) for r in protection["referrals"]] == [(rid, "in_progress")]
     # The officer sees the state only; the protection officer the whole referral.
     states = client.get(f"/api/v1/travellers/{who}/referrals", headers=h["officer"]).json()

@@ -147,3 +147,35 @@ def test_an_asylum_seeker_is_not_an_overstayer(engine):
                         now=NOW)  # fmt: skip
     assert str(person) in {o.traveller for o in earlier.open}
     assert date(2026, 1, 1) < NOW.date()
+
+
+def test_a_pending_claim_is_a_lawful_basis_with_its_dates(engine):
+    from rmis.registry import stay_status
+
+    rules = load_stay_rules()
+    doc = document("P2000010")
+    person = traveller(engine, doc, days_ago=200)
+    analyst = Principal("analyst", Role.ANALYST, "KAZ")
+    before = stay_status(engine, analyst, person, NOW.date(), rules, purpose="t", now=NOW)
+    assert before.evaluation.status.kind.value == "overstay"
+    claim = _claim(engine, person)
+    pending = stay_status(engine, analyst, person, NOW.date(), rules, purpose="t", now=NOW)
+    assert pending.evaluation.status.kind.value == "covered_by_permit"
+    assert "pending asylum claim" in str(pending.evaluation.status)
+    # Closed, the basis ends on the day it closed: from then on the stay counts again.
+    move_referral(engine, PROTECTION, claim.id, state="rejected", reason="no claim",
+                  now=NOW + timedelta(days=1))  # fmt: skip
+    later = stay_status(engine, analyst, person, NOW.date() + timedelta(days=5), rules,
+                        purpose="t", now=NOW + timedelta(days=5))  # fmt: skip
+    assert later.evaluation.status.kind.value == "overstay"
+
+
+def test_a_pending_claim_is_no_permit_to_record(engine):
+    from rmis.registry import InvalidRecord, add_permit
+    from rmis.stay import PermitKind
+
+    person = traveller(engine, document("P2000011"))
+    with pytest.raises(InvalidRecord) as error:
+        add_permit(engine, SUPERVISOR, person, kind=PermitKind.ASYLUM, valid_from=NOW.date(),
+                   valid_to=NOW.date(), now=NOW)  # fmt: skip
+    assert error.value.code == "not_a_permit"

@@ -44,7 +44,7 @@ from rmis.protection.referrals import (
     referral_queue,
     referrals_of,
 )
-from rmis.protection.stays import asylum_seekers_on, without_asylum_seekers
+from rmis.protection.stays import asylum_permits, asylum_seekers_on, without_asylum_seekers
 
 __all__ = [
     "AGENCIES",
@@ -71,6 +71,7 @@ __all__ = [
     "Seen",
     "Suggestion",
     "agencies_for",
+    "asylum_permits",
     "asylum_seekers_on",
     "at_check",
     "find_patterns",

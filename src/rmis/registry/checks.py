@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, exists, insert, null, sele
 from uuid6 import uuid7
 
 from rmis.persons import FIRST, DocumentFacts, current_linker, decide_links
+from rmis.protection import asylum_permits
 from rmis.reference.countries import code_problem
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.registry.corrected import apply_corrections, corrections_of
@@ -345,6 +346,7 @@ def _stay(
             registered.append(Registration(row.valid_from))
         else:
             held.append(permit_of_row(row._mapping))
+    held += asylum_permits(connection, host, traveller_id).get(traveller_id, [])  # a claim
     timeline = Timeline(tuple(stays_from_crossings(moves)), tuple(held), tuple(registered))
     evaluation = evaluate(timeline, rules.schedule(host, nationality), on)
     return StayAnswer(traveller_id, host, nationality, evaluation)

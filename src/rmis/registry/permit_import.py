@@ -52,7 +52,10 @@ def import_permits(
     batch: list[Mapping[str, Any]] = []
     for row in rows:
         line = summary.rows + len(batch) + 1
-        PermitKind(row["kind"])  # an unknown kind is an error in the file, not a skip
+        # An unknown kind is an error in the file, not a skip; so is a pending asylum claim
+        # (a referral, never a permit row).
+        if PermitKind(row["kind"]) is PermitKind.ASYLUM:
+            raise ValueError(f"permit row {line}: an asylum claim is a referral, not a permit")
         if not isinstance(row["valid_from"], date) or row["valid_to"] < row["valid_from"]:
             raise ValueError(f"permit row {line}: bad validity period")
         for field in ("issuing_state", "host_state"):

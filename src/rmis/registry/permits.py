@@ -51,6 +51,11 @@ def add_permit(
 ) -> UUID:
     """Record a permit held by the traveller in the principal's state."""
     principal.require_role(PERMIT_ROLES, "record permits")
+    if kind is PermitKind.ASYLUM:
+        raise InvalidRecord(
+            "kind", "not_a_permit", "a pending asylum claim is an asylum referral (protection), "
+            "not a permit"
+        )  # fmt: skip
     if valid_to < valid_from:
         raise InvalidRecord("valid_to", "invalid_period", "valid_to is before valid_from")
     for name, value in (("entries_allowed", entries_allowed), ("duration_days", duration_days)):

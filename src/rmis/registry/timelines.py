@@ -18,6 +18,7 @@ from uuid import UUID
 
 from sqlalchemy import ColumnElement, Connection, select
 
+from rmis.protection import asylum_permits
 from rmis.registry.corrected import apply_corrections, load_corrections
 from rmis.stay import Permit, PermitKind, Registration, Stay, Timeline
 from rmis.store.schema import crossings, permits, registrations
@@ -112,6 +113,9 @@ def load_timelines(
     held: dict[UUID, list[Permit]] = defaultdict(list)
     for p in connection.execute(select(permits).where(where_permit)).mappings():
         held[p["traveller_id"]].append(permit_of_row(p))
+    # A pending asylum claim is a lawful basis, with its dates (protection/stays.py).
+    for tid, claims in asylum_permits(connection, host_state, traveller_id).items():
+        held[tid].extend(claims)
     registered: dict[UUID, list[Registration]] = defaultdict(list)
     for tid, day in connection.execute(
         select(registrations.c.traveller_id, registrations.c.registered_on).where(

@@ -52,7 +52,10 @@ def _accepted(
     return [
         (piece.start, piece.end, permit)
         for piece in schedule.between(first, last)
-        if piece.rule is None or permit.kind in piece.rule.permits
+        # A pending asylum claim makes presence lawful whatever the rule (non-refoulement).
+        if piece.rule is None
+        or permit.kind in piece.rule.permits
+        or permit.kind is PermitKind.ASYLUM
     ]
 
 

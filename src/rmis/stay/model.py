@@ -21,6 +21,9 @@ class PermitKind(StrEnum):
     RESIDENCE = "residence"
     WORK = "work"
     PATENT = "patent"
+    # A pending asylum claim (rmis.protection): lawful presence under every rule while it is
+    # pending. Never a row of the permits table: the registry adds it from the claim's referral.
+    ASYLUM = "asylum"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,11 @@ class Permit:
             "residence": "residence permit",
             "work": "work permit",
             "patent": "patent",
+            "asylum": "pending asylum claim",
         }[self.kind.value]
         ref = f" {self.reference}" if self.reference else ""
+        if self.valid_to == date.max:  # open-ended: a claim while it is pending
+            return f"{name}{ref} since {self.valid_from}"
         return f"{name}{ref} valid {self.valid_from} to {self.valid_to}"
 
 
