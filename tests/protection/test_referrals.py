@@ -4,8 +4,11 @@ audit of every read, on both engines."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 from uuid6 import uuid7
 
@@ -20,6 +23,7 @@ from rmis.protection import (
     referral_queue,
     referrals_of,
 )
+from rmis.protection.model import MOVES, check_move
 from rmis.security import AccessDenied
 from rmis.store.schema import audit_log, referral_events
 
@@ -184,3 +188,30 @@ def test_the_queue_and_the_follow_ups_due(engine):
     assert [r.id for r in due] == [first.id]  # medical: a day; asylum: a week
     move_referral(engine, PROTECTION, first.id, state="accepted", reason=None, now=NOW)
     assert [r.id for r in referral_queue(engine, PROTECTION, now=NOW, purpose="q")] == [second.id]
+
+
+moves = st.lists(
+    st.tuples(st.sampled_from(["in_progress", "accepted", "rejected", "done", "revoked", "x"]),
+              st.sampled_from([None, "", "  ", "a reason"])),
+    max_size=8,
+)  # fmt: skip
+
+
+@given(moves)
+def test_the_lifecycle_rule_as_a_property(tries):
+    """Property: whatever is asked, a referral only ever moves along MOVES; rejected and
+    revoked only with a reason; once closed it never moves again."""
+    state, history = "in_progress", ["in_progress"]
+    for wanted, reason in tries:
+        try:
+            check_move(state, wanted, reason)
+        except ProtectionError as refused:
+            assert refused.code in {"unknown_state", "reason_required", "invalid_transition"}
+            continue
+        assert wanted in MOVES[state]
+        assert wanted not in ("rejected", "revoked") or (reason and reason.strip())
+        state = wanted
+        history.append(state)
+    assert all(b in MOVES[a] for a, b in pairwise(history))
+    closed = [i for i, s in enumerate(history) if s in ("rejected", "done", "revoked")]
+    assert not closed or closed[0] == len(history) - 1

@@ -44,6 +44,24 @@ def next_follow_up(need: str, state: str, on: date) -> date | None:
     return None
 
 
+def check_move(current: str, wanted: str, reason: str | None) -> None:
+    """Raise ProtectionError unless a referral `current` may become `wanted` with `reason`."""
+    if wanted not in STATES or wanted == "in_progress":
+        raise ProtectionError(
+            "unknown_state", "state must be one of accepted, rejected, done, revoked", "state"
+        )
+    if wanted in NEEDS_A_REASON and not (reason and reason.strip()):
+        raise ProtectionError("reason_required", f"a referral {wanted} needs a reason", "reason")
+    allowed = MOVES.get(current, frozenset())
+    if wanted not in allowed:
+        raise ProtectionError(
+            "invalid_transition",
+            f"a referral {current} cannot become {wanted}"
+            + (f"; it can become {sorted(allowed)}" if allowed else "; it is closed"),
+            "state",
+        )
+
+
 class ProtectionError(ValueError):
     """A request the protection room cannot carry out: a stable code and words that say why."""
 

@@ -16,12 +16,11 @@ from rmis.protection.indicators import AGENCY_BY_CODE, NEEDS
 from rmis.protection.model import (
     MAX_TEXT,
     MOVES,
-    NEEDS_A_REASON,
-    STATES,
     Event,
     ProtectionError,
     Referral,
     ReferralSummary,
+    check_move,
     next_follow_up,
 )
 from rmis.protection.people import UnknownPerson, ids_of, person
@@ -140,23 +139,10 @@ def move_referral(
     """Move a referral on: in progress -> accepted or rejected -> done, or revoked while
     open. Rejected and revoked need a reason."""
     access.require(principal, access.MOVE, "move referrals on")
-    if state not in STATES or state == "in_progress":
-        raise ProtectionError(
-            "unknown_state", "state must be one of accepted, rejected, done, revoked", "state"
-        )
     reason = _text(reason, "reason")
-    if state in NEEDS_A_REASON and reason is None:
-        raise ProtectionError("reason_required", f"a referral {state} needs a reason", "reason")
     with engine.begin() as connection:
         current = _row(connection, principal, referral_id, for_update=True)
-        allowed = MOVES.get(current.state, frozenset())
-        if state not in allowed:
-            raise ProtectionError(
-                "invalid_transition",
-                f"a referral {current.state} cannot become {state}"
-                + (f"; it can become {sorted(allowed)}" if allowed else "; it is closed"),
-                "state",
-            )
+        check_move(current.state, state, reason)
         connection.execute(
             update(referrals).where(referrals.c.id == referral_id).values(
                 state=state, reason=reason, updated_at=now,
