@@ -257,11 +257,17 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     # Journeys: the hub links Kazakhstan's exits to Uzbekistan's entries (and back) on the
     # keys alone, and sets them against both states' records.
     mirror = pd.DataFrame(_get(url + "/hub/v1/mirror"))
-    pair = mirror[(mirror.from_state == "KAZ") & (mirror.to_state == "UZB")]
+    pair = mirror[(mirror.from_state == "KAZ") & (mirror.to_state == "UZB")].dropna()
     assert pair.linked.sum() > 0
     assert (pair.linked <= pair.exits_recorded_by_origin).all()
     assert (pair.linked <= pair.entries_recorded_by_destination).all()
-    assert _get(url + "/hub/v1/journeys")
+    corridors = pd.DataFrame(_get(url + "/hub/v1/corridors"))
+    pairs = set(zip(corridors.from_state, corridors.to_state, strict=True))
+    assert pairs >= {("KAZ", "UZB"), ("UZB", "KAZ")}
+    shown = corridors.journeys.dropna()
+    assert (shown >= 5).all() and shown.sum() > 0  # the journey agreement's k (default 5)
+    for route in ("journeys", "transit", "warnings"):
+        assert isinstance(_get(url + f"/hub/v1/{route}"), list)
 
     # A node writes its keys to a file too (to look at before they go).
     out = tmp_path / "keys.csv"

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rmis.exchange import regional
 from rmis.exchange.journeys import (
     KEY_COLUMNS,
     Secret,
@@ -157,3 +158,46 @@ def test_bad_keys_are_refused(keys, change, message):
 def test_any_text_is_keys_or_a_clear_error(text):
     with contextlib.suppress(ValueError):
         read_keys(text)
+
+
+def _free_cells_at_least(frame: pd.DataFrame, column: str, k: int) -> None:
+    shown = frame[column].dropna().astype(int)
+    assert ((shown == 0) | (shown >= k)).all()
+
+
+def test_the_hubs_regional_tables_are_protected(keys):
+    links, journeys = regional.linked(keys.assign(agreement="A"))
+    paths = regional.journeys_by_path(journeys, k=5)
+    assert paths.journeys.isna().any()  # rare paths are suppressed
+    _free_cells_at_least(paths, "journeys", 5)
+    by_corridor = regional.corridors(links, k=5)
+    _free_cells_at_least(by_corridor, "journeys", 5)
+    assert by_corridor.journeys.sum() > 0
+    through = regional.transit(journeys, k=5)
+    _free_cells_at_least(through, "journeys", 5)
+    assert set(through.state) >= {"KAZ", "UZB"}
+    mirrored = regional.mirror(keys, links, k=5)
+    shown = mirrored.dropna()
+    assert (shown.linked <= shown.exits_recorded_by_origin).all()
+    assert (shown.exits_recorded_by_origin + shown.entries_recorded_by_destination >= 5).all()
+
+
+def test_regional_early_warning_finds_a_surge_at_one_border(keys):
+    """Three times the usual arrivals into Kazakhstan from Uzbekistan over the last four days
+    are found; the quiet region raises nothing there before."""
+    last = pd.to_datetime(keys.local_date).max()
+    quiet = regional.early_warning(keys)
+    assert not ((quiet.host_state == "KAZ") & (quiet.border == "UZB")).any()
+    usual = keys[(keys.host_state == "KAZ") & (keys.partner == "UZB")]
+    usual = usual[usual.direction == "entry"]
+    per_day = max(1, round(len(usual) / 365))
+    rng = np.random.default_rng(3)
+    extra = usual.sample(per_day * 2 * 4 + 40, replace=True, random_state=3).copy()
+    extra["token"] = [f"extra{i}" for i in range(len(extra))]
+    extra["local_date"] = [
+        (last - pd.Timedelta(days=int(d))).strftime("%Y-%m-%d")
+        for d in rng.integers(0, 4, len(extra))
+    ]
+    found = regional.early_warning(pd.concat([keys, extra], ignore_index=True))
+    hit = found[(found.host_state == "KAZ") & (found.border == "UZB")]
+    assert len(hit) == 1 and hit.observed.iloc[0] > hit.expected.iloc[0] * 2

@@ -95,3 +95,34 @@ def mirror(period: Annotated[str | None, typer.Option(help="One month, e.g. 2026
 
     frame = mirror_(open_registry(), agreements_file(), period)
     typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+
+
+@app.command()
+def corridors(period: Annotated[str | None, typer.Option(help="One month, e.g. 2026-03")] = None):
+    """Linked border crossings per month and corridor (from, to), on journey keys alone."""
+    from rmis.cli.context import open_registry
+    from rmis.exchange import corridors as corridors_
+
+    frame = corridors_(open_registry(), agreements_file(), period)
+    typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+
+
+@app.command()
+def transit(period: Annotated[str | None, typer.Option(help="One month, e.g. 2026-03")] = None):
+    """Per month and state, the journeys that passed through it."""
+    from rmis.cli.context import open_registry
+    from rmis.exchange import transit as transit_
+
+    frame = transit_(open_registry(), agreements_file(), period)
+    typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
+
+
+@app.command()
+def warnings() -> None:
+    """Regional early warning: daily arrivals per host state and border breaking out of their
+    seasonal baseline on the last day the journey keys cover."""
+    from rmis.cli.context import open_registry
+    from rmis.exchange import warnings as warnings_
+
+    frame = warnings_(open_registry(), agreements_file())
+    typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)

@@ -38,6 +38,7 @@ __all__ = [
     "Secret",
     "Sent",
     "Submission",
+    "corridors",
     "encode_crossings",
     "figures",
     "history",
@@ -59,5 +60,7 @@ __all__ = [
     "regional_totals",
     "register_node",
     "send",
+    "transit",
+    "warnings",
     "write_keys",
 ]

@@ -12,9 +12,10 @@ from datetime import datetime
 import pandas as pd
 from sqlalchemy import Engine, and_, func, insert, select
 
+from rmis.exchange import regional
 from rmis.exchange.aggregates import DATAFLOWS, period_days, read_payload
 from rmis.exchange.agreements import Agreements
-from rmis.exchange.journeys import link, read_keys, trace
+from rmis.exchange.journeys import read_keys
 from rmis.exchange.signing import KeyProblem, read_public_key
 from rmis.exchange.submission import BadSubmission, Submission
 from rmis.store.schema import exchange_nodes, exchange_submissions
@@ -275,81 +276,43 @@ def journey_keys(engine: Engine, agreements: Agreements, period: str | None = No
     return pd.concat(parts, ignore_index=True)
 
 
-def journey_links(engine: Engine, agreements: Agreements, period: str | None = None):
-    """Exits linked to the entries that follow them in another state, on the keys alone, within
-    each journey agreement (keys made under different secrets never meet)."""
+def _strictest_k(agreements: Agreements) -> int:
+    """The k the hub's journey tables are suppressed at: the largest any journey agreement sets."""
+    ks = [a.suppress_below for a in agreements.items if a.kind == "journey_keys"]
+    return max(ks, default=5)
+
+
+def _linked(engine: Engine, agreements: Agreements, period: str | None):
     keys = journey_keys(engine, agreements, period)
-    parts = [
-        link(part.drop(columns="agreement")).assign(agreement=agreement)
-        for agreement, part in keys.groupby("agreement")
-    ]
-    links = pd.concat(parts, ignore_index=True) if parts else None
-    return keys, links
+    links, traced = regional.linked(keys)
+    return keys, links, traced, _strictest_k(agreements)
 
 
 def journeys(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
-    """Journeys across the region by the states they passed, most travelled first: how many,
-    and over how many borders."""
-    keys, links = journey_links(engine, agreements, period)
-    if links is None or links.empty:
-        return pd.DataFrame(columns=["states", "borders", "journeys"])
-    traced = pd.concat(
-        [
-            trace(keys[keys.agreement == a].drop(columns="agreement"), part)
-            for a, part in links.groupby("agreement")
-        ],
-        ignore_index=True,
-    )
-    out = traced.groupby(["states", "borders"], as_index=False).size()
-    out = out.rename(columns={"size": "journeys"})
-    return out.sort_values(["journeys", "states"], ascending=[False, True], ignore_index=True)
+    """Journeys across the region by the states they passed, most travelled first."""
+    _, _, traced, k = _linked(engine, agreements, period)
+    return regional.journeys_by_path(traced, k)
+
+
+def corridors(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+    """Linked border crossings per month and corridor (from, to)."""
+    _, links, _, k = _linked(engine, agreements, period)
+    return regional.corridors(links, k)
+
+
+def transit(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+    """Per month and state, the journeys that passed through it."""
+    _, _, traced, k = _linked(engine, agreements, period)
+    return regional.transit(traced, k)
 
 
 def mirror(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
-    """Mirror statistics on land borders: per month and pair of states, A's recorded exits to B
-    against B's recorded entries from A, and the journeys linking the two that explain them:
-    exits with no entry (not recorded by B, or the traveller went elsewhere) and entries with
-    no exit (the exits A did not record)."""
-    keys, links = journey_links(engine, agreements, period)
-    columns = [
-        "month",
-        "from_state",
-        "to_state",
-        "exits_recorded_by_origin",
-        "entries_recorded_by_destination",
-        "linked",
-        "exits_without_entry",
-        "entries_without_exit",
-    ]
-    land = keys[~keys.partner.isin(["AIR", "SEA"])].copy()
-    if land.empty:
-        return pd.DataFrame(columns=columns)
-    land["month"] = land.local_date.str[:7]
-    exits = land[land.direction == "exit"]
-    entries = land[land.direction == "entry"]
-    out_exits = exits.groupby(["month", "host_state", "partner"]).size()
-    out_exits.index.names = ["month", "from_state", "to_state"]
-    in_entries = entries.groupby(["month", "partner", "host_state"]).size()
-    in_entries.index.names = ["month", "from_state", "to_state"]
-    linked = pd.Series(dtype="int64")
-    if links is not None and not links.empty:
-        on_land = links[links.exit_token.isin(set(exits.token))]
-        linked = (
-            on_land.assign(month=on_land.exit_date.str[:7])
-            .groupby(["month", "from_state", "to_state"])
-            .size()
-        )
-    both = (
-        pd.DataFrame(
-            {
-                "exits_recorded_by_origin": out_exits,
-                "entries_recorded_by_destination": in_entries,
-                "linked": linked,
-            }
-        )
-        .fillna(0)
-        .astype("int64")
-    )
-    both["exits_without_entry"] = both.exits_recorded_by_origin - both.linked
-    both["entries_without_exit"] = both.entries_recorded_by_destination - both.linked
-    return both.reset_index()[columns]
+    """Mirror statistics on land borders, with the journeys that explain them."""
+    keys, links, _, k = _linked(engine, agreements, period)
+    return regional.mirror(keys.drop(columns="agreement"), links, k)
+
+
+def warnings(engine: Engine, agreements: Agreements, on=None) -> pd.DataFrame:
+    """Regional early warning on the journey keys' daily arrivals (all periods held)."""
+    keys = journey_keys(engine, agreements)
+    return regional.early_warning(keys.drop(columns="agreement"), on)

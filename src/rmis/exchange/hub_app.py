@@ -3,8 +3,9 @@ region's figures and the hub's history are read back. Separate from a national n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -62,15 +63,35 @@ def create_hub_app(engine: Engine, agreements: Agreements, now: Callable[[], dat
     @app.get("/hub/v1/journeys")
     def journeys(period: str | None = Query(None)):
         """Journeys across the region by the states they passed (on journey keys alone)."""
-        return hub.journeys(engine, agreements, period).to_dict(orient="records")
+        return _records(hub.journeys(engine, agreements, period))
 
     @app.get("/hub/v1/mirror")
     def mirror(period: str | None = Query(None)):
         """A's exits to B against B's entries from A, and the journeys that explain them."""
-        return hub.mirror(engine, agreements, period).to_dict(orient="records")
+        return _records(hub.mirror(engine, agreements, period))
+
+    @app.get("/hub/v1/corridors")
+    def corridors(period: str | None = Query(None)):
+        """Linked border crossings per month and corridor."""
+        return _records(hub.corridors(engine, agreements, period))
+
+    @app.get("/hub/v1/transit")
+    def transit(period: str | None = Query(None)):
+        """Per month and state, the journeys that passed through it."""
+        return _records(hub.transit(engine, agreements, period))
+
+    @app.get("/hub/v1/warnings")
+    def warnings(on: date | None = None):
+        """Regional early warning: arrivals per host state and border breaking out."""
+        return _records(hub.warnings(engine, agreements, on))
 
     @app.get("/hub/v1/health")
     def health():
         return {"status": "ok"}
 
     return app
+
+
+def _records(frame) -> list[dict]:
+    """Rows as JSON objects; a suppressed cell is null."""
+    return json.loads(frame.to_json(orient="records"))
