@@ -30,7 +30,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from sqlalchemy import select
 
-from rmis.protection import find_patterns, seen_crossings
+from rmis.protection import (
+    find_group_patterns,
+    find_patterns,
+    patterns_about,
+    seen_crossings,
+    stored_patterns,
+)
 from rmis.protection.patterns import _age, _distinct, family_root, parties
 from rmis.registry import import_crossings
 from rmis.store.database import open_database
@@ -80,7 +86,8 @@ def score(flagged, person_of, truth_parties, trafficking_adults) -> dict:
         "recall": round(len(hits) / len(positives), 4) if positives else None,
         "flagged_adults": len(adults),
         "adult_precision": round(len(adults & trafficking_adults) / len(adults), 4)
-        if adults else None,
+        if adults
+        else None,
         "adult_recall": round(len(adults & trafficking_adults) / len(trafficking_adults), 4),
     }
 
@@ -117,6 +124,26 @@ def main() -> None:
             t0 = time.perf_counter()
             crossings = seen_crossings(connection, "KAZ", since, now + timedelta(days=1))
             read_s = time.perf_counter() - t0
+        # The nightly job end to end (read, find, keep), and what the check then pays: one
+        # indexed lookup of the person's stored patterns.
+        t0 = time.perf_counter()
+        run = find_group_patterns(engine, "KAZ", now=now, years=2)
+        job_s = time.perf_counter() - t0
+        with engine.connect() as connection:
+            people = list(person_of)[:2000]
+            t0 = time.perf_counter()
+            for tid in people:
+                stored_patterns(connection, [tid], "KAZ")
+            lookup_ms = (time.perf_counter() - t0) * 1000 / max(len(people), 1)
+            # Peer for the check's cost: searching the crossings around the person's entries
+            # live (patterns_about), for the labelled adults (many entries each).
+            adults = [t for t, p in person_of.items()
+                      if p is not None and p in {r["person_id"] for r in groups
+                                                 if r["role"] == "adult"}][:200]  # fmt: skip
+            t0 = time.perf_counter()
+            for tid in adults:
+                patterns_about(connection, tid, "KAZ", now, years=2)
+            live_ms = (time.perf_counter() - t0) * 1000 / max(len(adults), 1)
         loaded_s = time.perf_counter() - started
     entry_day = {}
     by_party = defaultdict(list)
@@ -165,6 +192,10 @@ def main() -> None:
         "ratio_recall_vs_entry_rule": round(ours_score["recall"] / base_score["recall"], 2)
         if ours_score["recall"] and base_score["recall"] else None,
         "read_seconds": round(read_s, 3), "generate_and_load_seconds": round(loaded_s, 1),
+        "job": {"seconds": round(job_s, 2), "crossings": run.crossings, "found": run.found},
+        "check_lookup_ms_mean": round(lookup_ms, 3),
+        "peer_live_search_ms_mean": round(live_ms, 3),
+        "ratio_live_vs_lookup": round(live_ms / lookup_ms, 1) if lookup_ms else None,
     }, indent=2))  # fmt: skip
 
 

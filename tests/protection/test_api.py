@@ -245,3 +245,58 @@ def test_asking_for_asylum_at_the_desk_refers_at_once_and_the_guard_holds(client
     assert again.json()["asylum_referral"] is None
     assert len(client.get(f"/api/v1/travellers/{who}/referrals",
                           headers=h["protection"]).json()) == 1  # fmt: skip
+
+
+def test_a_companion_pattern_found_by_the_job_is_offered_at_the_check(client, h, engine):
+    from rmis.protection import find_group_patterns
+
+    start = NOW - timedelta(days=90)
+
+    def at(day, second=0):
+        return (start + timedelta(days=day, seconds=second)).isoformat()
+
+    companion = ADULT | {"number": "P3000100", "surname": "KARIMOV", "birth_date": "1975-01-01"}
+    for trip in range(2):
+        people = [companion] + [
+            ADULT | {"number": f"P31{trip}{i:04d}", "surname": f"NAME{trip}X{i}",
+                     "given_names": "GUL", "sex": "F", "birth_date": f"200{trip}-0{i + 1}-11"}
+            for i in range(3)
+        ]  # fmt: skip
+        for i, doc in enumerate(people):
+            body = {
+                "id": str(uuid7()),
+                "direction": "entry",
+                "bcp": "KAZ-ALA",
+                "occurred_at": at(30 * trip, 40 * i),
+                "purpose": "tourism",
+                "document": doc,
+            }
+            assert client.post("/api/v1/crossings", json=body,
+                               headers=h["officer"]).status_code == 201  # fmt: skip
+        out = {
+            "id": str(uuid7()),
+            "direction": "exit",
+            "bcp": "KAZ-ALA",
+            "occurred_at": at(30 * trip + 4),
+            "purpose": "tourism",
+            "document": companion,
+        }
+        assert client.post("/api/v1/crossings", json=out, headers=h["officer"]).status_code == 201
+    run = find_group_patterns(engine, "KAZ", now=NOW)
+    assert run.found == {"companion": 1}
+    check = client.post(
+        "/api/v1/checks",
+        json={"bcp": "KAZ-ALA", "direction": "entry", "document": companion},
+        headers=h["officer"],
+    )
+    protection = check.json()["protection"]
+    assert [p["kind"] for p in protection["patterns"]] == ["companion"]
+    assert protection["suggested"][0]["indicator"] == "controlling_companion"
+    # Run again: the state's patterns are replaced, not added to.
+    find_group_patterns(engine, "KAZ", now=NOW)
+    again = client.post(
+        "/api/v1/checks",
+        json={"bcp": "KAZ-ALA", "direction": "entry", "document": companion},
+        headers=h["officer"],
+    )
+    assert len(again.json()["protection"]["patterns"]) == 1

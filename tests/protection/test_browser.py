@@ -93,6 +93,7 @@ def test_asylum_at_the_desk_then_the_protection_officer(site, chromium, shoot,
     server, engine = site
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     tab = context.new_page()
+    tab.set_default_timeout(90_000)  # a shared, busy machine: slow, not wrong
     fetched: list[str] = []
     tab.on("request", lambda request: fetched.append(request.url))
     log_in(tab, server.url, "a.officer")
@@ -132,6 +133,7 @@ def test_asylum_at_the_desk_then_the_protection_officer(site, chromium, shoot,
     # The protection officer: the queue, the follow-up due, the record, the referral accepted.
     context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     tab = context.new_page()
+    tab.set_default_timeout(90_000)
     tab.on("request", lambda request: fetched.append(request.url))
     log_in(tab, server.url, "p.officer", "/protection")
     tab.wait_for_url(f"{server.url}/protection")
@@ -159,6 +161,7 @@ def test_the_queue_in_russian(site, chromium, shoot):
         extra_http_headers={"Accept-Language": "ru-RU,ru;q=0.9"},
     )
     tab = context.new_page()
+    tab.set_default_timeout(90_000)
     log_in(tab, server.url, "p.officer", "/protection")
     tab.wait_for_url(f"{server.url}/protection")
     assert tab.get_attribute("html", "lang") == "ru"

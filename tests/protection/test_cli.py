@@ -49,3 +49,14 @@ def test_counts_as_a_table_and_sdmx(tmp_path, monkeypatch):
     assert "NOORI" not in sdmx.stdout
     denied = runner.invoke(app, ["protection", "counts", "--as", "officer"])
     assert denied.exit_code == 2 and "may not" in denied.output
+
+
+def test_the_patterns_job(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'rmis.sqlite3'}"
+    monkeypatch.setenv("RMIS_DATABASE_URL", url)
+    open_database(url).dispose()
+    done = runner.invoke(app, ["protection", "patterns", "--host", "kaz"])
+    assert done.exit_code == 0, done.output
+    assert '"host_state": "KAZ"' in done.stdout and '"found": {}' in done.stdout
+    bad = runner.invoke(app, ["protection", "patterns", "--host", "KAZ", "--years", "0"])
+    assert bad.exit_code == 2

@@ -1,7 +1,11 @@
-"""`rmis protection counts`: referrals counted for policy, by month, need, agency, state
-(outcome), nationality and BCP, cells under k suppressed with the cells that would reveal them
-(the disclosure control every count of rmis passes). Read as the principal named by --as (or
-RMIS_PRINCIPAL): an analyst, a supervisor or a protection officer; audited under that name."""
+"""`rmis protection`: the group-pattern job and the counts for policy.
+
+`patterns` finds the group patterns in a state's last year of crossings and keeps them for the
+border check (run it nightly, as a job of the node; audited). `counts`: referrals counted for
+policy, by month, need, agency, state (outcome), nationality and BCP, cells under k suppressed
+with the cells that would reveal them (the disclosure control every count of rmis passes), read
+as the principal named by --as (or RMIS_PRINCIPAL): an analyst, a supervisor or a protection
+officer; audited under that name."""
 
 from __future__ import annotations
 
@@ -63,3 +67,22 @@ def counts(
         writer.writerow([*(cell[d] for d in dims), shown])
     if withheld:
         typer.echo("totals withheld: a suppressed cell could be worked out from them", err=True)
+
+
+@app.command("patterns")
+def patterns(
+    host: Annotated[str, typer.Option(help="The host state (ICAO code) whose crossings to read")],
+    years: Annotated[float, typer.Option(help="How far back to read")] = 1.0,
+) -> None:
+    """Find the group patterns in the state's crossings and keep them for the check."""
+    if not 0 < years <= 5:
+        _fail("--years must be more than 0 and at most 5")
+    import json
+
+    from rmis.cli.context import open_registry
+    from rmis.protection import find_group_patterns
+    from rmis.settings import utc_now
+
+    run = find_group_patterns(open_registry(), host.upper(), now=utc_now(), years=years)
+    typer.echo(json.dumps({"host_state": host.upper(), "crossings": run.crossings,
+                           "found": run.found}))  # fmt: skip

@@ -28,7 +28,13 @@ from rmis.protection.model import (
     ReferralSummary,
 )
 from rmis.protection.patterns import PATTERN_NAMES, GroupPattern, Party, Seen, find_patterns
-from rmis.protection.reading import patterns_about, seen_crossings
+from rmis.protection.reading import (
+    PatternRun,
+    find_group_patterns,
+    patterns_about,
+    seen_crossings,
+    stored_patterns,
+)
 from rmis.protection.record import (
     FirstContact,
     ProtectionRecord,
@@ -63,6 +69,7 @@ __all__ = [
     "Indicator",
     "NonRefoulement",
     "Party",
+    "PatternRun",
     "ProtectionError",
     "ProtectionRecord",
     "RecordedIndicator",
@@ -74,6 +81,7 @@ __all__ = [
     "asylum_permits",
     "asylum_seekers_on",
     "at_check",
+    "find_group_patterns",
     "find_patterns",
     "first_contact",
     "follow_ups_due",
@@ -91,5 +99,6 @@ __all__ = [
     "referral_queue",
     "referrals_of",
     "seen_crossings",
+    "stored_patterns",
     "without_asylum_seekers",
 ]

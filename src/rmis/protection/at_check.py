@@ -14,7 +14,7 @@ from rmis.protection import access
 from rmis.protection.guard import pending_claims
 from rmis.protection.indicators import STATELESS_CODES
 from rmis.protection.people import ids_of
-from rmis.protection.reading import patterns_about
+from rmis.protection.reading import stored_patterns
 from rmis.security import Principal
 from rmis.store import as_utc
 from rmis.store.schema import referrals
@@ -75,24 +75,21 @@ def at_check(
     if traveller_id is None:
         return AtCheck(suggested)
     with engine.begin() as connection:
-        found = patterns_about(connection, traveller_id, principal.state, now)
-        for pattern in found:
+        ids = ids_of(connection, traveller_id)
+        # Found by the last run over the state's crossings (find_group_patterns): an index
+        # lookup, so the check stays fast whatever the size of the record.
+        patterns = stored_patterns(connection, ids, principal.state)
+        for pattern in patterns:
             suggested.append(Suggestion(
                 "controlling_companion",
-                f"crossed in with {len(pattern.parties)} different groups and left without them",
-            ) if pattern.kind == "companion" else Suggestion(
+                f"crossed in with {pattern['parties']} different groups and left without them",
+            ) if pattern["kind"] == "companion" else Suggestion(
                 "child_alone",
-                f"crossed in with children of other families {len(pattern.parties)} times "
+                f"crossed in with children of other families {pattern['parties']} times "
                 "and left without them",
             ))  # fmt: skip
-        patterns = [
-            {"kind": p.kind, "parties": len(p.parties),
-             "dates": [party.at.date().isoformat() for party in p.parties]}
-            for p in found
-        ]  # fmt: skip
         if principal.role not in access.READ_FULL | access.READ_SUMMARY:
             return AtCheck(suggested, patterns)
-        ids = ids_of(connection, traveller_id)
         rows = connection.execute(
             select(referrals.c.id, referrals.c.state, referrals.c.created_at)
             .where(referrals.c.traveller_id.in_(ids))

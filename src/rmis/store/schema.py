@@ -563,6 +563,21 @@ referral_events = Table(
     Column("role", String(32), nullable=False),
 )
 
+# Group patterns found in a state's crossings (protection/patterns.py) by a job over the record
+# (`rmis protection patterns`, migration 0012), so the border check looks a person's up by
+# index instead of searching crossings. Replaced whole for the state at each run.
+group_patterns = Table(
+    "group_patterns",
+    metadata,
+    Column("id", Sequence64, primary_key=True, autoincrement=True),
+    Column("traveller_id", Uuid, ForeignKey("travellers.id"), nullable=False),
+    Column("host_state", STATE, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parties", JSON, nullable=False),  # [{"bcp", "at", "people"}], oldest first
+    Column("found_at", DateTime(timezone=True), nullable=False),
+    Index(None, "traveller_id", "host_state"),
+)
+
 # Retention (retention/, migration 0010): legal holds keep a traveller's record in a state past
 # its retention; an erasure run leaves only its counts; the warehouse's share of an erasure
 # waits in warehouse_erasures (ids only) until the warehouse has removed it too.
