@@ -11,13 +11,12 @@ from uuid import UUID
 from sqlalchemy import Engine, select
 
 from rmis.protection import access
-from rmis.protection.guard import pending_claims
 from rmis.protection.indicators import STATELESS_CODES
-from rmis.protection.people import ids_of
+from rmis.protection.model import PENDING
 from rmis.protection.reading import stored_patterns
 from rmis.security import Principal
 from rmis.store import as_utc
-from rmis.store.schema import referrals
+from rmis.store.schema import referrals, travellers
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +73,14 @@ def at_check(
         ))  # fmt: skip
     if traveller_id is None:
         return AtCheck(suggested)
+    # The person and any id merged into theirs, in the statements themselves: two indexed
+    # SELECTs in the common case (no referral, no pattern), so the check stays fast.
+    ids = select(travellers.c.id).where(
+        (travellers.c.id == traveller_id) | (travellers.c.merged_into == traveller_id)
+    )
     with engine.begin() as connection:
-        ids = ids_of(connection, traveller_id)
         # Found by the last run over the state's crossings (find_group_patterns): an index
-        # lookup, so the check stays fast whatever the size of the record.
+        # lookup, whatever the size of the record.
         patterns = stored_patterns(connection, ids, principal.state)
         for pattern in patterns:
             suggested.append(Suggestion(
@@ -91,21 +94,22 @@ def at_check(
         if principal.role not in access.READ_FULL | access.READ_SUMMARY:
             return AtCheck(suggested, patterns)
         rows = connection.execute(
-            select(referrals.c.id, referrals.c.state, referrals.c.created_at)
+            select(referrals.c.id, referrals.c.state, referrals.c.need, referrals.c.created_at)
             .where(referrals.c.traveller_id.in_(ids))
             .where(referrals.c.host_state == principal.state)
             .order_by(referrals.c.created_at.desc())
         ).all()
-        pending = bool(pending_claims(connection, [traveller_id]))
-        access.audit(
-            connection,
-            principal,
-            "protection.read",
-            str(traveller_id),
-            purpose,
-            now,
-            {"what": "referral states at the check", "referrals": len(rows)},
-        )
+        if rows:  # what was read of protection data is audited; nothing read, nothing to log
+            access.audit(
+                connection,
+                principal,
+                "protection.read",
+                str(traveller_id),
+                purpose,
+                now,
+                {"what": "referral states at the check", "referrals": len(rows)},
+            )
+    pending = any(r.need == "asylum" and r.state in PENDING for r in rows)
     return AtCheck(
         suggested,
         patterns,

@@ -113,10 +113,9 @@ def find_group_patterns(
     return PatternRun(len(seen), kinds)
 
 
-def stored_patterns(
-    connection: Connection, traveller_ids: list[UUID], host_state: str
-) -> list[dict]:
-    """The patterns the last run found about these ids (a person and the ids merged into it)."""
+def stored_patterns(connection: Connection, traveller_ids, host_state: str) -> list[dict]:
+    """The patterns the last run found about these ids (a list, or a SELECT of them: a person
+    and the ids merged into it)."""
     query = (
         select(group_patterns.c.kind, group_patterns.c.parties, group_patterns.c.found_at)
         .where(group_patterns.c.traveller_id.in_(traveller_ids))
