@@ -150,10 +150,14 @@ def encode(crossings: pd.DataFrame, secret: Secret) -> pd.DataFrame:
         out.insert(0, "token", crossings["token"].to_numpy())
     else:
         token_key = secret.key("token")
-        out.insert(0, "token", [
-            hmac.new(token_key, str(i).encode(), hashlib.sha256).hexdigest()[:32]
-            for i in crossings["crossing_id"]
-        ])  # fmt: skip
+        out.insert(
+            0,
+            "token",
+            [
+                hmac.new(token_key, str(i).encode(), hashlib.sha256).hexdigest()[:32]
+                for i in crossings["crossing_id"]
+            ],
+        )
     out["local_date"] = pd.to_datetime(crossings["local_date"]).dt.strftime("%Y-%m-%d")
     raw = clks.tobytes()
     size = WORDS * 8
@@ -219,58 +223,91 @@ def link(
     exit and each entry is used once, best scores first. Without `documents` the CLKs alone
     decide (what the bench measures them by). Returns exit_token, entry_token,
     score, from_state, to_state, exit_date."""
-    from anonlink.similarities import dice_coefficient_accelerated as dice
-
     frame = keys.reset_index(drop=True)
+    return solve(frame, candidates(frame, threshold, days, documents))
+
+
+def candidates(
+    frame: pd.DataFrame, threshold: float = THRESHOLD, days: int = 1, documents: bool = True
+) -> list[tuple[int, int, float]]:
+    """link()'s candidate pairs before the solve: (exit row, entry row, score), rows counted
+    from 0 in `frame`. Blocks never cross a corridor, so any split by corridor gives the same
+    pairs (what the Spark linkage relies on)."""
     bits = bitarrays(clks(frame))
-    day = pd.to_datetime(frame.local_date).to_numpy().astype("datetime64[D]").astype(np.int64)
+    day = days_of(frame)
+    corridor = corridors_of(frame)
+    doc, host = frame.doc_key.to_numpy(), frame.host_state.to_numpy()
     exits = np.flatnonzero((frame.direction == "exit").to_numpy())
     entries = np.flatnonzero((frame.direction == "entry").to_numpy())
-    host, partner = frame.host_state.to_numpy(), frame.partner.to_numpy()
-    doc = frame.doc_key.to_numpy()
-    # The corridor an exit and an entry must share: (from, to) on land, AIR (or SEA) otherwise.
-    land_exit = ~np.isin(partner[exits], ["AIR", "SEA"])
-    land_entry = ~np.isin(partner[entries], ["AIR", "SEA"])
-    exit_corridor = np.where(land_exit, host[exits] + ">" + partner[exits], partner[exits])
-    entry_corridor = np.where(land_entry, partner[entries] + ">" + host[entries], partner[entries])
     by_block: dict[tuple[str, int], list[int]] = {}
-    for i, (c, d) in enumerate(zip(entry_corridor, day[entries], strict=True)):
-        by_block.setdefault((c, int(d)), []).append(i)
+    for j in entries:
+        by_block.setdefault((corridor[j], int(day[j])), []).append(int(j))
+    exit_blocks: dict[tuple[str, int], list[int]] = {}
+    for i in exits:
+        exit_blocks.setdefault((corridor[i], int(day[i])), []).append(int(i))
     rows: list[tuple[int, int, float]] = []
-    order = np.lexsort((day[exits], exit_corridor))
-    exit_corridor_sorted = exit_corridor[order]
-    exit_day_sorted = day[exits][order]
-    boundaries = np.flatnonzero(
-        (exit_corridor_sorted[1:] != exit_corridor_sorted[:-1])
-        | (exit_day_sorted[1:] != exit_day_sorted[:-1])
-    )
-    for chunk in np.split(order, boundaries + 1):
-        if len(chunk) == 0:
+    for (c, d), a in exit_blocks.items():
+        b = [j for step in range(days + 1) for j in by_block.get((c, d + step), [])]
+        if not b:
             continue
-        corridor, d = exit_corridor[chunk[0]], int(day[exits][chunk[0]])
-        candidates = [j for step in range(days + 1) for j in by_block.get((corridor, d + step), [])]
-        if not candidates:
-            continue
-        a, b = exits[chunk], entries[np.array(candidates)]
-        found: dict[tuple[int, int], float] = {}
-        # anonlink's Dice join (C++) over the block; equal document keys score 1.
-        sims, (ia, ib) = dice([[bits[i] for i in a], [bits[j] for j in b]], threshold, None)
-        for score, i, j in zip(sims, ia, ib, strict=True):
-            found[(int(a[i]), int(b[j]))] = float(score)
-        if documents:
-            by_doc: dict[str, list[int]] = {}
-            for j in b:
-                by_doc.setdefault(doc[j], []).append(int(j))
-            for i in a:
-                for j in by_doc.get(doc[i], ()):
-                    found[(int(i), j)] = 1.0
+        ia, ib, scores = block_pairs(
+            [bits[i] for i in a],
+            [bits[j] for j in b],
+            doc[a],
+            doc[b],
+            host[a],
+            host[b],
+            threshold,
+            documents,
+        )
         rows.extend(
-            (i, j, score) for (i, j), score in found.items() if host[i] != host[j]
-        )  # a flight lands in another state
-    return _greedy(frame, rows)
+            zip(np.asarray(a)[ia].tolist(), np.asarray(b)[ib].tolist(), scores, strict=True)
+        )
+    return rows
 
 
-def _greedy(frame: pd.DataFrame, rows: list[tuple[int, int, float]]) -> pd.DataFrame:
+def days_of(keys: pd.DataFrame) -> np.ndarray:
+    return pd.to_datetime(keys.local_date).to_numpy().astype("datetime64[D]").astype(np.int64)
+
+
+def corridors_of(keys: pd.DataFrame) -> np.ndarray:
+    """The corridor an exit and the entry after it share: A>B on land; AIR or SEA otherwise."""
+    host, partner = keys.host_state.to_numpy(), keys.partner.to_numpy()
+    land = ~np.isin(partner, ["AIR", "SEA"])
+    leaving = (keys.direction == "exit").to_numpy()
+    return np.where(
+        land, np.where(leaving, host + ">" + partner, partner + ">" + host), partner
+    ).astype(str)
+
+
+def block_pairs(
+    bits_a: list, bits_b: list, doc_a, doc_b, host_a, host_b, threshold: float, documents: bool
+) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """The pairs of one block scoring at least `threshold`: anonlink's Dice join (C++) of the
+    CLKs, equal document keys scoring 1, none within one state (a flight lands in another).
+    Indices into the block's exits and entries, and their scores."""
+    from anonlink.similarities import dice_coefficient_accelerated as dice
+
+    found: dict[tuple[int, int], float] = {}
+    sims, (ia, ib) = dice([bits_a, bits_b], threshold, None)
+    for score, i, j in zip(sims, ia, ib, strict=True):
+        found[(int(i), int(j))] = float(score)
+    if documents:
+        by_doc: dict[str, list[int]] = {}
+        for j, key in enumerate(doc_b):
+            by_doc.setdefault(key, []).append(j)
+        for i, key in enumerate(doc_a):
+            for j in by_doc.get(key, ()):
+                found[(i, j)] = 1.0
+    kept = [(i, j, v) for (i, j), v in found.items() if host_a[i] != host_b[j]]
+    return (
+        np.array([r[0] for r in kept], np.int64),
+        np.array([r[1] for r in kept], np.int64),
+        [r[2] for r in kept],
+    )
+
+
+def solve(frame: pd.DataFrame, rows: list[tuple[int, int, float]]) -> pd.DataFrame:
     """Best pairs first, each exit and each entry used once (anonlink's greedy solver)."""
     rows.sort(key=lambda r: (-r[2], r[0], r[1]))
     used_a: set[int] = set()
