@@ -4,7 +4,8 @@ and the same one-to-one solve on the driver; the answer is link()'s, pair for pa
 
 Spark needs Java 17 or 21 (Spark 4). Where Spark runs is a setting, never hard-coded:
 RMIS_SPARK_MASTER (default local[2]; spark://host:7077 for a standalone cluster),
-RMIS_SPARK_MEMORY (driver and executor memory, default 2g).
+RMIS_SPARK_MEMORY (driver and executor memory, default 2g). The region's other analyses run on
+analytics' own Spark session (engine.py), whose master and memory are not settings yet.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def spark_settings(env: Mapping[str, str] | None = None) -> tuple[str, str]:
     return env.get("RMIS_SPARK_MASTER", "local[2]"), env.get("RMIS_SPARK_MEMORY", "2g")
 
 
-def session(master: str, memory: str) -> Any:
+def session(master: str, memory: str, partitions: int = 8) -> Any:
     """A SparkSession on `master` (UTC, no web UI); SparkUnavailable when Java is missing."""
     if problem := java_problem():
         raise SparkUnavailable(problem)
@@ -76,6 +77,9 @@ def session(master: str, memory: str) -> Any:
         .config("spark.driver.memory", memory)
         .config("spark.executor.memory", memory)
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # Groups are corridors (tens to hundreds): Spark's default 200 shuffle partitions
+        # would start a Python worker per near-empty partition.
+        .config("spark.sql.shuffle.partitions", partitions)
         .getOrCreate()
     )
 
