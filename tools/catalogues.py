@@ -3,7 +3,7 @@
 A domain is a family of pages: its templates are src/rmis/web/ui/templates/<domain>/ and its
 code src/rmis/web/ui/<domain>/ (or <domain>.py); the domain `common` is everything directly in
 those two folders (base.html, the shared code). The tool extracts the domain's messages (`_`,
-`gettext`, `ngettext`, `N_`) and updates src/rmis/locales/<language>/LC_MESSAGES/<domain>.po
+`gettext`, `ngettext`, `N_`, `t.text`) and updates src/rmis/locales/<language>/LC_MESSAGES/<domain>.po
 for every language: new messages arrive untranslated, vanished ones are dropped, translations
 and their flags (`unreviewed`) are kept. `--check` only reports what is missing, and fails.
 """
@@ -21,7 +21,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 UI = ROOT / "src/rmis/web/ui"
 LOCALES = ROOT / "src/rmis/locales"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+# `text` is the pages' Translator.text (plain text for a notice or a header).
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "text": None}
 METHODS = {".html": "jinja2", ".py": "python"}
 
 
