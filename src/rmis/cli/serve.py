@@ -17,6 +17,9 @@ def serve(
     tls_key: Annotated[
         Path | None, typer.Option(help="The certificate's private key (PEM)", exists=True)
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes (up to the machine's cores)")
+    ] = 1,
 ) -> None:
     """Run the rmis API (OpenAPI at /api/v1/docs). The schema is migrated first.
 
@@ -47,10 +50,30 @@ def serve(
     erasure = DailyErasure(erase_due).start()  # retention by law, once a day
     try:
         # server_header=False: the response does not say which server software answers.
+        # With workers, each process makes its app from the environment (app_from_env); the
+        # sealer and the daily erasure run here only, once: the one scheduler.
         uvicorn.run(
-            app, host=host, port=port, log_level="info", server_header=False,
+            app if workers == 1 else "rmis.cli.serve:app_from_env", factory=workers > 1,
+            workers=workers, host=host, port=port, log_level="info", server_header=False,
             ssl_certfile=tls_cert, ssl_keyfile=tls_key,
         )  # fmt: skip
     finally:
         erasure.stop()
         sealer.stop()
+
+
+def app_from_env():
+    """The API for one worker process of `rmis serve --workers N`: the record the parent has
+    already migrated, the settings from the environment. Throttles count in the record, so
+    their limits hold across workers."""
+    from rmis.reference.stay_rules import load_stay_rules
+    from rmis.settings import Settings
+    from rmis.store import create_registry_engine
+    from rmis.web.app import create_app
+
+    settings = Settings.from_env()
+    return create_app(
+        create_registry_engine(settings.database_url),
+        stay_rules=load_stay_rules(settings.stay_rules),
+        screening_threshold=settings.screening_threshold,
+    )
