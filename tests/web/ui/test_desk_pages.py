@@ -221,3 +221,11 @@ def test_a_card_recorded_again_with_other_details_is_refused_and_a_stale_card_ch
     stale["crossing_id"] = "0193f0f0-0000-7000-8000-000000000001"
     assert client.post("/desk/record", data=stale).status_code == 422
     assert count(engine, crossings) == 1
+
+
+def test_unreviewed_translations_are_marked_when_asked(app):
+    client = TestClient(app)
+    marked = client.get("/?lang=ru&unreviewed=1").text
+    assert '<mark class="unreviewed" title="unreviewed translation">Пароль</mark>' in marked
+    assert "<mark" not in client.get("/?lang=ru").text
+    assert "<mark" not in client.get("/?lang=en&unreviewed=1").text  # English is the source
