@@ -8,6 +8,8 @@ frequency attack on the encodings the hub holds (and, as the control, on unharde
 filters); and the end-to-end time (encode + link).
 
     nice -n 10 .venv/bin/python bench/journeys_bench.py --travellers 20000
+    nice -n 10 .venv/bin/python bench/journeys_bench.py --travellers 100000 --no-splink \
+        --max-anonlink-pairs 0 --spark 'local[2]'
 """
 
 from __future__ import annotations
@@ -246,6 +248,7 @@ def main() -> None:
     parser.add_argument("--join-size", type=int, default=5000)
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--max-anonlink-pairs", type=float, default=5e9)
+    parser.add_argument("--spark", help="also link on Spark at this master (local[2], spark://...)")
     args = parser.parse_args()
     out: dict = {"travellers": args.travellers, "seed": args.seed}
     start = time.perf_counter()
@@ -264,6 +267,19 @@ def main() -> None:
     links = link(keys)
     out["link_s"] = round(time.perf_counter() - start, 2)
     out["keys"] = score(set(zip(links.exit_token, links.entry_token, strict=True)), truth)
+    if args.spark:
+        from rmis.exchange.spark import link_on_spark, session
+
+        spark = session(args.spark, "2g")
+        start = time.perf_counter()
+        on_spark = link_on_spark(keys, spark)
+        out["spark_master"] = args.spark
+        out["spark_link_s"] = round(time.perf_counter() - start, 2)
+        spark_pairs = set(zip(on_spark.exit_token, on_spark.entry_token, strict=True))
+        local_pairs = set(zip(links.exit_token, links.entry_token, strict=True))
+        out["spark_same_links"] = spark_pairs == local_pairs
+        out["spark_over_local_time"] = round(out["spark_link_s"] / out["link_s"], 2)
+        spark.stop()
     clk_only = link(keys, documents=False)
     out["clk_only"] = score(set(zip(clk_only.exit_token, clk_only.entry_token, strict=True)), truth)
     if not args.no_splink:

@@ -268,6 +268,16 @@ def test_two_nodes_and_the_hub(hub, nodes, tmp_path):
     assert (shown >= 5).all() and shown.sum() > 0  # the journey agreement's k (default 5)
     for route in ("journeys", "transit", "warnings"):
         assert isinstance(_get(url + f"/hub/v1/{route}"), list)
+    # The same tables from the hub's command line.
+    for command, header in (
+        ("corridors", "month,from_state,to_state,journeys"),
+        ("journeys", "states,borders,journeys"),
+        ("transit", "month,state,journeys"),
+        ("mirror", "month,from_state,to_state,exits_recorded_by_origin"),
+        ("warnings", "severity,host_state,border"),
+    ):
+        shown = _run(hub_env, "hub", command)
+        assert shown.returncode == 0 and shown.stdout.startswith(header), shown.stderr
 
     # A node writes its keys to a file too (to look at before they go).
     out = tmp_path / "keys.csv"

@@ -14,6 +14,23 @@ nodes = typer.Typer(no_args_is_help=True, help="The national nodes the hub accep
 app.add_typer(nodes, name="nodes")
 
 
+def linker():
+    """What links journey keys on this hub: in this process, or on Spark when RMIS_ENGINE is
+    spark (at RMIS_SPARK_MASTER, RMIS_SPARK_MEMORY); a missing Java stops here with the hint."""
+    from rmis.settings import Settings
+
+    if Settings.from_env().analytics_engine != "spark":
+        return None
+    from rmis.exchange.spark import SparkUnavailable, link_on_spark, session, spark_settings
+
+    master, memory = spark_settings()
+    try:
+        spark = session(master, memory)
+    except SparkUnavailable as error:
+        fail(str(error))
+    return lambda keys: link_on_spark(keys, spark)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -26,7 +43,7 @@ def serve(
     from rmis.exchange.hub_app import create_hub_app
     from rmis.settings import utc_now
 
-    app_ = create_hub_app(open_registry(), agreements_file(), utc_now)
+    app_ = create_hub_app(open_registry(), agreements_file(), utc_now, linker())
     uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
 
 
@@ -83,7 +100,7 @@ def journeys(period: Annotated[str | None, typer.Option(help="One month, e.g. 20
     from rmis.cli.context import open_registry
     from rmis.exchange import journeys as journeys_
 
-    frame = journeys_(open_registry(), agreements_file(), period)
+    frame = journeys_(open_registry(), agreements_file(), period, linker())
     typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
 
 
@@ -93,7 +110,7 @@ def mirror(period: Annotated[str | None, typer.Option(help="One month, e.g. 2026
     from rmis.cli.context import open_registry
     from rmis.exchange import mirror as mirror_
 
-    frame = mirror_(open_registry(), agreements_file(), period)
+    frame = mirror_(open_registry(), agreements_file(), period, linker())
     typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
 
 
@@ -103,7 +120,7 @@ def corridors(period: Annotated[str | None, typer.Option(help="One month, e.g. 2
     from rmis.cli.context import open_registry
     from rmis.exchange import corridors as corridors_
 
-    frame = corridors_(open_registry(), agreements_file(), period)
+    frame = corridors_(open_registry(), agreements_file(), period, linker())
     typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
 
 
@@ -113,7 +130,7 @@ def transit(period: Annotated[str | None, typer.Option(help="One month, e.g. 202
     from rmis.cli.context import open_registry
     from rmis.exchange import transit as transit_
 
-    frame = transit_(open_registry(), agreements_file(), period)
+    frame = transit_(open_registry(), agreements_file(), period, linker())
     typer.echo(frame.to_csv(index=False, lineterminator="\n"), nl=False)
 
 

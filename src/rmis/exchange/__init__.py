@@ -15,11 +15,16 @@ from rmis.exchange.agreements import (
 from rmis.exchange.hub import (
     Receipt,
     Refused,
+    corridors,
     figures,
     history,
+    journeys,
+    mirror,
     receive,
     regional_totals,
     register_node,
+    transit,
+    warnings,
 )
 from rmis.exchange.journeys import Secret, load_secret, read_keys, write_keys
 from rmis.exchange.journeys import encode as encode_crossings

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, and_, func, insert, select
 from rmis.exchange import regional
 from rmis.exchange.aggregates import DATAFLOWS, period_days, read_payload
 from rmis.exchange.agreements import Agreements
-from rmis.exchange.journeys import read_keys
+from rmis.exchange.journeys import link, read_keys
 from rmis.exchange.signing import KeyProblem, read_public_key
 from rmis.exchange.submission import BadSubmission, Submission
 from rmis.store.schema import exchange_nodes, exchange_submissions
@@ -282,33 +282,41 @@ def _strictest_k(agreements: Agreements) -> int:
     return max(ks, default=5)
 
 
-def _linked(engine: Engine, agreements: Agreements, period: str | None):
+def _linked(engine: Engine, agreements: Agreements, period: str | None, linker=None):
     keys = journey_keys(engine, agreements, period)
-    links, traced = regional.linked(keys)
+    links, traced = regional.linked(keys, linker or link)
     return keys, links, traced, _strictest_k(agreements)
 
 
-def journeys(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+def journeys(
+    engine: Engine, agreements: Agreements, period: str | None = None, linker=None
+) -> pd.DataFrame:
     """Journeys across the region by the states they passed, most travelled first."""
-    _, _, traced, k = _linked(engine, agreements, period)
+    _, _, traced, k = _linked(engine, agreements, period, linker)
     return regional.journeys_by_path(traced, k)
 
 
-def corridors(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+def corridors(
+    engine: Engine, agreements: Agreements, period: str | None = None, linker=None
+) -> pd.DataFrame:
     """Linked border crossings per month and corridor (from, to)."""
-    _, links, _, k = _linked(engine, agreements, period)
+    _, links, _, k = _linked(engine, agreements, period, linker)
     return regional.corridors(links, k)
 
 
-def transit(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+def transit(
+    engine: Engine, agreements: Agreements, period: str | None = None, linker=None
+) -> pd.DataFrame:
     """Per month and state, the journeys that passed through it."""
-    _, _, traced, k = _linked(engine, agreements, period)
+    _, _, traced, k = _linked(engine, agreements, period, linker)
     return regional.transit(traced, k)
 
 
-def mirror(engine: Engine, agreements: Agreements, period: str | None = None) -> pd.DataFrame:
+def mirror(
+    engine: Engine, agreements: Agreements, period: str | None = None, linker=None
+) -> pd.DataFrame:
     """Mirror statistics on land borders, with the journeys that explain them."""
-    keys, links, _, k = _linked(engine, agreements, period)
+    keys, links, _, k = _linked(engine, agreements, period, linker)
     return regional.mirror(keys.drop(columns="agreement"), links, k)
 
 

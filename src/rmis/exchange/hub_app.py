@@ -25,7 +25,13 @@ class SubmissionIn(BaseModel):
     signature: str
 
 
-def create_hub_app(engine: Engine, agreements: Agreements, now: Callable[[], datetime]) -> FastAPI:
+def create_hub_app(
+    engine: Engine,
+    agreements: Agreements,
+    now: Callable[[], datetime],
+    linker: Callable | None = None,
+) -> FastAPI:
+    """The hub's API; `linker` links journey keys (journeys.link, or the same on Spark)."""
     app = FastAPI(title="rmis regional hub", version="1")
 
     @app.post("/hub/v1/submissions", status_code=201)
@@ -63,22 +69,22 @@ def create_hub_app(engine: Engine, agreements: Agreements, now: Callable[[], dat
     @app.get("/hub/v1/journeys")
     def journeys(period: str | None = Query(None)):
         """Journeys across the region by the states they passed (on journey keys alone)."""
-        return _records(hub.journeys(engine, agreements, period))
+        return _records(hub.journeys(engine, agreements, period, linker))
 
     @app.get("/hub/v1/mirror")
     def mirror(period: str | None = Query(None)):
         """A's exits to B against B's entries from A, and the journeys that explain them."""
-        return _records(hub.mirror(engine, agreements, period))
+        return _records(hub.mirror(engine, agreements, period, linker))
 
     @app.get("/hub/v1/corridors")
     def corridors(period: str | None = Query(None)):
         """Linked border crossings per month and corridor."""
-        return _records(hub.corridors(engine, agreements, period))
+        return _records(hub.corridors(engine, agreements, period, linker))
 
     @app.get("/hub/v1/transit")
     def transit(period: str | None = Query(None)):
         """Per month and state, the journeys that passed through it."""
-        return _records(hub.transit(engine, agreements, period))
+        return _records(hub.transit(engine, agreements, period, linker))
 
     @app.get("/hub/v1/warnings")
     def warnings(on: date | None = None):

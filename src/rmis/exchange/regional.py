@@ -5,6 +5,7 @@ or a state's transit of fewer than k journeys is suppressed with its secondary c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
@@ -12,6 +13,7 @@ import pandas as pd
 from rmis import analytics
 from rmis.exchange.journeys import link, trace
 
+Linker = Callable[[pd.DataFrame], pd.DataFrame]
 # What a series of regional early warning is: arrivals in a host state across one border
 # (the partner state, AIR or SEA), all nationalities (the keys carry none).
 ALL = "ALL"
@@ -25,13 +27,13 @@ def _protected(
     return analytics.protect(frame, dims, people, measures, k).frame
 
 
-def linked(keys: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def linked(keys: pd.DataFrame, linker: Linker = link) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Links and traced journeys within each agreement (keys under different secrets never
-    meet). `keys` has an `agreement` column."""
+    meet). `keys` has an `agreement` column; `linker` is journeys.link, or the same on Spark."""
     links, journeys = [], []
     for _, part in keys.groupby("agreement"):
         own = part.drop(columns="agreement")
-        found = link(own)
+        found = linker(own)
         links.append(found)
         journeys.append(trace(own, found))
     if not links:
