@@ -14,17 +14,17 @@ from rmis.security import AccessDenied
 from rmis.web.ui.desk import labels
 from rmis.web.ui.desk.card import error_text
 from rmis.web.ui.desk.session import LoggedIn, PostedForm
-from rmis.web.ui.templating import render, translator
+from rmis.web.ui.templating import Translator, render, translator
 
 router = APIRouter(include_in_schema=False)
 DECISIONS = ("confirm", "dismiss", "escalate")
 
 
-def _hours(seconds: float) -> str:
+def _hours(t: Translator, seconds: float) -> str:
     """An age or a time left as the desk shows it: 3 h 05 min, -0 h 40 min when overdue."""
     sign = "-" if seconds < 0 else ""
-    minutes = int(abs(seconds)) // 60
-    return f"{sign}{minutes // 60} h {minutes % 60:02d} min"
+    hours, minutes = divmod(int(abs(seconds)) // 60, 60)
+    return sign + t.text("%(hours)s h %(minutes)s min", hours=hours, minutes=str(minutes).zfill(2))
 
 
 @router.post("/desk/hits/{hit_id}/decision", response_class=HTMLResponse)
@@ -69,19 +69,20 @@ def decide(
 def waiting(request: Request, user: LoggedIn) -> HTMLResponse:
     """The state's hits still waiting for someone, oldest first, with age and deadline."""
     services = request.app.state.services
+    t = translator(request)
     now = services.clock()
     try:
         cases = open_hits(services.engine, user.principal, now, purpose="open hits at the desk")
     except AccessDenied as denied:
         return render(request, "desk/hits.html", status_code=403, user=user, rows=[],
-                      error=error_text(translator(request), denied))  # fmt: skip
+                      error=error_text(t, denied))  # fmt: skip
     rows = []
     for case in cases:
         left = case.time_left(now)
         rows.append({
             "case": case,
-            "age": _hours(case.age(now).total_seconds()),
-            "left": None if left is None else _hours(left.total_seconds()),
+            "age": _hours(t, case.age(now).total_seconds()),
+            "left": None if left is None else _hours(t, left.total_seconds()),
             "overdue": left is not None and left.total_seconds() < 0,
             "names": ", ".join(case.traveller.get("names", [])[:2]),
         })  # fmt: skip
