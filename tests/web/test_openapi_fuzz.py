@@ -17,6 +17,7 @@ from rmis.web.app import create_app
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
 HEADERS: dict[str, str] = {}
 SEEN: list = []
+KNOWN: dict[str, str] = {}
 
 
 @pytest.fixture
@@ -32,12 +33,24 @@ def api_schema(engine):
         "document": {"issuing_state": "UZB", "number": "FA7654321", "surname": "TOSHEV",
                      "given_names": "BOBUR", "nationality": "UZB", "sex": "M"},
     }  # fmt: skip
-    assert TestClient(app).post("/api/v1/crossings", json=body, headers=HEADERS).status_code == 201
+    client = TestClient(app)
+    assert client.post("/api/v1/crossings", json=body, headers=HEADERS).status_code == 201
+    history = client.post("/api/v1/documents/crossings", headers=HEADERS,
+                          json={"issuing_state": "UZB", "number": "FA7654321"}).json()  # fmt: skip
+    from sqlalchemy import select
+
+    from rmis.store.schema import documents
+
+    with engine.connect() as connection:
+        document_id = str(connection.execute(select(documents.c.id)).scalar_one())
+    # Every other case names these real ids in its path: writes then reach the record
+    # (permits, registrations, corrections, redress, rectification), not only a 404.
+    KNOWN.update({"traveller_id": history["traveller_id"], "crossing_id": body["id"],
+                  "document_id": document_id})  # fmt: skip
     return schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 
 def test_no_server_error_and_every_answer_in_the_schema(api_schema):
-    failures = []
     SEEN.clear()
     # Logging out would end the token every other case uses.
     operations = [op for op in (r.ok() for r in api_schema.get_all_operations())
@@ -50,17 +63,15 @@ def test_no_server_error_and_every_answer_in_the_schema(api_schema):
                   suppress_health_check=list(HealthCheck))  # fmt: skip
         def run(case):
             case.headers = {**(case.headers or {}), **HEADERS}
+            if len(SEEN) % 2:
+                for name, value in KNOWN.items():
+                    if name in (case.path_parameters or {}):
+                        case.path_parameters[name] = value
             response = case.call()
             SEEN.append((case.method, case.path, response.status_code))
-            if response.status_code >= 500:
-                failures.append((case.method, case.path, response.status_code, response.text))
-                return
-            try:
-                case.validate_response(response, checks=[response_schema_conformance])
-            except Exception as error:
-                failures.append((case.method, case.path, "schema", str(error)[:300]))
+            assert response.status_code < 500, (case.method, case.path, response.text)
+            case.validate_response(response, checks=[response_schema_conformance])
 
         run()
-    assert failures == [], "\n".join(map(str, failures[:20]))
     # The token held throughout: reads of the record were answered, not refused.
     assert sum(status == 200 for _, _, status in SEEN) >= 20

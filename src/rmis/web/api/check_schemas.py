@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from rmis.registry import Check, CheckedDocument, Direction, StayAnswer
-from rmis.web.api.schemas import CrossingOut, DocumentFieldsOut, DocumentIn, StayOut, Strict
+from rmis.web.api.schemas import (
+    CrossingOut,
+    DocumentFieldsOut,
+    DocumentIn,
+    StayOut,
+    Strict,
+    UtcTime,
+)
 from rmis.web.api.screening_schemas import ScreenedHitOut
 
 
@@ -109,7 +116,7 @@ def stay_out(answer: StayAnswer) -> StayOut:
 
 class CheckOut(BaseModel):
     check_id: UUID = Field(description="send it with the crossing (POST /crossings, check_id)")
-    checked_at: datetime
+    checked_at: UtcTime
     bcp: str
     host_state: str
     direction: Direction

@@ -8,7 +8,7 @@ its reason, and reading the queue or a person's documents is audited with its pu
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,7 +27,7 @@ from rmis.registry import (
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.problems import Problem
 from rmis.web.api.retry import api_router
-from rmis.web.api.schemas import DocumentFieldsOut
+from rmis.web.api.schemas import DocumentFieldsOut, UtcTime
 
 router = api_router()
 Purpose = Annotated[str | None, Header(alias="RMIS-Purpose", max_length=200)]
@@ -70,7 +70,7 @@ class ProposalOut(BaseModel):
     evidence: dict[str, Any] = Field(
         description="the comparison levels the pair fell in, its match weight, the model version"
     )
-    proposed_at: datetime
+    proposed_at: UtcTime
     document: DocumentFactsOut = Field(description="the document waiting for its person")
     document_link: str = Field(description="how that document is linked now (pending...)")
     candidate: DocumentFactsOut = Field(description="a document of the proposed person")
@@ -129,7 +129,7 @@ class LinkedDocumentOut(BaseModel):
     probability: float | None
     evidence: dict[str, Any] | None = Field(description="what the rule matched, or the levels")
     decided_by: str | None
-    linked_at: datetime | None
+    linked_at: UtcTime | None
 
 
 class PersonDocumentsOut(BaseModel):

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from rmis.protection import Referral, ReferralSummary
-from rmis.web.api.schemas import Strict
+from rmis.web.api.schemas import Strict, UtcTime
 
 Need = Literal["asylum", "child_protection", "trafficking", "medical", "statelessness", "violence"]
 Text = Annotated[str, Field(max_length=2000)]
@@ -49,7 +49,7 @@ class ReferralStateOut(BaseModel):
 
     id: UUID
     state: str
-    created_at: datetime
+    created_at: UtcTime
 
     @classmethod
     def of(cls, r: ReferralSummary) -> ReferralStateOut:
@@ -59,7 +59,7 @@ class ReferralStateOut(BaseModel):
 class EventOut(BaseModel):
     state: str
     reason: str | None
-    at: datetime
+    at: UtcTime
     by: str
     role: str
 
@@ -76,9 +76,9 @@ class ReferralOut(BaseModel):
     basis: str | None
     state: str
     reason: str | None
-    created_at: datetime
+    created_at: UtcTime
     created_by: str
-    updated_at: datetime
+    updated_at: UtcTime
     follow_up_on: date | None
     events: list[EventOut]
 
@@ -126,7 +126,7 @@ class RecordedIndicatorOut(BaseModel):
     note: str | None
     bcp: str | None
     check_id: UUID | None
-    recorded_at: datetime
+    recorded_at: UtcTime
     recorded_by: str
 
 

@@ -39,6 +39,7 @@ from rmis.registry import (
     Recorded,
 )
 from rmis.stay import PermitKind
+from rmis.store import as_utc
 
 
 def _recordable_state(code: str, info: ValidationInfo) -> str:
@@ -114,6 +115,9 @@ Moment = Annotated[
     AfterValidator(_plausible_moment),
 ]
 Count = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
+# A time in an answer: always with its offset (SQLite hands the record's times back naive,
+# and a date-time without an offset is no RFC 3339 date-time).
+UtcTime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def Text(max_length: int, min_length: int = 0, **field: Any) -> Any:
@@ -254,7 +258,7 @@ class LoginIn(Strict):
 
 class SessionOut(BaseModel):
     token: str
-    expires_at: datetime
+    expires_at: UtcTime
 
 
 class CrossingChangesIn(Strict):
@@ -290,7 +294,7 @@ class CorrectionOut(BaseModel):
     )
     reason: str
     officer: str
-    recorded_at: datetime
+    recorded_at: UtcTime
     duplicate: bool
 
     @classmethod
@@ -315,7 +319,7 @@ class CrossingOut(BaseModel):
     seq: int
     direction: Direction
     bcp: str
-    occurred_at: datetime
+    occurred_at: UtcTime
     local_date: date
     purpose: Purpose
     mode: str

@@ -16,6 +16,7 @@ from rmis.screening import (
     TravellerError,
 )
 from rmis.web.api.problems import Problem
+from rmis.web.api.schemas import UtcTime
 
 
 class ScreenedDocumentIn(BaseModel):
@@ -66,7 +67,7 @@ class DecisionOut(BaseModel):
     reason: str
     decided_by: str
     role: str
-    at: datetime
+    at: UtcTime
 
 
 class HitOut(BaseModel):
@@ -80,7 +81,7 @@ class HitOut(BaseModel):
     entry_id: str
     score: float
     reasons: list[str]
-    raised_at: datetime
+    raised_at: UtcTime
     raised_by: str
     bcp: str | None
     check_id: UUID | None
