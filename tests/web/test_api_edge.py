@@ -1,7 +1,7 @@
 """The API's edge (issue 17): nothing breaks the record, every error is a problem document,
 refusals are audited, logins are throttled, and every answer carries the security headers."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -242,3 +242,18 @@ def test_the_overstay_list_names_in_the_audit_log_whom_it_showed(client, officer
             select(audit_log.c.detail).where(audit_log.c.action == "overstays.list")
         ).scalar_one()
     assert detail["travellers"] == shown
+
+
+def test_the_registry_itself_refuses_a_permit_count_beyond_its_column(engine):
+    from rmis.registry import InvalidRecord, add_permit
+    from rmis.security import Principal
+    from rmis.stay import PermitKind
+
+    supervisor = Principal("sup", Role.SUPERVISOR, "KAZ")
+    for extra, code in (({"entries_allowed": 2**63 - 1}, "invalid_value"),
+                        ({"valid_from": date(1, 1, 1)}, "implausible_date")):  # fmt: skip
+        kwargs = {"kind": PermitKind.VISA, "valid_from": date(2026, 1, 1),
+                  "valid_to": date(2026, 12, 31)} | extra  # fmt: skip
+        with pytest.raises(InvalidRecord) as refused:
+            add_permit(engine, supervisor, uuid7(), now=NOW, **kwargs)
+        assert refused.value.code == code

@@ -15,6 +15,9 @@ from rmis.security import PERMIT_ROLES, Principal, append_audit
 from rmis.stay import PermitKind
 from rmis.store.schema import crossings, permits, registrations
 
+INT32_MAX = 2**31 - 1
+PERMIT_YEARS = (1900, 2100)
+
 
 def _known_in(connection, person: UUID, state: str) -> bool:
     def of(table):
@@ -59,8 +62,13 @@ def add_permit(
     if valid_to < valid_from:
         raise InvalidRecord("valid_to", "invalid_period", "valid_to is before valid_from")
     for name, value in (("entries_allowed", entries_allowed), ("duration_days", duration_days)):
-        if value is not None and value < 1:
-            raise InvalidRecord(name, "invalid_value", f"{name} must be at least 1")
+        # The column is a 32-bit integer: a larger count breaks every reader after it.
+        if value is not None and not 1 <= value <= INT32_MAX:
+            raise InvalidRecord(name, "invalid_value", f"{name} must be 1 to {INT32_MAX}")
+    for name, day in (("valid_from", valid_from), ("valid_to", valid_to)):
+        if not PERMIT_YEARS[0] <= day.year <= PERMIT_YEARS[1]:
+            raise InvalidRecord(name, "implausible_date", f"{name} {day} is outside the years "
+                                f"{PERMIT_YEARS[0]}..{PERMIT_YEARS[1]}")  # fmt: skip
     permit_id = uuid7()
     with engine.begin() as connection:
         person = _require_traveller(connection, traveller_id, principal.state)
