@@ -102,7 +102,8 @@ _CONTRAST_JS = """() => {
   for (const el of document.querySelectorAll('body *')) {
     if (!Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())) continue;
     const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.right < 0 || box.bottom < 0) continue;
+    // Off the page on purpose (the skip link until focused); scrolled away still counts.
+    if (box.width === 0 || box.right + scrollX < 0 || box.bottom + scrollY < 0) continue;
     if (el.matches(':disabled') || el.closest('label')?.querySelector(':disabled')) continue;
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden') continue;

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Header, Request
 
 from rmis.protection import at_check
-from rmis.registry import DocumentSeen, run_check
+from rmis.registry import Check, Direction, DocumentSeen, run_check
 from rmis.screening import ScreenedTraveller
+from rmis.security import Principal
 from rmis.web.api.auth import CurrentPrincipal
 from rmis.web.api.check_schemas import CheckIn, CheckOut
 from rmis.web.api.retry import api_router
@@ -29,25 +30,43 @@ def post_check(
     name the person is known by and on the document, each a case for the officer to decide.
     Records no crossing: send the answer's check_id with the crossing (POST /crossings) to tie
     the two in the audit log."""
-    services = request.app.state.services
-    now = services.clock()
-    check = run_check(
-        services.engine, principal, bcp_code=body.bcp, direction=body.direction,
-        now=now, reference=services.reference, rules=services.stay_rules,
+    answer, _ = border_check(
+        request.app.state.services, principal, bcp_code=body.bcp, direction=body.direction,
         mrz=body.mrz,
         document=DocumentSeen(**body.document.model_dump()) if body.document else None,
         purpose=purpose or "border check",
     )  # fmt: skip
+    return answer
+
+
+def border_check(
+    services: Any,
+    principal: Principal,
+    *,
+    bcp_code: str,
+    direction: Direction,
+    mrz: str | None = None,
+    document: DocumentSeen | None = None,
+    purpose: str,
+) -> tuple[CheckOut, Check]:
+    """The check, the screen of every known name and the document, and what protection knows:
+    the one path of the API's check and the border desk's page."""
+    now = services.clock()
+    check = run_check(
+        services.engine, principal, bcp_code=bcp_code, direction=direction,
+        now=now, reference=services.reference, rules=services.stay_rules,
+        mrz=mrz, document=document, purpose=purpose,
+    )  # fmt: skip
     screening = services.screener.screen_and_record(
         ScreenedTraveller.of_document(str(check.id), check.known_names, check.document.document),
         principal, now=now, traveller_id=check.traveller_id,
-        bcp_code=check.bcp_code, check_id=check.id, purpose=purpose or "border check",
+        bcp_code=check.bcp_code, check_id=check.id, purpose=purpose,
     )  # fmt: skip
     found = at_check(
         services.engine, principal, traveller_id=check.traveller_id,
         nationality=check.document.document.nationality,
         birth_date=check.document.document.birth_date, on=check.on, now=now,
-        purpose=purpose or "border check",
+        purpose=purpose,
     )  # fmt: skip
     answer = CheckOut.of(check, screened_hits_out(screening.hits))
-    return answer.model_copy(update={"protection": found.to_dict()})
+    return answer.model_copy(update={"protection": found.to_dict()}), check

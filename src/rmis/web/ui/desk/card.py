@@ -11,6 +11,7 @@ from typing import Any
 
 from rmis.web.api.check_schemas import CheckOut
 from rmis.web.ui.desk import labels
+from rmis.web.ui.protection.labels import ERRORS as PROTECTION_ERRORS
 from rmis.web.ui.templating import Translator
 
 
@@ -41,9 +42,10 @@ class HitView:
         return self.status == "open" and self.standing != "dismissed"
 
 
-def error_text(t: Translator, error: Exception) -> str:
-    """A service's refusal in the officer's language when its code is known."""
-    words = labels.ERRORS.get(getattr(error, "code", None))
+def error_text(t: Translator, error: Exception | str) -> str:
+    """A service's refusal (or its code) in the officer's language when the code is known."""
+    code = error if isinstance(error, str) else getattr(error, "code", None)
+    words = labels.ERRORS.get(code) or PROTECTION_ERRORS.get(code)
     return t.text(words) if words else str(error)
 
 

@@ -30,12 +30,10 @@ from rmis.registry import (
     correct_crossing,
     read_document,
     record_crossings,
-    run_check,
 )
-from rmis.screening import HitError, ScreenedTraveller, hit_case
+from rmis.screening import HitError, hit_case
 from rmis.security import AccessDenied
-from rmis.web.api.check_schemas import CheckOut
-from rmis.web.api.screening_schemas import screened_hits_out
+from rmis.web.api.checks import border_check
 from rmis.web.ui.desk import card, labels
 from rmis.web.ui.desk.session import (
     RECORDED_COOKIE,
@@ -73,8 +71,19 @@ def desk_page(request: Request, user: DeskUser, status_code: int = 200, **contex
 
 
 @router.get("/desk", response_class=HTMLResponse)
-def check_form(request: Request, user: OnShift) -> HTMLResponse:
-    return desk_page(request, user)
+def check_form(request: Request, user: OnShift, protection: str | None = None) -> HTMLResponse:
+    """The MRZ form; after the protection prompt, what became of what the officer saw."""
+    t = translator(request)
+    notices = []
+    if protection == "recorded":
+        notices.append(card.Line("ok", t.text("Recorded for protection.")))
+    elif protection == "referred":
+        notices.append(card.Line("ok", t.text(
+            "Recorded for protection, and referred to the asylum authority."
+        )))  # fmt: skip
+    elif protection:
+        notices.append(card.Line("bad", card.error_text(t, protection[:40])))
+    return desk_page(request, user, notices=notices)
 
 
 @router.post("/desk/check", response_class=HTMLResponse)
@@ -89,10 +98,9 @@ def check(request: Request, user: OnShiftForm, mrz: Annotated[str, Form()] = "")
     shift = user.shift
     now = services.clock()
     try:
-        checked = run_check(
-            services.engine, user.principal, bcp_code=shift.bcp, direction=Direction(shift.lane),
-            now=now, reference=services.reference, rules=services.stay_rules, mrz=mrz,
-            purpose=_purpose(user, "border check"),
+        answer, checked = border_check(
+            services, user.principal, bcp_code=shift.bcp, direction=Direction(shift.lane),
+            mrz=mrz, purpose=_purpose(user, "border check"),
         )  # fmt: skip
     except (InvalidRecord, DocumentUnreadable) as error:
         why = card.error_text(t, error)
@@ -101,13 +109,6 @@ def check(request: Request, user: OnShiftForm, mrz: Annotated[str, Form()] = "")
     except AccessDenied as denied:
         notice = card.Line("bad", card.error_text(t, denied))
         return desk_page(request, user, 403, mrz=mrz, notices=[notice])
-    screening = services.screener.screen_and_record(
-        ScreenedTraveller.of_document(str(checked.id), checked.known_names,
-                                      checked.document.document),
-        user.principal, now=now, traveller_id=checked.traveller_id, bcp_code=checked.bcp_code,
-        check_id=checked.id, purpose=_purpose(user, "border check"),
-    )  # fmt: skip
-    answer = CheckOut.of(checked, screened_hits_out(screening.hits))
     cases = {}
     for hit in answer.hits:  # the listed entry beside the traveller, to compare
         with suppress(HitError, AccessDenied):
