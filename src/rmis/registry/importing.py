@@ -32,6 +32,7 @@ T = TypeVar("T")
 REPORT_COLUMNS = ("row", "crossing_id", "field", "code", "reason")
 # Large enough that per-chunk statements cost little, small enough to commit every second or so.
 CHUNK_ROWS = 20_000
+ANALYSED_TABLES = ("crossings", "crossing_flags", "documents", "travellers", "person_links")
 
 
 @dataclass
@@ -111,6 +112,6 @@ def import_crossings(
         summary.recorded += written.recorded
         summary.already_recorded += written.already_recorded + parsed.repeated
         on_progress(rows)
-    if summary.recorded:
-        refresh_statistics(engine)  # the planner's view of the tables after the new rows
+    if summary.recorded:  # the planner's view of the tables the import wrote
+        refresh_statistics(engine, ANALYSED_TABLES)
     return summary

@@ -68,7 +68,7 @@ def import_permits(
     if batch:
         _write(engine, batch, summary, now, importer)
     if summary.recorded:
-        refresh_statistics(engine)  # the planner's view of the tables after the new rows
+        refresh_statistics(engine, ["permits"])  # the planner's view after the new rows
     return summary
 
 
