@@ -81,6 +81,7 @@ def replicate(source: Path, target: Path, rows: int, con: duckdb.DuckDBPyConnect
     con.execute(
         f"""copy (
             select * replace (
+                crossing_id || '-' || k::varchar as crossing_id,
                 document_id || '-' || k::varchar as document_id,
                 seq + k * {top} as seq,
                 local_date + {SHIFT}::integer as local_date,
