@@ -3,9 +3,10 @@
 A domain is a family of pages: its templates are src/rmis/web/ui/templates/<domain>/ and its
 code src/rmis/web/ui/<domain>/ (or <domain>.py); the domain `common` is everything directly in
 those two folders (base.html, the shared code). The tool extracts the domain's messages (`_`,
-`gettext`, `ngettext`, `N_`, `t.text`) and updates src/rmis/locales/<language>/LC_MESSAGES/<domain>.po
-for every language: new messages arrive untranslated, vanished ones are dropped, translations
-and their flags (`unreviewed`) are kept. `--check` only reports what is missing, and fails.
+`gettext`, `ngettext`, `N_`, `t.text`) and updates
+src/rmis/locales/<language>/LC_MESSAGES/<domain>.po for every language: new messages arrive
+untranslated, vanished ones are dropped, translations and their flags (`unreviewed`) are kept.
+`--check` only reports what is missing, and fails.
 """
 
 from __future__ import annotations
