@@ -307,7 +307,9 @@ audit_log = Table(
     # The digest of this row's own content: written without a lock. The keyed chain that makes
     # a removed or altered row show is audit_links, sealed by one writer (security/audit.py).
     Column("hash", String(64), nullable=False),
-    Index("ix_audit_log_subject", "subject"),
+    # Hash on PostgreSQL: a batch's subject names every crossing, beyond a btree entry's limit
+    # (migration 0013); the audit search asks for a subject by equality.
+    Index("ix_audit_log_subject", "subject", postgresql_using="hash"),
 )
 
 # The audit chain (migration 0007): link n = HMAC(key, link n-1, pos, seq, the row's digest),
