@@ -67,6 +67,7 @@ class LinkedDocument:
     detail: dict[str, Any] | None
     decided_by: str | None
     linked_at: datetime | None
+    expiry_date: Any = None  # as the document was read (what the data subject's check compares)
 
 
 def _require_reason(reason: str) -> str:
@@ -218,7 +219,7 @@ def person_documents(
                 d["id"], d["issuing_state"], d["number"], d["document_type"], d["surname"],
                 d["given_names"], d["nationality"], d["birth_date"], d["sex"], d["link"],
                 link and link["rule"], link and link["probability"], link and link["detail"],
-                link and link["decided_by"], link and link["at"],
+                link and link["decided_by"], link and link["at"], d["expiry_date"],
             )
         )  # fmt: skip
     return person, out

@@ -79,6 +79,7 @@ def test_the_person_sees_their_days_and_nothing_else(client, engine) -> None:
     [
         {"document_number": "FA7654322"},  # no such record
         {"birth_date": "1994-05-18"},  # the record's birth date differs
+        {"expiry_date": "2031-02-04"},  # the record's expiry date differs
         {"issuing_state": "TJK"},  # no such record
         {"host_state": "RUS"},  # another state's record: this node answers for KAZ only
     ],

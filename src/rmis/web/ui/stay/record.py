@@ -3,16 +3,13 @@
 The person gives the document's issuing state and number, their birth date and the document's
 expiry date (what the EU's travellers' service asks). This node answers for its own state's
 record only, through the registry's door: the document's holder (document_history), their
-documents (person_documents: the birth date is compared on the document asked about), their
-stay (stay_status). The registry audits each read under the principal below; this module adds
+documents (person_documents: the birth date and the expiry date are compared on the document
+asked about), their stay (stay_status). The registry audits each read under the principal below; this module adds
 one row saying the data subject asked and whether they were answered.
 
 What goes back is only days used and left, the latest lawful exit and the registration due:
 never crossings, never another person's data. "No such record" and "the details do not
 match" are one answer (None), and the route makes both take the same time.
-
-The registry's door gives a document's birth date but not its expiry date, so the expiry is
-checked for being a date and not compared (docs/migrants-page.md says so).
 """
 
 from __future__ import annotations
@@ -90,7 +87,11 @@ def own_stay(
             for d in held
             if d.issuing_state == question.issuing_state and d.number == question.document_number
         ]
-        if asked and all(d.birth_date == question.birth_date for d in asked):
+        if asked and all(
+            d.birth_date == question.birth_date
+            and (d.expiry_date is None or d.expiry_date == question.expiry_date)
+            for d in asked
+        ):
             status = stay_status(engine, principal, person, on, rules, purpose=PURPOSE, now=now)
             answered = OwnStay.of(node_state, status.evaluation)
     except NotFound:
