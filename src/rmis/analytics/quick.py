@@ -23,26 +23,18 @@ from rmis.analytics.flows import cube_columns, flows_from_cube
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.mirror import mirror_from_cube
 from rmis.analytics.overstays import Overstays, find_overstays_on
-from rmis.analytics.stays import days_between
 from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
 from rmis.analytics.stock import stock_curve_of_stays
 from rmis.analytics.summaries import (
     MONTHLY,
+    PEOPLE_ROLLUPS,
     ROLLUPS,
-    SHORT_DAYS,
-    STOCK,
     STOCK_CELLS,
     SUMMARIES_VERSION,
+    typed_people,
 )
 from rmis.analytics.typology import (
-    CIRCULAR_MIN_STAYS,
-    CIRCULAR_PER_YEAR,
-    LOCAL_PER_YEAR,
-    LOCAL_SHORT_SHARE,
-    LONG_DAYS,
     MOVEMENT_TYPES,
-    SEASON_MIN_DAYS,
-    SPRING_MONTHS,
 )
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.warehouse import read_manifest
@@ -71,7 +63,7 @@ def open_summary(root: Path, backend: BaseBackend) -> Summary | None:
         return None
     if not summaries.flows or summaries.stays is None or summaries.people is None:
         return None
-    if set(summaries.rollups) != set(ROLLUPS) | set(STOCK):
+    if set(summaries.rollups) != set(ROLLUPS) | set(PEOPLE_ROLLUPS):
         return None
 
     def read(name: str, files: list[str]) -> ibis.Table:
@@ -169,47 +161,22 @@ def movement_types(summary: Summary, last_day: date | None = None) -> ibis.Table
 
 
 def _typed(summary: Summary, last_day: date | None) -> ibis.Table:
-    p = summary.people
-    last = ibis.date(last_day or summary.last_day())
-    open_length = days_between(p.open_entry, last) + 1  # null without an open stay
-    spring = p.open_entry.month().isin(SPRING_MONTHS)
-    long_open = (open_length >= LONG_DAYS).fill_null(False)
-    season_open = (p.open_purpose == "work") | ((open_length >= SEASON_MIN_DAYS) & spring)
-    short_open = (open_length <= SHORT_DAYS).fill_null(False)
-    span_end = ibis.ifelse(p.open_entry.notnull(), last, p.last_exit)
-    f = p.select(
-        "person_key",
-        "stays",
-        "transit_signs",
-        "long_purpose",
-        long_stays=p.long_closed + ibis.ifelse(long_open, 1, 0),
-        season_signs=p.season_closed + ibis.ifelse(season_open.fill_null(False), 1, 0),
-        short_stays=p.short_closed + ibis.ifelse(short_open, 1, 0),
-        crossing_points="crossing_points",
-        span_days=days_between(p.first_entry, span_end) + 1,
-    )
-    per_year = f.stays * 365.0 / ibis.greatest(f.span_days, 365)
-    kind = ibis.cases(
-        (f.transit_signs > 0, "transit"),
-        (f.long_purpose > 0, "long_term"),
-        (f.season_signs > 0, "seasonal"),
-        (f.long_stays > 0, "long_term"),
-        (
-            (per_year >= LOCAL_PER_YEAR)
-            & (f.short_stays >= f.stays * LOCAL_SHORT_SHARE)
-            & (f.crossing_points <= 2),
-            "local_border",
-        ),
-        ((per_year >= CIRCULAR_PER_YEAR) & (f.stays >= CIRCULAR_MIN_STAYS), "circular"),
-        else_="short_visit",
-    )
-    return f.mutate(movement_type=kind.fill_null("short_visit"))
+    return typed_people(summary.people, ibis.date(last_day or summary.last_day()))
 
 
 def movement_mix(summary: Summary, last_day: date | None = None) -> ibis.Table:
-    """People per movement type (every type listed, in MOVEMENT_TYPES' order)."""
-    typed = _typed(summary, last_day)
-    counts = typed.group_by("movement_type").aggregate(people=_.count())
+    """People per movement type (every type listed, in MOVEMENT_TYPES' order): the people with
+    no open stay counted by the sync (their type does not move with the last day), the others
+    typed here."""
+    last = ibis.date(last_day or summary.last_day())
+    still_away = summary.people.filter(summary.people.open_entry.notnull())
+    typed = typed_people(still_away, last).select("movement_type", people=ibis.literal(1, "int64"))
+    settled = summary.rollups["movement_mix_settled"]
+    counts = (
+        typed.union(settled.select("movement_type", "people"))
+        .group_by("movement_type")
+        .aggregate(people=_.people.sum())
+    )
     order = ibis.memtable(
         {"movement_type": list(MOVEMENT_TYPES), "rank": list(range(len(MOVEMENT_TYPES)))}
     )

@@ -29,10 +29,19 @@ from rmis.analytics.dimensions import age_band
 from rmis.analytics.engine import with_people
 from rmis.analytics.state_roles import passes_through
 from rmis.analytics.stays import days_between, foreign, stays
-from rmis.analytics.typology import AIR_OR_SEA, LONG_DAYS, SEASON_MIN_DAYS, SPRING_MONTHS
+from rmis.analytics.typology import (
+    AIR_OR_SEA,
+    CIRCULAR_MIN_STAYS,
+    CIRCULAR_PER_YEAR,
+    LOCAL_PER_YEAR,
+    LOCAL_SHORT_SHARE,
+    LONG_DAYS,
+    SEASON_MIN_DAYS,
+    SPRING_MONTHS,
+)
 from rmis.warehouse import Manifest, Summaries, new_file
 
-SUMMARIES_VERSION = 1
+SUMMARIES_VERSION = 2  # 2: stock and the settled movement mix among the rollups
 CUBE_KEYS = (
     "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
     "outcome", "nationality", "purpose", "sex", "age_band",
@@ -52,7 +61,9 @@ ROLLUPS = {
 }  # fmt: skip
 MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the month
 STOCK_CELLS = ("host_state", "nationality", "purpose", "sex")  # stock.DIMENSIONS
-STOCK = ("stock", "stock_overlaps")  # kept among the rollups, made from the stays
+# Kept among the rollups, made from the stays and people: stock's two tables, and the people
+# with no open stay counted per movement type (their type does not move with the last day).
+PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled")
 
 
 def summarise(
@@ -92,7 +103,7 @@ def summarise(
     else:
         touched = _touched_people(backend, root, before, after)
         if touched is None:
-            stock = {name: old.rollups[name] for name in STOCK}
+            stock = {name: old.rollups[name] for name in PEOPLE_ROLLUPS}
             return Summaries(SUMMARIES_VERSION, flows, rollups | stock, old.stays, old.people)
         theirs = crossings.semi_join(touched, "person_key")
         their_stays = _materialise(backend, stays(theirs))
@@ -104,16 +115,25 @@ def summarise(
     by_day = all_stays.order_by(["host_state", "entry_date"])  # stock reads a day's stays
     stays_file = _write(backend, root, "summaries/stays", by_day)
     written = _read(backend, root, [stays_file])
+    people_file = _write(backend, root, "summaries/people", all_people.order_by("person_key"))
+    settled = _read(backend, root, [people_file]).filter(_.open_entry.isnull())
     stock = {
         "stock": _write(backend, root, "summaries/rollups", stock_changes(written)),
         "stock_overlaps": _write(backend, root, "summaries/rollups", stock_overlaps(written)),
-    }
+        "movement_mix_settled": _write(
+            backend, root, "summaries/rollups",
+            # Any day does: without an open stay no feature reads it.
+            typed_people(settled, ibis.date(2000, 1, 1))
+            .group_by("movement_type")
+            .aggregate(people=_.count()),
+        ),
+    }  # fmt: skip
     return Summaries(
         SUMMARIES_VERSION,
         flows,
         rollups | stock,
         stays=stays_file,
-        people=_write(backend, root, "summaries/people", all_people.order_by("person_key")),
+        people=people_file,
     )
 
 
@@ -195,6 +215,44 @@ def person_features(crossings: ibis.Table, all_stays: ibis.Table) -> ibis.Table:
     people = crossings.select("person_key").distinct()
     joined = people.left_join(features, "person_key")
     return joined.drop("person_key_right")
+
+
+def typed_people(p: ibis.Table, last: ibis.DateValue) -> ibis.Table:
+    """typology.movement_types from the people table (person_features): the open stay is
+    measured up to `last`, the last day with data, as the analysis over crossings does."""
+    open_length = days_between(p.open_entry, last) + 1  # null without an open stay
+    spring = p.open_entry.month().isin(SPRING_MONTHS)
+    long_open = (open_length >= LONG_DAYS).fill_null(False)
+    season_open = (p.open_purpose == "work") | ((open_length >= SEASON_MIN_DAYS) & spring)
+    short_open = (open_length <= SHORT_DAYS).fill_null(False)
+    span_end = ibis.ifelse(p.open_entry.notnull(), last, p.last_exit)
+    f = p.select(
+        "person_key",
+        "stays",
+        "transit_signs",
+        "long_purpose",
+        long_stays=p.long_closed + ibis.ifelse(long_open, 1, 0),
+        season_signs=p.season_closed + ibis.ifelse(season_open.fill_null(False), 1, 0),
+        short_stays=p.short_closed + ibis.ifelse(short_open, 1, 0),
+        crossing_points="crossing_points",
+        span_days=days_between(p.first_entry, span_end) + 1,
+    )
+    per_year = f.stays * 365.0 / ibis.greatest(f.span_days, 365)
+    kind = ibis.cases(
+        (f.transit_signs > 0, "transit"),
+        (f.long_purpose > 0, "long_term"),
+        (f.season_signs > 0, "seasonal"),
+        (f.long_stays > 0, "long_term"),
+        (
+            (per_year >= LOCAL_PER_YEAR)
+            & (f.short_stays >= f.stays * LOCAL_SHORT_SHARE)
+            & (f.crossing_points <= 2),
+            "local_border",
+        ),
+        ((per_year >= CIRCULAR_PER_YEAR) & (f.stays >= CIRCULAR_MIN_STAYS), "circular"),
+        else_="short_visit",
+    )
+    return f.mutate(movement_type=kind.fill_null("short_visit"))
 
 
 def _touched_people(
