@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import dataclasses
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,12 +21,22 @@ def report(
             formats=["%Y-%m-%d"], help="Day the report is as of (default: last day of data)"
         ),
     ] = None,
+    as_: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            envvar="RMIS_PRINCIPAL",
+            help="Read the referral counts from the record as this principal (an analyst of "
+            "the state; audited); without it the page has no referrals",
+        ),
+    ] = None,
 ) -> None:
     """Flows over time, top corridors, foreigners present, overstays, movement types, state
-    roles and current surges with forecasts: one HTML page that needs no internet to open."""
+    roles and current surges with forecasts: one HTML page that needs no internet to open.
+    With --as, the state's protection referrals too, counted with small cells suppressed."""
     # Imported here, so that `rmis` starts without loading the analyses and the charts.
     from rmis.reference.stay_rules import load_stay_rules
-    from rmis.report.data import gather
+    from rmis.report.data import gather, gather_referrals
     from rmis.report.render import render
     from rmis.settings import Settings, utc_now
 
@@ -35,6 +46,26 @@ def report(
         fail(str(error))
     analysis = open_analysis()
     day = analysis.day(on)
+    # Referrals first: a principal who may not count them is told before the long analyses.
+    referrals = _referrals(as_, day, gather_referrals) if as_ else None
     data = gather(analysis.warehouse, load_stay_rules(Settings.from_env().stay_rules), day)
+    data = dataclasses.replace(data, referrals=referrals)
     out.write_text(render(data, utc_now()), encoding="utf-8")
     typer.echo(f"report as of {day.isoformat()} written to {out}")
+
+
+def _referrals(name: str, day: date, gather_referrals):
+    """Referrals are in the record, not the warehouse: read through the protection room's door
+    as the named principal, so its need-to-know check and its audit hold for the page too."""
+    from rmis.cli.context import open_registry
+    from rmis.protection import ProtectionError
+    from rmis.security import AccessDenied, principal_named
+    from rmis.settings import utc_now
+
+    engine = open_registry()
+    try:
+        return gather_referrals(engine, principal_named(engine, name), day, utc_now())
+    except (AccessDenied, ProtectionError) as error:
+        fail(str(error))
+    finally:
+        engine.dispose()

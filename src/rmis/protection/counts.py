@@ -4,7 +4,7 @@ suppressed, and the cells that would let them be worked out from the totals)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, select
 
@@ -24,9 +24,13 @@ def referral_counts(
     by: list[str],
     now: datetime,
     k: int = DEFAULT_K,
+    since: date | None = None,
+    until: date | None = None,
 ) -> tuple[list[dict], bool]:
     """One row per cell of `by` with its number of referrals (None where suppressed, with
-    `confidential` true); and whether totals must be withheld. No person in it."""
+    `confidential` true); and whether totals must be withheld. No person in it. `since` and
+    `until` (both included) bound the day a referral was made: the control is applied to the
+    cells of that period alone, as they are published."""
     access.require(principal, access.READ_COUNTS, "count referrals")
     unknown = [d for d in by if d not in DIMENSIONS]
     if unknown or not by or len(set(by)) != len(by):
@@ -35,6 +39,8 @@ def referral_counts(
         )
     if k < 1:
         raise ProtectionError("invalid_k", "k must be at least 1", "k")
+    if since is not None and until is not None and since > until:
+        raise ProtectionError("invalid_period", "since must not be after until", "since")
     import pandas as pd  # the analytics stack is loaded only by those who count
 
     from rmis.analytics import protect
@@ -43,10 +49,15 @@ def referral_counts(
         referrals.c.created_at, referrals.c.need, referrals.c.agency, referrals.c.state,
         referrals.c.nationality, referrals.c.bcp_code,
     ).where(referrals.c.host_state == principal.state)  # fmt: skip
+    if since is not None:
+        query = query.where(referrals.c.created_at >= _start_of(since))
+    if until is not None:
+        query = query.where(referrals.c.created_at < _start_of(until + timedelta(days=1)))
     with engine.begin() as connection:
         rows = connection.execute(query).all()
         access.audit(connection, principal, "protection.counts", principal.state,
-                     "statistics", now, {"by": by, "k": k})  # fmt: skip
+                     "statistics", now, {"by": by, "k": k, "since": _iso(since),
+                                         "until": _iso(until)})  # fmt: skip
     frame = pd.DataFrame(
         [(r.created_at.strftime("%Y-%m"), r.need, r.agency, r.state, r.nationality or "XXX",
           r.bcp_code or "-") for r in rows],
@@ -65,3 +76,11 @@ def referral_counts(
         cell["confidential"] = bool(confidential)
         out.append(cell)
     return out, bool(protected.totals_withheld)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

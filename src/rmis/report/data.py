@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,9 +30,31 @@ from rmis.analytics import (
 )
 from rmis.reference.stay_rules import StayRulesTable
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from rmis.security import Principal
+
 TOP = 15
 FORECAST_CHARTS = 4
 HISTORY_WEEKS = 52
+REFERRAL_MONTHS = 12
+# Each cut of the referrals by month, in the order the page shows them.
+REFERRAL_CUTS = ("need", "agency", "state", "nationality", "bcp")
+
+
+@dataclass(frozen=True)
+class ReferralCounts:
+    """Referrals of one state, counted by month and one more dimension each, every table
+    under the disclosure control (rmis.protection.referral_counts): cells of `referrals` None
+    where `confidential`."""
+
+    state: str
+    since: date
+    until: date
+    k: int
+    tables: dict[str, pd.DataFrame]  # cut -> month, <cut>, referrals, confidential
+    totals_withheld: dict[str, bool]  # cut -> whether its monthly totals may not be printed
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,8 @@ class ReportData:
     surges: pd.DataFrame  # surges_frame with the forecast columns
     forecasts: list[Forecast]  # for the charts: alerted series first, then the busiest
     weekly_history: pd.DataFrame  # weeks x series, the year before the forecasts
+    # Read from the record when the report is made as a principal who may count them.
+    referrals: ReferralCounts | None = None
 
 
 def last_day(warehouse: Warehouse) -> date:
@@ -108,6 +133,24 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
         forecasts=[forecasts[s] for s in charted if forecasts[s].made],
         weekly_history=weekly[[s for s in charted if forecasts[s].made]],
     )
+
+
+def gather_referrals(
+    engine: Engine, principal: Principal, on: date, now: datetime, k: int = 5
+) -> ReferralCounts:
+    """The principal's state's referrals of the last REFERRAL_MONTHS months to `on`, read
+    through the protection room's door: its need-to-know check, its audit, its control."""
+    from rmis.protection import referral_counts  # only reports that show referrals load it
+
+    since = (on.replace(day=1) - pd.DateOffset(months=REFERRAL_MONTHS - 1)).date()
+    tables, withheld = {}, {}
+    for cut in REFERRAL_CUTS:
+        cells, totals_withheld = referral_counts(
+            engine, principal, by=["month", cut], now=now, k=k, since=since, until=on
+        )
+        tables[cut] = pd.DataFrame(cells, columns=["month", cut, "referrals", "confidential"])
+        withheld[cut] = totals_withheld
+    return ReferralCounts(principal.state, since, on, k, tables, withheld)
 
 
 def _series_to_chart(alerted: list[tuple[str, str, str]], weekly: pd.DataFrame) -> list:

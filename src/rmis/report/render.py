@@ -24,6 +24,7 @@ SECTIONS = (
     ("overstays", "Overstays"),
     ("types", "Movement types"),
     ("roles", "State roles"),
+    ("referrals", "Protection referrals"),
     ("notes", "Notes"),
 )
 
@@ -189,6 +190,44 @@ def _roles(data: ReportData) -> dict[str, object]:
     }
 
 
+REFERRAL_CAPTIONS = {
+    "need": "Referrals per month by need",
+    "agency": "Referrals per month by receiving agency",
+    "state": "Referrals per month by outcome (state today)",
+    "nationality": "Referrals per month by nationality",
+    "bcp": "Referrals per month by BCP (- where made away from a BCP)",
+}
+
+
+def _referrals(data: ReportData) -> dict[str, object]:
+    counts = data.referrals
+    if counts is None:
+        return {"referrals": None}
+    tables = []
+    for cut, frame in counts.tables.items():
+        if frame.empty:
+            tables.append(f"<p>{escape(REFERRAL_CAPTIONS[cut])}: no referral.</p>")
+            continue
+        # A suppressed cell is shown as C, as in the SDMX exports; its number never reaches here.
+        cells = [
+            "C" if c else int(n) for n, c in zip(frame.referrals, frame.confidential, strict=True)
+        ]
+        shown = frame.assign(referrals=pd.Series(cells, index=frame.index, dtype=object))
+        wide = shown.pivot(index="month", columns=cut, values="referrals").fillna(0)
+        wide = wide.reset_index()
+        wide.columns.name = None
+        tables.append(html_table(wide, REFERRAL_CAPTIONS[cut]))
+    return {
+        "referrals": {
+            "state": counts.state,
+            "since": counts.since.isoformat(),
+            "until": counts.until.isoformat(),
+            "k": counts.k,
+            "tables": tables,
+        }
+    }
+
+
 def _forecasts(data: ReportData) -> list[dict[str, str]]:
     out = []
     for f in data.forecasts:
@@ -248,4 +287,5 @@ def render(data: ReportData, made_at: datetime) -> str:
         **_overstays(data),
         **_types(data),
         **_roles(data),
+        **_referrals(data),
     )
