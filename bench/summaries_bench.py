@@ -14,7 +14,8 @@ people renamed) and not repeats of the source: each copy's days are shifted by -
 and its birth years by -2..+2, and every partition's rows are written in time order, copies
 interleaved, so the files compress as a real month of crossings would, and the cubes hold as
 many cells as such a month. `--flows-only` makes only the cubes (flows and mirror statistics);
-`--no-raw` times no analysis over the crossings (DuckDB's GROUP BY only). `--reuse DIR` times
+`--people N` also times movement types over the people table copied to N people. `--no-raw`
+times no analysis over the crossings (DuckDB's GROUP BY only). `--reuse DIR` times
 the queries again on the warehouse a run left in DIR. `--raw-people` also times
 stock and movement types over the raw crossings (a window over every crossing: minutes at
 100M). Prints JSON.
@@ -156,6 +157,39 @@ def flows_summary(target: Path, made: Summaries, backend) -> quick.Summary:
     )
 
 
+def many_people(target: Path, made: Summaries, summary, people: int, backend) -> dict:
+    """Movement types read from a people table of `people` rows: the summary's, copied with
+    renamed keys (what a warehouse of that many travellers keeps, one row a person), its
+    settled mix counted as the sync does."""
+    source = str(target / made.people)
+    base = backend.read_parquet(source).count().execute()
+    copies = -(-people // base)
+    path = target / "summaries" / "people-many.parquet"
+    backend.raw_sql(
+        f"""copy (select * replace (person_key || '-' || k::varchar as person_key)
+                  from read_parquet('{source}') cross join range({copies}) as c(k)
+                  order by person_key)
+            to '{path}' (format parquet, compression zstd)"""
+    )
+    many = backend.read_parquet(str(path))
+    settled = (
+        summaries.typed_people(many.filter(many.open_entry.isnull()), ibis.date(2000, 1, 1))
+        .group_by("movement_type")
+        .aggregate(people=ibis._.count())
+    )
+    settled_path = target / "summaries" / "settled-many.parquet"
+    backend.to_parquet(settled, settled_path)
+    rollups = {**summary.rollups, "movement_mix_settled": backend.read_parquet(str(settled_path))}
+    big = replace(summary, people=many, rollups=rollups)
+    mix = timed(lambda: quick.movement_mix(big).to_pyarrow())
+    every = timed(lambda: quick.movement_types(big).to_pyarrow().num_rows, repeat=1)
+    return {
+        "people": base * copies,
+        "movement_type_mix_first": mix["first"], "movement_type_mix_best": mix["best"],
+        "movement_types_every_person": every["best"],
+    }  # fmt: skip
+
+
 def one_more_day(target: Path, manifest: Manifest, con: duckdb.DuckDBPyConnection) -> Manifest:
     """The last day's crossings again on the next day (the same people): a day's sync."""
     files = [str(target / f) for f in manifest.crossing_files()]
@@ -216,6 +250,12 @@ def main() -> None:
         "--flows-only",
         action="store_true",
         help="cubes and rollups only: flows and mirror statistics",
+    )
+    parser.add_argument(
+        "--people",
+        type=int,
+        default=0,
+        help="also time movement types on the people table copied to this many people",
     )
     parser.add_argument(
         "--reuse",
@@ -353,6 +393,8 @@ def queries(args, target: Path, manifest: Manifest, con, figures: dict, build: f
         if args.raw_people else None,
     )  # fmt: skip
 
+    if args.people:
+        figures["movement_types_at_people"] = many_people(target, made, summary, args.people, qb)
     after = one_more_day(target, manifest, con)
     started = time.perf_counter()
     again = summarise(target, manifest, after, backend=qb)
