@@ -3,6 +3,17 @@
 This is the room's one door: other rooms use what is named here and nothing else of registry.
 """
 
+from rmis.registry.bounds import (
+    FIRST_CROSSING,
+    FIRST_DAY,
+    FIRST_DOCUMENT_DAY,
+    INT32_MAX,
+    LAST_CROSSING,
+    LAST_DAY,
+    LAST_DOCUMENT_DAY,
+    MAX_NAME_LENGTH,
+    has_control,
+)
 from rmis.registry.checks import Check, CheckedDocument, CheckFlag, run_check
 from rmis.registry.corrected import (
     Correction,
@@ -60,6 +71,14 @@ from rmis.registry.resends import ConflictingResend
 from rmis.registry.timelines import load_timelines
 
 __all__ = [
+    "FIRST_CROSSING",
+    "FIRST_DAY",
+    "FIRST_DOCUMENT_DAY",
+    "INT32_MAX",
+    "LAST_CROSSING",
+    "LAST_DAY",
+    "LAST_DOCUMENT_DAY",
+    "MAX_NAME_LENGTH",
     "MAX_REASON_LENGTH",
     "Check",
     "CheckFlag",
@@ -99,6 +118,7 @@ __all__ = [
     "crossings_as_corrected",
     "document_history",
     "export_links",
+    "has_control",
     "import_crossings",
     "import_permits",
     "list_proposals",

@@ -20,6 +20,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rmis.reference.countries import code_problem, recordable_codes
+from rmis.registry.bounds import (
+    FIRST_CROSSING,
+    FIRST_DOCUMENT_DAY,
+    IMPLAUSIBLE_DATE,
+    LAST_CROSSING,
+    LAST_DOCUMENT_DAY,
+    MAX_NAME_LENGTH,
+    text_problem,
+)
+from rmis.registry.bulk_read import FORMAT_COLUMNS
 from rmis.registry.document_reading import DocumentRead, DocumentUnreadable, read_document
 from rmis.registry.model import Direction, InvalidRecord, Outcome, Purpose
 from rmis.registry.recording import (
@@ -41,7 +51,21 @@ _PLAIN_TIME = (
 MAX_LENGTHS = {
     "issuing_state": 3, "document_number": 32, "document_type": 2, "nationality": 3, "sex": 1,
     "officer": 128, "optional_data": 32, "previous_document_number": 32,
+    "surname": MAX_NAME_LENGTH, "given_names": MAX_NAME_LENGTH,
+    "national_surname": MAX_NAME_LENGTH, "national_given_names": MAX_NAME_LENGTH,
 }  # fmt: skip
+# Types a Parquet column may have besides text; a number is never read as a date, a time, a
+# boolean or text (the API's strict types), with the API's codes.
+_DATE_TYPES = (pa.types.is_date, pa.types.is_timestamp)
+_STRICT_TYPES = {
+    "birth_date": (_DATE_TYPES, "date_as_text", "a date is written as text, e.g. 1990-05-17"),
+    "expiry_date": (_DATE_TYPES, "date_as_text", "a date is written as text, e.g. 2030-05-17"),
+    "occurred_at": ((pa.types.is_timestamp,), "time_as_text",
+                    "a time is written as text, e.g. 2026-11-23T08:30:00+05:00"),
+    "mrz_valid": ((pa.types.is_boolean,), "bool_type", "mrz_valid is true or false"),
+}  # fmt: skip
+# The MRZ is read, never stored: its lines may be parted by line ends of any system.
+_MRZ_SPACING = " \n\r\t"
 # Optional text columns that linking reads (persons/): null where absent or blank.
 LINKING_COLUMNS = (
     "optional_data", "national_surname", "national_given_names", "previous_document_number",
@@ -62,6 +86,7 @@ class ParsedChunk:
     crossings: pa.Table  # understood rows, the first of each crossing id, with their BCP's facts
     rejected: list[Rejected]
     repeated: int  # rows whose crossing id came earlier in the same chunk
+    repeats: pa.Table | None = None  # those rows' RESENT_COLUMNS, to judge them as resends
 
 
 class _Problems:
@@ -236,6 +261,57 @@ def _choice(texts: pa.Array, column: str, kind: type[StrEnum], problems: _Proble
 def _required(texts: pa.Array, column: str, problems: _Problems) -> pa.Array:
     problems.add(pc.is_null(texts), _missing(column))
     return texts
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _type_checks(table: pa.Table, problems: _Problems) -> None:
+    """A Parquet column of another type than its own or text: each value in it is refused."""
+    for column in table.column_names:
+        kind = table.schema.field(column).type
+        allowed, code, reason = _STRICT_TYPES.get(column, ((), "string_type", f"{column} is text"))
+        if _is_text(kind) or pa.types.is_null(kind) or any(test(kind) for test in allowed):
+            continue
+        problems.add(
+            pc.is_valid(table[column].combine_chunks()),
+            lambda _, c=column, k=kind, e=code, r=reason: InvalidRecord(c, e, f"{r}, not {k}"),
+        )
+
+
+def _text_checks(table: pa.Table, problems: _Problems) -> None:
+    """No NUL, control or unprintable character in any text (registry/bounds.py). Arrow finds
+    the few candidate values; the shared rule judges them."""
+    for column in FORMAT_COLUMNS:
+        if column not in table.column_names or not _is_text(table.schema.field(column).type):
+            continue
+        texts = _texts(table, column)
+        suspect = pc.invert(pc.utf8_is_printable(texts)).fill_null(False)
+        allowed = _MRZ_SPACING if column == "mrz" else " "
+        for i in pc.indices_nonzero(suspect).to_pylist():
+            code = text_problem(texts[i].as_py(), allowed)
+            if code is not None and i not in problems.first:
+                problems.first[i] = InvalidRecord(
+                    column, code, f"{column} holds a NUL, control or unprintable character"
+                )
+
+
+def _range_checks(
+    values: pa.Array, column: str, first: Any, last: Any, problems: _Problems
+) -> None:
+    """A day or moment the record holds lies within the API's plausible range."""
+    low, high = pa.scalar(first, values.type), pa.scalar(last, values.type)
+    problems.add(
+        pc.or_(pc.less(values, low), pc.greater(values, high)),
+        lambda i: InvalidRecord(
+            column, IMPLAUSIBLE_DATE,
+            f"{column} {values[i].as_py().isoformat()} is outside "
+            f"{first.isoformat()[:10]}..{last.isoformat()[:10]}",
+        ),
+    )  # fmt: skip
 
 
 def _local_dates(times: pa.Array, zones: pa.Array) -> pa.Array:
@@ -425,12 +501,22 @@ def _read_mrzs(table: pa.Table, problems: _Problems) -> pa.Table:
     return table
 
 
-def _first_of_each_id(crossings: pa.Table) -> pa.Table:
+# What a repeated row is compared on (registry/resends.py), in the writer, which knows whether
+# the id is recorded already.
+RESENT_COLUMNS = ("row_no", "id", "direction", "bcp_code", "occurred_at", "purpose", "outcome",
+                  "refusal_reason", "issuing_state", "number", "document_type")  # fmt: skip
+
+
+def _first_of_each_id(crossings: pa.Table) -> tuple[pa.Table, pa.Table | None]:
+    """The first row of each crossing id, and the later rows of a repeated id (or None)."""
     if pc.count_distinct(crossings["id"]).as_py() == crossings.num_rows:
-        return crossings
+        return crossings, None
     numbered = crossings.append_column("position", pa.array(np.arange(crossings.num_rows)))
     firsts = numbered.group_by("id", use_threads=False).aggregate([("position", "min")])
-    return crossings.take(np.sort(firsts["position_min"].to_numpy()))
+    positions = np.sort(firsts["position_min"].to_numpy())
+    later = np.ones(crossings.num_rows, dtype=bool)
+    later[positions] = False
+    return crossings.take(positions), crossings.filter(pa.array(later)).select(RESENT_COLUMNS)
 
 
 def parse_chunk(
@@ -443,6 +529,8 @@ def parse_chunk(
     raw_ids = _required(_texts(table, "crossing_id"), "crossing_id", problems)
     ids, errors = _crossing_ids(raw_ids)
     problems.add_each(errors)
+    _type_checks(table, problems)
+    _text_checks(table, problems)
     table = _read_mrzs(table, problems)
     texts = {
         c: _required(_texts(table, c), c, problems)
@@ -450,8 +538,10 @@ def parse_chunk(
     }
     birth_dates, errors = _dates(table, "birth_date")
     problems.add_each(errors)
+    _range_checks(birth_dates, "birth_date", FIRST_DOCUMENT_DAY, LAST_DOCUMENT_DAY, problems)
     expiry_dates, errors = _dates(table, "expiry_date")
     problems.add_each(errors)
+    _range_checks(expiry_dates, "expiry_date", FIRST_DOCUMENT_DAY, LAST_DOCUMENT_DAY, problems)
     mrz_valid = _mrz_valid(table, problems)
     direction = _choice(
         _required(_texts(table, "direction"), "direction", problems),
@@ -463,6 +553,7 @@ def parse_chunk(
     _required(_texts(table, "occurred_at"), "occurred_at", problems)
     times, errors = _times(table)
     problems.add_each(errors)
+    _range_checks(times, "occurred_at", FIRST_CROSSING, LAST_CROSSING, problems)
     purpose = _choice(
         _required(_texts(table, "purpose"), "purpose", problems), "purpose", Purpose, problems
     )
@@ -481,6 +572,7 @@ def parse_chunk(
     _refusal_checks(outcome, reason, reference, problems)
     texts["document_type"] = _texts(table, "document_type").fill_null("P")
     texts["sex"] = _texts(table, "sex").fill_null("<")
+    texts["given_names"] = _texts(table, "given_names")
     for column in LINKING_COLUMNS:
         texts[column] = _texts(table, column)
     _length_checks(texts, problems)
@@ -524,5 +616,5 @@ def parse_chunk(
             **{column: pc.filter(texts[column], keep) for column in LINKING_COLUMNS},
         }
     )
-    unique = _first_of_each_id(crossings)
-    return ParsedChunk(unique, rejected, crossings.num_rows - unique.num_rows)
+    unique, repeats = _first_of_each_id(crossings)
+    return ParsedChunk(unique, rejected, crossings.num_rows - unique.num_rows, repeats)

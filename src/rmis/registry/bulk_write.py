@@ -23,6 +23,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, fields
 from datetime import datetime
+from types import SimpleNamespace
+from uuid import UUID
 
 import numpy as np
 import pyarrow as pa
@@ -71,8 +73,10 @@ from rmis.persons import (
 from rmis.persons import record_links as record_person_links
 from rmis.protection import has_pending_claim
 from rmis.registry.bulk_ids import uuid7_texts
+from rmis.registry.bulk_parse import RESENT_COLUMNS
 from rmis.registry.document_dates import implausible_birth_sql, implausible_expiry_sql
 from rmis.registry.model import Direction, Flag, Outcome
+from rmis.registry.resends import STORED_RESENDS, resend_differences
 from rmis.store.schema import (
     STATE,
     crossing_flags,
@@ -411,6 +415,10 @@ class ChunkWritten:
     already_recorded: int
     # (row, crossing id) of refusals not recorded: the person's asylum claim is pending.
     non_refoulement: tuple[tuple[int, str], ...] = ()
+    # (row, crossing id, fields that differ) of ids already recorded, or earlier in the
+    # chunk, with other content; how many of them were repeats within the chunk.
+    conflicting: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    conflicting_repeats: int = 0
 
 
 def _numbered_documents(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -558,11 +566,54 @@ def _drop_returns_of_claimants(connection: Connection) -> tuple[tuple[int, str],
     return tuple((row, str(i)) for row, i in found)
 
 
+def _as_recorded(row: dict) -> SimpleNamespace:
+    """A chunk's row in the shape resend_differences reads a recorded one."""
+    return SimpleNamespace(**row)
+
+
+def _conflicting_resends(
+    connection: Connection, rows: pa.Table, recorded_ids: list[str], repeats: pa.Table | None
+) -> tuple[tuple[tuple[int, str, tuple[str, ...]], ...], int]:
+    """Rows whose id is recorded with other content, or came earlier in the chunk with other
+    content (registry/resends.py, the API's rule): (row, id, fields) of each, and how many of
+    them repeated an id of the chunk. The recorded content is read in one query a few
+    thousand ids at a time, and only when ids were found recorded."""
+    if not recorded_ids and repeats is None:
+        return (), 0
+    before = {}
+    for start in range(0, len(recorded_ids), 5_000):
+        ids = [UUID(i) for i in recorded_ids[start : start + 5_000]]
+        before.update((str(r.id), r) for r in connection.execute(STORED_RESENDS, {"ids": ids}))
+    resent = rows.filter(pc.is_in(rows["id"], pa.array(recorded_ids, pa.string())))
+    candidates = [(new, False) for new in resent.select(RESENT_COLUMNS).to_pylist()]
+    if repeats is not None:
+        repeated = pa.array(set(repeats["id"].to_pylist()), pa.string())
+        for first in rows.filter(pc.is_in(rows["id"], repeated)).select(RESENT_COLUMNS).to_pylist():
+            before.setdefault(first["id"], _as_recorded(first))  # the record's, if recorded
+        candidates += [(new, True) for new in repeats.to_pylist()]
+    conflicts, in_chunk = [], 0
+    for new, is_repeat in candidates:
+        differ = resend_differences(
+            before[new["id"]],
+            {**new, "bcp": new["bcp_code"],
+             "document": (new["issuing_state"], new["number"], new["document_type"])},
+        )  # fmt: skip
+        if differ:
+            conflicts.append((new["row_no"], new["id"], tuple(differ)))
+            in_chunk += is_repeat
+    return tuple(sorted(conflicts)), in_chunk
+
+
 def write_chunk(
-    connection: Connection, chunk: StagedChunk, now: datetime, linker: Linker | None = None
+    connection: Connection,
+    chunk: StagedChunk,
+    now: datetime,
+    linker: Linker | None = None,
+    repeats: pa.Table | None = None,
 ) -> ChunkWritten:
     """Record the chunk's crossings not yet recorded, inside the caller's transaction; new
-    documents are linked by `linker` (default: the one with the model in force)."""
+    documents are linked by `linker` (default: the one with the model in force). `repeats`:
+    the chunk's later rows of a repeated id (ParsedChunk.repeats), judged as resends."""
     dialect = connection.dialect.name
     postgres = dialect == "postgresql"
     load = _copy_into if postgres else _insert_into
@@ -577,6 +628,7 @@ def write_chunk(
     load(connection, import_rows, chunk.rows)
     recorded_ids = [str(i) for i in connection.execute(_RECORDED_IDS).scalars()]
     rows = chunk.crossings
+    conflicts, in_chunk = _conflicting_resends(connection, rows, recorded_ids, repeats)
     if recorded_ids:  # a chunk imported before, in part or whole: staged again without those
         connection.execute(delete(import_rows))
         rows = rows.filter(pc.invert(pc.is_in(rows["id"], pa.array(recorded_ids, pa.string()))))
@@ -603,4 +655,10 @@ def write_chunk(
             connection.execute(_INSERT_FLAGS)
     for table in _STAGING_TABLES:
         table.drop(connection)
-    return ChunkWritten(recorded, len(recorded_ids), blocked if rows.num_rows else ())
+    return ChunkWritten(
+        recorded,
+        len(recorded_ids) + in_chunk - len(conflicts),
+        blocked if rows.num_rows else (),
+        conflicts,
+        in_chunk,
+    )

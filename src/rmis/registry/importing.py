@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO, TypeVar
+from uuid import UUID
 
 from sqlalchemy import Engine
 
@@ -23,6 +24,7 @@ from rmis.registry.bulk_parse import ParsedChunk, parse_chunk
 from rmis.registry.bulk_read import ImportFileError, count_rows, read_chunks
 from rmis.registry.bulk_write import StagedChunk, stage_chunk, write_chunk
 from rmis.registry.recording import ReferenceFacts, load_reference_facts
+from rmis.registry.resends import ConflictingResend
 from rmis.security import append_audit
 from rmis.store import refresh_statistics
 
@@ -92,7 +94,7 @@ def import_crossings(
             (r.row, r.crossing_id, r.field, r.code, r.reason) for r in parsed.rejected
         )
         with engine.begin() as connection:
-            written = write_chunk(connection, staged, now, linker)
+            written = write_chunk(connection, staged, now, linker, parsed.repeats)
             if written.recorded:
                 append_audit(
                     connection,
@@ -109,8 +111,16 @@ def import_crossings(
              "a refusal of entry of a person whose asylum claim is pending is not recorded")
             for row, crossing_id in written.non_refoulement
         )  # fmt: skip
+        summary.rejected += len(written.conflicting)
+        rejects.writerows(
+            (row, crossing_id, fields[0], ConflictingResend.code,
+             str(ConflictingResend(UUID(crossing_id), fields)))
+            for row, crossing_id, fields in written.conflicting
+        )  # fmt: skip
         summary.recorded += written.recorded
-        summary.already_recorded += written.already_recorded + parsed.repeated
+        summary.already_recorded += (
+            written.already_recorded + parsed.repeated - written.conflicting_repeats
+        )
         on_progress(rows)
     if summary.recorded:  # the planner's view of the tables the import wrote
         refresh_statistics(engine, ANALYSED_TABLES)

@@ -9,13 +9,13 @@ from sqlalchemy import Engine, exists, insert, select
 from uuid6 import uuid7
 
 from rmis.persons import resolve
+from rmis.registry.bounds import INT32_MAX
 from rmis.registry.model import InvalidRecord
 from rmis.registry.reads import NotFound
 from rmis.security import PERMIT_ROLES, Principal, append_audit
 from rmis.stay import PermitKind
 from rmis.store.schema import crossings, permits, registrations
 
-INT32_MAX = 2**31 - 1
 PERMIT_YEARS = (1900, 2100)
 
 

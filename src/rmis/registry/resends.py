@@ -8,7 +8,8 @@ row holds as recorded: a correction is a separate event and does not change it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, bindparam, select
@@ -32,7 +33,7 @@ class ConflictingResend(ValueError):
         self.fields = tuple(fields)
 
 
-_STORED = (
+STORED_RESENDS = (
     select(
         crossings.c.id,
         crossings.c.direction,
@@ -54,6 +55,22 @@ def _value(x: object) -> object:
     return getattr(x, "value", x)
 
 
+def resend_differences(row: Any, new: Mapping[str, object]) -> list[str]:
+    """The fields in which a crossing sent again (`new`: direction, bcp, occurred_at, purpose,
+    outcome, refusal_reason, document as (issuing_state, number, document_type)) differs from
+    its recorded `row` (of STORED_RESENDS); one rule for the API and the bulk import."""
+    recorded = {
+        "direction": row.direction,
+        "bcp": row.bcp_code,
+        "occurred_at": as_utc(row.occurred_at),
+        "purpose": row.purpose,
+        "outcome": row.outcome,
+        "refusal_reason": row.refusal_reason,
+        "document": (row.issuing_state, row.number, row.document_type),
+    }
+    return [name for name, old in recorded.items() if old != new[name]]
+
+
 def refuse_conflicting_resends(
     connection: Connection, batch: Sequence[NewCrossing], results: Sequence[Recorded]
 ) -> None:
@@ -62,24 +79,23 @@ def refuse_conflicting_resends(
     duplicates = [r.id for r in results if r.duplicate]
     if not duplicates:
         return
-    stored = {row.id: row for row in connection.execute(_STORED, {"ids": duplicates})}
+    stored = {row.id: row for row in connection.execute(STORED_RESENDS, {"ids": duplicates})}
     for crossing in batch:
         row = stored.get(crossing.id)
         if row is None:
             continue
         document = crossing.document
-        pairs = {
-            "direction": (row.direction, _value(crossing.direction)),
-            "bcp": (row.bcp_code, crossing.bcp_code),
-            "occurred_at": (as_utc(row.occurred_at), as_utc(crossing.occurred_at)),
-            "purpose": (row.purpose, _value(crossing.purpose)),
-            "outcome": (row.outcome, _value(crossing.outcome)),
-            "refusal_reason": (row.refusal_reason, crossing.refusal_reason),
-            "document": (
-                (row.issuing_state, row.number, row.document_type),
-                (document.issuing_state, document.number, document.document_type),
-            ),
-        }
-        differ = [name for name, (old, new) in pairs.items() if old != new]
+        differ = resend_differences(
+            row,
+            {
+                "direction": _value(crossing.direction),
+                "bcp": crossing.bcp_code,
+                "occurred_at": as_utc(crossing.occurred_at),
+                "purpose": _value(crossing.purpose),
+                "outcome": _value(crossing.outcome),
+                "refusal_reason": crossing.refusal_reason,
+                "document": (document.issuing_state, document.number, document.document_type),
+            },
+        )
         if differ:
             raise ConflictingResend(crossing.id, differ)

@@ -8,7 +8,7 @@ boolean is true or false, never "yes".
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -27,6 +27,14 @@ from pydantic_core import PydanticCustomError
 
 from rmis.reference.countries import code_problem
 from rmis.registry import (
+    FIRST_CROSSING,
+    FIRST_DAY,
+    FIRST_DOCUMENT_DAY,
+    INT32_MAX,
+    LAST_CROSSING,
+    LAST_DAY,
+    LAST_DOCUMENT_DAY,
+    MAX_NAME_LENGTH,
     MAX_REASON_LENGTH,
     Correction,
     CorrectionKind,
@@ -37,6 +45,7 @@ from rmis.registry import (
     Outcome,
     Purpose,
     Recorded,
+    has_control,
 )
 from rmis.stay import PermitKind
 from rmis.store import as_utc
@@ -52,14 +61,8 @@ def _recordable_state(code: str, info: ValidationInfo) -> str:
     return code
 
 
-# The plausible range of a day the record holds, and of a crossing's or correction's moment
-# (the region's states date from 1991). A document's own dates get a wider range: the record
-# takes and flags an implausible one (registry/document_dates.py: an MRZ reader that guessed
-# the century wrong), but years like 0001 and 9999 are no reading of any document.
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
-FIRST_DOCUMENT_DAY, LAST_DOCUMENT_DAY = date(1800, 1, 1), date(2199, 12, 31)
-FIRST_CROSSING = datetime(1991, 1, 1, tzinfo=UTC)
-INT32_MAX = 2**31 - 1
+# The plausible ranges of days and moments, the control characters: registry/bounds.py, the
+# one definition the bulk import applies too.
 
 
 def _as_text(kind: str, example: str):
@@ -89,16 +92,17 @@ def _within(first: date, last: date):
 
 
 def _plausible_moment(value: datetime) -> datetime:
-    if not FIRST_CROSSING <= value <= datetime(2100, 12, 31, tzinfo=UTC):
+    if not FIRST_CROSSING <= value <= LAST_CROSSING:
         raise PydanticCustomError(
-            "implausible_date", "{value} is outside 1991-01-01..2100-12-31",
-            {"value": value.isoformat()},
+            "implausible_date", "{value} is outside {first}..{last}",
+            {"value": value.isoformat(), "first": FIRST_CROSSING.date().isoformat(),
+             "last": LAST_CROSSING.date().isoformat()},
         )  # fmt: skip
     return value
 
 
 def _no_control(value: str) -> str:
-    if any(not c.isprintable() and c != " " for c in value):
+    if has_control(value):
         raise PydanticCustomError(
             "control_character", "the text holds a control or unprintable character"
         )
@@ -129,7 +133,7 @@ def Text(max_length: int, min_length: int = 0, **field: Any) -> Any:
 
 
 def _no_control_but_lines(value: str) -> str:
-    if any(not c.isprintable() and c not in " \n\t" for c in value):
+    if has_control(value, " \n\t"):
         raise PydanticCustomError(
             "control_character", "the text holds a control character other than a line break"
         )
@@ -161,16 +165,18 @@ class DocumentIn(Strict):
     issuing_state: StateCode
     number: Text(32, 1)
     document_type: Text(2, 1) = "P"
-    surname: Text(200)
-    given_names: Text(200) = ""
+    surname: Text(MAX_NAME_LENGTH)
+    given_names: Text(MAX_NAME_LENGTH) = ""
     nationality: StateCode
     birth_date: DocumentDay | None = None
     sex: Annotated[str, Field(pattern=r"^[MFX<]$")] = "<"
     expiry_date: DocumentDay | None = None
     mrz_valid: StrictBool = True
     optional_data: Text(32, description="the MRZ's optional data: a personal number") | None = None
-    national_surname: Text(200, description="the surname in the national script") | None = None
-    national_given_names: Text(200) | None = None
+    national_surname: (
+        Text(MAX_NAME_LENGTH, description="the surname in the national script") | None
+    ) = None
+    national_given_names: Text(MAX_NAME_LENGTH) | None = None
     previous_document_number: (
         Text(32, description="the number of the document this replaced") | None
     ) = None
