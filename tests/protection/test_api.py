@@ -27,7 +27,10 @@ ROLES = {
     "officer": (Role.BORDER_OFFICER, ["KAZ-ALA"]), "supervisor": (Role.SUPERVISOR, []),
     "analyst": (Role.ANALYST, []), "protection": (Role.PROTECTION_OFFICER, []),
     "admin": (Role.ADMIN, []), "auditor": (Role.AUDITOR, []),
+    # The receiving agency's account: the medical service of Kazakhstan.
+    "agency": (Role.AGENCY, []),
 }  # fmt: skip
+AGENCY_OF = {"agency": "medical_service", "unhcr": "unhcr_partner"}
 
 
 @pytest.fixture
@@ -40,8 +43,11 @@ def h(engine):
     headers = {}
     for name, (role, bcps) in ROLES.items():
         token = create_principal(engine, name=name, role=role, state="KAZ", bcp_codes=bcps,
-                                 now=NOW)  # fmt: skip
+                                 now=NOW, agency=AGENCY_OF.get(name))  # fmt: skip
         headers[name] = {"Authorization": f"Bearer {token}"}
+    token = create_principal(engine, name="unhcr", role=Role.AGENCY, state="KAZ", now=NOW,
+                             agency=AGENCY_OF["unhcr"])  # fmt: skip
+    headers["unhcr"] = {"Authorization": f"Bearer {token}"}
     return headers
 
 
@@ -145,18 +151,20 @@ def test_bad_requests_get_clear_problems(client, h):
 
 
 # Every route, and what each role gets: need-to-know.
+# The agency's account reads its own referrals (the seed is to its agency), in its queues and
+# one by one, and answers them; nothing else (a person's referrals would show other agencies').
 MATRIX = {
-    # route: officer, supervisor, analyst, protection, admin, auditor
-    "GET indicators": (200, 200, 200, 200, 200, 200),
-    "POST indicators": (201, 201, 403, 201, 403, 403),
-    "GET record": (403, 403, 403, 200, 403, 403),
-    "POST referral": (201, 201, 403, 201, 403, 403),
-    "GET referrals": (200, 200, 403, 200, 403, 403),
-    "GET queue": (403, 403, 403, 200, 403, 403),
-    "GET due": (403, 403, 403, 200, 403, 403),
-    "GET counts": (403, 200, 200, 200, 403, 403),
-    "GET referral": (403, 403, 403, 200, 403, 403),
-    "POST state": (403, 403, 403, 200, 403, 403),
+    # route: officer, supervisor, analyst, protection, admin, auditor, agency
+    "GET indicators": (200, 200, 200, 200, 200, 200, 200),
+    "POST indicators": (201, 201, 403, 201, 403, 403, 403),
+    "GET record": (403, 403, 403, 200, 403, 403, 403),
+    "POST referral": (201, 201, 403, 201, 403, 403, 403),
+    "GET referrals": (200, 200, 403, 200, 403, 403, 403),
+    "GET queue": (403, 403, 403, 200, 403, 403, 200),
+    "GET due": (403, 403, 403, 200, 403, 403, 200),
+    "GET counts": (403, 200, 200, 200, 403, 403, 403),
+    "GET referral": (403, 403, 403, 200, 403, 403, 200),
+    "POST state": (403, 403, 403, 200, 403, 403, 200),
 }
 
 
@@ -206,6 +214,61 @@ def test_scope_matrix_every_role_every_route(client, h, engine):
     assert {"matrix GET record", "matrix GET referrals", "matrix GET queue", "matrix GET due",
             "matrix GET referral"} <= purposes  # fmt: skip
     assert counted == 3
+    with engine.connect() as connection:
+        by_agency = set(connection.execute(
+            select(audit_log.c.purpose).where(
+                (audit_log.c.action == "protection.read") & (audit_log.c.principal == "agency")
+            )
+        ).scalars())  # fmt: skip
+    assert by_agency == {"matrix GET queue", "matrix GET due", "matrix GET referral"}
+
+
+def test_an_agency_sees_and_answers_only_its_own_referrals(client, h):
+    who = person(client, h, ADULT)
+    child = person(client, h, CHILD)
+
+    def refer(traveller, need, agency, consent=True):
+        body = {"need": need, "agency": agency, "consent": consent, "basis": "alone"}
+        made = client.post(f"/api/v1/travellers/{traveller}/referrals", headers=h["officer"],
+                           json=body)  # fmt: skip
+        assert made.status_code == 201, made.text
+        return made.json()["id"]
+
+    ours = refer(who, "medical", "medical_service")
+    theirs = refer(child, "child_protection", "unhcr_partner", consent=False)
+    asylum = refer(who, "asylum", "asylum_authority")
+    queue = client.get("/api/v1/referrals?queue=new", headers=h["agency"]).json()
+    assert [r["id"] for r in queue] == [ours]
+    assert [r["id"] for r in client.get("/api/v1/referrals?queue=new",
+                                        headers=h["unhcr"]).json()] == [theirs]  # fmt: skip
+    # Another agency's referral is answered as not found, read or moved.
+    for rid in (theirs, asylum):
+        assert client.get(f"/api/v1/referrals/{rid}", headers=h["agency"]).status_code == 404
+        moved = client.post(f"/api/v1/referrals/{rid}/state", headers=h["agency"],
+                            json={"state": "accepted"})  # fmt: skip
+        assert moved.status_code == 404
+    # It accepts, rejects with a reason and closes its own; revoking is the state's.
+    revoked = client.post(f"/api/v1/referrals/{ours}/state", headers=h["agency"],
+                          json={"state": "revoked", "reason": "no"})  # fmt: skip
+    assert (revoked.status_code, revoked.json()["code"]) == (403, "role_not_allowed")
+    for state in ("accepted", "done"):
+        moved = client.post(f"/api/v1/referrals/{ours}/state", headers=h["agency"],
+                            json={"state": state})  # fmt: skip
+        assert moved.json()["state"] == state, moved.text
+    events = client.get(f"/api/v1/referrals/{ours}", headers=h["agency"]).json()["events"]
+    assert [e["role"] for e in events] == ["border_officer", "agency", "agency"]
+    rejected = client.post(f"/api/v1/referrals/{theirs}/state", headers=h["unhcr"],
+                           json={"state": "rejected", "reason": "no place for her"})  # fmt: skip
+    assert rejected.json()["state"] == "rejected"
+    # Nothing else of the record: not the person's protection record or referrals, not their
+    # crossings or stay, not the overstays, not a check.
+    for url in (f"/api/v1/travellers/{who}/protection", f"/api/v1/travellers/{who}/referrals",
+                f"/api/v1/travellers/{who}/crossings", f"/api/v1/travellers/{who}/stay",
+                "/api/v1/overstays", "/api/v1/referrals/counts"):  # fmt: skip
+        assert client.get(url, headers=h["agency"]).status_code == 403, url
+    check = client.post("/api/v1/checks", headers=h["agency"],
+                        json={"bcp": "KAZ-ALA", "direction": "entry", "document": ADULT})
+    assert check.status_code == 403
 
 
 def test_counts_suppress_small_cells(client, h):

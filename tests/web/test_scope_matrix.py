@@ -28,6 +28,7 @@ def world(tmp_path_factory):
             token = create_principal(
                 engine, name=f"{role.value}.{state}", role=role, state=state,
                 bcp_codes=[bcp] if role is Role.BORDER_OFFICER else [], now=NOW,
+                agency="unhcr_partner" if role is Role.AGENCY else None,
             )  # fmt: skip
             headers[(role, state)] = {"Authorization": f"Bearer {token}",
                                       "RMIS-Purpose": "scope matrix"}  # fmt: skip

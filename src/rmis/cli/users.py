@@ -10,7 +10,8 @@ app = typer.Typer(no_args_is_help=True)
 
 # The values of rmis.security.Role, spelled out so that building the command does not import the
 # security room (and SQLAlchemy with it); tests/cli checks that the two agree.
-ROLES = ("border_officer", "supervisor", "analyst", "protection_officer", "admin", "auditor")
+ROLES = ("border_officer", "supervisor", "analyst", "protection_officer", "admin", "auditor",
+         "agency")  # fmt: skip
 
 
 @app.command("create")
@@ -24,11 +25,23 @@ def create(
     password: Annotated[
         bool, typer.Option("--password", help="Also set a password for logging in (prompted)")
     ] = False,
+    agency: Annotated[
+        str | None,
+        typer.Option(help="Role agency: the code of the receiving agency it answers for"),
+    ] = None,
 ) -> None:
     """Create a principal and print its new API token. The token is shown only this once."""
     from rmis.cli.context import open_registry
     from rmis.security import AccountError, Role, create_principal
     from rmis.settings import utc_now
+
+    if agency is not None:
+        from rmis.protection import AGENCY_BY_CODE  # the agencies are protection's list
+
+        if agency not in AGENCY_BY_CODE:
+            typer.echo(f"error: no agency {agency!r}; agencies: {', '.join(AGENCY_BY_CODE)}",
+                       err=True)  # fmt: skip
+            raise typer.Exit(2)
 
     secret = (
         typer.prompt("Password", hide_input=True, confirmation_prompt=True) if password else None
@@ -42,6 +55,7 @@ def create(
             bcp_codes=bcp or [],
             password=secret,
             now=utc_now(),
+            agency=agency,
         )
     except AccountError as error:
         typer.echo(f"error: {error}", err=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 
 from rmis.security import AccessDenied, Principal, Role, append_audit
 
@@ -13,8 +13,12 @@ from rmis.security import AccessDenied, Principal, Role, append_audit
 # officers read what was recorded and move referrals on.
 WRITE_INDICATORS = frozenset({Role.BORDER_OFFICER, Role.SUPERVISOR, Role.PROTECTION_OFFICER})
 REFER = WRITE_INDICATORS
-MOVE = frozenset({Role.PROTECTION_OFFICER})
+MOVE = frozenset({Role.PROTECTION_OFFICER, Role.AGENCY})
 READ_FULL = frozenset({Role.PROTECTION_OFFICER})
+# The receiving agency's account reads, in its queues and one by one, only the referrals made
+# to its own agency (see own_referrals), and answers them; revoking is the referring state's.
+READ_REFERRALS = frozenset({Role.PROTECTION_OFFICER, Role.AGENCY})
+AGENCY_MOVES = frozenset({"accepted", "rejected", "done"})
 # Border officers and supervisors see that a referral exists and its state, nothing more.
 READ_SUMMARY = frozenset({Role.BORDER_OFFICER, Role.SUPERVISOR})
 # Analysts see counts with small cells suppressed.
@@ -23,6 +27,23 @@ READ_COUNTS = frozenset({Role.ANALYST, Role.PROTECTION_OFFICER, Role.SUPERVISOR}
 
 def require(principal: Principal, roles: frozenset[Role], action: str) -> None:
     principal.require_role(roles, action)
+
+
+def own_referrals(principal: Principal, referrals: Table):
+    """Which referrals the principal may read at all: its state's; an agency account's, only
+    those made to its agency. Anything else is answered as not found."""
+    scope = referrals.c.host_state == principal.state
+    if principal.role is Role.AGENCY:
+        scope = scope & (referrals.c.agency == principal.agency)
+    return scope
+
+
+def require_agency_move(principal: Principal, state: str) -> None:
+    if principal.role is Role.AGENCY and state not in AGENCY_MOVES:
+        raise AccessDenied(
+            "role_not_allowed", f"an agency answers its referrals (accepted, rejected, done); "
+            f"{state} is for the state's protection officers"
+        )  # fmt: skip
 
 
 def require_bcp(principal: Principal, bcp_code: str | None, bcp_state: str | None) -> None:

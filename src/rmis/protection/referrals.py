@@ -139,6 +139,7 @@ def move_referral(
     """Move a referral on: in progress -> accepted or rejected -> done, or revoked while
     open. Rejected and revoked need a reason."""
     access.require(principal, access.MOVE, "move referrals on")
+    access.require_agency_move(principal, state)
     reason = _text(reason, "reason")
     with engine.begin() as connection:
         current = _row(connection, principal, referral_id, for_update=True)
@@ -159,9 +160,10 @@ def _row(connection: Connection, principal: Principal, referral_id: UUID, for_up
     query = select(referrals).where(referrals.c.id == referral_id)
     if for_update and connection.dialect.name == "postgresql":
         query = query.with_for_update()
-    row = connection.execute(query).first()
-    # Another state's referral is answered as unknown: its existence is protection data too.
-    if row is None or row.host_state != principal.state:
+    # Another state's referral (another agency's, for an agency account) is answered as
+    # unknown: its existence is protection data too.
+    row = connection.execute(query.where(access.own_referrals(principal, referrals))).first()
+    if row is None:
         raise ProtectionError("not_found", f"no referral {referral_id} in {principal.state}")
     return row
 
@@ -228,7 +230,7 @@ def referrals_of(
 
 def referral(engine: Engine, principal: Principal, referral_id: UUID, *, now: datetime,
              purpose: str) -> Referral:  # fmt: skip
-    access.require(principal, access.READ_FULL, "read referrals")
+    access.require(principal, access.READ_REFERRALS, "read referrals")
     with engine.begin() as connection:
         row = _row(connection, principal, referral_id)
         access.audit(connection, principal, "protection.read", str(row.traveller_id), purpose,
@@ -239,11 +241,12 @@ def referral(engine: Engine, principal: Principal, referral_id: UUID, *, now: da
 def referral_queue(
     engine: Engine, principal: Principal, *, now: datetime, purpose: str, limit: int = 200
 ) -> list[Referral]:
-    """The state's new referrals (in progress), oldest first: the protection officer's queue."""
-    access.require(principal, access.READ_FULL, "read referrals")
+    """The state's new referrals (in progress), oldest first: the protection officer's queue;
+    an agency's account's, those made to its agency."""
+    access.require(principal, access.READ_REFERRALS, "read referrals")
     query = (
         select(referrals)
-        .where((referrals.c.host_state == principal.state) & (referrals.c.state == "in_progress"))
+        .where(access.own_referrals(principal, referrals) & (referrals.c.state == "in_progress"))
         .order_by(referrals.c.created_at)
         .limit(limit)
     )
@@ -266,10 +269,10 @@ def follow_ups_due(
     limit: int = 200,
 ) -> list[Referral]:  # fmt: skip
     """Open referrals whose follow-up falls on or before `on`, most overdue first."""
-    access.require(principal, access.READ_FULL, "read referrals")
+    access.require(principal, access.READ_REFERRALS, "read referrals")
     query = (
         select(referrals)
-        .where(referrals.c.host_state == principal.state)
+        .where(access.own_referrals(principal, referrals))
         .where(referrals.c.state.in_(tuple(MOVES)))
         .where(referrals.c.follow_up_on <= on)
         .order_by(referrals.c.follow_up_on, referrals.c.created_at)

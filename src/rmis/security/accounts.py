@@ -101,6 +101,7 @@ def create_principal(
     password: str | None = None,
     now: datetime,
     created_by: str = "rmis users create",
+    agency: str | None = None,
     token_lifetime: timedelta | None = MACHINE_TOKEN_LIFETIME,
 ) -> str:
     """Create a principal and return a new API token for it (the only time it is shown).
@@ -110,7 +111,9 @@ def create_principal(
     `specimen_country` for UTO) or has no BCP in the record's reference list
     (`state_without_bcps`: every record belongs to the state of a BCP, so a principal of such a
     state would see nothing and record nothing), a BCP not in that list (`unknown_bcp`) or not
-    in the state (`bcp_outside_state`).
+    in the state (`bcp_outside_state`); an agency account without its agency's code
+    (`agency_required`), or another role with one (`agency_only_for_agency`). Which codes name
+    agencies is protection's list, checked by the caller (security sits below protection).
     """
     try:
         role = Role(role)
@@ -126,6 +129,12 @@ def create_principal(
         _check_policy(password, name)
     if role is Role.BORDER_OFFICER and not bcp_codes:
         raise AccountError("bcp_required", "a border officer must be posted to at least one BCP")
+    if role is Role.AGENCY and not (agency and agency.strip()):
+        raise AccountError("agency_required", "an agency account names its agency's code")
+    if role is not Role.AGENCY and agency is not None:
+        raise AccountError("agency_only_for_agency", "only an agency account names an agency")
+    if role is Role.AGENCY and bcp_codes:
+        raise AccountError("bcp_not_for_role", "an agency account is posted at no BCP")
     with engine.begin() as connection:
         if connection.execute(select(principals.c.id).where(principals.c.name == name)).first():
             raise AccountError("name_taken", f"a principal named {name!r} already exists")
@@ -158,6 +167,7 @@ def create_principal(
                 password_hash=_hash(password) if password else None,
                 created_at=now,
                 disabled=False,
+                agency=agency,
             )
         )
         if bcp_codes:
@@ -175,7 +185,7 @@ def create_principal(
             subject=name,
             purpose="account administration",
             detail={"role": role.value, "state": state, "bcps": bcp_codes,
-                    "token_expires_at": expires},
+                    "agency": agency, "token_expires_at": expires},
         )  # fmt: skip
     return token
 
@@ -212,7 +222,10 @@ def _issue_token(
 
 # The principal and its BCPs in one query: a row per BCP (one with None for no BCP).
 _PRINCIPAL_FOR_TOKEN = (
-    select(principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code)
+    select(
+        principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code,
+        principals.c.agency,
+    )
     .select_from(
         principals.join(api_tokens, api_tokens.c.principal_id == principals.c.id).outerjoin(
             principal_bcps, principal_bcps.c.principal_id == principals.c.id
@@ -234,9 +247,9 @@ def _principal_of_rows(rows: list) -> Principal | None:
     """A principal from its rows, one per BCP (one with None for no BCP)."""
     if not rows:
         return None
-    name, role, state, _ = rows[0]
+    name, role, state, _, agency = rows[0]
     codes = frozenset(row.bcp_code for row in rows if row.bcp_code is not None)
-    return Principal(name, Role(role), state, codes)
+    return Principal(name, Role(role), state, codes, agency)
 
 
 def principal_for_token(connection: Connection, token: str, now: datetime) -> Principal | None:
@@ -249,7 +262,10 @@ def principal_for_token(connection: Connection, token: str, now: datetime) -> Pr
 
 
 _PRINCIPAL_NAMED = (
-    select(principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code)
+    select(
+        principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code,
+        principals.c.agency,
+    )
     .select_from(
         principals.outerjoin(principal_bcps, principal_bcps.c.principal_id == principals.c.id)
     )

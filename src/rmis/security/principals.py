@@ -13,6 +13,9 @@ class Role(StrEnum):
     PROTECTION_OFFICER = "protection_officer"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    # A receiving agency's account (asylum authority, UNHCR partner...): bound to one agency
+    # code of its state, it sees and moves on only the referrals made to that agency.
+    AGENCY = "agency"
 
 
 # Roles that record crossings; an officer only at the BCPs they are posted to.
@@ -37,6 +40,7 @@ class Principal:
     role: Role
     state: str  # the host state whose records this principal may see (ICAO code)
     bcps: frozenset[str] = field(default_factory=frozenset)  # officers: the BCPs they work at
+    agency: str | None = None  # an agency account: the code of its agency, None for any other
 
     def require_role(self, allowed: frozenset[Role], action: str) -> None:
         if self.role not in allowed:

@@ -274,6 +274,8 @@ principals = Table(
     Column("password_hash", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("disabled", Boolean, nullable=False, default=False),
+    # Role agency only: the receiving agency whose referrals it sees (migration 0014).
+    Column("agency", String(64)),
 )
 
 principal_bcps = Table(

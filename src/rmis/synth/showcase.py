@@ -30,12 +30,14 @@ class DemoLogin:
     role: Role
     password: str
     bcps: tuple[str, ...] = ()
+    agency: str | None = None  # role agency: the receiving agency it answers for
 
 
 LOGINS = tuple(
     # "-2026": the password policy wants 12 characters (security/passwords.py).
     DemoLogin(f"demo.{role.value}", role, f"demo-{role.value}-2026",
-              (DEMO_BCP, LAND_BCP) if role is Role.BORDER_OFFICER else ())
+              (DEMO_BCP, LAND_BCP) if role is Role.BORDER_OFFICER else (),
+              "unhcr_partner" if role is Role.AGENCY else None)
     for role in Role
 )  # fmt: skip
 
@@ -88,6 +90,7 @@ def ensure_logins(engine: Engine, now: datetime) -> None:
             create_principal(
                 engine, name=login.name, role=login.role, state=DEMO_STATE,
                 bcp_codes=login.bcps, password=login.password, now=now, created_by="rmis demo",
+                agency=login.agency,
             )  # fmt: skip
 
 
