@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime
 from uuid import UUID
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -165,20 +166,21 @@ def _reference() -> ReferenceFacts:
 
 
 @settings(max_examples=150, deadline=None)
-@given(surname=st.text(min_size=1, max_size=12).filter(lambda s: s.strip() and "," not in s))
+@given(surname=st.text(min_size=1, max_size=12))
 def test_the_import_and_the_api_judge_a_surname_alike(surname):
     """One rule: the import refuses a surname for a character exactly when the API does."""
     parsed = parse_chunk(pa.table({k: [v] for k, v in row(surname=surname).items()}), 1,
                          _reference(), NOW)  # fmt: skip
     codes = {r.code for r in parsed.rejected if r.field == "surname"}
-    stored = surname.strip()
+    stored = pc.utf8_trim_whitespace(pa.array([surname]))[0].as_py()  # as the import trims
+    assume(stored)
     try:
         DocumentIn(issuing_state="UZB", number="FA1", surname=stored, nationality="UZB")
         api = None
     except ValidationError as error:
         api = error.errors()[0]["type"]
     expected = text_problem(stored)
-    assert codes == ({expected} if expected else set())
+    assert codes == ({expected} if expected else set()), (repr(surname), parsed.rejected)
     # The API names a NUL at its door (retry.py) before its schema; both refuse it.
     assert (api is None) == (expected is None)
 

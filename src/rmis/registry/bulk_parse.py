@@ -282,6 +282,11 @@ def _type_checks(table: pa.Table, problems: _Problems) -> None:
         )
 
 
+# Beyond Latin, Greek and Cyrillic, Arrow's Unicode tables may be newer than Python's (a
+# character assigned since is printable to one and not the other): the shared rule judges.
+_OTHER_SCRIPTS = r"[^\x20-\x7e\x{a0}-\x{52f}]"
+
+
 def _text_checks(table: pa.Table, problems: _Problems) -> None:
     """No NUL, control or unprintable character in any text (registry/bounds.py). Arrow finds
     the few candidate values; the shared rule judges them."""
@@ -289,7 +294,9 @@ def _text_checks(table: pa.Table, problems: _Problems) -> None:
         if column not in table.column_names or not _is_text(table.schema.field(column).type):
             continue
         texts = _texts(table, column)
-        suspect = pc.invert(pc.utf8_is_printable(texts)).fill_null(False)
+        suspect = pc.or_(
+            pc.invert(pc.utf8_is_printable(texts)), pc.match_substring_regex(texts, _OTHER_SCRIPTS)
+        ).fill_null(False)
         allowed = _MRZ_SPACING if column == "mrz" else " "
         for i in pc.indices_nonzero(suspect).to_pylist():
             code = text_problem(texts[i].as_py(), allowed)
