@@ -21,7 +21,7 @@ from rmis.registry.bounds import text_problem
 from rmis.registry.bulk_parse import parse_chunk
 from rmis.registry.importing import import_crossings
 from rmis.registry.recording import BcpFacts, ReferenceFacts
-from rmis.store.schema import crossings, documents
+from rmis.store.schema import audit_log, crossings, documents
 from rmis.web.api.schemas import DocumentIn
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
@@ -120,6 +120,17 @@ def test_a_conflict_found_again_when_the_file_is_imported_twice(engine, tmp_path
             ("1", "document", "conflicting_resend")
         ]
     assert summary.recorded == 0 and summary.already_recorded == 1
+    with engine.connect() as connection:
+        logged = (
+            connection.execute(
+                select(audit_log.c.detail).where(audit_log.c.action == "crossings.import")
+            )
+            .scalars()
+            .all()
+        )
+    assert [d.get("conflicting_resends") for d in logged] == [
+        None, [first["crossing_id"]], [first["crossing_id"]]
+    ]  # fmt: skip
 
 
 def test_parquet_types_are_strict(engine, tmp_path):

@@ -95,7 +95,10 @@ def import_crossings(
         )
         with engine.begin() as connection:
             written = write_chunk(connection, staged, now, linker, parsed.repeats)
-            if written.recorded:
+            if written.recorded or written.conflicting:
+                detail: dict[str, object] = {"recorded": written.recorded}
+                if written.conflicting:  # refused as the API's 409 is, and logged as it is
+                    detail["conflicting_resends"] = [c[1] for c in written.conflicting]
                 append_audit(
                     connection,
                     at=now,
@@ -103,7 +106,7 @@ def import_crossings(
                     action="crossings.import",
                     subject=str(path),
                     purpose="bulk import",
-                    detail={"recorded": written.recorded},
+                    detail=detail,
                 )
         summary.rejected += len(written.non_refoulement)
         rejects.writerows(
