@@ -24,7 +24,7 @@ def test_a_batch_of_500_crossings_is_recorded_and_audited_in_one_row(engine):
             DocumentSeen("UZB", f"FA{i:07d}", "P", "TESTOV", "BATCH", "UZB", date(1990, 1, 1),
                          "M", date(2031, 1, 1)),
             Purpose.WORK, Outcome.ADMITTED,
-        )  # fmt: skip
+        )
         for i in range(500)
     ]
     recorded = record_crossings(engine, officer, batch, now=NOW)

@@ -4,8 +4,8 @@ The person gives the document's issuing state and number, their birth date and t
 expiry date (what the EU's travellers' service asks). This node answers for its own state's
 record only, through the registry's door: the document's holder (document_history), their
 documents (person_documents: the birth date and the expiry date are compared on the document
-asked about), their stay (stay_status). The registry audits each read under the principal below; this module adds
-one row saying the data subject asked and whether they were answered.
+asked about), their stay (stay_status). The registry audits each read under the principal
+below; this module adds one row saying the data subject asked and whether they were answered.
 
 What goes back is only days used and left, the latest lawful exit and the registration due:
 never crossings, never another person's data. "No such record" and "the details do not
