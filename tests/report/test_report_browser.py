@@ -6,35 +6,23 @@ with a size, the alert table reads right, and a screenshot is kept for a person 
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
 from rmis.report.render import SECTIONS
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-sync_api = pytest.importorskip("playwright.sync_api")
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"
-)
-
 
 @pytest.fixture(scope="module")
-def browser_page(page, tmp_path_factory):
+def browser_page(page, chromium, tmp_path_factory):
+    """The session's one Chromium (tests/conftest.py), a tab of its own."""
     path = tmp_path_factory.mktemp("report") / "report.html"
     path.write_text(page, encoding="utf-8")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox"]
-        )
-        tab = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=False)
-        fetched: list[str] = []
-        tab.on("request", lambda request: fetched.append(request.url))
-        tab.goto(path.as_uri())
-        tab.screenshot(path=str(path.with_suffix(".png")), full_page=True)
-        yield tab, fetched, path
-        browser.close()
+    tab = chromium.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=False)
+    fetched: list[str] = []
+    tab.on("request", lambda request: fetched.append(request.url))
+    tab.goto(path.as_uri())
+    tab.screenshot(path=str(path.with_suffix(".png")), full_page=True)
+    yield tab, fetched, path
+    tab.close()
 
 
 def test_nothing_is_fetched_beyond_the_file(browser_page):

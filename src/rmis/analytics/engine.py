@@ -7,6 +7,7 @@ record links them now): every analysis counts people by it, never by document.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,9 @@ def spark_session(cores: int = 2) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(cores * 2))
         .config("spark.driver.memory", "2g")
+        # Python workers run this interpreter (rmis, pandas): not whatever `python3` is on PATH.
+        # Every rmis session sets it, since whichever starts first is the one reused.
+        .config("spark.pyspark.python", sys.executable)
         .getOrCreate()
     )
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from uuid6 import uuid7
 
-from conftest import SHOTS
 from rmis.registry import DocumentSeen, NewCrossing, record_crossings
 from rmis.registry.model import Direction, Purpose
 from rmis.security import principal_named
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Role
 from rmis.web.app import create_app
+
+SHOTS = Path("/tmp/shots")  # where the page tests keep their screenshots
 
 NOW = datetime(2026, 6, 17, 5, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Almaty
 PHONE = {"width": 360, "height": 740}
