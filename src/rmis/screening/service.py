@@ -11,6 +11,7 @@ list loaded between the check and the build.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ class Screener:
                 entries = noting_conditions(active_entries(self._engine), conditions)
                 built = self._built = _Built(self._build(entries), in_force, conditions)
                 self.builds += 1
+                _settle()
             return built
 
     def screen(
@@ -158,6 +160,16 @@ class _Built:
     index: ScreeningIndex
     lists: tuple[tuple[str, int], ...]
     conditions: ConditionsByEntry
+
+
+def _settle() -> None:
+    """The index lives until the next list version: millions of objects at a border service's
+    scale, which every full collection of the garbage collector would walk again (about 350 ms
+    at 1M listed persons, measured: the check's slowest answers). Frozen, the collector leaves
+    them alone; they are still freed by their reference counts when the next index replaces
+    this one (the index holds no reference cycles)."""
+    gc.collect()
+    gc.freeze()
 
 
 def _day(on: date | None) -> date:
