@@ -167,7 +167,9 @@ def _settle() -> None:
     scale, which every full collection of the garbage collector would walk again (about 350 ms
     at 1M listed persons, measured: the check's slowest answers). Frozen, the collector leaves
     them alone; they are still freed by their reference counts when the next index replaces
-    this one (the index holds no reference cycles)."""
+    this one (the index holds no reference cycles). What an earlier build froze is thawed and
+    collected first, so cyclic garbage frozen with it is not kept for good."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
