@@ -7,6 +7,7 @@ record links them now): every analysis counts people by it, never by document.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,10 @@ def spark_session(cores: int = 2) -> Any:
     """A local-mode SparkSession in UTC, without the web UI; reused when one is running."""
     from pyspark.sql import SparkSession
 
+    # Python workers run this interpreter (rmis, pandas), not whatever `python3` is on PATH:
+    # PySpark reads only the environment for it, when the first session's context starts
+    # (every rmis session sets it, since whichever starts first is the one reused).
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("rmis")
@@ -53,9 +58,6 @@ def spark_session(cores: int = 2) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", str(cores * 2))
         .config("spark.driver.memory", "2g")
-        # Python workers run this interpreter (rmis, pandas): not whatever `python3` is on PATH.
-        # Every rmis session sets it, since whichever starts first is the one reused.
-        .config("spark.pyspark.python", sys.executable)
         .getOrCreate()
     )
 

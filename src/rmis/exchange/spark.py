@@ -80,7 +80,6 @@ def session(master: str, memory: str, partitions: int = 8) -> Any:
         # Groups are corridors (tens to hundreds): Spark's default 200 shuffle partitions
         # would start a Python worker per near-empty partition.
         .config("spark.sql.shuffle.partitions", partitions)
-        .config("spark.pyspark.python", sys.executable)
         .getOrCreate()
     )
 

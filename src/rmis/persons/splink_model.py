@@ -10,6 +10,7 @@ blocking.py finds in the record for a new document.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -347,11 +348,11 @@ def local_spark(cores: int = 2, memory: str = "4g"):
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
 
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # as analytics' session does
     return (
         SparkSession.builder.master(f"local[{cores}]")
         .appName("rmis-linkage")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.pyspark.python", sys.executable)  # this interpreter, as analytics' session
         .config("spark.driver.memory", memory)
         .config("spark.sql.shuffle.partitions", str(cores * 4))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
