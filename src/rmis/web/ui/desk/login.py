@@ -93,17 +93,17 @@ def logout(request: Request, user: PostedForm) -> Response:
     return response
 
 
+def shift_page(request: Request, user, status_code: int = 200, error: str | None = None):
+    """The shift's form: the principal's own BCPs, each with its name."""
+    facts = request.app.state.services.reference.bcps
+    names = {code: bcp.name for code, bcp in load_bcps().items()}
+    return render(request, "desk/shift.html", status_code=status_code, user=user, error=error,
+                  bcps=[facts[c] for c in bcps_of(user.principal, facts)], names=names)  # fmt: skip
+
+
 @router.get("/shift", response_class=HTMLResponse)
 def shift_form(request: Request, user: LoggedIn) -> HTMLResponse:
-    services = request.app.state.services
-    return render(request, "desk/shift.html", user=user, error=None,
-                  bcps=[services.reference.bcps[c] for c in bcps_of(user.principal,
-                                                                    services.reference.bcps)],
-                  names=_bcp_names(request))  # fmt: skip
-
-
-def _bcp_names(request: Request) -> dict[str, str]:
-    return {code: bcp.name for code, bcp in load_bcps().items()}
+    return shift_page(request, user)
 
 
 @router.post("/shift", response_class=HTMLResponse)
@@ -118,10 +118,7 @@ def choose_shift(
     services = request.app.state.services
     allowed = bcps_of(user.principal, services.reference.bcps)
     if bcp not in allowed or lane not in LANES:
-        return render(request, "desk/shift.html", status_code=422, user=user,
-                      error=t.text("Choose one of your BCPs and a lane."),
-                      bcps=[services.reference.bcps[c] for c in allowed],
-                      names=_bcp_names(request))  # fmt: skip
+        return shift_page(request, user, 422, t.text("Choose one of your BCPs and a lane."))
     number = "".join(ch for ch in lane_number if ch.isalnum() or ch in "-")[:16]
     response = RedirectResponse("/desk", status_code=303)
     response.set_cookie(SHIFT_COOKIE, shift_cookie(Shift(bcp, lane, number)), httponly=True,
