@@ -18,7 +18,7 @@ from rmis.analytics.stays import partner
 
 DIMENSIONS = (
     "host_state", "bcp", "corridor", "from_state", "to_state", "mode", "nationality", "purpose",
-    "sex", "age_band", *PERIODS,
+    "sex", "age_band", "refusal_reason", *PERIODS,
 )  # fmt: skip
 
 
@@ -33,6 +33,7 @@ RAW_COLUMNS = {
     "purpose": ("purpose",),
     "sex": ("sex",),
     "age_band": ("birth_year", "year"),
+    "refusal_reason": ("refusal_reason",),
     "day": ("local_date",),
     "week": ("local_date",),
     "month": ("year", "month"),
@@ -99,6 +100,7 @@ def _flows(
         "purpose": lambda: g.purpose,
         "sex": lambda: g.sex,
         "age_band": lambda: g.age_band if cube else age_band(g.birth_year, g.year),
+        "refusal_reason": lambda: g.refusal_reason,
         "day": lambda: g.local_date,
         "week": lambda: period(g.local_date, "week"),
         "month": lambda: ibis.date(g.year.cast("int32"), g.month.cast("int32"), 1),

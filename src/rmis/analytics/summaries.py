@@ -41,22 +41,23 @@ from rmis.analytics.typology import (
 )
 from rmis.warehouse import Manifest, Summaries, new_file
 
-SUMMARIES_VERSION = 2  # 2: stock and the settled movement mix among the rollups
+SUMMARIES_VERSION = 3  # 2: stock and the settled movement mix among the rollups; 3: refusal reasons
 CUBE_KEYS = (
     "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
-    "outcome", "nationality", "purpose", "sex", "age_band",
+    "outcome", "refusal_reason", "nationality", "purpose", "sex", "age_band",
 )  # fmt: skip
 SHORT_DAYS = 2  # typology: a stay back the same day or the next
 _PLACE = ("host_state", "bcp_code", "mode", "neighbour")  # a BCP fixes the other three
 _PROFILE = ("nationality", "purpose", "sex", "age_band")
+_OUTCOME = ("outcome", "refusal_reason")  # the reason is null on an admitted crossing
 # Coarser cubes summed from the partitions' cubes at every sync, each far smaller than the
 # crossings at any scale (a BCP records each day, a profile each month): a query reads the
 # smallest that holds its columns. `local_date` is the first day of the period a row counts.
 ROLLUPS = {
-    "day_bcp": ("local_date", "year", "month", *_PLACE, "direction", "outcome"),
-    "day_profile": ("local_date", "year", "month", "host_state", "direction", "outcome",
+    "day_bcp": ("local_date", "year", "month", *_PLACE, "direction", *_OUTCOME),
+    "day_profile": ("local_date", "year", "month", "host_state", "direction", *_OUTCOME,
                     *_PROFILE),
-    "month_bcp_profile": ("local_date", "year", "month", *_PLACE, "direction", "outcome",
+    "month_bcp_profile": ("local_date", "year", "month", *_PLACE, "direction", *_OUTCOME,
                           *_PROFILE),
 }  # fmt: skip
 MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the month
