@@ -31,6 +31,12 @@ def test_demo_runs_end_to_end_and_reuses_what_is_there(tmp_path, monkeypatch):
     page = tmp_path / "rmis-data" / "report.html"
     assert f"open {page}" in first.output.replace("\n", "")
     assert "<svg" in page.read_text(encoding="utf-8")
+    # The demo's sync made the summaries, as `rmis warehouse sync` does (the report reads them).
+    import ibis
+
+    from rmis.analytics.quick import open_summary
+
+    assert open_summary(tmp_path / "rmis-data" / "warehouse", ibis.duckdb.connect()) is not None
     again = runner.invoke(app, args)
     assert again.exit_code == 0, again.output
     assert "reusing" in again.output and "already loaded into the record" in again.output

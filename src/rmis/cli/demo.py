@@ -276,7 +276,7 @@ def _analyses(
     page written beside the record; returns the page's path."""
     from rich.table import Table
 
-    from rmis.analytics import connect, flows, open_warehouse
+    from rmis.analytics import connect, flows, open_warehouse, summarise
     from rmis.report.data import gather
     from rmis.report.render import render
     from rmis.warehouse import load_or_create_key, sync_warehouse
@@ -284,7 +284,8 @@ def _analyses(
     root = settings.data_dir / "warehouse"
     with console.status(f"Bringing the warehouse up to date ({root}/)"):
         key = load_or_create_key(settings.warehouse_key_file)
-        synced = sync_warehouse(engine, root, now, key=key)
+        # The pre-aggregates too, as `rmis warehouse sync` makes them: the report reads them.
+        synced = sync_warehouse(engine, root, now, key=key, summarise=summarise)
     console.print(f"Warehouse: {synced.exported:,} new crossings exported to {root}/")
     warehouse = open_warehouse(root, connect(settings.analytics_engine))
     with console.status("Analysing the warehouse: flows, stock, overstays, movement types, surges"):
