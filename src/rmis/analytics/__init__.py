@@ -34,6 +34,7 @@ from rmis.analytics.engine import (
     with_people,
 )
 from rmis.analytics.export import FORMATS, suppress_small, to_sdmx_csv, write
+from rmis.analytics.filters import FilterError, Filters
 from rmis.analytics.flows import DIMENSIONS as FLOW_DIMENSIONS
 from rmis.analytics.flows import flows
 from rmis.analytics.forecast import (
@@ -58,7 +59,7 @@ from rmis.analytics.period import DataPeriod, data_period
 from rmis.analytics.state_roles import state_roles
 from rmis.analytics.stays import stays
 from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
-from rmis.analytics.stock import stock_curve, stock_on
+from rmis.analytics.stock import stock_curve, stock_curve_of_stays, stock_on, stock_on_stays
 from rmis.analytics.summaries import summarise
 from rmis.analytics.typology import MOVEMENT_TYPES, movement_types, typology_with_documents
 
@@ -75,6 +76,8 @@ __all__ = [
     "TOTAL",
     "DataPeriod",
     "DetectorSettings",
+    "FilterError",
+    "Filters",
     "Forecast",
     "Overstays",
     "Protected",
@@ -111,7 +114,9 @@ __all__ = [
     "state_roles",
     "stays",
     "stock_curve",
+    "stock_curve_of_stays",
     "stock_on",
+    "stock_on_stays",
     "summarise",
     "suppress_small",
     "surges",
