@@ -18,6 +18,7 @@ from datetime import date
 import ibis
 
 from rmis.analytics.dimensions import AGE_BANDS, age_band
+from rmis.analytics.stays import partner
 from rmis.analytics.typology import MOVEMENT_TYPES
 
 DIRECTIONS = ("entry", "exit")
@@ -39,6 +40,8 @@ class Filters:
     start: date | None = None
     end: date | None = None
     host_state: tuple[str, ...] = ()
+    from_state: tuple[str, ...] = ()  # a corridor's side (flows.py): AIR and SEA for airports
+    to_state: tuple[str, ...] = ()
     bcp: tuple[str, ...] = ()
     direction: tuple[str, ...] = ()
     nationality: tuple[str, ...] = ()
@@ -53,6 +56,8 @@ class Filters:
         checks = {
             "host_state": (_STATE.match, "an ICAO three-letter code, e.g. KAZ"),
             "nationality": (_STATE.match, "an ICAO three-letter code, e.g. TJK"),
+            "from_state": (_STATE.match, "an ICAO three-letter code, AIR or SEA"),
+            "to_state": (_STATE.match, "an ICAO three-letter code, AIR or SEA"),
             "bcp": (_BCP.match, "a BCP code, e.g. UZB-TMJ"),
             "purpose": (_WORD.match, "a purpose, e.g. work"),
             "direction": (DIRECTIONS.__contains__, " or ".join(DIRECTIONS)),
@@ -82,7 +87,7 @@ class Filters:
                 continue
             items = raw.split(",") if isinstance(raw, str) else list(raw)
             cleaned = tuple(dict.fromkeys(i.strip() for i in items if i and i.strip()))
-            upper = name in ("host_state", "nationality", "bcp", "sex")
+            upper = name in ("host_state", "from_state", "to_state", "nationality", "bcp", "sex")
             values[name] = tuple(v.upper() if upper else v.lower() for v in cleaned)
         return cls(**values)
 
@@ -126,6 +131,13 @@ class Filters:
         if self.age_band:
             band = t.age_band if with_age_band else age_band(t.birth_year, t.year)
             condition &= band.isin(self.age_band)
+        if self.from_state or self.to_state:
+            entry = t.direction == "entry"
+            across = partner(t)
+            if self.from_state:
+                condition &= ibis.ifelse(entry, across, t.host_state).isin(self.from_state)
+            if self.to_state:
+                condition &= ibis.ifelse(entry, t.host_state, across).isin(self.to_state)
         return t.filter(condition)
 
     def columns(self) -> set[str]:
@@ -136,6 +148,8 @@ class Filters:
             "age_band": "age_band",
         }  # fmt: skip
         used = {column for name, column in names.items() if getattr(self, name)}
+        if self.from_state or self.to_state:
+            used |= {"host_state", "neighbour", "mode", "direction"}
         return used | ({"local_date"} if self.start or self.end else set())
 
     def on_stays(self, s: ibis.Table, side: str) -> ibis.Table:
@@ -153,6 +167,11 @@ class Filters:
                 condition &= s[name].isin(values)
         if self.bcp:
             condition &= bcp.isin(self.bcp)
+        across = s.entry_partner if side == "entry" else s.exit_partner
+        if self.from_state:
+            condition &= (across if side == "entry" else s.host_state).isin(self.from_state)
+        if self.to_state:
+            condition &= (s.host_state if side == "entry" else across).isin(self.to_state)
         if self.age_band:
             condition &= age_band(s.birth_year, when.year()).isin(self.age_band)
         return s.filter(condition)

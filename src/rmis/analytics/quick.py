@@ -8,7 +8,7 @@ need the crossings: `flows` answers them from there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +19,8 @@ from ibis.backends import BaseBackend
 
 from rmis.analytics.dimensions import check_dimensions
 from rmis.analytics.engine import Warehouse
+from rmis.analytics.filters import NONE as NO_FILTERS
+from rmis.analytics.filters import Filters
 from rmis.analytics.flows import cube_columns, flows_from_cube
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.mirror import mirror_from_cube
@@ -83,9 +85,27 @@ def flows(
     by: list[str],
     start: date | None = None,
     end: date | None = None,
+    filters: Filters = NO_FILTERS,
 ) -> ibis.Table:
-    """analytics.flows without people counts, from the smallest cube that holds its cells."""
-    return flows_from_cube(smallest_cube(summary, cube_columns(by), by, start, end), by, start, end)
+    """analytics.flows without people counts, from the smallest cube that holds its cells and
+    the columns `filters` read (their period narrows `start`..`end`). A movement-type filter
+    needs each person's type: Workspace (panels.py) answers it from the crossings."""
+    if filters.by_person:
+        raise ValueError("the cube has no movement type: filter people through panels.py")
+    start, end = narrowed(start, end, filters)
+    cube = smallest_cube(summary, cube_columns(by) | filters.columns(), by, start, end)
+    return flows_from_cube(filters.on_crossings(cube, with_age_band=True), by, start, end)
+
+
+def narrowed(
+    start: date | None, end: date | None, filters: Filters
+) -> tuple[date | None, date | None]:
+    """The period both the arguments and the filters allow."""
+    if filters.start is not None:
+        start = max(start, filters.start) if start else filters.start
+    if filters.end is not None:
+        end = min(end, filters.end) if end else filters.end
+    return start, end
 
 
 def smallest_cube(
@@ -106,21 +126,39 @@ def _last_of_month(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
 
-def mirror(summary: Summary, start: date | None = None, end: date | None = None) -> ibis.Table:
-    return mirror_from_cube(summary.rollups["day_bcp"], start, end)
+def mirror(
+    summary: Summary,
+    start: date | None = None,
+    end: date | None = None,
+    filters: Filters = NO_FILTERS,
+) -> ibis.Table:
+    """Mirror statistics from the smallest cube holding what `filters` read (a filter on the
+    host state or the direction keeps the pairs it names, both sides counted)."""
+    start, end = narrowed(start, end, filters)
+    profile = filters.columns() - {"local_date", "host_state", "direction", "bcp_code"}
+    cube = summary.rollups["day_bcp"] if not profile else summary.cube
+    kept = replace(filters, host_state=(), direction=(), start=None, end=None)
+    mirrored = mirror_from_cube(kept.on_crossings(cube, with_age_band=True), start, end)
+    if filters.host_state:  # a pair either of whose states is asked for
+        hosts = list(filters.host_state)
+        mirrored = mirrored.filter(mirrored.from_state.isin(hosts) | mirrored.to_state.isin(hosts))
+    return mirrored
 
 
-def stock_on(summary: Summary, on: date, by: list[str]) -> ibis.Table:
+def stock_on(
+    summary: Summary, on: date, by: list[str], filters: Filters = NO_FILTERS
+) -> ibis.Table:
     """analytics.stock_on from the stock rollups: the foreign stays present in each cell on
-    `on`, less the people counted twice there (two stays sharing the day: summaries.py)."""
+    `on`, less the people counted twice there (two stays sharing the day: summaries.py).
+    Of `filters`, the stock cells' own dimensions apply (STOCK_FILTERS)."""
     check_dimensions(by, STOCK_DIMENSIONS)
-    changes = summary.rollups["stock"]
+    changes = _stock_cells_kept(summary.rollups["stock"], filters)
     cells = (
         changes.filter(changes.day <= on)
         .group_by(list(STOCK_CELLS))
         .aggregate(present=changes.present.argmax(changes.day))
     )
-    shared = summary.rollups["stock_overlaps"]
+    shared = _stock_cells_kept(summary.rollups["stock_overlaps"], filters)
     twice = shared.filter(shared.day == on).group_by(["person_key", *by]).aggregate(k=_.count())
     if not by:
         stays_present = cells.aggregate(stays=cells.present.sum())
@@ -137,6 +175,17 @@ def stock_on(summary: Summary, on: date, by: list[str]) -> ibis.Table:
         present=(joined.stays - joined.extra.fill_null(0)).cast("int64"),
     )
     return counted.filter(counted.present > 0).order_by(by)
+
+
+STOCK_FILTERS = ("host_state", "nationality", "purpose", "sex")  # stock's cells: STOCK_CELLS
+
+
+def _stock_cells_kept(table: ibis.Table, filters: Filters) -> ibis.Table:
+    condition = ibis.literal(True)
+    for name in STOCK_FILTERS:
+        if values := getattr(filters, name):
+            condition &= table[name].isin(list(values))
+    return table.filter(condition)
 
 
 def stock_curve(

@@ -1,0 +1,180 @@
+"""The analyst's dashboard's questions, each answered under one set of filters from the
+warehouse's summaries (quick.py), the same answers `rmis analytics` gives for the same filters.
+
+A `Workspace` is one warehouse opened for answering: the summaries and, for what they cannot
+answer (a movement-type filter, the exact count of people in a small result), the crossings.
+Before any panel is shown, `people_in_result` decides whether the filtered result holds at least
+k people: a result under k is suppressed whole, so that two filters cannot be differenced to
+reveal a cell the disclosure control hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+import ibis
+import pandas as pd
+from ibis import _
+from ibis.backends import BaseBackend
+
+from rmis.analytics import quick
+from rmis.analytics.disclosure import protect
+from rmis.analytics.engine import Warehouse, open_warehouse
+from rmis.analytics.filters import Filters
+from rmis.analytics.flows import flows as flows_of_crossings
+from rmis.analytics.quick import Summary
+from rmis.analytics.summaries import typed_people
+from rmis.analytics.typology import MOVEMENT_TYPES
+
+FLOW_MEASURES = ["entries", "exits", "refused"]
+PEOPLE_PREFIX = 200_000  # stays read before the lower bound on people is taken (see below)
+
+
+class SummariesMissing(RuntimeError):
+    """The warehouse has no summaries of this version: `rmis warehouse sync` makes them."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One panel's table, what its numbers count, and the filters it could not apply."""
+
+    table: pd.DataFrame
+    measures: list[str]
+    not_applied: tuple[str, ...] = ()
+
+
+class Workspace:
+    """A warehouse and its summaries on one backend (one DuckDB connection: answer one request
+    at a time, web/ui/analytics holds a lock)."""
+
+    def __init__(self, root: Path, backend: BaseBackend) -> None:
+        self.root = root
+        self.warehouse: Warehouse = open_warehouse(root, backend)
+        summary = quick.open_summary(root, backend)
+        if summary is None:
+            raise SummariesMissing(
+                "the warehouse has no summaries of this version: run `rmis warehouse sync`"
+            )
+        self.summary: Summary = summary
+        self.last_day: date = summary.last_day()
+        self.first_day: date = pd.Timestamp(
+            summary.rollups["day_bcp"].local_date.min().execute()
+        ).date()
+
+    # -- the whole result -------------------------------------------------------------------
+
+    def people_in_result(self, filters: Filters, k: int) -> bool:
+        """Whether the crossings the filters keep are those of at least k people.
+
+        Fast where it can be sure: fewer than k crossings are fewer than k people; the people
+        among the first PEOPLE_PREFIX matching stays (entries and recorded exits, a subset of
+        the result's crossings) are a lower bound. Only a small result is counted exactly, on
+        the crossings."""
+        if k <= 0:
+            return True
+        totals = self.flows(filters, []).table
+        crossings = int(totals[FLOW_MEASURES].to_numpy().sum()) if len(totals) else 0
+        if crossings < k:
+            return False
+        if self._people_among_stays(filters) >= k:
+            return True
+        return self._people_exactly(filters) >= k
+
+    def _stays_kept(self, filters: Filters) -> ibis.Table:
+        s = self.summary.stays
+        sides = [filters.on_stays(s, side).select("person_key") for side in ("entry", "exit")]
+        kept = sides[0].union(sides[1], distinct=False)
+        if filters.movement_type:
+            kept = kept.semi_join(self._people_of_types(filters.movement_type), "person_key")
+        return kept
+
+    def _people_among_stays(self, filters: Filters) -> int:
+        prefix = self._stays_kept(filters).limit(PEOPLE_PREFIX)
+        return int(prefix.person_key.nunique().execute())
+
+    def _people_exactly(self, filters: Filters) -> int:
+        return int(self._crossings_kept(filters).person_key.nunique().execute())
+
+    def _crossings_kept(self, filters: Filters) -> ibis.Table:
+        kept = filters.on_crossings(self.warehouse.crossings)  # they carry their person_key
+        if filters.movement_type:
+            kept = kept.semi_join(self._people_of_types(filters.movement_type), "person_key")
+        return kept
+
+    def _people_of_types(self, types: tuple[str, ...]) -> ibis.Table:
+        typed = typed_people(self.summary.people, ibis.date(self.last_day))
+        return typed.filter(typed.movement_type.isin(list(types))).select("person_key")
+
+    # -- panels -----------------------------------------------------------------------------
+
+    def flows(self, filters: Filters, by: list[str]) -> Answer:
+        """Entries, exits and refusals by `by` (analytics.flows' dimensions)."""
+        if filters.movement_type:  # the cube has no movement type: count the crossings
+            crossings = self._crossings_kept(replace(filters, movement_type=()))
+            crossings = crossings.semi_join(
+                self._people_of_types(filters.movement_type), "person_key"
+            )
+            table = flows_of_crossings(crossings, by, filters.start, filters.end)
+        else:
+            table = quick.flows(self.summary, by, filters=filters)
+        return Answer(table.to_pandas().reset_index(drop=True), list(FLOW_MEASURES))
+
+    def over_time(self, filters: Filters) -> Answer:
+        """Flows by month, or by week over a period of 13 weeks or less."""
+        start, end = filters.start or self.first_day, filters.end or self.last_day
+        unit = "week" if (end - start) <= timedelta(days=91) else "month"
+        return self.flows(filters, [unit])
+
+    def stock(self, filters: Filters, by: list[str]) -> Answer:
+        """Foreigners present on the period's last day (or the last day with data)."""
+        on = min(filters.end or self.last_day, self.last_day)
+        table = quick.stock_on(self.summary, on, by, filters).to_pandas()
+        unused = [
+            n for n in ("bcp", "direction", "age_band", "movement_type") if getattr(filters, n)
+        ]
+        return Answer(table.reset_index(drop=True), ["present"], tuple(unused))
+
+    def movement_mix(self, filters: Filters) -> Answer:
+        """People per movement type: everyone, or the people with a crossing in the result."""
+        if filters == Filters():
+            table = quick.movement_mix(self.summary, self.last_day).to_pandas()
+            return Answer(table, ["people"])
+        typed = typed_people(self.summary.people, ibis.date(self.last_day))
+        within = typed.semi_join(self._stays_or_crossings(filters), "person_key")
+        counted = within.group_by("movement_type").aggregate(people=_.count()).to_pandas()
+        counts = dict(zip(counted.movement_type, counted.people, strict=True))
+        table = pd.DataFrame(
+            {"movement_type": list(MOVEMENT_TYPES),
+             "people": [int(counts.get(t, 0)) for t in MOVEMENT_TYPES]}
+        )  # fmt: skip
+        return Answer(table, ["people"])
+
+    def _stays_or_crossings(self, filters: Filters) -> ibis.Table:
+        # A refusal makes no stay: the people of refused crossings are found on the crossings.
+        return self._crossings_kept(filters).select("person_key").distinct()
+
+    def mirror(self, filters: Filters) -> Answer:
+        table = quick.mirror(self.summary, filters=filters).to_pandas()
+        unused = [n for n in ("direction", "movement_type") if getattr(filters, n)]
+        measures = ["exits_recorded_by_origin", "entries_recorded_by_destination", "difference"]
+        return Answer(table.reset_index(drop=True), measures, tuple(unused))
+
+
+def protected(answer: Answer, k: int, dimensions: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """The panel's table after the one disclosure control (disclosure.protect: cells under k
+    and the cells that would reveal them blanked), and which rows were blanked.
+
+    The summaries count crossings, not people, per cell: a cell of fewer than k crossings holds
+    fewer than k people and is suppressed; a cell of k crossings or more made by fewer people
+    (one person crossing often) is not recognised here (docs/dashboard.md). The whole result is
+    held to k people exactly (Workspace.people_in_result)."""
+    table = answer.table
+    if k <= 0 or table.empty or not dimensions:
+        return table, pd.Series(False, index=table.index)
+    counted = [m for m in answer.measures if m in ("entries", "exits", "refused", "present",
+                                                   "people")]  # fmt: skip
+    base = table.assign(_count=table[counted].sum(axis=1).astype("int64"))
+    result = protect(base, dimensions, "_count", answer.measures, k)
+    return result.frame.drop(columns="_count"), result.confidential
