@@ -57,7 +57,7 @@ def test_filtered_flows_equal_the_filtered_crossings(workspace, filters):
 
 def test_a_corridor_filter_keeps_only_that_corridor(workspace):
     got = workspace.flows(Filters.parse({"from_state": "UZB", "to_state": "KAZ"}), ["corridor"])
-    assert set(zip(got.table.from_state, got.table.to_state)) == {("UZB", "KAZ")}
+    assert set(zip(got.table.from_state, got.table.to_state, strict=True)) == {("UZB", "KAZ")}
 
 
 def test_movement_type_filter_counts_only_those_people(workspace):
