@@ -36,13 +36,14 @@ from rmis.analytics.engine import (
 from rmis.analytics.export import FORMATS, suppress_small, to_sdmx_csv, write
 from rmis.analytics.filters import FilterError, Filters
 from rmis.analytics.flows import DIMENSIONS as FLOW_DIMENSIONS
-from rmis.analytics.flows import flows
+from rmis.analytics.flows import corridor_legs, flows
 from rmis.analytics.forecast import (
     Forecast,
     arrivals_by_week,
     forecast,
     forecast_frame,
     forecast_series,
+    horizon_week,
     last_full_week_end,
     weekly_matrix,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "WarehouseOutdated",
     "arrivals_by_week",
     "connect",
+    "corridor_legs",
     "data_gaps",
     "data_period",
     "early_warning",
@@ -99,6 +101,7 @@ __all__ = [
     "forecast",
     "forecast_frame",
     "forecast_series",
+    "horizon_week",
     "last_full_week_end",
     "margins",
     "mirror",

@@ -106,6 +106,18 @@ class Surge:
     expected: float
     chance: float
     seasonal: bool
+    # Whether today's run still meets the rule (STATUSES), and the last day it did with the
+    # evidence at the threshold: an alert is held until its CUSUM is back at 0, so it can be
+    # shown days after its arrivals fell back.
+    status: str = "current"
+    last_met: date | None = None
+
+    @property
+    def status_text(self) -> str:
+        """`current`, `carried from 2025-03-02` or `ended`: what the alert is today."""
+        if self.status == CARRIED and self.last_met is not None:
+            return f"carried from {self.last_met.isoformat()}"
+        return self.status
 
     @property
     def series(self) -> tuple[str, str, str]:
@@ -130,13 +142,36 @@ class Surge:
     @property
     def message(self) -> str:
         days = "day" if self.window_days == 1 else f"{self.window_days} days"
-        return (
+        figures = (
             f"{self.observed:,} admitted arrivals of {self.nationality} nationals at "
             f"{self.bcp_code} in the {days} to {self.on.isoformat()}, against "
             f"{self.expected:,.0f} expected ({self.baseline}): {self.ratio:.1f} times expected, "
             f"{self.excess:+,.0f} people; chance under the baseline {describe_chance(self.chance)}"
-            f"; alerting since {self.since.isoformat()}."
         )
+        last = self.last_met.isoformat() if self.last_met else "an earlier day"
+        if self.status == CARRIED:
+            return (
+                f"Carried from {last} (the last day the surge met the rule; it no longer does): "
+                f"{figures}; alerting since {self.since.isoformat()}."
+            )
+        if self.status == ENDED:
+            return (
+                f"Ended: arrivals are back at or below expected ({figures}); the rule was last "
+                f"met on {last}, and the alert closes once the evidence is back at 0."
+            )
+        return f"{figures}; alerting since {self.since.isoformat()}."
+
+
+# What an alert is on the day shown: its run meets the rule (min_ratio and min_excess); it
+# does not, but arrivals are still above expected; arrivals are back at or below expected.
+CURRENT, CARRIED, ENDED = "current", "carried", "ended"
+STATUSES = (CURRENT, CARRIED, ENDED)
+
+
+def status_of(eligible: bool, ratio: float) -> str:
+    if eligible:
+        return CURRENT
+    return CARRIED if ratio > 1 else ENDED
 
 
 def describe_chance(chance: float) -> str:
@@ -438,11 +473,15 @@ def surges_from_scores(
     if day not in scores.alerting.index:
         return []
     history = scores.alerting.loc[:day]
+    with np.errstate(invalid="ignore"):
+        triggered = (scores.statistic.loc[:day] >= settings.threshold) & scores.eligible.loc[:day]
     found: list[Surge] = []
     for series in history.columns[history.loc[day].to_numpy()]:
         run = history[series].to_numpy()[::-1]
         run_length = int(np.argmin(run)) if not run.all() else len(run)
         ratio = scores.observed.at[day, series] / scores.expected.at[day, series]
+        met = triggered[series].to_numpy().nonzero()[0]
+        last_met = triggered.index[met[-1]].date() if met.size else None
         found.append(
             Surge(
                 host_state=series[0],
@@ -456,6 +495,8 @@ def surges_from_scores(
                 expected=float(scores.expected.at[day, series]),
                 chance=float(scores.chance.at[day, series]),
                 seasonal=bool(scores.seasonal.at[day, series]),
+                status=status_of(bool(scores.eligible.at[day, series]), ratio),
+                last_met=last_met,
             )
         )
     order = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.WATCH: 2}
@@ -479,8 +520,8 @@ def surges(
 
 
 ALERT_COLUMNS = [
-    "severity", *SERIES_KEYS, "on", "since", "window_days", "observed", "expected", "ratio",
-    "excess", "chance", "baseline", "message",
+    "severity", "status", *SERIES_KEYS, "on", "since", "last_met", "window_days", "observed",
+    "expected", "ratio", "excess", "chance", "baseline", "message",
 ]  # fmt: skip
 
 
@@ -490,11 +531,13 @@ def surges_frame(found: list[Surge]) -> pd.DataFrame:
         [
             {
                 "severity": a.severity.value,
+                "status": a.status_text,
                 "host_state": a.host_state,
                 "bcp_code": a.bcp_code,
                 "nationality": a.nationality,
                 "on": a.on.isoformat(),
                 "since": a.since.isoformat(),
+                "last_met": a.last_met.isoformat() if a.last_met else None,
                 "window_days": a.window_days,
                 "observed": a.observed,
                 "expected": round(a.expected, 1),

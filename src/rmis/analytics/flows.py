@@ -4,6 +4,10 @@ The corridor of a crossing is (from_state, to_state): an entry comes from the BC
 neighbour into the host state, an exit goes from the host state to the neighbour. Airports
 and seaports do not record where a flight or ferry goes, so their side of a corridor is
 `AIR` or `SEA` (docs/warehouse.md).
+
+A land border is recorded by both states (the exit on one side, the entry on the other), a
+flight or a ferry by each end apart with the other end unknown: `corridor_legs` counts each
+journey leg once (see there), where flows by corridor keep both sides' records apart.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import ibis
 from ibis import _
 
 from rmis.analytics.dimensions import PERIODS, age_band, check_dimensions, date_filter, period
-from rmis.analytics.stays import partner
+from rmis.analytics.stays import PARTNER_UNKNOWN_AIR, PARTNER_UNKNOWN_SEA, partner
 
 DIMENSIONS = (
     "host_state", "bcp", "corridor", "from_state", "to_state", "mode", "nationality", "purpose",
@@ -118,3 +122,37 @@ def _flows(
         metrics["people"] = cut.person_key.nunique()
     grouped = cut.group_by(keys).aggregate(**metrics) if keys else cut.aggregate(**metrics)
     return grouped.order_by(keys) if keys else grouped
+
+
+UNRECORDED = (PARTNER_UNKNOWN_AIR, PARTNER_UNKNOWN_SEA)
+
+
+def corridor_legs(
+    crossings: ibis.Table,
+    start: date | None = None,
+    end: date | None = None,
+    cube: bool = False,
+) -> ibis.Table:
+    """Admitted journey legs per corridor (from_state, to_state), each leg counted once.
+
+    A land leg A -> B is in A's exits and in B's entries: it is counted from the entries B
+    recorded when B's crossings are in the data read, else from the exits A recorded (B lies
+    outside it, or the filter left it out). How far the two sides agree is what the mirror
+    statistics show (mirror.py). An airport or seaport records only its own end, so a
+    departure is the leg `RUS -> AIR` (destination not recorded) and an arrival `AIR -> UZB`
+    (origin not recorded): the two ends of one flight cannot be matched. `counted_from` says
+    whose records each row counts: `entries` (the destination's) or `exits` (the origin's).
+    With `cube`, the table is a summaries cube (rows count `n` crossings).
+    """
+    t = crossings.filter(date_filter(crossings.local_date, start, end))
+    sides = _flows(t, ["from_state", "to_state"], None, None, False, cube)
+    recorders = t.select("host_state").distinct().host_state
+    destination_records = sides.to_state.isin(recorders) | sides.from_state.isin(UNRECORDED)
+    from_entries = destination_records & ~sides.to_state.isin(UNRECORDED)
+    legs = sides.select(
+        "from_state",
+        "to_state",
+        crossings=ibis.ifelse(from_entries, sides.entries, sides.exits),
+        counted_from=ibis.ifelse(from_entries, "entries", "exits"),
+    )
+    return legs.filter(legs.crossings > 0).order_by([ibis.desc("crossings"), "from_state"])

@@ -58,6 +58,12 @@ def last_full_week_end(on: date) -> date:
     return on - timedelta(days=(on.weekday() + 1) % 7)
 
 
+def horizon_week(on: date) -> date:
+    """The Monday of the last week forecast from `on` (WEEKS_AHEAD weeks after the last whole
+    week): the week forecast_frame's figures are for, whether a series has a forecast or not."""
+    return last_full_week_end(on) + timedelta(days=1 + 7 * (WEEKS_AHEAD - 1))
+
+
 def arrivals_by_week(crossings: ir.Table, on: date, weeks: int) -> pd.DataFrame:
     """Admitted arrivals per series and week (Monday to Sunday), the `weeks` whole weeks to `on`."""
     end = last_full_week_end(on)
@@ -182,11 +188,14 @@ def forecast(
     }
 
 
-def forecast_frame(forecasts: list[Forecast]) -> pd.DataFrame:
-    """Per series the forecast for the 13th week ahead (median and 80% interval), or why none."""
+def forecast_frame(forecasts: list[Forecast], on: date | None = None) -> pd.DataFrame:
+    """Per series the forecast for the 13th week ahead (median and 80% interval), or why none;
+    given the day forecast from, every row names that week, a series without a forecast too."""
     rows = []
     for f in forecasts:
         row = dict(zip(SERIES_KEYS, f.series, strict=True))
+        if on is not None:
+            row["forecast_week"] = horizon_week(on).isoformat()
         if f.made:
             row |= {
                 "forecast_week": f.weeks[-1].isoformat(),

@@ -48,7 +48,8 @@ def report(
     day = analysis.day(on)
     # Referrals first: a principal who may not count them is told before the long analyses.
     referrals = _referrals(as_, day, gather_referrals) if as_ else None
-    data = gather(analysis.warehouse, load_stay_rules(Settings.from_env().stay_rules), day)
+    rules = load_stay_rules(Settings.from_env().stay_rules)
+    data = gather(analysis.warehouse, rules, day, analysis.summary)
     data = dataclasses.replace(data, referrals=referrals)
     out.write_text(render(data, utc_now()), encoding="utf-8")
     typer.echo(f"report as of {day.isoformat()} written to {out}")

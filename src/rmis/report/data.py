@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from rmis.analytics import (
+    MOVEMENT_TYPES,
     SERIES_KEYS,
     Forecast,
     Warehouse,
     arrivals_by_week,
+    corridor_legs,
     find_overstays_on,
     first_day,
     flows,
     forecast,
     forecast_frame,
+    horizon_week,
     last_full_week_end,
     movement_types,
     overstays_by_nationality,
     overstays_by_state,
+    quick,
     state_roles,
     stock_curve,
     surges,
@@ -29,6 +33,7 @@ from rmis.analytics import (
     weekly_matrix,
 )
 from rmis.reference.stay_rules import StayRulesTable
+from rmis.report.labels import corridor_label
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -62,46 +67,51 @@ class ReportData:
     on: date
     first_day: date
     flows_monthly: pd.DataFrame  # month, host_state, entries, exits
-    corridors: pd.DataFrame  # corridor, crossings (admitted entries and exits, last 12 months)
-    stock: pd.DataFrame  # day, host_state, present
+    # corridor (its label), crossings (admitted journey legs, each once: corridor_legs, last
+    # 12 months), counted_from (whose records: "entries recorded by KAZ")
+    corridors: pd.DataFrame
+    stock: pd.DataFrame  # day (each a Sunday), host_state, present
     overstays: pd.DataFrame  # overstays_by_nationality: host_state, nationality, overstayers...
     overstayers_total: int  # people
     overstayers_in_review: int  # of them, people with a document waiting in the review queue
     overstays_by_state: pd.DataFrame  # host_state, overstayers, left_late (ever), longest_days
-    movement_types: pd.DataFrame  # movement_type, people, share
+    movement_types: pd.DataFrame  # movement_type, people, share (people: each person once)
     roles: pd.DataFrame  # state, origin, transit, destination (people) and their shares
     surges: pd.DataFrame  # surges_frame with the forecast columns
     forecasts: list[Forecast]  # for the charts: alerted series first, then the busiest
     weekly_history: pd.DataFrame  # weeks x series, the year before the forecasts
     # Read from the record when the report is made as a principal who may count them.
     referrals: ReferralCounts | None = None
+    forecast_week: date | None = None  # the week the surges table's forecasts are for
+    # The last 12 months: refused crossings by host state and reason (refused); admitted
+    # entries by purpose, by sex and age band, by nationality (entries).
+    refusals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    entries_by_purpose: pd.DataFrame = field(default_factory=pd.DataFrame)
+    entries_by_sex_age: pd.DataFrame = field(default_factory=pd.DataFrame)
+    entries_by_nationality: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def last_day(warehouse: Warehouse) -> date:
     return pd.Timestamp(warehouse.crossings.local_date.max().to_pandas()).date()
 
 
-def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
+def gather(
+    warehouse: Warehouse, rules: StayRulesTable, on: date, summary: quick.Summary | None = None
+) -> ReportData:
+    """The page's figures as of `on`; with the summaries the last sync made (quick), the
+    movement types are read from them."""
     crossings = warehouse.crossings
     year_ago = on - timedelta(days=364)
     first = first_day(crossings) or on
 
     monthly = flows(crossings, ["host_state", "month"], None, on).to_pandas()
-    corridors = flows(crossings, ["corridor"], year_ago, on).to_pandas()
-    corridors = corridors.assign(
-        corridor=corridors.from_state + " → " + corridors.to_state,
-        crossings=corridors.entries + corridors.exits,
-    ).nlargest(TOP, "crossings")[["corridor", "crossings"]]
 
-    stock = stock_curve(crossings, max(first, year_ago), on, ["host_state"], every_days=7)
+    # Sundays: the curve's days step a week from its first day, so the first is a Sunday.
+    stock = stock_curve(crossings, _sunday_on_or_after(max(first, year_ago)), on, ["host_state"], 7)
     found = find_overstays_on(
         crossings, warehouse.permits, rules, on, warehouse.documents, warehouse.reviews
     )
     overstays = overstays_by_nationality(found.open).nlargest(TOP, "overstayers")
-
-    types = movement_types(crossings).to_pandas()["movement_type"].value_counts()
-    types = types.rename_axis("movement_type").reset_index(name="people")
-    types["share"] = types.people / types.people.sum()
 
     roles = _roles_by_state(state_roles(crossings, year_ago, on).to_pandas())
 
@@ -115,24 +125,77 @@ def gather(warehouse: Warehouse, rules: StayRulesTable, on: date) -> ReportData:
     wanted = list(dict.fromkeys([*(a.series for a in found_surges), *charted]))
     forecasts = forecast(crossings, on, wanted)
     surge_rows = surges_frame(found_surges).merge(
-        forecast_frame(list(forecasts.values())), on=list(SERIES_KEYS), how="left"
+        forecast_frame(list(forecasts.values()), on), on=list(SERIES_KEYS), how="left"
     )
     return ReportData(
         on=on,
         first_day=first,
         flows_monthly=monthly.sort_values(["month", "host_state"], ignore_index=True),
-        corridors=corridors.reset_index(drop=True),
+        corridors=_corridors(crossings, year_ago, on),
         stock=stock.to_pandas(),
         overstays=overstays.reset_index(drop=True),
         overstayers_total=int(found.open.person_key.nunique()),
         overstayers_in_review=int(found.open[found.open.link == "pending"].person_key.nunique()),
         overstays_by_state=overstays_by_state(found.open, found.late_exits),
-        movement_types=types,
+        movement_types=_movement_mix(crossings, summary, on),
         roles=roles,
         surges=surge_rows,
         forecasts=[forecasts[s] for s in charted if forecasts[s].made],
         weekly_history=weekly[[s for s in charted if forecasts[s].made]],
+        forecast_week=horizon_week(on),
+        refusals=_refusals(crossings, year_ago, on),
+        entries_by_purpose=_entries(crossings, ["purpose"], year_ago, on),
+        entries_by_sex_age=_entries(crossings, ["sex", "age_band"], year_ago, on),
+        entries_by_nationality=_entries(crossings, ["nationality"], year_ago, on).head(TOP),
     )
+
+
+def _sunday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(6 - day.weekday()) % 7)
+
+
+def _corridors(crossings, start: date, end: date) -> pd.DataFrame:
+    """The busiest corridors, each journey leg once (analytics.corridor_legs), labelled."""
+    legs = corridor_legs(crossings, start, end).to_pandas().head(TOP)
+    recorder = legs.to_state.where(legs.counted_from == "entries", legs.from_state)
+    return pd.DataFrame(
+        {
+            "corridor": [
+                corridor_label(a, b) for a, b in zip(legs.from_state, legs.to_state, strict=True)
+            ],
+            "crossings": legs.crossings.astype(int),
+            "counted_from": legs.counted_from + " recorded by " + recorder,
+        }
+    )
+
+
+def _movement_mix(crossings, summary: quick.Summary | None, on: date) -> pd.DataFrame:
+    """People per movement type, each person once (their documents read together)."""
+    if summary is not None:
+        mix = quick.movement_mix(summary, on).to_pandas()
+    else:
+        typed = movement_types(crossings).to_pandas()
+        counts = typed.groupby("movement_type").person_key.nunique()
+        mix = pd.DataFrame({"movement_type": list(MOVEMENT_TYPES)}).assign(
+            people=lambda f: f.movement_type.map(counts).fillna(0).astype(int)
+        )
+    mix = mix[mix.people > 0].sort_values("people", ascending=False, ignore_index=True)
+    return mix.assign(share=mix.people / mix.people.sum())
+
+
+def _refusals(crossings, start: date, end: date) -> pd.DataFrame:
+    """Refused crossings by host state and reason (reference refusal reasons)."""
+    cut = flows(crossings, ["host_state", "refusal_reason"], start, end).to_pandas()
+    cut = cut[cut.refused > 0][["host_state", "refusal_reason", "refused"]]
+    return cut.sort_values(["host_state", "refused"], ascending=[True, False], ignore_index=True)
+
+
+def _entries(crossings, by: list[str], start: date, end: date) -> pd.DataFrame:
+    """Admitted entries by `by`, most first (refusals are in their own table)."""
+    cut = flows(crossings, by, start, end).to_pandas()
+    cut = cut[cut.entries > 0][[*by, "entries"]]
+    cut = cut.assign(share=cut.entries / cut.entries.sum())
+    return cut.sort_values("entries", ascending=False, ignore_index=True)
 
 
 def gather_referrals(

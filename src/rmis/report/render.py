@@ -14,12 +14,15 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from rmis.analytics import DetectorSettings
 from rmis.report import charts
 from rmis.report.data import ReportData
+from rmis.report.labels import bcp_label, labelled, movement_type_label, refusal_reason_label
 
 FLOW_STATES = 6
 SECTIONS = (
     ("surges", "Current surges"),
     ("flows", "Flows over time"),
     ("corridors", "Top corridors"),
+    ("travellers", "Who travels"),
+    ("refusals", "Refusals"),
     ("stock", "Foreigners present"),
     ("overstays", "Overstays"),
     ("types", "Movement types"),
@@ -40,12 +43,16 @@ def _cell(value: object) -> tuple[str, bool]:
     if isinstance(value, Integral):
         return f"{value:,}", True
     if isinstance(value, Real):
+        if float(value).is_integer():  # a median of whole days is 251, not 251.0
+            return f"{int(value):,}", True
         return f"{value:,.1f}", True
     return str(value), False
 
 
 def html_table(frame: pd.DataFrame, caption: str) -> str:
-    """An accessible table: a caption, column headers with scope, numbers right-aligned."""
+    """An accessible table: a caption, column headers with scope, numbers right-aligned, codes
+    named (report.labels: a BCP's name beside its code, movement types in words)."""
+    frame = labelled(frame)
     head = "".join(
         f'<th scope="col">{escape(str(c).replace("_", " "))}</th>' for c in frame.columns
     )
@@ -111,9 +118,67 @@ def _corridors(data: ReportData) -> dict[str, object]:
     c = data.corridors
     return {
         "corridors_chart": charts.bar_chart(
-            c.corridor.tolist(), c.crossings.tolist(), "Top corridors", "admitted crossings"
+            c.corridor.tolist(), c.crossings.tolist(), "Top corridors", "admitted journey legs"
         ),
-        "corridors_table": html_table(c, "Admitted crossings per corridor, last 12 months"),
+        "corridors_table": html_table(
+            c, "Admitted journey legs per corridor, each counted once, last 12 months"
+        ),
+    }
+
+
+def _travellers(data: ReportData) -> dict[str, object]:
+    """Admitted entries by purpose, sex and age band, nationality: who comes."""
+    purpose, sex_age = data.entries_by_purpose, data.entries_by_sex_age
+    nationality = data.entries_by_nationality
+    if purpose.empty:
+        return {"travellers": None}
+    wide = sex_age.pivot_table(
+        index="age_band", columns="sex", values="entries", aggfunc="sum", fill_value=0
+    ).reset_index()
+    wide.columns.name = None
+    wide = wide.rename(columns={"age_band": "age band", "F": "women", "M": "men", "X": "sex X"})
+    return {
+        "travellers": {
+            "purpose_chart": charts.bar_chart(
+                purpose.purpose.tolist(), purpose.entries.tolist(), "Entries by purpose", "entries"
+            ),
+            "purpose_table": html_table(
+                _percent(purpose, ["share"]), "Admitted entries by purpose, last 12 months"
+            ),
+            "sex_age_table": html_table(
+                wide, "Admitted entries by age band (age reached that year) and sex"
+            ),
+            "nationality_chart": charts.bar_chart(
+                nationality.nationality.tolist(),
+                nationality.entries.tolist(),
+                "Entries by nationality",
+                "entries",
+            ),
+            "nationality_table": html_table(
+                _percent(nationality, ["share"]),
+                "Admitted entries by nationality, the most frequent, last 12 months",
+            ),
+        }
+    }
+
+
+def _refusals(data: ReportData) -> dict[str, object]:
+    r = data.refusals
+    if r.empty:
+        return {"refusals": None}
+    by_reason = r.groupby("refusal_reason", as_index=False, dropna=False).refused.sum()
+    by_reason = by_reason.sort_values("refused", ascending=False, ignore_index=True)
+    return {
+        "refusals": {
+            "total": int(r.refused.sum()),
+            "chart": charts.bar_chart(
+                [refusal_reason_label(v) for v in by_reason.refusal_reason],
+                by_reason.refused.tolist(),
+                "Refusals by reason",
+                "refused crossings",
+            ),
+            "table": html_table(r, "Refused crossings by host state and reason, last 12 months"),
+        }
     }
 
 
@@ -166,7 +231,10 @@ def _types(data: ReportData) -> dict[str, object]:
     t = data.movement_types
     return {
         "types_chart": charts.bar_chart(
-            t.movement_type.tolist(), t.people.tolist(), "Movement types", "people"
+            [movement_type_label(m) for m in t.movement_type],
+            t.people.tolist(),
+            "Movement types",
+            "people",
         ),
         "types_table": html_table(_percent(t, ["share"]), "People by movement type"),
     }
@@ -228,11 +296,54 @@ def _referrals(data: ReportData) -> dict[str, object]:
     }
 
 
+def _alerted(data: ReportData) -> set[tuple[str, str, str]]:
+    keys = zip(data.surges.host_state, data.surges.bcp_code, data.surges.nationality, strict=True)
+    return set(keys)
+
+
+def _forecast_scope(data: ReportData) -> str:
+    """What the charts show, said as it is: the alerted series that have a forecast, and the
+    busiest series when an alerted one has none (too little or too sparse history)."""
+    alerted = _alerted(data)
+    shown = [f.series for f in data.forecasts]
+    with_forecast = [s for s in shown if s in alerted]
+    others = len(shown) - len(with_forecast)
+    without = len(alerted) - len(with_forecast)
+    if not alerted:
+        return "the busiest series of the last quarter (no series is alerted)"
+    parts = []
+    if with_forecast:
+        parts.append(f"the {_count(len(with_forecast), 'alerted series')} with a forecast")
+    if without:
+        parts.append(
+            f"not the {_count(without, 'alerted series')} without one (too little or too "
+            "sparse history: the reason is in the table above)"
+        )
+    if others:
+        parts.append(f"the {_count(others, 'busiest series')} of the last quarter, not alerted")
+    return "; ".join(parts)
+
+
+def _forecast_cell(alert: dict) -> str:
+    """The 13th week's median and 80% interval, or why the series has no forecast."""
+    median = alert.get("forecast_median")
+    if median is None or pd.isna(median):
+        return f"none: {alert.get('forecast_note') or 'not forecast'}"
+    low, high = alert["forecast_low80"], alert["forecast_high80"]
+    return f"{median:,.0f} (80%: {low:,.0f}–{high:,.0f})"
+
+
+def _count(n: int, what: str) -> str:
+    return what if n == 1 else f"{n} {what}"
+
+
 def _forecasts(data: ReportData) -> list[dict[str, str]]:
     out = []
+    alerted = _alerted(data)
     for f in data.forecasts:
         history = data.weekly_history[f.series]
-        label = f"{f.series[1]} · {f.series[2]}"
+        kind = "Alerted" if f.series in alerted else "Busiest, not alerted"
+        label = f"{kind}: {bcp_label(f.series[1])} · {f.series[2]}"
         svg = charts.forecast_chart(
             [pd.Timestamp(w).date() for w in history.index],
             history.tolist(),
@@ -261,6 +372,9 @@ def render(data: ReportData, made_at: datetime) -> str:
     )
     css = files("rmis.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     surges = data.surges.to_dict("records")
+    for a in surges:
+        a["bcp_label"] = bcp_label(a["bcp_code"])
+        a["forecast_text"] = _forecast_cell(a)
     counts = Counter(a["severity"] for a in surges)
     settings = DetectorSettings()
     return environment.get_template("report.html.j2").render(
@@ -272,7 +386,9 @@ def render(data: ReportData, made_at: datetime) -> str:
         sections=SECTIONS,
         surges=surges,
         severity_counts=", ".join(f"{n} {s}" for s, n in sorted(counts.items())),
-        forecast_scope="the alerted series" if surges else "the busiest series of the last quarter",
+        forecast_scope=_forecast_scope(data),
+        forecast_week=data.forecast_week.isoformat() if data.forecast_week else "",
+        statuses=Counter(a["status"].split(" ")[0] for a in surges),
         forecast_charts=_forecasts(data),
         overstayers_total=data.overstayers_total,
         overstayers_in_review=data.overstayers_in_review,
@@ -283,6 +399,8 @@ def render(data: ReportData, made_at: datetime) -> str:
         critical_ratio=settings.critical_ratio,
         **_flows(data),
         **_corridors(data),
+        **_travellers(data),
+        **_refusals(data),
         **_stock(data),
         **_overstays(data),
         **_types(data),
