@@ -25,7 +25,7 @@ DIRECTIONS = ("entry", "exit")
 SEXES = ("F", "M", "X")
 AGE_BAND_LABELS = (*(label for _, label in AGE_BANDS), "65+", "unknown")
 _STATE = re.compile(r"^[A-Z][A-Z<]{2}$")  # ICAO three-letter codes (D<< is Germany)
-_BCP = re.compile(r"^[A-Z]{3}-[A-Z0-9-]{1,20}$")
+_BCP = re.compile(r"^[A-Z]{3}-[A-Z0-9-]{1,40}$")
 _WORD = re.compile(r"^[a-z_]{1,20}$")
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmis.warehouse.columns import BCPS, COLUMNS_VERSION, CROSSINGS, DOCUMENTS, PERMITS, REVIEWS
 from rmis.warehouse.layout import (
+    MANIFEST,
     Manifest,
     Partition,
     Summaries,
@@ -51,6 +52,7 @@ __all__ = [
     "CROSSINGS",
     "DOCUMENTS",
     "KEY_BYTES",
+    "MANIFEST",
     "PERMITS",
     "REVIEWS",
     "Keyed",

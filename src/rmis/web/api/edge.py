@@ -34,6 +34,9 @@ _PAGE_CSP = (
     b"default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; "
     b"form-action 'self'; object-src 'none'"
 )
+# The analyst's dashboard: plotly.js sets a few style rules of its own when it loads (a <style>
+# element); scripts stay this server's files only.
+_DASHBOARD_CSP = _PAGE_CSP + b"; style-src 'self' 'unsafe-inline'"
 _HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
@@ -42,6 +45,8 @@ def _csp(path: str) -> bytes:
         return _DOCS_CSP
     if path.startswith("/api/"):
         return _API_CSP
+    if path == "/analytics":
+        return _DASHBOARD_CSP
     return _PAGE_CSP
 
 

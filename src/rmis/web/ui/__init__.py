@@ -26,3 +26,12 @@ def install_pages(app: FastAPI) -> None:
     from rmis.web.ui import protection  # protection officer's pages, the desk's prompt
 
     app.include_router(protection.router)
+    from rmis.settings import Settings
+    from rmis.web.ui import analytics  # the analyst's dashboard (issue 18)
+    from rmis.web.ui.analytics.workspace import WorkspaceHolder
+
+    settings = Settings.from_env()
+    # The warehouse beside the record; tests and embedders may replace both after create_app.
+    app.state.analytics = WorkspaceHolder(settings.data_dir / "warehouse")
+    app.state.analytics_k = settings.dashboard_suppress_below
+    app.include_router(analytics.router)
