@@ -30,6 +30,9 @@ class Settings:
     audit_checkpoint_file: Path | None = None
     # A state's own retention table (RMIS_RETENTION) replacing the package's terms.
     retention_rules: Path | None = None
+    # The analyst's dashboard: cells, and whole filtered results, of fewer than this many
+    # people are suppressed (RMIS_DASHBOARD_SUPPRESS_BELOW; analytics/disclosure.py).
+    dashboard_suppress_below: int = 5
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -51,7 +54,20 @@ class Settings:
             audit_checkpoint_file=Path(
                 env.get("RMIS_AUDIT_CHECKPOINT", data_dir / "audit.checkpoint")
             ),
+            dashboard_suppress_below=_whole(
+                "RMIS_DASHBOARD_SUPPRESS_BELOW", env.get("RMIS_DASHBOARD_SUPPRESS_BELOW", "5")
+            ),
         )
+
+
+def _whole(name: str, text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {text!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be 1 or more, not {value}")
+    return value
 
 
 def _threshold(text: str) -> float:
