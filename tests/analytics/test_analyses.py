@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from rmis.analytics import (
     connect,
+    corridor_legs,
     data_gaps,
     find_overstays_on,
     flows,
@@ -61,6 +62,29 @@ def test_flows_by_corridor_count_each_side(warehouse):
     assert rows == {("KGZ", "KAZ"): (1, 1)}  # Kyrgyz exit and Kazakh entry, same corridor
     by_age = flows(warehouse.crossings, ["nationality", "age_band"]).to_pandas()
     assert set(by_age[by_age.nationality == "KGZ"].age_band) == {"25-34"}
+
+
+def test_corridor_legs_count_a_land_crossing_once_and_say_whose_record(warehouse):
+    # The worker's one journey Kyrgyzstan -> Kazakhstan is in both states' records: once here.
+    legs = corridor_legs(warehouse.crossings, date(2026, 3, 1), date(2026, 3, 31)).to_pandas()
+    assert legs[["from_state", "to_state", "crossings", "counted_from"]].values.tolist() == [
+        ["KGZ", "KAZ", 1, "entries"]
+    ]
+    # An airport records its own end only: the visitor's flight is an arrival from the air.
+    may = corridor_legs(warehouse.crossings, date(2026, 5, 1), date(2026, 5, 31)).to_pandas()
+    assert may[["from_state", "to_state", "crossings"]].values.tolist() == [["AIR", "KAZ", 1]]
+
+
+def test_corridor_legs_fall_back_on_the_origins_exits_when_the_destination_is_not_read(
+    warehouse,
+):
+    # Only Kazakhstan's records read: the worker's return to Kyrgyzstan is counted from the
+    # exit Kazakhstan recorded, the Kyrgyz entries being out of the data.
+    kaz = warehouse.crossings.filter(warehouse.crossings.host_state == "KAZ")
+    legs = corridor_legs(kaz, date(2026, 4, 1), date(2026, 4, 30)).to_pandas()
+    assert legs[["from_state", "to_state", "crossings", "counted_from"]].values.tolist() == [
+        ["KAZ", "KGZ", 1, "exits"]
+    ]
 
 
 def test_stock_counts_foreigners_present_on_the_day(warehouse):

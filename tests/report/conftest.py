@@ -14,6 +14,7 @@ from rmis.analytics import (
     Surge,
     forecast_frame,
     forecast_series,
+    horizon_week,
     surges_frame,
 )
 from rmis.report.data import ReportData
@@ -22,6 +23,7 @@ from rmis.report.render import render
 ON = date(2026, 10, 14)
 SERIES = ("KAZ", "KAZ-ALA", "UZB")
 QUIET = ("KAZ", "KAZ-KORDAI-ROAD", "KGZ")  # alerted, but too sparse for a forecast
+FADED = ("KAZ", "KAZ-ALA", "TJK")  # alerted since last week, at 0.4 times expected now
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +40,12 @@ def report_data() -> ReportData:
     )  # fmt: skip
     quiet = Surge(
         *QUIET, on=ON, since=ON, severity=Severity.WATCH, window_days=14,
-        observed=12, expected=4.0, chance=1e-3, seasonal=False,
+        observed=12, expected=4.0, chance=1e-3, seasonal=False, last_met=ON,
+    )  # fmt: skip
+    faded = Surge(
+        *FADED, on=ON, since=date(2026, 9, 30), severity=Severity.WATCH, window_days=14,
+        observed=8, expected=20.0, chance=0.99, seasonal=False, status="ended",
+        last_met=date(2026, 10, 2),
     )  # fmt: skip
     return ReportData(
         on=ON,
@@ -51,7 +58,13 @@ def report_data() -> ReportData:
                 "exits": rng.integers(500, 900, 2 * len(months)),
             }
         ),
-        corridors=pd.DataFrame({"corridor": ["KAZ → RUS", "UZB → KAZ"], "crossings": [900, 700]}),
+        corridors=pd.DataFrame(
+            {
+                "corridor": ["KAZ → RUS", "RUS → by air (destination not recorded)"],
+                "crossings": [900, 700],
+                "counted_from": ["entries recorded by RUS", "exits recorded by RUS"],
+            }
+        ),
         stock=pd.DataFrame(
             {"day": weeks, "host_state": "KAZ", "present": rng.integers(900, 1100, 52)}
         ),
@@ -61,7 +74,7 @@ def report_data() -> ReportData:
                 "nationality": ["UZB"],
                 "overstayers": [12],
                 "without_permit": [2],
-                "median_days": [30.0],
+                "median_days": [251.0],
                 "max_days": [90],
             }
         ),
@@ -88,11 +101,28 @@ def report_data() -> ReportData:
                 "destination_share": [0.5, 0.0],
             }
         ),
-        surges=surges_frame([alert, quiet]).merge(
-            forecast_frame([made, sparse]), on=list(SERIES_KEYS)
+        surges=surges_frame([alert, quiet, faded]).merge(
+            forecast_frame([made, sparse], ON), on=list(SERIES_KEYS), how="left"
         ),
         forecasts=[made],
         weekly_history=pd.DataFrame({SERIES: history}, index=weeks),
+        forecast_week=horizon_week(ON),
+        refusals=pd.DataFrame(
+            {"host_state": ["KAZ", "KAZ"], "refusal_reason": ["C", "H"], "refused": [7, 2]}
+        ),
+        entries_by_purpose=pd.DataFrame(
+            {"purpose": ["work", "tourism"], "entries": [600, 400], "share": [0.6, 0.4]}
+        ),
+        entries_by_sex_age=pd.DataFrame(
+            {
+                "sex": ["F", "M", "M"],
+                "age_band": ["25-34", "25-34", "35-44"],
+                "entries": [300, 500, 200],
+            }
+        ),
+        entries_by_nationality=pd.DataFrame(
+            {"nationality": ["UZB", "TJK"], "entries": [700, 300], "share": [0.7, 0.3]}
+        ),
     )
 
 

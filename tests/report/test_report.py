@@ -80,3 +80,55 @@ def test_overstayers_waiting_on_the_review_queue_are_said(page):
     overstays = page[page.index('id="overstays"') : page.index('id="types"')]
     assert "12 people were still present" in overstays
     assert "2 of them have a document waiting in the review queue" in overstays
+
+
+def test_forecast_charts_say_whose_series_they_show(page, report_data):
+    surges = page[page.index('id="surges"') : page.index('id="flows"')]
+    # One alerted series has a forecast, two have none: said so, not "for the alerted series".
+    assert "for the alerted series with a forecast" in surges
+    assert "not the 2 alerted series without one" in surges
+    assert "Alerted: KAZ-ALA Almaty International Airport · UZB" in surges
+    # Only the busiest series has a forecast: the chart says it is not the alerted one.
+    only_quiet = dataclasses.replace(
+        report_data, surges=report_data.surges[report_data.surges.nationality == "KGZ"]
+    )
+    other = render(only_quiet, datetime(2026, 10, 15, 6, 0, tzinfo=UTC))
+    other = other[other.index('id="surges"') : other.index('id="flows"')]
+    assert "for the alerted series" not in other
+    assert "not the alerted series without one" in other
+    assert "the busiest series of the last quarter, not alerted" in other
+    assert "Busiest, not alerted: KAZ-ALA Almaty International Airport · UZB" in other
+
+
+def test_a_carried_or_ended_alert_says_what_it_is_and_the_forecast_names_its_week(page):
+    surges = page[page.index('id="surges"') : page.index('id="flows"')]
+    assert '<th scope="col">Status</th>' in surges
+    assert "forecast for the week of 2027-01-04</th>" in surges
+    rows = re.findall(r"<tr class=\"sev-[a-z]+\">(.*?)</tr>", surges, re.S)
+    statuses = [re.findall(r"<td>(.*?)</td>", row)[1] for row in rows]
+    assert statuses == ["current", "current", "ended"]
+    assert "Ended: arrivals are back at or below expected" in surges
+    assert "the rule was last met on 2026-10-02" in surges
+
+
+def test_codes_are_named_and_whole_medians_are_whole(page):
+    surges = page[page.index('id="surges"') : page.index('id="flows"')]
+    assert "<td>KAZ-KORDAI-ROAD Kordai</td>" in surges  # the BCP's name from the reference
+    types = page[page.index('id="types"') : page.index('id="roles"')]
+    assert "<td>short visit</td>" in types and "short_visit" not in types
+    overstays = page[page.index('id="overstays"') : page.index('id="types"')]
+    assert '<td class="num">251</td>' in overstays and "251.0" not in overstays
+    corridors = page[page.index('id="corridors"') : page.index('id="travellers"')]
+    assert "RUS → by air (destination not recorded)" in corridors and "AIR" not in corridors
+    assert "<td>exits recorded by RUS</td>" in corridors
+    assert "each counted once" in corridors
+
+
+def test_refusals_by_reason_and_who_travels(page):
+    refusals = page[page.index('id="refusals"') : page.index('id="stock"')]
+    assert "9 crossings refused" in refusals
+    assert "<td>C: has no valid visa or residence permit</td>" in refusals
+    travellers = page[page.index('id="travellers"') : page.index('id="refusals"')]
+    assert "<td>work</td>" in travellers and "<td>60%</td>" in travellers
+    assert '<th scope="col">women</th>' in travellers and "<td>25-34</td>" in travellers
+    assert "<td>UZB</td>" in travellers

@@ -44,10 +44,12 @@ def test_every_section_is_shown_with_its_charts_drawn(browser_page):
 def test_the_alert_table_reads_right(browser_page):
     tab, _, _ = browser_page
     rows = tab.locator("#surges table tbody tr")
-    assert rows.count() == 2
+    assert rows.count() == 3  # two current alerts and one ended (conftest)
     first = rows.nth(0).inner_text()
-    assert "critical" in first and "KAZ-ALA" in first and "480 in 3 d" in first
+    assert "critical" in first and "current" in first and "480 in 3 d" in first
+    assert "KAZ-ALA Almaty International Airport" in first
     assert "none: only 0 whole weeks of history" in rows.nth(1).inner_text()
+    assert "ended" in rows.nth(2).inner_text()
 
 
 def test_a_screenshot_is_kept_to_look_at(browser_page):

@@ -162,14 +162,15 @@ class Surge:
         return f"{figures}; alerting since {self.since.isoformat()}."
 
 
-# What an alert is on the day shown: its run meets the rule (min_ratio and min_excess); it
-# does not, but arrivals are still above expected; arrivals are back at or below expected.
+# What an alert is on the day shown: it meets the rule that raises an alert that day (the
+# CUSUM at `threshold`, min_ratio and min_excess over its run); it does not, but arrivals are
+# still above expected; arrivals are back at or below expected.
 CURRENT, CARRIED, ENDED = "current", "carried", "ended"
 STATUSES = (CURRENT, CARRIED, ENDED)
 
 
-def status_of(eligible: bool, ratio: float) -> str:
-    if eligible:
+def status_of(meets_rule: bool, ratio: float) -> str:
+    if meets_rule:
         return CURRENT
     return CARRIED if ratio > 1 else ENDED
 
@@ -495,7 +496,7 @@ def surges_from_scores(
                 expected=float(scores.expected.at[day, series]),
                 chance=float(scores.chance.at[day, series]),
                 seasonal=bool(scores.seasonal.at[day, series]),
-                status=status_of(bool(scores.eligible.at[day, series]), ratio),
+                status=status_of(bool(triggered.at[day, series]), ratio),
                 last_met=last_met,
             )
         )

@@ -813,7 +813,8 @@ def _surges_table(frame: pd.DataFrame) -> pd.DataFrame:
 
     def forecast_cell(row: pd.Series) -> str:
         if pd.isna(row.forecast_median):
-            return f"none: {row.forecast_note or 'not forecast'}"
+            note = row.forecast_note
+            return f"none: {note if isinstance(note, str) and note else 'not forecast'}"
         low, high = row.forecast_low80, row.forecast_high80
         return f"{row.forecast_median:,.0f} (80%: {low:,.0f}-{high:,.0f})"
 

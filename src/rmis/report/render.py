@@ -328,7 +328,8 @@ def _forecast_cell(alert: dict) -> str:
     """The 13th week's median and 80% interval, or why the series has no forecast."""
     median = alert.get("forecast_median")
     if median is None or pd.isna(median):
-        return f"none: {alert.get('forecast_note') or 'not forecast'}"
+        note = alert.get("forecast_note")
+        return f"none: {note if isinstance(note, str) and note else 'not forecast'}"
     low, high = alert["forecast_low80"], alert["forecast_high80"]
     return f"{median:,.0f} (80%: {low:,.0f}–{high:,.0f})"
 
