@@ -31,8 +31,10 @@ def report(
         ),
     ] = None,
 ) -> None:
-    """Flows over time, top corridors, foreigners present, overstays, movement types, state
-    roles and current surges with forecasts: one HTML page that needs no internet to open.
+    """Flows over time, top corridors (each journey leg once), who travels (purpose, sex and
+    age band, nationality), refusals by reason, foreigners present, overstays, movement types,
+    state roles and surges with their status and forecasts: one HTML page that needs no
+    internet to open.
     With --as, the state's protection referrals too, counted with small cells suppressed."""
     # Imported here, so that `rmis` starts without loading the analyses and the charts.
     from rmis.reference.stay_rules import load_stay_rules
