@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
@@ -112,7 +112,15 @@ class Panel:
     not_applied: list[str]
     downloads: list[tuple[str, str]]
     empty: bool = False
-    notes: list[str] = field(default_factory=list)
+
+    @property
+    def drawn(self) -> bool:
+        """Whether the chart has anything to draw (every cell may be suppressed)."""
+        return any(
+            v is not None
+            for trace in self.figure["data"]
+            for v in (trace.get("x") if trace.get("orientation") == "h" else trace.get("y")) or []
+        )
 
 
 def query(filters: Filters) -> str:
@@ -158,7 +166,9 @@ def build(spec: Spec, ws: Workspace, filters: Filters, k: int, t: Translator,
             cells.append(Cell("C" if blanked.iloc[i] and pd.isna(v) else
                               labels.number(v, language), number=True))  # fmt: skip
         rows.append(cells)
-        names.append(" → ".join(shown) if spec.id in ("corridors", "mirror") else " · ".join(shown))
+        brief = [labels.value(unit if d == "period" else d, v, language, t, short=True)
+                 for d, v in zip(spec.dimensions, keys, strict=True)]  # fmt: skip
+        names.append(" → ".join(brief) if spec.id in ("corridors", "mirror") else " · ".join(brief))
         hrefs.append(href)
     figure = _figure(spec, table, blanked, measures, names, hrefs, t)
     downloads = [

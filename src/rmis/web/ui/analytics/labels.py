@@ -29,6 +29,8 @@ DIRECTIONS = {"entry": N_("entries"), "exit": N_("exits")}
 # A corridor's side at an airport or seaport: the flight's or ferry's other end is not recorded.
 UNKNOWN_SIDES = {"AIR": N_("by air (other end not recorded)"),
                  "SEA": N_("by sea (other end not recorded)")}  # fmt: skip
+# The same, short, where a chart's axis has little room.
+UNKNOWN_SIDES_SHORT = {"AIR": N_("by air"), "SEA": N_("by sea")}
 MEASURES = {
     "entries": N_("Entries"),
     "exits": N_("Exits"),
@@ -68,11 +70,11 @@ def _alpha2(code: str) -> str | None:
     return country.alpha_2 if country else None
 
 
-def state(code: str | None, language: str, t: Translator) -> str:
+def state(code: str | None, language: str, t: Translator, short: bool = False) -> str:
     if code is None or (isinstance(code, float) and pd.isna(code)):
         return ""
     if code in UNKNOWN_SIDES:
-        return t.text(UNKNOWN_SIDES[code])
+        return t.text((UNKNOWN_SIDES_SHORT if short else UNKNOWN_SIDES)[code])
     alpha2 = _alpha2(code)
     if alpha2:
         try:
@@ -86,12 +88,13 @@ def bcp(code: str) -> str:
     return _bcp_names().get(code, code)
 
 
-def value(dimension: str, code, language: str, t: Translator) -> str:
-    """A cell of `dimension` as a reader reads it (the code stays in the downloads)."""
+def value(dimension: str, code, language: str, t: Translator, short: bool = False) -> str:
+    """A cell of `dimension` as a reader reads it (the code stays in the downloads); `short`
+    for a chart's axis."""
     if code is None or (not isinstance(code, str) and pd.isna(code)):
         return t.text("not recorded")
     if dimension in ("host_state", "nationality", "from_state", "to_state"):
-        return state(code, language, t)
+        return state(code, language, t, short)
     if dimension == "bcp":
         return bcp(code)
     if dimension == "movement_type":

@@ -98,8 +98,10 @@ def draw(marks: list[Mark], corridors: list[tuple[str, str, int, str]], title: s
         bcp = facts.get(mark.code)
         if bcp is None or bcp.lat is None or bcp.lon is None or not biggest:
             continue
-        placed += 1
         x, y = p(bcp.lon, bcp.lat)
+        if not (0 <= x <= WIDTH and 0 <= y <= p.height):  # e.g. Moscow's airports
+            continue
+        placed += 1
         r = 3 + 15 * math.sqrt(mark.crossings / biggest)
         tone = _tone(mark.change)
         shape = "bcp" if exact(bcp) else "bcp approximate"

@@ -102,7 +102,7 @@ def _chips(filters: Filters, t, language: str) -> list[tuple[str, str]]:
     out = []
     for name, text in filters.as_text().items():
         if name in ("start", "end"):
-            shown = f"{t.text('from') if name == 'start' else t.text('to')} {text}"
+            shown = f"{t.text('From') if name == 'start' else t.text('To')} {text}"
             without = Filters.parse({**filters.as_text(), name: ""})
         else:
             shown = ", ".join(labels.value(name, v, language, t) for v in text.split(","))
@@ -160,7 +160,10 @@ def _map(ws: Workspace, filters: Filters, panels, k: int, t, language: str):
         marks,
         lines,
         t.text("Map of the BCPs and corridors"),
-        t.text("%(n)s BCPs have no known coordinates and are not drawn: the table lists them."),
+        t.text(
+            "%(n)s BCPs are not drawn (no known coordinates, or beyond the map's edge): the "
+            "table lists them."
+        ),
     ), before
 
 
