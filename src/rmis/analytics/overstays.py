@@ -30,18 +30,18 @@ under rules that publish no limit (regime unknown) are not judged.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 import ibis
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from ibis import _
 
-from rmis.analytics.stays import days_between, foreign, stays
+from rmis.analytics.stays import foreign, stays
 from rmis.reference.stay_rules import StayRulesTable
 from rmis.stay import (
     Permit,
@@ -128,145 +128,240 @@ def find_overstays_on(
     `reviews`), each row also says how its person's documents were linked (module doc).
     `made`: the people's stays already made (stays.stays of the same crossings, e.g. the
     summaries' table), so they are not made again here."""
-    if made is not None:  # the summaries' stays (analytics.quick): made by the sync
-        return _find(made.filter(foreign(made) & (made.entry_date <= on)), crossings, permits,
-                     rules, on, documents, reviews)  # fmt: skip
-    s = stays(crossings)
-    with _made_once(s.filter(foreign(s) & (s.entry_date <= on))) as s:
-        return _find(s, crossings, permits, rules, on, documents, reviews)
-
-
-@contextmanager
-def _made_once(s: ibis.Table) -> Iterator[ibis.Table]:
-    """On DuckDB, the stays computed once into a temporary table (read three times: pairs,
-    candidates, their stays); other engines plan the expression each time. Ibis' own cache
-    cannot release its table on this DuckDB, so the table is dropped here."""
-    backend = s._find_backend(use_default=True)
-    if backend.name != "duckdb":
-        yield s
-        return
-    name = f"_rmis_stays_{uuid.uuid4().hex}"
-    try:
-        yield backend.create_table(name, s, temp=True)
-    finally:
-        backend.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-
-
-def _find(
-    s: ibis.Table,
-    crossings: ibis.Table,
-    permits: ibis.Table,
-    rules: StayRulesTable,
-    on: date,
-    documents: ibis.Table | None,
-    reviews: ibis.Table | None,
-) -> Overstays:
-    pairs = s.select("host_state", "nationality").distinct().to_pandas()
-    limits = {
-        (host, nat): limit
-        for host, nat in pairs.itertuples(index=False)
-        if (limit := strictest_limit(rules.schedule(host, nat))) is not None
-    }
+    s = stays(crossings) if made is None else made
+    judged = read_stays(s.filter(foreign(s) & (s.entry_date <= on)))
+    limits = _limits(judged, rules)
     if not limits:
         return _empty(on)
-    limit_table = ibis.memtable(
-        pd.DataFrame(
-            [(h, n, lim.days, lim.window) for (h, n), lim in limits.items()],
-            columns=["host_state", "nationality", "limit_days", "window_days"],
-        )
-    )
-    candidates = _candidates(s, limit_table, on).to_pandas()
-    if candidates.empty:
+    chosen = candidates(judged, limits, on)
+    if not len(chosen):
         return _empty(on)
-    people = ibis.memtable(candidates[["person_key"]].drop_duplicates())
+    people = judged.person.take(judged.first[chosen]).unique()
     linking = _linking(crossings, documents, reviews, people)
-    return _judge(s, permits, rules, on, candidates, limits, linking)
+    by_host, without_permit = timelines(judged, chosen, _held(permits, people), limits)
+    return _judge(by_host, without_permit, rules, on, linking, len(chosen))
+
+
+@dataclass(frozen=True)
+class StayColumns:
+    """The stays judged, as whole columns in person, host state and entry order (read once:
+    docs/scaling.md "Overstays"). Rows of one person in one host state are consecutive: group
+    g is rows first[g] to first[g + 1] - 1."""
+
+    person: pa.Array  # person_key
+    host: pa.Array  # host_state
+    nationality: pa.Array
+    entry: np.ndarray  # days since 1970-01-01
+    exit: np.ndarray  # days since 1970-01-01; NO_EXIT while open
+    group: np.ndarray  # the row's group
+    first: np.ndarray  # each group's first row, and the row count last
+
+
+NO_EXIT = np.iinfo(np.int64).max
+
+
+def read_stays(s: ibis.Table) -> StayColumns:
+    """The stays of `s` (person_key, host_state, nationality, entry_date, exit_date) read once,
+    and put in order: each person's (in no particular order of people), by host state, then
+    entry day (the nationality, alphabetically, breaks ties, so the "latest" stay is the same at
+    every run). Sorted as integer codes: sorting the key strings took longer than reading them."""
+    table = s.select("person_key", "host_state", "nationality", "entry_date", "exit_date")
+    table = table.to_pyarrow()
+    person, host, nationality = (
+        _column(table, c) for c in ("person_key", "host_state", "nationality")
+    )
+    person_codes, _people = _codes(person)
+    host_codes, _hosts = _codes(host)
+    nat_codes, nats = _codes(nationality)
+    nat_rank = np.argsort(np.argsort(np.asarray(nats, dtype=object)))  # alphabetical
+    entry = _days(_column(table, "entry_date"))
+    order = np.lexsort((nat_rank[nat_codes], entry, host_codes, person_codes))
+    taken = pa.array(order)
+    person_codes, host_codes = person_codes[order], host_codes[order]
+    n = len(order)
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (person_codes[1:] != person_codes[:-1]) | (host_codes[1:] != host_codes[:-1])
+    return StayColumns(
+        person=person.take(taken),
+        host=host.take(taken),
+        nationality=nationality.take(taken),
+        entry=entry[order],
+        exit=_days(_column(table, "exit_date"), missing=NO_EXIT)[order],
+        group=np.cumsum(starts) - 1,
+        first=np.append(np.flatnonzero(starts), n).astype(np.int64),
+    )
+
+
+def _column(table: pa.Table, name: str) -> pa.Array:
+    column = table[name]
+    return column.chunk(0) if column.num_chunks == 1 else pa.concat_arrays(column.chunks)
+
+
+def _days(column: pa.Array, missing: int | None = None) -> np.ndarray:
+    """Days since 1970-01-01 as int64; nulls as `missing`."""
+    if pa.types.is_timestamp(column.type):
+        column = column.cast(pa.date32())
+    days = column.cast(pa.int32())
+    if missing is not None:
+        days = pc.fill_null(days.cast(pa.int64()), missing)
+    return days.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _limits(judged: StayColumns, rules: StayRulesTable) -> dict[tuple[str, str], Limit]:
+    """The strictest limit per host state and nationality among the stays (None: not judged)."""
+    pairs = pa.table({"h": judged.host, "n": judged.nationality}).group_by(["h", "n"]).aggregate([])
+    return {
+        (host, nat): limit
+        for host, nat in zip(pairs["h"].to_pylist(), pairs["n"].to_pylist(), strict=True)
+        if (limit := strictest_limit(rules.schedule(host, nat))) is not None
+    }
+
+
+def candidates(judged: StayColumns, limits: dict[tuple[str, str], Limit], on: date) -> np.ndarray:
+    """The groups (person-host pairs) with a stay present more than its limit in the window up
+    to its end (or `on`, if it is later or the stay is open): the vectorised filter of the
+    module doc."""
+    used, limit = days_present(judged, limits, on)
+    over = (limit >= 0) & (used > limit)  # a pair with no limit is not judged
+    return np.unique(judged.group[over])
+
+
+def days_present(
+    judged: StayColumns, limits: dict[tuple[str, str], Limit], on: date
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per stay: the days its person was present in the host state in the window (its pair's
+    widest) up to its end or `on`, and its pair's strictest limit (-1: no limit, not judged).
+
+    The days present in [a, b] are summed over the group's stays as F(b) - F(a - 1), where F(t)
+    counts the group's stay-days up to day t:
+        F(t) = sum over stays entered by t of (t - entry + 1) - sum over stays ended before t
+               of (t - end),
+    each sum read from the group's entries (or ends) in order with a binary search and running
+    sums: no pair of stays is ever formed (a self-join per person was most of the time)."""
+    day_on = (on - EPOCH).days
+    entry = judged.entry
+    # A stay ends on its exit day, or on `on` if open or left later; never before its entry.
+    end = np.maximum(np.minimum(judged.exit, day_on), entry - 1)
+    host_codes, hosts = _codes(judged.host)
+    nat_codes, nats = _codes(judged.nationality)
+    pair = host_codes * len(nats) + nat_codes
+    limit_days = np.full(len(hosts) * len(nats), -1, dtype=np.int64)
+    window = np.zeros(len(hosts) * len(nats), dtype=np.int64)
+    for h, host in enumerate(hosts):
+        for k, nat in enumerate(nats):
+            if (limit := limits.get((host, nat))) is not None:
+                limit_days[h * len(nats) + k], window[h * len(nats) + k] = limit.days, limit.window
+    row_limit, row_window = limit_days[pair], window[pair]
+    # Every day shifted into [1, SPAN) and each group given a range of its own, so one sorted
+    # array of (group, day) keys answers every group's searches.
+    low = int(min(entry.min(), (end - row_window).min())) - 2
+    span = int(max(entry.max(), end.max())) - low + 2
+    group = judged.group
+    base = group * span
+    first = judged.first[group]
+    entry_keys = base + (entry - low)  # sorted: rows are in group, entry order
+    entry_sums = np.concatenate(([0], np.cumsum(entry)))
+    by_end = np.lexsort((end, group))
+    ends = end[by_end]
+    end_keys = base[by_end] + (ends - low)
+    end_sums = np.concatenate(([0], np.cumsum(ends)))
+
+    def upto(t: np.ndarray) -> np.ndarray:
+        """F(t) for each row's group."""
+        key = base + (t - low)
+        entered = np.searchsorted(entry_keys, key, side="right")
+        ended = np.searchsorted(end_keys, key, side="left")  # ends strictly before t
+        n_in, sum_in = entered - first, entry_sums[entered] - entry_sums[first]
+        n_out, sum_out = ended - first, end_sums[ended] - end_sums[first]
+        return n_in * (t + 1) - sum_in - (n_out * t - sum_out)
+
+    return upto(end) - upto(end - row_window), row_limit
+
+
+EPOCH = date(1970, 1, 1)
+
+
+def _codes(column: pa.Array) -> tuple[np.ndarray, list[str]]:
+    encoded = column.dictionary_encode()
+    indices = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return indices, encoded.dictionary.to_pylist()
 
 
 def _linking(
     crossings: ibis.Table,
     documents: ibis.Table | None,
     reviews: ibis.Table | None,
-    people: ibis.Table,
+    people: pa.Array,
 ) -> dict[str, tuple[int, str | None]]:
-    """person_key -> (documents their crossings were recorded on, least certain link)."""
-    used = (
-        crossings.semi_join(people, "person_key")
+    """person_key -> (documents their crossings were recorded on, least certain link).
+
+    With the warehouse's documents, only the crossings of the people holding more than one
+    document are read (which of their documents were used); everyone else crossed on their one
+    (a person's key is that of their documents: engine.with_people)."""
+    chosen = ibis.memtable(pa.table({"person_key": people}))
+    if documents is None:
+        used = (
+            crossings.semi_join(chosen, "person_key")
+            .group_by("person_key")
+            .aggregate(documents=_.document_id.nunique())
+            .to_pyarrow()
+        )
+        counted = zip(used["person_key"].to_pylist(), used["documents"].to_pylist(), strict=True)
+        return {person: (int(n), None) for person, n in counted}
+    theirs = (
+        documents.semi_join(chosen, "person_key")
+        .select("person_key", "document_id", "link")
+        .to_pyarrow()
+        .combine_chunks()
+    )
+    counts = dict.fromkeys(people.to_pylist(), 1)
+    held = theirs.group_by("person_key").aggregate([("document_id", "count")])
+    several = held.filter(pc.greater(held["document_id_count"], 1))["person_key"]
+    if len(several):
+        theirs_several = theirs.filter(pc.is_in(theirs["person_key"], value_set=several))
+        ids = ibis.memtable(theirs_several.select(["document_id"]))
+        crossed = crossings.select("document_id").semi_join(ids, "document_id").distinct()
+        crossed = crossed.to_pyarrow()["document_id"]
+        on_crossings = theirs_several.filter(pc.is_in(theirs_several["document_id"], crossed))
+        used = on_crossings.group_by("person_key").aggregate([("document_id", "count")])
+        counts.update(
+            zip(used["person_key"].to_pylist(), used["document_id_count"].to_pylist(), strict=True)
+        )
+    rank = pc.fill_null(
+        pc.index_in(theirs["link"], value_set=pa.array(list(_LINK_RANK))), 0
+    ).to_numpy(zero_copy_only=False)  # _LINK_RANK's values are its keys' places
+    if reviews is not None:
+        waiting = _in_review(reviews, theirs["document_id"])
+        pending = pc.is_in(theirs["document_id"], value_set=waiting).to_numpy(zero_copy_only=False)
+        rank = np.where(pending, _LINK_RANK["pending"], rank)
+    per_person = (
+        pa.table({"person_key": theirs["person_key"], "rank": pa.array(rank, pa.int64())})
         .group_by("person_key")
-        .aggregate(documents=_.document_id.nunique())
-        .to_pandas()
+        .aggregate([("rank", "max"), ("rank", "count")])
     )
-    counts = dict(zip(used.person_key, used.documents.astype(int), strict=True))
-    links: dict[str, str] = {}
-    if documents is not None:
-        theirs = documents.semi_join(people, "person_key").select(
-            "person_key", "document_id", "link"
-        )
-        theirs = theirs.to_pandas()
-        waiting = _in_review(reviews, theirs.document_id) if reviews is not None else set()
-        # Whole columns, not a pandas group per person (docs/overstays.md: speed).
-        rank = theirs.link.map(_LINK_RANK).fillna(0).astype(int)
-        rank = rank.where(~theirs.document_id.isin(waiting), _LINK_RANK["pending"])
-        per_person = rank.groupby(theirs.person_key).agg(["max", "size"])
-        worst = per_person["max"].where(per_person["size"] == 1, per_person["max"].clip(lower=1))
-        links = dict(zip(per_person.index, (LINK_ORDER[w] for w in worst), strict=True))
-    return {
-        person: (n, links.get(person) if documents is not None else None)
-        for person, n in counts.items()
-    }
+    worst = per_person["rank_max"].to_numpy()
+    worst = np.where(per_person["rank_count"].to_numpy() == 1, worst, np.maximum(worst, 1))
+    links = dict(
+        zip(per_person["person_key"].to_pylist(), (LINK_ORDER[w] for w in worst), strict=True)
+    )
+    return {person: (n, links.get(person)) for person, n in counts.items()}
 
 
-def _in_review(reviews: ibis.Table, document_ids: pd.Series) -> set[str]:
+def _in_review(reviews: ibis.Table, document_ids: pa.ChunkedArray | pa.Array) -> pa.Array:
     """Those of the documents on either side of an open proposal."""
-    ids = ibis.memtable(pd.DataFrame({"document_id": document_ids.unique()}))
+    ids = ibis.memtable(pa.table({"document_id": pc.unique(document_ids)}))
     either = reviews.select("document_id").union(reviews.select(document_id=reviews.candidate_id))
-    return set(either.semi_join(ids, "document_id").to_pandas().document_id)
-
-
-def _candidates(s: ibis.Table, limits: ibis.Table, on: date) -> ibis.Table:
-    """Person-host pairs with a stay that was present more than the limit in its window."""
-    end = ibis.least(s.exit_date.fill_null(on), ibis.date(on))
-    judged = s.inner_join(limits, ["host_state", "nationality"]).select(
-        "person_key", "host_state", "nationality", "entry_date", "limit_days", check=end,
-        window_start=end - (limits.window_days - 1).as_interval("D"),
-    )  # fmt: skip
-    other = s.view()  # the same stays, joined to themselves
-    spans = other.select(
-        "person_key",
-        "host_state",
-        span_start=other.entry_date,
-        span_end=ibis.least(other.exit_date.fill_null(on), ibis.date(on)),
-    )
-    overlapping = judged.inner_join(spans, ["person_key", "host_state"]).filter(
-        (_.span_start <= _.check) & (_.span_end >= _.window_start)
-    )
-    days = (
-        days_between(
-            ibis.greatest(overlapping.span_start, overlapping.window_start),
-            ibis.least(overlapping.span_end, overlapping.check),
-        )
-        + 1
-    )
-    used = overlapping.group_by(
-        ["person_key", "host_state", "nationality", "entry_date", "limit_days"]
-    ).aggregate(used=days.sum())
-    return (
-        used.filter(_.used > _.limit_days)
-        .select("person_key", "host_state", "nationality")
-        .distinct()
-    )
+    return either.semi_join(ids, "document_id").to_pyarrow()["document_id"].combine_chunks()
 
 
 def _judge(
-    s: ibis.Table,
-    permits: ibis.Table,
+    by_host: dict[str, list[TravellerTimeline]],
+    without_permit: set[tuple[str, str]],
     rules: StayRulesTable,
     on: date,
-    candidates: pd.DataFrame,
-    limits: dict[tuple[str, str], Limit],
     linking: dict[str, tuple[int, str | None]],
+    judged: int,
 ) -> Overstays:
-    by_host, without_permit = timelines(s, permits, candidates, limits)
     open_rows, late_rows = [], []
     for host, people in sorted(by_host.items()):
         report = find_overstays(people, lambda nat, h=host: rules.schedule(h, nat), on)
@@ -288,112 +383,120 @@ def _judge(
         pd.DataFrame(late_rows, columns=LATE_COLUMNS).sort_values(
             LATE_COLUMNS[:4], ignore_index=True
         ),
-        len(candidates),
+        judged,
     )
 
 
 def timelines(
-    s: ibis.Table,
-    permits: ibis.Table,
-    candidates: pd.DataFrame,
+    judged: StayColumns,
+    chosen: np.ndarray,
+    held: dict[tuple[str, str], tuple[Permit, ...]],
     limits: dict[tuple[str, str], Limit],
 ) -> tuple[dict[str, list[TravellerTimeline]], set[tuple[str, str]]]:
-    """The candidates' timelines per host state (people in key order), and the person-host
-    pairs judged without a visa or permit on record.
-
-    Read as whole columns and walked once in key order: per-group pandas access cost five times
-    the stay engine's own time (docs/overstays.md)."""
-    chosen = ibis.memtable(candidates[["person_key", "host_state"]])
-    keys = ["person_key", "host_state"]
-    their_stays = (
-        s.semi_join(chosen, keys)
-        .select("person_key", "host_state", "nationality", "entry_date", "exit_date")
-        .to_pandas()
-        .sort_values([*keys, "entry_date"], kind="stable", ignore_index=True)
-    )
-    held = _permits(permits.semi_join(chosen, keys).to_pandas())
-    people, hosts, nationalities = (their_stays[c].tolist() for c in (*keys, "nationality"))
-    entries = _dates(their_stays.entry_date)
-    exits = _dates(their_stays.exit_date)
+    """The chosen groups' timelines per host state, and the person-host pairs judged without a
+    visa or permit on record. The stays are merged as whole columns (merged_stays); only the
+    merged stays become Python objects, one per distinct (entry, exit) (stays are immutable)."""
+    firsts, lasts = judged.first[chosen], judged.first[chosen + 1]
+    sizes = lasts - firsts
+    rows = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+    local = np.repeat(np.arange(len(chosen)), sizes)
+    run_group, run_entry, run_exit = merged_stays(local, judged.entry[rows], judged.exit[rows])
+    codes, inverse = np.unique(np.stack([run_entry, run_exit]), axis=1, return_inverse=True)
+    entry_days, exit_days = _as_dates(codes[0]), _as_dates(codes[1])
+    made = [Stay(e, x) for e, x in zip(entry_days, exit_days, strict=True)]
+    stays_ = [made[i] for i in inverse.ravel().tolist()]
+    bounds = np.searchsorted(run_group, np.arange(len(chosen) + 1)).tolist()
+    people = judged.person.take(pa.array(firsts)).to_pylist()
+    hosts = judged.host.take(pa.array(firsts)).to_pylist()
+    # The nationality of the person's latest stay there (rows in entry order), as a person can
+    # hold documents of two states.
+    nationalities = judged.nationality.take(pa.array(lasts - 1)).to_pylist()
     by_host: dict[str, list[TravellerTimeline]] = defaultdict(list)
     without_permit: set[tuple[str, str]] = set()
-    start, n = 0, len(people)
-    while start < n:
-        person, host = people[start], hosts[start]
-        end = start + 1
-        while end < n and people[end] == person and hosts[end] == host:
-            end += 1
-        # The nationality of the person's latest stay there (rows in entry order), as a person
-        # can hold documents of two states.
-        nationality = nationalities[end - 1]
+    for k, (person, host, nationality) in enumerate(zip(people, hosts, nationalities, strict=True)):
         theirs = held.get((person, host), ())
         if limits[(host, nationality)].visa_required and not theirs:
             without_permit.add((person, host))  # judged, and said so (module doc)
-        spans = list(zip(entries[start:end], exits[start:end], strict=True))
-        timeline = Timeline(stays=tuple(_merged(spans)), permits=tuple(theirs))
+        timeline = Timeline(stays=tuple(stays_[bounds[k] : bounds[k + 1]]), permits=theirs)
         by_host[host].append(TravellerTimeline(person, nationality, timeline))
-        start = end
     return by_host, without_permit
 
 
-def _permits(rows: pd.DataFrame) -> dict[tuple[str, str], list[Permit]]:
+def merged_stays(
+    group: np.ndarray, entry: np.ndarray, exit_: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stays as the registry reads them, for many groups at once: rows in group, then entry
+    order; a re-entry on or before the latest exit so far (an exit that went unrecorded,
+    or a return the same day) continues the stay, and an open stay (NO_EXIT) takes in every
+    later one. Returns each merged stay's group, entry and exit (NO_EXIT while open)."""
+    if not len(group):
+        return group, entry, exit_
+    low = int(entry.min()) - 1
+    finite = exit_[exit_ != NO_EXIT]
+    high = int(max(entry.max(), finite.max() if len(finite) else low)) + 1  # `high`: open
+    span = high - low + 1
+    base = group * span
+    # The latest exit so far within each group: a running maximum over (group, day) keys.
+    reach = np.maximum.accumulate(base + (np.minimum(exit_, high) - low))
+    new = np.ones(len(group), dtype=bool)
+    new[1:] = (group[1:] != group[:-1]) | (base[1:] + (entry[1:] - low) > reach[:-1])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], len(group)) - 1
+    run_exit = reach[ends] - base[ends] + low
+    return group[starts], entry[starts], np.where(run_exit == high, NO_EXIT, run_exit)
+
+
+def _held(permits: ibis.Table, people: pa.Array) -> dict[tuple[str, str], tuple[Permit, ...]]:
+    """The people's permits per person and host state, in the order read; permits alike (kind,
+    validity, entries, duration) are one object (permits are immutable)."""
+    chosen = ibis.memtable(pa.table({"person_key": people}))
+    rows = (
+        permits.semi_join(chosen, "person_key")
+        .select("person_key", "host_state", "kind", "valid_from", "valid_to", "entries_allowed",
+                "duration_days")
+        .to_pyarrow()
+    )  # fmt: skip
     held: dict[tuple[str, str], list[Permit]] = defaultdict(list)
-    if rows.empty:
-        return held
-    starts, ends = _dates(rows.valid_from), _dates(rows.valid_to)
-    entries = rows.entries_allowed.astype("Int64").tolist()
-    durations = rows.duration_days.astype("Int64").tolist()
-    for person, host, kind, valid_from, valid_to, entries_allowed, duration in zip(
-        rows.person_key.tolist(), rows.host_state.tolist(), rows.kind.tolist(), starts, ends,
-        entries, durations, strict=True,
+    if not rows.num_rows:
+        return {}
+    starts = _days(_column(rows, "valid_from")).tolist()
+    ends = _days(_column(rows, "valid_to")).tolist()
+    days: dict[int, date] = {}
+    made: dict[tuple, Permit] = {}
+    for person, host, kind, start, end, entries, duration in zip(
+        _column(rows, "person_key").to_pylist(), _column(rows, "host_state").to_pylist(),
+        _column(rows, "kind").to_pylist(), starts, ends,
+        _column(rows, "entries_allowed").to_pylist(), _column(rows, "duration_days").to_pylist(),
+        strict=True,
     ):  # fmt: skip
-        held[(person, host)].append(
-            Permit(
+        alike = (kind, start, end, entries, duration)
+        permit = made.get(alike)
+        if permit is None:
+            permit = made[alike] = Permit(
                 kind=PermitKind(kind),
-                valid_from=valid_from,
-                valid_to=valid_to,
-                entries=None if entries_allowed is pd.NA else int(entries_allowed),
-                duration_days=None if duration is pd.NA else int(duration),
+                valid_from=days.get(start) or days.setdefault(start, _from_days(start)),
+                valid_to=days.get(end) or days.setdefault(end, _from_days(end)),
+                entries=None if entries is None else int(entries),
+                duration_days=None if duration is None else int(duration),
             )
-        )
-    return held
+        held[(person, host)].append(permit)
+    return {pair: tuple(theirs) for pair, theirs in held.items()}
 
 
-def _dates(column: pd.Series) -> list[date | None]:
-    """A column of days as dates (None for missing), each distinct day made once."""
-    days = pd.to_datetime(column)
-    ordinals = (days.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days
-    made: dict[int, date] = {}
-    epoch = date(1970, 1, 1).toordinal()
-    out: list[date | None] = []
-    for ordinal in ordinals.astype("Int64").tolist():
-        if ordinal is pd.NA:
-            out.append(None)
-            continue
-        day = made.get(ordinal)
-        if day is None:
-            day = made[ordinal] = date.fromordinal(epoch + ordinal)
-        out.append(day)
+def _from_days(days: int) -> date:
+    return date.fromordinal(EPOCH.toordinal() + days)
+
+
+def _as_dates(days: np.ndarray) -> list[date | None]:
+    """Days since 1970-01-01 as dates (NO_EXIT as None), each distinct day made once."""
+    made: dict[int, date | None] = {NO_EXIT: None}
+    out = []
+    for day in days.tolist():
+        value = made.get(day, False)
+        if value is False:
+            value = made[day] = _from_days(day)
+        out.append(value)
     return out
-
-
-def _merged(spans: list[tuple[date, date | None]]) -> list[Stay]:
-    """Stays as the registry reads them: a re-entry on or before the last exit day (an exit that
-    went unrecorded, or a return the same day) continues the stay."""
-    out: list[tuple[date, date | None]] = []
-    for entry, exit_ in sorted(spans, key=lambda span: span[0]):
-        if out and out[-1][1] is not None and entry <= out[-1][1]:
-            last_exit = out[-1][1]
-            out[-1] = (out[-1][0], None if exit_ is None else max(exit_, last_exit))
-        elif out and out[-1][1] is None:
-            continue
-        else:
-            out.append((entry, exit_))
-    return [Stay(entry, exit_) for entry, exit_ in out]
-
-
-def _day(value) -> date:
-    return pd.Timestamp(value).date()
 
 
 def _empty(on: date) -> Overstays:
