@@ -51,7 +51,7 @@ def test_a_tag_with_a_region_falls_back_to_its_language(language, suffix):
 
 
 @pytest.mark.parametrize("language", sorted(set(LANGUAGES) - {"en"}))
-@pytest.mark.parametrize("domain", ["common", "desk"])
+@pytest.mark.parametrize("domain", ["common", "desk", "analytics"])
 def test_every_message_of_the_pages_is_translated_and_marked_until_reviewed(language, domain):
     tool = catalogues_tool()
     assert tool.missing(domain, [language]) == []
@@ -63,17 +63,28 @@ def test_every_message_of_the_pages_is_translated_and_marked_until_reviewed(lang
     )
 
 
-def test_placeholders_survive_translation():
+def placeholders(text: str) -> list[str]:
+    return sorted(re.findall(r"%\(\w+\)s", text))
+
+
+@pytest.mark.parametrize("domain", ["desk", "analytics"])
+def test_placeholders_survive_translation(domain):
     tool = catalogues_tool()
     for language in set(LANGUAGES) - {"en"}:
         translated = catalogue(language)
-        for message in tool.extract("desk"):
-            if not message.id or not isinstance(message.id, str) or "%(" not in message.id:
+        for message in tool.extract(domain):
+            if not message.id:
                 continue
-            text = translated.gettext(message.id)
-            assert sorted(re.findall(r"%\(\w+\)s", text)) == sorted(
-                re.findall(r"%\(\w+\)s", message.id)
-            ), (language, message.id, text)
+            if isinstance(message.id, str):
+                if "%(" in message.id:
+                    text = translated.gettext(message.id)
+                    assert placeholders(text) == placeholders(message.id), (language, text)
+                continue
+            # A plural message: every form the language's rule can pick keeps the placeholders.
+            singular, plural = message.id[0], message.id[1]
+            for n in (0, 1, 2, 5, 11, 21, 101):
+                text = translated.ngettext(singular, plural, n)
+                assert placeholders(text) == placeholders(plural), (language, n, text)
 
 
 def test_an_unknown_language_is_an_error_not_english():
