@@ -352,6 +352,11 @@ def _logins(console: Console, serve: bool, port: int) -> None:
         f"with the password [bold]{officer.password}[/bold] (any login above works; the page "
         f"speaks the browser's language, or pick one at the top)."
     )
+    analyst = next(login for login in LOGINS if login.role is Role.ANALYST)
+    console.print(
+        f"The analyst's dashboard: open [bold]http://127.0.0.1:{port}/analytics[/bold] and log "
+        f"in as [bold]{analyst.name}[/bold] with the password [bold]{analyst.password}[/bold]."
+    )
     console.print(f"The API: {api} (log in with POST /api/v1/login).")
     if serve:
         console.print("Ctrl-C stops the server.")
