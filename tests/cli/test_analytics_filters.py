@@ -172,3 +172,21 @@ def test_stock_and_surges_take_their_filters(env):
     assert by_bcp.stdout.splitlines() == ["host_state,present", "RUS,1"]
     surges = invoke("analytics", "surges", "--host", "RUS")
     assert surges.exit_code == 0, surges.output
+
+
+def test_corridors_count_each_journey_leg_once(env):
+    result = invoke("analytics", "corridors", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "from_state,to_state,crossings,counted_from",
+        "AIR,RUS,4,entries",  # T1, T3, T4, the Uzbek: arrivals whose origin is not recorded
+        "AIR,KAZ,1,entries",
+        "KAZ,RUS,1,entries",  # T2 over land, from Russia's entries
+        "RUS,AIR,1,exits",  # T4 leaving by air, destination not recorded
+    ]
+    tajiks = invoke("analytics", "corridors", "--nationality", "TJK", "--host", "RUS",
+                    "--format", "csv")  # fmt: skip
+    assert tajiks.stdout.splitlines()[1:] == ["AIR,RUS,3,entries", "KAZ,RUS,1,entries",
+                                              "RUS,AIR,1,exits"]  # fmt: skip
+    table = invoke("analytics", "corridors")
+    assert "by air (not recorded)" in table.stdout and "AIR" not in table.stdout

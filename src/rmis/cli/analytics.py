@@ -449,6 +449,44 @@ def suppress_small(frame: pd.DataFrame, people: str, counts: list[str], k: int) 
 
 
 @app.command()
+def corridors(
+    from_: From = None,
+    to: To = None,
+    host: Host = None,
+    bcp: Bcp = None,
+    nationality: Nationality = None,
+    purpose: Purpose = None,
+    sex: Sex = None,
+    age_band: AgeBand = None,
+    movement_type: MovementType = None,
+    fmt: Format = None,
+    out: Out = None,
+) -> None:
+    """Admitted journey legs per corridor, busiest first, each leg counted once: a land leg
+    from the entries its destination recorded (else the exits its origin recorded), an air or
+    sea leg from its one recorded end (docs/warehouse.md); `counted_from` says which."""
+    from rmis.analytics import corridor_legs
+
+    fmt = resolve_format(fmt, out)
+    filters = parse_filters(
+        from_, to, host_state=host, bcp=bcp, nationality=nationality, purpose=purpose,
+        sex=sex, age_band=age_band, movement_type=movement_type,
+    )  # fmt: skip
+    analysis = open_analysis()
+    analysis.check(filters.start)
+    analysis.check(filters.end)
+    summary = analysis.summary
+    if summary is not None and not filters.by_person:
+        place_only = not filters.columns() - {"local_date", "host_state", "bcp_code"}
+        cube = summary.rollups["day_bcp"] if place_only else summary.cube
+        legs = corridor_legs(filters.on_crossings(cube, with_age_band=True), cube=True)
+    else:
+        legs = corridor_legs(filtered_crossings(analysis, filters))
+    frame = run(lambda: legs)
+    emit(frame, fmt, out, "RMIS_CORRIDORS", ["crossings"], None, analysis.synced, filters)
+
+
+@app.command()
 def refusals(
     by: By = "host_state,refusal_reason",
     from_: From = None,

@@ -121,9 +121,12 @@ def gather(
         last_full_week_end(on) - timedelta(days=7 * HISTORY_WEEKS - 1),
         last_full_week_end(on),
     )
-    charted = _series_to_chart([a.series for a in found_surges], weekly)
-    wanted = list(dict.fromkeys([*(a.series for a in found_surges), *charted]))
-    forecasts = forecast(crossings, on, wanted)
+    alerted = [a.series for a in found_surges]
+    candidates = _series_to_chart(alerted, weekly)
+    forecasts = forecast(crossings, on, list(dict.fromkeys([*alerted, *candidates])))
+    # The charts: alerted series with a forecast first, then the busiest that have one (an
+    # alerted series with too little history has none: the page says so, not hides it).
+    charted = [s for s in candidates if forecasts[s].made][:FORECAST_CHARTS]
     surge_rows = surges_frame(found_surges).merge(
         forecast_frame(list(forecasts.values()), on), on=list(SERIES_KEYS), how="left"
     )
@@ -140,8 +143,8 @@ def gather(
         movement_types=_movement_mix(crossings, summary, on),
         roles=roles,
         surges=surge_rows,
-        forecasts=[forecasts[s] for s in charted if forecasts[s].made],
-        weekly_history=weekly[[s for s in charted if forecasts[s].made]],
+        forecasts=[forecasts[s] for s in charted],
+        weekly_history=weekly[charted],
         forecast_week=horizon_week(on),
         refusals=_refusals(crossings, year_ago, on),
         entries_by_purpose=_entries(crossings, ["purpose"], year_ago, on),
@@ -217,10 +220,11 @@ def gather_referrals(
 
 
 def _series_to_chart(alerted: list[tuple[str, str, str]], weekly: pd.DataFrame) -> list:
-    """Alerted series first, then the busiest of the last quarter, up to FORECAST_CHARTS."""
+    """Candidates for the charts: alerted series first, then the busiest of the last quarter
+    (enough of them for FORECAST_CHARTS to have a forecast when a few cannot)."""
     busiest = weekly.iloc[-13:].sum().sort_values(ascending=False).index.tolist()
-    chosen = [s for s in dict.fromkeys([*alerted, *busiest]) if s in weekly.columns]
-    return chosen[:FORECAST_CHARTS]
+    candidates = [*alerted, *busiest[: 3 * FORECAST_CHARTS]]
+    return [s for s in dict.fromkeys(candidates) if s in weekly.columns]
 
 
 def _roles_by_state(roles: pd.DataFrame) -> pd.DataFrame:

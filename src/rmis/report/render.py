@@ -121,7 +121,8 @@ def _corridors(data: ReportData) -> dict[str, object]:
             c.corridor.tolist(), c.crossings.tolist(), "Top corridors", "admitted journey legs"
         ),
         "corridors_table": html_table(
-            c, "Admitted journey legs per corridor, each counted once, last 12 months"
+            c.rename(columns={"crossings": "journey legs"}),
+            "Admitted journey legs per corridor, each counted once, last 12 months",
         ),
     }
 
@@ -306,22 +307,29 @@ def _forecast_scope(data: ReportData) -> str:
     busiest series when an alerted one has none (too little or too sparse history)."""
     alerted = _alerted(data)
     shown = [f.series for f in data.forecasts]
-    with_forecast = [s for s in shown if s in alerted]
-    others = len(shown) - len(with_forecast)
-    without = len(alerted) - len(with_forecast)
+    with_forecast = sum(s in alerted for s in shown)
+    others = len(shown) - with_forecast
+    without = len(alerted) - with_forecast
+    if not shown:
+        return (
+            "no series: neither the alerted nor the busiest series have the history a "
+            "forecast needs (too little or too sparse; the reasons are in the table above)"
+        )
     if not alerted:
         return "the busiest series of the last quarter (no series is alerted)"
     parts = []
     if with_forecast:
-        parts.append(f"the {_count(len(with_forecast), 'alerted series')} with a forecast")
-    if without:
-        parts.append(
-            f"not the {_count(without, 'alerted series')} without one (too little or too "
-            "sparse history: the reason is in the table above)"
-        )
+        parts.append(f"the {_count(with_forecast, 'alerted series')} with a forecast")
     if others:
         parts.append(f"the {_count(others, 'busiest series')} of the last quarter, not alerted")
-    return "; ".join(parts)
+    scope = " and ".join(parts) or "no series"
+    if without:
+        have = "has" if without == 1 else "have"
+        scope += (
+            f" ({without} alerted series {have} no forecast: too little or too sparse "
+            "history, the reason is in the table above)"
+        )
+    return scope
 
 
 def _forecast_cell(alert: dict) -> str:
