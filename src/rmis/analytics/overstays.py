@@ -137,7 +137,7 @@ def find_overstays_on(
     if not len(chosen):
         return _empty(on)
     people = judged.person.take(judged.first[chosen]).unique()
-    linking = _linking(crossings, documents, reviews, people)
+    linking = _linking(crossings, documents, reviews, people, _documents_used(judged, chosen))
     by_host, without_permit = timelines(judged, chosen, _held(permits, people), limits)
     return _judge(by_host, without_permit, rules, on, linking, len(chosen))
 
@@ -155,6 +155,7 @@ class StayColumns:
     exit: np.ndarray  # days since 1970-01-01; NO_EXIT while open
     group: np.ndarray  # the row's group
     first: np.ndarray  # each group's first row, and the row count last
+    documents: np.ndarray | None = None  # the person's documents, when the stays say it
 
 
 NO_EXIT = np.iinfo(np.int64).max
@@ -165,7 +166,8 @@ def read_stays(s: ibis.Table) -> StayColumns:
     and put in order: each person's (in no particular order of people), by host state, then
     entry day (the nationality, alphabetically, breaks ties, so the "latest" stay is the same at
     every run). Sorted as integer codes: sorting the key strings took longer than reading them."""
-    table = s.select("person_key", "host_state", "nationality", "entry_date", "exit_date")
+    said = ["documents"] if "documents" in s.columns else []  # summaries.py keeps it
+    table = s.select("person_key", "host_state", "nationality", "entry_date", "exit_date", *said)
     table = table.to_pyarrow()
     person, host, nationality = (
         _column(table, c) for c in ("person_key", "host_state", "nationality")
@@ -189,6 +191,9 @@ def read_stays(s: ibis.Table) -> StayColumns:
         exit=_days(_column(table, "exit_date"), missing=NO_EXIT)[order],
         group=np.cumsum(starts) - 1,
         first=np.append(np.flatnonzero(starts), n).astype(np.int64),
+        documents=_column(table, "documents").to_numpy(zero_copy_only=False)[order]
+        if said
+        else None,
     )
 
 
@@ -287,18 +292,31 @@ def _codes(column: pa.Array) -> tuple[np.ndarray, list[str]]:
     return indices, encoded.dictionary.to_pylist()
 
 
+def _documents_used(judged: StayColumns, chosen: np.ndarray) -> dict[str, int] | None:
+    """Person -> documents crossed on, as the stays say it (None: they do not)."""
+    if judged.documents is None:
+        return None
+    at = judged.first[chosen]
+    people = judged.person.take(pa.array(at)).to_pylist()
+    return dict(zip(people, judged.documents[at].tolist(), strict=True))
+
+
 def _linking(
     crossings: ibis.Table,
     documents: ibis.Table | None,
     reviews: ibis.Table | None,
     people: pa.Array,
+    used_by: dict[str, int] | None = None,
 ) -> dict[str, tuple[int, str | None]]:
     """person_key -> (documents their crossings were recorded on, least certain link).
 
-    With the warehouse's documents, only the crossings of the people holding more than one
-    document are read (which of their documents were used); everyone else crossed on their one
-    (a person's key is that of their documents: engine.with_people)."""
+    `used_by`: the first, as the summaries' stays say it. Otherwise, with the warehouse's
+    documents, only the crossings of the people holding more than one document are read (which
+    of their documents were used); everyone else crossed on their one (a person's key is that
+    of their documents: engine.with_people)."""
     chosen = ibis.memtable(pa.table({"person_key": people}))
+    if documents is None and used_by is not None:
+        return {person: (n, None) for person, n in used_by.items()}
     if documents is None:
         used = (
             crossings.semi_join(chosen, "person_key")
@@ -314,10 +332,10 @@ def _linking(
         .to_pyarrow()
         .combine_chunks()
     )
-    counts = dict.fromkeys(people.to_pylist(), 1)
+    counts = dict.fromkeys(people.to_pylist(), 1) if used_by is None else used_by
     held = theirs.group_by("person_key").aggregate([("document_id", "count")])
     several = held.filter(pc.greater(held["document_id_count"], 1))["person_key"]
-    if len(several):
+    if len(several) and used_by is None:
         theirs_several = theirs.filter(pc.is_in(theirs["person_key"], value_set=several))
         ids = ibis.memtable(theirs_several.select(["document_id"]))
         crossed = crossings.select("document_id").semi_join(ids, "document_id").distinct()

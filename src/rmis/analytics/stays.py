@@ -64,6 +64,15 @@ def stays(crossings: ibis.Table) -> ibis.Table:
     )
 
 
+def with_documents(stays_: ibis.Table, crossings: ibis.Table) -> ibis.Table:
+    """The stays with `documents`: on how many documents their person's crossings (any, every
+    state) were recorded, as overstays' rows say it. The summaries keep it, so the overstay
+    analysis reads no crossing for it."""
+    used = crossings.group_by("person_key").aggregate(documents=_.document_id.nunique())
+    joined = stays_.left_join(used, "person_key")
+    return joined.select(*stays_.columns, documents=joined.documents.cast("int32"))
+
+
 def exits_without_entry(crossings: ibis.Table) -> ibis.Table:
     ordered = admitted_in_order(crossings)
     came_in = (ordered.previous_direction == "entry") & (

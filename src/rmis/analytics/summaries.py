@@ -7,7 +7,8 @@ Three tables, all under `summaries/` in the warehouse:
   neighbour), direction, outcome, nationality, purpose, sex and age band. Flows and mirror
   statistics are sums over it. A partition whose files changed (new crossings, a correction
   rewritten, small files merged) gets its cube again; the others keep theirs.
-- the stays of every person (stays.stays), what stock reads.
+- the stays of every person (stays.stays), what stock reads, each with the number of documents
+  its person crossed on (what overstays' rows say).
 - one row per person: the movement-type features (typology.py) that do not depend on the last
   day with data, and the person's open stay, if any; movement types are read from it with the
   last day filled in (quick.movement_types).
@@ -28,7 +29,7 @@ from ibis.backends import BaseBackend
 from rmis.analytics.dimensions import age_band
 from rmis.analytics.engine import with_people
 from rmis.analytics.state_roles import passes_through
-from rmis.analytics.stays import days_between, foreign, stays
+from rmis.analytics.stays import days_between, foreign, stays, with_documents
 from rmis.analytics.typology import (
     AIR_OR_SEA,
     CIRCULAR_MIN_STAYS,
@@ -41,7 +42,9 @@ from rmis.analytics.typology import (
 )
 from rmis.warehouse import Manifest, Summaries, new_file
 
-SUMMARIES_VERSION = 3  # 2: stock and the settled movement mix among the rollups; 3: refusal reasons
+# 2: stock and the settled movement mix among the rollups; 3: refusal reasons; 4: the stays say
+# on how many documents their person crossed (overstays read it)
+SUMMARIES_VERSION = 4
 CUBE_KEYS = (
     "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
     "outcome", "refusal_reason", "nationality", "purpose", "sex", "age_band",
@@ -99,7 +102,7 @@ def summarise(
         _read(backend, root, after.crossing_files()), _read(backend, root, after.documents)
     )
     if old is None or before is None or old.stays is None or old.people is None:
-        their_stays = _materialise(backend, stays(crossings))
+        their_stays = _materialise(backend, with_documents(stays(crossings), crossings))
         kept_stays, kept_people, theirs = None, None, crossings
     else:
         touched = _touched_people(backend, root, before, after)
@@ -107,7 +110,7 @@ def summarise(
             stock = {name: old.rollups[name] for name in PEOPLE_ROLLUPS}
             return Summaries(SUMMARIES_VERSION, flows, rollups | stock, old.stays, old.people)
         theirs = crossings.semi_join(touched, "person_key")
-        their_stays = _materialise(backend, stays(theirs))
+        their_stays = _materialise(backend, with_documents(stays(theirs), theirs))
         kept_stays = _read(backend, root, [old.stays]).anti_join(touched, "person_key")
         kept_people = _read(backend, root, [old.people]).anti_join(touched, "person_key")
     their_people = person_features(theirs, their_stays)
