@@ -1,6 +1,10 @@
 """`rmis analytics`: the analyses over the warehouse, as tables, CSV, JSON, Parquet, Excel or
 SDMX-CSV. RMIS_ENGINE=spark runs them on PySpark (local mode) instead of DuckDB.
 
+Each command takes the analyst's filters that apply to it (--host, --bcp, --nationality...:
+analytics.Filters, the dashboard's too; docs/warehouse.md). A table for the terminal names
+codes and rounds figures; a file keeps codes and figures as the analysis gives them.
+
 Every analysis first says, on standard error, when the warehouse is behind the record (it reads
 only the warehouse), and when a date it was given lies outside the data; a date left out is the
 last day with data.
@@ -61,9 +65,13 @@ Nationality = _list_option("--nationality", "nationalities, ICAO codes, e.g. TJK
 Purpose = _list_option("--purpose", "purposes of travel, e.g. work")
 Sex = _list_option("--sex", "sexes: F, M, X")
 AgeBand = _list_option("--age-band", "age bands, e.g. 18-24,25-34 (65+, unknown)")
-MovementType = _list_option(
-    "--movement-type", "people of these movement types, e.g. seasonal,circular"
-)
+MovementType = Annotated[
+    str | None,
+    typer.Option(
+        "--movement-type",
+        help="Only people of these movement types, e.g. seasonal,circular (comma-separated)",
+    ),
+]
 
 
 def open_analysis_warehouse() -> Warehouse:
