@@ -120,3 +120,13 @@ def test_bad_filters_say_what_was_wrong(given):
 def test_filters_round_trip_through_text():
     f = Filters.parse({"nationality": "tjk", "host_state": "RUS", "start": date(2025, 3, 1)})
     assert Filters.parse(f.as_text()) == f
+
+
+def test_mirror_cells_are_protected_on_what_they_count(workspace):
+    answer = workspace.mirror(Filters())
+    keys = ["month", "from_state", "to_state"]
+    table, blanked = protected(answer, 10, keys)
+    counted = ["exits_recorded_by_origin", "entries_recorded_by_destination"]
+    small = answer.table[answer.table[counted].sum(axis=1).between(1, 9)][keys]
+    hidden = table[blanked.to_numpy()][keys]
+    assert len(small) and len(small.merge(hidden, on=keys)) == len(small)

@@ -142,7 +142,7 @@ class Workspace:
             table = quick.movement_mix(self.summary, self.last_day).to_pandas()
             return Answer(table, ["people"])
         typed = typed_people(self.summary.people, ibis.date(self.last_day))
-        within = typed.semi_join(self._stays_or_crossings(filters), "person_key")
+        within = typed.semi_join(self._people_crossing(filters), "person_key")
         counted = within.group_by("movement_type").aggregate(people=_.count()).to_pandas()
         counts = dict(zip(counted.movement_type, counted.people, strict=True))
         table = pd.DataFrame(
@@ -151,8 +151,8 @@ class Workspace:
         )  # fmt: skip
         return Answer(table, ["people"])
 
-    def _stays_or_crossings(self, filters: Filters) -> ibis.Table:
-        # A refusal makes no stay: the people of refused crossings are found on the crossings.
+    def _people_crossing(self, filters: Filters) -> ibis.Table:
+        # The crossings, not the stays: a refusal makes no stay.
         return self._crossings_kept(filters).select("person_key").distinct()
 
     def mirror(self, filters: Filters) -> Answer:
@@ -173,8 +173,7 @@ def protected(answer: Answer, k: int, dimensions: list[str]) -> tuple[pd.DataFra
     table = answer.table
     if k <= 0 or table.empty or not dimensions:
         return table, pd.Series(False, index=table.index)
-    counted = [m for m in answer.measures if m in ("entries", "exits", "refused", "present",
-                                                   "people")]  # fmt: skip
+    counted = [m for m in answer.measures if m not in ("difference", "ratio")]  # counts only
     base = table.assign(_count=table[counted].sum(axis=1).astype("int64"))
     result = protect(base, dimensions, "_count", answer.measures, k)
     return result.frame.drop(columns="_count"), result.confidential
