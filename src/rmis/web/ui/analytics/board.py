@@ -242,6 +242,7 @@ def _figure(spec, table, blanked, measures, names, hrefs, t) -> dict:
             "automargin": True,
             **({"autorange": "reversed"} if spec.chart == "hbar" else {}),
         },
-        "xaxis": {"automargin": True},
+        # Categories, not dates: plotly would write "Jul 2025"; the page's dates are ISO.
+        "xaxis": {"automargin": True, **({"type": "category"} if spec.chart != "hbar" else {})},
     }
     return {"data": data, "layout": layout}
