@@ -60,11 +60,11 @@ def run(engine, tmp_path, rows: list[dict[str, str]], **kw):
 @pytest.mark.parametrize(
     ("overrides", "field", "code"),
     [
-        ({"crossing_id": " "}, "crossing_id", "missing_value"),
+        ({"crossing_id": " "}, "crossing_id", "surrounding_space"),
         ({"crossing_id": "not-a-uuid"}, "crossing_id", "invalid_uuid"),
         ({"surname": ""}, "surname", "missing_value"),
         ({"expiry_date": "2026-02-30"}, "expiry_date", "invalid_date"),
-        ({"mrz_valid": "maybe"}, "mrz_valid", "invalid_value"),
+        ({"mrz_valid": "maybe"}, "mrz_valid", "bool_type"),
         ({"purpose": "Work"}, "purpose", "invalid_value"),
         ({"occurred_at": "yesterday"}, "occurred_at", "invalid_time"),
         ({"occurred_at": "2026-03-01 06:00"}, "occurred_at", "naive_time"),
@@ -98,7 +98,7 @@ def test_every_spelling_python_reads_is_accepted_and_stored_in_utc(engine, tmp_p
     rows = [
         row(crossing_id=f"{{{braced}}}", occurred_at="20260301T110000+0500"),
         row(occurred_at="2026-03-01T06:00:00.250+00:00", expiry_date="20300101"),
-        row(occurred_at="2026-03-01 01:00:00-05:00", mrz_valid="NO", refusal_reason=" "),
+        row(occurred_at="2026-03-01 01:00:00-05:00", mrz_valid="false", refusal_reason=""),
     ]
     summary, rejected = run(engine, tmp_path, rows)
     assert (summary.recorded, rejected) == (3, [])

@@ -6,7 +6,9 @@ A day the record holds lies within 1900..2100, and a crossing's or correction's 
 record takes and flags an implausible one (document_dates.py: an MRZ reader that guessed the
 century wrong), but years like 0001 and 9999 are no reading of any document. Integers fit a
 32-bit column. Text holds no control or unprintable character (a NUL breaks PostgreSQL's text
-columns; the others hide what a person reads); free text may hold line breaks and tabs.
+columns; the others hide what a person reads); free text may hold line breaks and tabs. A
+value is stored as given, never trimmed: one with a space at either end is refused (" FA123"
+would be another document than "FA123").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ MAX_NAME_LENGTH = 200  # a surname, given names, or either in the national scrip
 IMPLAUSIBLE_DATE = "implausible_date"
 CONTROL_CHARACTER = "control_character"
 NUL_CHARACTER = "nul_character"
+SURROUNDING_SPACE = "surrounding_space"
 
 
 def has_control(text: str, allowed: str = " ") -> bool:
@@ -36,3 +39,9 @@ def text_problem(text: str, allowed: str = " ") -> str | None:
     if "\x00" in text:
         return NUL_CHARACTER
     return CONTROL_CHARACTER if has_control(text, allowed) else None
+
+
+def has_surrounding_space(text: str) -> bool:
+    """Whether `text` begins or ends with whitespace (a control character there is refused as
+    one before this is asked)."""
+    return text != text.strip()

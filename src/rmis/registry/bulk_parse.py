@@ -27,6 +27,7 @@ from rmis.registry.bounds import (
     LAST_CROSSING,
     LAST_DOCUMENT_DAY,
     MAX_NAME_LENGTH,
+    SURROUNDING_SPACE,
     text_problem,
 )
 from rmis.registry.bulk_read import FORMAT_COLUMNS
@@ -66,7 +67,7 @@ _STRICT_TYPES = {
 }  # fmt: skip
 # The MRZ is read, never stored: its lines may be parted by line ends of any system.
 _MRZ_SPACING = " \n\r\t"
-# Optional text columns that linking reads (persons/): null where absent or blank.
+# Optional text columns that linking reads (persons/): null where absent or empty.
 LINKING_COLUMNS = (
     "optional_data", "national_surname", "national_given_names", "previous_document_number",
 )  # fmt: skip
@@ -110,14 +111,14 @@ class _Problems:
 
 
 def _texts(table: pa.Table, name: str) -> pa.Array:
-    """A column as trimmed text, null where absent or blank."""
+    """A column as text, as the file gives it (never trimmed: a value with a space at an end is
+    refused, _space_checks), null where absent or empty."""
     if name not in table.column_names:
         return pa.nulls(table.num_rows, pa.string())
     column = table[name].combine_chunks()
     if column.type != pa.string():
         column = column.cast(pa.string())
-    trimmed = pc.utf8_trim_whitespace(column)
-    return pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+    return pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
 
 
 def _patched(values: pa.Array, replacements: Mapping[int, Any]) -> pa.Array:
@@ -224,19 +225,21 @@ def _crossing_ids(texts: pa.Array) -> tuple[pa.Array, dict[int, InvalidRecord]]:
 
 
 def _mrz_valid(table: pa.Table, problems: _Problems) -> pa.Array:
-    """Whether each row's MRZ passed its check digits; true unless the file says otherwise."""
+    """Whether each row's MRZ passed its check digits; true unless the file says otherwise.
+    Written `true` or `false`, as the API's JSON writes a boolean: "yes", "1" or "TRUE" is
+    refused as the API refuses it (bool_type), not read as a guess."""
     field = table.schema.field("mrz_valid") if "mrz_valid" in table.column_names else None
     if field is not None and pa.types.is_boolean(field.type):
         return table["mrz_valid"].combine_chunks().fill_null(True)
-    texts = pc.utf8_lower(_texts(table, "mrz_valid"))
-    true = pc.is_in(texts, pa.array(["true", "1", "yes"]))
-    false = pc.is_in(texts, pa.array(["false", "0", "no"]))
+    texts = _texts(table, "mrz_valid")
+    true, false = pc.equal(texts, "true"), pc.equal(texts, "false")
     problems.add(
         pc.and_(pc.is_valid(texts), pc.invert(pc.or_(true, false))),
         lambda i: InvalidRecord(
-            "mrz_valid", "invalid_value", f"mrz_valid {texts[i].as_py()!r} is not true or false"
+            "mrz_valid", "bool_type",
+            f"mrz_valid {texts[i].as_py()!r} is not a boolean: write true or false",
         ),
-    )
+    )  # fmt: skip
     return pc.invert(false.fill_null(False))
 
 
@@ -298,8 +301,8 @@ def _printable_ascii(texts: pa.StringArray) -> bool:
 
 
 def _text_checks(table: pa.Table, problems: _Problems) -> None:
-    """No NUL, control or unprintable character in any text (registry/bounds.py), judged on
-    the value as trimmed for the record. One regex finds the few candidate values."""
+    """No NUL, control or unprintable character in any text (registry/bounds.py), at an end
+    too. One regex finds the few candidate values."""
     for column in FORMAT_COLUMNS:
         if column not in table.column_names or not _is_text(table.schema.field(column).type):
             continue
@@ -313,13 +316,35 @@ def _text_checks(table: pa.Table, problems: _Problems) -> None:
         if not len(rows):
             continue
         allowed = _MRZ_SPACING if column == "mrz" else " "
-        trimmed = pc.utf8_trim_whitespace(raw.take(rows)).to_pylist()
-        for i, text in zip(rows.to_pylist(), trimmed, strict=True):
+        for i, text in zip(rows.to_pylist(), raw.take(rows).to_pylist(), strict=True):
             code = text_problem(text, allowed)
             if code is not None and i not in problems.first:
                 problems.first[i] = InvalidRecord(
                     column, code, f"{column} holds a NUL, control or unprintable character"
                 )
+
+
+def _space_checks(table: pa.Table, problems: _Problems) -> None:
+    """No value begins or ends with a space (surrounding_space, as the API's edge says): a
+    value is stored as given, and trimming it would change what the file says unseen (" FA1"
+    and "FA1" are one document only if both are trimmed alike everywhere). The MRZ is exempt:
+    it is read (its lines trimmed by the reader), never stored."""
+    for column in FORMAT_COLUMNS:
+        if column == "mrz" or column not in table.column_names:
+            continue
+        if not _is_text(table.schema.field(column).type):
+            continue
+        raw = table[column].combine_chunks()
+        if raw.type != pa.string():
+            raw = raw.cast(pa.string())
+        # Spaces only: another blank character at an end is a control character (_text_checks).
+        spaced = pc.not_equal(pc.utf8_trim(raw, characters=" "), raw)
+        problems.add(
+            spaced,
+            lambda i, c=column, t=raw: InvalidRecord(
+                c, SURROUNDING_SPACE, f"{c} {t[i].as_py()!r} begins or ends with a space"
+            ),
+        )
 
 
 def _range_checks(
@@ -549,11 +574,14 @@ def parse_chunk(
     that cannot be understood with the first reason for each. A crossing later than `now`
     (beyond the clock skew recording allows) has not happened yet and is refused."""
     problems = _Problems()
+    # What the API's edge judges of any text comes first, in its order: characters, then
+    # spaces at the ends.
+    _text_checks(table, problems)
+    _space_checks(table, problems)
     raw_ids = _required(_texts(table, "crossing_id"), "crossing_id", problems)
     ids, errors = _crossing_ids(raw_ids)
     problems.add_each(errors)
     _type_checks(table, problems)
-    _text_checks(table, problems)
     table = _read_mrzs(table, problems)
     texts = {
         c: _required(_texts(table, c), c, problems)

@@ -47,6 +47,7 @@ from rmis.registry import (
     Recorded,
     has_control,
 )
+from rmis.registry.bounds import has_surrounding_space
 from rmis.stay import PermitKind
 from rmis.store import as_utc
 
@@ -106,6 +107,8 @@ def _no_control(value: str) -> str:
         raise PydanticCustomError(
             "control_character", "the text holds a control or unprintable character"
         )
+    if has_surrounding_space(value):  # stored as given: " FA1" would be another document
+        raise PydanticCustomError("surrounding_space", "the text begins or ends with a space")
     return value
 
 
