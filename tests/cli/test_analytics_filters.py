@@ -190,3 +190,28 @@ def test_corridors_count_each_journey_leg_once(env):
                                               "RUS,AIR,1,exits"]  # fmt: skip
     table = invoke("analytics", "corridors")
     assert "by air (not recorded)" in table.stdout and "AIR" not in table.stdout
+
+
+def test_a_table_prints_whole_medians_whole_dates_iso_and_shares_rounded(capsys):
+    import pandas as pd
+
+    from rmis.cli.analytics import print_table
+
+    frame = pd.DataFrame(
+        {
+            "month": [pd.Timestamp("2024-12-01"), pd.Timestamp("2025-01-01")],
+            "bcp_code": ["UZB-TMJ", "KAZ-ALA"],
+            "movement_type": ["short_visit", "local_border"],
+            "median_days": [251.0, 30.0],
+            "ratio": [1.23456, 0.5],
+            "origin_share": [1 / 3, 2 / 3],
+        }
+    )
+    print_table(frame, "a caption")
+    out = capsys.readouterr().out
+    assert "UZB-TMJ Termez Airport" in out and "short visit" in out
+    assert "2024-12-01" in out and "00:00" not in out
+    assert " 251 " in out and "251.0" not in out
+    assert "1.23" in out and "1.23456" not in out
+    assert "33.3%" in out and "0.333" not in out
+    assert "median days" in out and "a caption" in out
