@@ -16,6 +16,7 @@ from rmis.screening import Screener
 from rmis.settings import utc_now
 from rmis.web.api import checks, corrections, persons, protection, reads, rights, screening
 from rmis.web.api.edge import install_edge
+from rmis.web.api.links import install_links
 from rmis.web.api.problems import install_problem_handlers
 from rmis.web.api.routes import router
 from rmis.web.ui import install_pages
@@ -61,4 +62,5 @@ def create_app(
     app.include_router(rights.router)
     protection.install(app)  # its routes, and non_refoulement (409) for every route
     install_pages(app)
+    install_links(app)  # OpenAPI links: which answer's ids feed which operation
     return app
