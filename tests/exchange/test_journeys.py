@@ -112,12 +112,16 @@ def test_the_keys_carry_no_identity(region, keys):
     text = write_keys(keys)
     sent = read_keys(text)
     assert list(sent.columns) == KEY_COLUMNS
+    # The BCP is the reference's code (public, and some are named like people: Gulbahor).
+    assert set(sent.bcp) <= set(load_bcps())
+    sent = sent.drop(columns="bcp")
     values = set(sent.drop(columns="local_date").to_numpy().ravel())
     identity = set(region.surname.map(normalise_name)) | set(region.given_names)
     identity |= set(region.document_number) | set(region.birth_date.astype(str))
     assert not values & identity
     # Neither in any field nor inside one (long enough not to turn up in base64 by chance).
     long_ones = [v for v in identity if len(v) >= 8]
+    text = write_keys(sent.assign(bcp=""))
     assert not any(v in text for v in long_ones)
 
 
@@ -144,6 +148,11 @@ def test_a_mistyped_name_still_scores_high_and_another_person_low(region):
         (lambda f: f.assign(clk="AAAA"), "512 bits"),
         (lambda f: f.assign(direction="through"), "entry or exit"),
         (lambda f: f.assign(local_date="07/01/2026"), "YYYY-MM-DD"),
+        (lambda f: f.assign(hour="2026-07-01 10:00"), "YYYY-MM-DDTHH"),
+        (lambda f: f.assign(hour="2026-02-30T10"), "a real hour"),
+        (lambda f: f.assign(bcp="NOWHERE"), "known BCP"),
+        (lambda f: f.assign(host_state="RUS"), "known BCP"),  # a BCP of another state
+        (lambda f: f.drop(columns=["bcp", "hour"]), "encode them again"),
         (lambda f: pd.concat([f, f]), "twice"),
     ],
 )
@@ -151,6 +160,87 @@ def test_bad_keys_are_refused(keys, change, message):
     bad = change(keys.head(3).copy())
     with pytest.raises(ValueError, match=message):
         read_keys(bad.to_csv(index=False))
+
+
+def _crossing(person: int, direction: str, bcp: str, at: str, **identity) -> dict:
+    bcps = load_bcps()
+    row = {
+        "surname": ["KARIMOV", "SAIDOVA", "TURSUNOV"][person],
+        "given_names": ["AZIZ", "DILNOZA", "BOBUR"][person],
+        "birth_date": ["1990-04-02", "1985-11-30", "2001-01-17"][person],
+        "sex": ["M", "F", "M"][person],
+        "issuing_state": "UZB",
+        "document_type": "P",
+        "document_number": f"FA{person:07d}",
+        "host_state": bcps[bcp].state,
+        "direction": direction,
+        "partner": bcps[bcp].neighbour or bcps[bcp].mode.upper(),
+        "bcp": bcp,
+        "occurred_at": pd.Timestamp(at, tz="UTC"),
+        "local_date": pd.Timestamp(at).date(),
+        "token": f"{person}-{direction}-{bcp}-{at}",
+    }
+    return {**row, **identity}
+
+
+def _links(*rows: dict, documents: bool = True) -> set:
+    keys = encode(pd.DataFrame(rows), SECRET)
+    found = link(keys, documents=documents)
+    return set(zip(found.exit_token, found.entry_token, strict=True))
+
+
+# One land crossing's two posts, another post on the same border, and two airports.
+KAZ_SIDE, UZB_SIDE, OTHER_UZB = "KAZ-ZHIBEK-ZHOLY-ROAD", "UZB-GISHT-KUPRIK-ROAD", "UZB-NAVOI-ROAD"
+
+
+@pytest.mark.parametrize("documents", [True, False])
+def test_a_land_crossing_links_its_two_posts_within_the_window(documents):
+    out = _crossing(0, "exit", KAZ_SIDE, "2026-03-02T10:10")
+    across = _crossing(0, "entry", UZB_SIDE, "2026-03-02T10:50")
+    assert _links(out, across, documents=documents) == {(out["token"], across["token"])}
+    # The same person entering at another post of that border is another crossing's entry.
+    elsewhere = _crossing(0, "entry", OTHER_UZB, "2026-03-02T10:50")
+    assert _links(out, elsewhere, documents=documents) == set()
+    # An entry more than the window after the exit, or clearly before it, is not its entry.
+    late = _crossing(0, "entry", UZB_SIDE, "2026-03-02T23:10")
+    before = _crossing(0, "entry", UZB_SIDE, "2026-03-02T07:50")
+    assert _links(out, late, documents=documents) == set()
+    assert _links(out, before, documents=documents) == set()
+    # Two states' clocks: an entry stamped in the hour before the exit's still links.
+    skewed = _crossing(0, "entry", UZB_SIDE, "2026-03-02T09:55")
+    assert _links(out, skewed, documents=documents) == {(out["token"], skewed["token"])}
+
+
+def test_a_flight_links_any_airport_of_another_state_within_a_day():
+    out = _crossing(1, "exit", "KAZ-ALA", "2026-03-02T22:00")
+    landed = _crossing(1, "entry", "UZB-TAS", "2026-03-03T03:30")
+    home = _crossing(1, "entry", "KAZ-NQZ", "2026-03-03T01:00")  # back in Kazakhstan
+    assert _links(out, landed, home) == {(out["token"], landed["token"])}
+    too_late = _crossing(1, "entry", "UZB-TAS", "2026-03-04T00:30")
+    assert _links(out, too_late) == set()
+
+
+def test_a_new_passport_is_linked_by_the_clk_and_a_shuttles_trips_each_to_its_own():
+    out = _crossing(2, "exit", KAZ_SIDE, "2026-03-02T08:00")
+    renewed = _crossing(2, "entry", UZB_SIDE, "2026-03-02T08:30", document_number="FB1234567")
+    assert _links(out, renewed) == {(out["token"], renewed["token"])}
+    # A shuttle trader across the same post twice in one window: each exit to its own entry,
+    # in whatever order the rows come.
+    back_out = _crossing(2, "exit", KAZ_SIDE, "2026-03-02T14:00")
+    back_in = _crossing(2, "entry", UZB_SIDE, "2026-03-02T14:20")
+    first_in = _crossing(2, "entry", UZB_SIDE, "2026-03-02T08:30")
+    expected = {(out["token"], first_in["token"]), (back_out["token"], back_in["token"])}
+    assert _links(back_in, back_out, first_in, out) == expected
+
+
+def test_what_the_blocks_compare_is_counted(keys):
+    counts: dict = {}
+    found = link(keys, counts=counts)
+    assert counts["pairs_by_document"] >= len(found) * 0.95
+    exits = int((keys.direction == "exit").sum())
+    # Only what the document keys leave is compared by Dice, a small share of every pair.
+    assert 0 < counts["exits_to_dice"] < exits * 0.1
+    assert counts["dice_comparisons"] < exits * (len(keys) - exits) / 1000
 
 
 @settings(max_examples=30, deadline=None)

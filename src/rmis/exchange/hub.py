@@ -15,7 +15,7 @@ from sqlalchemy import Engine, and_, func, insert, select
 from rmis.exchange import regional
 from rmis.exchange.aggregates import DATAFLOWS, period_days, read_payload
 from rmis.exchange.agreements import Agreements
-from rmis.exchange.journeys import link, read_keys
+from rmis.exchange.journeys import KEY_COLUMNS, link, read_keys
 from rmis.exchange.signing import KeyProblem, read_public_key
 from rmis.exchange.submission import BadSubmission, Submission
 from rmis.store.schema import exchange_nodes, exchange_submissions
@@ -261,18 +261,7 @@ def journey_keys(engine: Engine, agreements: Agreements, period: str | None = No
         keys = read_keys(fields["payload"])
         parts.append(keys.assign(agreement=fields["agreement"]))
     if not parts:
-        return pd.DataFrame(
-            columns=[
-                "agreement",
-                "token",
-                "host_state",
-                "direction",
-                "partner",
-                "local_date",
-                "clk",
-                "doc_key",
-            ]
-        )
+        return pd.DataFrame(columns=["agreement", *KEY_COLUMNS])
     return pd.concat(parts, ignore_index=True)
 
 

@@ -13,12 +13,13 @@ its crossings as:
 - a **document key**: HMAC-SHA256, under its own key, of the document's issuing state, type
   and number: equal only for the same document.
 
-With them the hub sees where and when (host state, direction, partner state, day), never a
-name, birth date or document number. The hub links A's exits to B's entries on those keys
-alone: blocks of one corridor and one or two days, the Dice coefficient of the CLKs by
-anonlink's join (equal document keys score 1), and a greedy one-to-one match above a threshold,
-as anonlink's solver does. Journeys are then traced across several borders: an entry into B
-and the person's next exit from B carry the same keys.
+With them the hub sees where and when (host state, direction, partner state, BCP, day and UTC
+hour), never a name, birth date or document number. The hub links A's exits to B's entries on
+those keys alone, in blocks of one place (the two BCPs of one land crossing; the airports for
+a flight) and an entry within hours of the exit: equal document keys first, then the Dice
+coefficient of the CLKs by anonlink's join on what they leave, and a greedy one-to-one match
+above a threshold, as anonlink's solver does. Journeys are then traced across several borders:
+an entry into B and the person's next exit from B carry the same keys.
 """
 
 from __future__ import annotations
@@ -34,12 +35,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rmis.reference.bcps import load_bcps
+
 BITS = 1024  # the Bloom filter before folding
 WORDS = BITS // 64 // 2  # 64-bit words of the folded key (512 bits)
 # Hashes per token, by field: names carry most of a person, the sex least.
 K = {"surname": 20, "given_names": 12, "birth_date": 12, "sex": 4}
 THRESHOLD = 0.80  # the lowest Dice score linked (bench/journeys_bench.py chose it)
-KEY_COLUMNS = ["token", "host_state", "direction", "partner", "local_date", "clk", "doc_key"]
+KEY_COLUMNS = [
+    "token", "host_state", "direction", "partner", "bcp", "local_date", "hour", "clk", "doc_key",
+]  # fmt: skip
+# The columns before the BCP and the hour were added (the hub refuses them with a hint).
+KEY_COLUMNS_BEFORE_HOURS = [c for c in KEY_COLUMNS if c not in ("bcp", "hour")]
+# How many hours after an exit the entry on the other side may be recorded: a land crossing
+# (both posts of one BCP pair, the queue between them), a flight (a connection outside the
+# region included), a ship across the Caspian. And how many before: two states' clocks.
+WINDOW_HOURS = {"land": 12, "AIR": 24, "SEA": 48}
+EARLY_HOURS = 1
 _LETTERS = re.compile(r"[^A-Z ]+")
 
 
@@ -142,10 +154,10 @@ def encode_identities(frame: pd.DataFrame, secret: Secret) -> tuple[np.ndarray, 
 def encode(crossings: pd.DataFrame, secret: Secret) -> pd.DataFrame:
     """A node's journey keys: one row per crossing (KEY_COLUMNS), the identity only as keys.
     `crossings` has the identity columns of `encode_identities`, host_state, direction,
-    partner, local_date and a token (else a keyed hash of crossing_id, so that the record's
-    own ids never leave the node)."""
+    partner, bcp, local_date, occurred_at and a token (else a keyed hash of crossing_id, so
+    that the record's own ids never leave the node)."""
     clks, doc_keys = encode_identities(crossings, secret)
-    out = crossings[["host_state", "direction", "partner"]].copy()
+    out = crossings[["host_state", "direction", "partner", "bcp"]].copy()
     if "token" in crossings:
         out.insert(0, "token", crossings["token"].to_numpy())
     else:
@@ -159,6 +171,9 @@ def encode(crossings: pd.DataFrame, secret: Secret) -> pd.DataFrame:
             ],
         )
     out["local_date"] = pd.to_datetime(crossings["local_date"]).dt.strftime("%Y-%m-%d")
+    # The hour in UTC (a time without a zone is UTC, as the record keeps it): the two sides of
+    # one crossing are in different zones.
+    out["hour"] = pd.to_datetime(crossings["occurred_at"], utc=True).dt.strftime("%Y-%m-%dT%H")
     raw = clks.tobytes()
     size = WORDS * 8
     out["clk"] = [base64.b64encode(raw[i : i + size]).decode() for i in range(0, len(raw), size)]
@@ -175,6 +190,11 @@ def write_keys(keys: pd.DataFrame) -> str:
 def read_keys(text: str) -> pd.DataFrame:
     """Journey keys back from CSV, checked: exactly KEY_COLUMNS, 512-bit CLKs, hex keys."""
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    if list(frame.columns) == KEY_COLUMNS_BEFORE_HOURS:
+        raise ValueError(
+            "journey keys without bcp and hour (made by an earlier rmis): encode them again "
+            "with this version (rmis exchange send encodes every period anew)"
+        )
     if list(frame.columns) != KEY_COLUMNS:
         raise ValueError(f"journey keys must have exactly the columns {', '.join(KEY_COLUMNS)}")
     if not frame.direction.isin(["entry", "exit"]).all():
@@ -183,6 +203,16 @@ def read_keys(text: str) -> pd.DataFrame:
         raise ValueError("doc_key must be 64 hex digits (an HMAC-SHA256)")
     if not frame.local_date.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all():
         raise ValueError("local_date must be YYYY-MM-DD")
+    if not frame.hour.str.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}").all():
+        raise ValueError("hour must be YYYY-MM-DDTHH (UTC)")
+    try:
+        hours_of(frame)
+    except ValueError as error:
+        raise ValueError("hour must be a real hour, YYYY-MM-DDTHH (UTC)") from error
+    bcps = load_bcps()
+    state_of = {code: bcps[code].state if code in bcps else None for code in set(frame.bcp)}
+    if (frame.bcp.map(state_of) != frame.host_state).any():
+        raise ValueError("bcp must be a known BCP of the key's host_state")
     if frame.token.duplicated().any():
         raise ValueError("a token is given twice")
     clks(frame)
@@ -213,61 +243,182 @@ def bitarrays(words: np.ndarray) -> list:
 
 
 def link(
-    keys: pd.DataFrame, threshold: float = THRESHOLD, days: int = 1, documents: bool = True
+    keys: pd.DataFrame,
+    threshold: float = THRESHOLD,
+    documents: bool = True,
+    counts: dict | None = None,
 ) -> pd.DataFrame:
     """Exits linked to the entries that follow them in another state, on the keys alone.
 
-    An exit from A towards B (land) may be followed by an entry into B from A the same day or
-    up to `days` later; an exit by air, by an entry by air into any other state. Within each
-    block the pairs score the Dice of their CLKs (1 where the document keys are equal); each
-    exit and each entry is used once, best scores first. Without `documents` the CLKs alone
-    decide (what the bench measures them by). Returns exit_token, entry_token,
-    score, from_state, to_state, exit_date."""
+    An exit and an entry are compared only within one block (`candidates`): the same place
+    (the two BCPs of one land crossing; any airport for a flight) and an entry at most
+    WINDOW_HOURS after the exit. Equal document keys link first (score 1); the CLKs (Dice, by
+    anonlink) compare what they leave. Each exit and each entry is used once, best scores
+    first. Without `documents` the CLKs alone decide (what the bench measures them by).
+    `counts`, when given, receives what was compared. Returns exit_token, entry_token, score,
+    from_state, to_state, exit_date."""
     frame = keys.reset_index(drop=True)
-    return solve(frame, candidates(frame, threshold, days, documents))
+    return solve(frame, *candidates(frame, threshold, documents, counts))
 
 
 def candidates(
-    frame: pd.DataFrame, threshold: float = THRESHOLD, days: int = 1, documents: bool = True
-) -> list[tuple[int, int, float]]:
-    """link()'s candidate pairs before the solve: (exit row, entry row, score), rows counted
-    from 0 in `frame`. Blocks never cross a corridor, so any split by corridor gives the same
+    frame: pd.DataFrame,
+    threshold: float = THRESHOLD,
+    documents: bool = True,
+    counts: dict | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """link()'s candidate pairs before the solve: exit rows, entry rows (counted from 0 in
+    `frame`) and scores. Blocks never cross a corridor, so any split by corridor gives the same
     pairs (what the Spark linkage relies on)."""
-    bits = bitarrays(clks(frame))
-    day = days_of(frame)
-    corridor = corridors_of(frame)
-    doc, host = frame.doc_key.to_numpy(), frame.host_state.to_numpy()
-    exits = np.flatnonzero((frame.direction == "exit").to_numpy())
-    entries = np.flatnonzero((frame.direction == "entry").to_numpy())
-    by_block: dict[tuple[str, int], list[int]] = {}
-    for j in entries:
-        by_block.setdefault((corridor[j], int(day[j])), []).append(int(j))
-    exit_blocks: dict[tuple[str, int], list[int]] = {}
-    for i in exits:
-        exit_blocks.setdefault((corridor[i], int(day[i])), []).append(int(i))
-    rows: list[tuple[int, int, float]] = []
-    for (c, d), a in exit_blocks.items():
-        b = [j for step in range(days + 1) for j in by_block.get((c, d + step), [])]
-        if not b:
+    direction = frame.direction.to_numpy()
+    exits = np.flatnonzero(direction == "exit")
+    entries = np.flatnonzero(direction == "entry")
+    place, hour, late = blocks_of(frame)
+    host = frame.host_state.to_numpy()
+    found_a, found_b, found_s = [], [], []
+    pairs_by_document = 0
+    if documents:
+        # The same document at the same place within the window: a hash join, no comparisons.
+        doc = pd.factorize(frame.doc_key)[0].astype(np.int64)
+        same = pd.factorize(place)[0].astype(np.int64) * (doc.max() + 1) + doc
+        a, b = window_pairs(same, hour, late, exits, entries)
+        a, b = a[host[a] != host[b]], b[host[a] != host[b]]
+        found_a.append(a)
+        found_b.append(b)
+        found_s.append(np.ones(len(a)))
+        pairs_by_document = len(a)
+        # Only exits and entries their document did not pair go on to the CLKs.
+        exits = exits[~np.isin(exits, a)]
+        entries = entries[~np.isin(entries, b)]
+    a, b, scores, compared = dice_pairs(frame, place, hour, late, exits, entries, threshold)
+    keep = host[a] != host[b]  # a flight lands in another state
+    found_a.append(a[keep])
+    found_b.append(b[keep])
+    found_s.append(scores[keep])
+    if counts is not None:
+        counts["pairs_by_document"] = counts.get("pairs_by_document", 0) + pairs_by_document
+        counts["dice_comparisons"] = counts.get("dice_comparisons", 0) + compared
+        counts["exits_to_dice"] = counts.get("exits_to_dice", 0) + len(exits)
+        counts["entries_to_dice"] = counts.get("entries_to_dice", 0) + len(entries)
+    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_s)
+
+
+def blocks_of(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each key's place, UTC hour (hours since 1970) and, for an exit, how many hours later
+    its entry may come. The place of a land crossing is the exit side's BCP (an entry names
+    it through its BCP's counterpart); a flight's is AIR (an exit does not say where it
+    lands), a ship's SEA; a BCP the reference does not pair falls back to the corridor."""
+    bcps = load_bcps()
+    codes, uniques = pd.factorize(keys.bcp.to_numpy())
+    # Per distinct BCP: the place its exits and its entries name (None: not paired).
+    as_exit = np.array([_paired(bcps, code, code) for code in uniques] + [None], dtype=object)
+    as_entry = np.array(
+        [_paired(bcps, code, getattr(bcps.get(code), "counterpart", None)) for code in uniques]
+        + [None],
+        dtype=object,
+    )
+    leaving = (keys.direction == "exit").to_numpy()
+    place = np.where(leaving, as_exit[codes], as_entry[codes])
+    unpaired = np.flatnonzero(pd.isna(place))
+    if len(unpaired):
+        place[unpaired] = corridors_of(keys.iloc[unpaired])
+    hour = hours_of(keys)
+    partner = keys.partner.to_numpy()
+    late = np.where(
+        partner == "AIR",
+        WINDOW_HOURS["AIR"],
+        np.where(partner == "SEA", WINDOW_HOURS["SEA"], WINDOW_HOURS["land"]),
+    ).astype(np.int64)
+    return place.astype(str), hour, late
+
+
+def _paired(bcps: dict, code: str, place: str | None) -> str | None:
+    known = bcps.get(code)
+    return place if known is not None and known.neighbour and known.counterpart else None
+
+
+def hours_of(keys: pd.DataFrame) -> np.ndarray:
+    """The UTC hour of each key's crossing, in hours since 1970."""
+    return (
+        pd.to_datetime(keys.hour, format="%Y-%m-%dT%H")
+        .to_numpy()
+        .astype("datetime64[h]")
+        .astype(np.int64)
+    )
+
+
+def window_pairs(
+    group: np.ndarray, hour: np.ndarray, late: np.ndarray, exits: np.ndarray, entries: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (exit, entry) of the same `group` whose entry hour is from EARLY_HOURS before the
+    exit's to `late` hours after it: sorted keys and two binary searches per exit, so the work
+    is the pairs found, never every exit against every entry of a group."""
+    if not len(exits) or not len(entries):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    base = hour.min() - EARLY_HOURS
+    span = int(hour.max() - base + late.max() + 2)  # no window reaches the next group
+    key = group.astype(np.int64) * span + (hour - base)
+    order = entries[np.argsort(key[entries], kind="stable")]
+    sorted_keys = key[order]
+    lo = np.searchsorted(sorted_keys, key[exits] - EARLY_HOURS, "left")
+    hi = np.searchsorted(sorted_keys, key[exits] + late[exits], "right")
+    return _expand(exits, lo, hi, order)
+
+
+def _expand(
+    exits: np.ndarray, lo: np.ndarray, hi: np.ndarray, order: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each exit repeated over its range [lo, hi) of `order`."""
+    sizes = hi - lo
+    total = int(sizes.sum())
+    starts = np.repeat(lo - np.concatenate([[0], np.cumsum(sizes)[:-1]]), sizes)
+    return np.repeat(exits, sizes), order[starts + np.arange(total)]
+
+
+def dice_pairs(
+    frame: pd.DataFrame,
+    place: np.ndarray,
+    hour: np.ndarray,
+    late: np.ndarray,
+    exits: np.ndarray,
+    entries: np.ndarray,
+    threshold: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """The pairs scoring at least `threshold` by anonlink's Dice join (C++), block by block: the
+    exits of one place and hour against the entries of that place within the window. Returns
+    exit rows, entry rows, scores and the comparisons made."""
+    from anonlink.similarities import dice_coefficient_accelerated as dice
+
+    none = np.empty(0, np.int64)
+    if not len(exits) or not len(entries):
+        return none, none, np.empty(0), 0
+    group = pd.factorize(place)[0]
+    base = hour.min() - EARLY_HOURS
+    span = int(hour.max() - base + late.max() + 2)
+    key = group.astype(np.int64) * span + (hour - base)
+    xs = exits[np.argsort(key[exits], kind="stable")]
+    es = entries[np.argsort(key[entries], kind="stable")]
+    words = clks(frame.iloc[np.concatenate([xs, es])])  # only the rows compared
+    bits_x, bits_e = bitarrays(words[: len(xs)]), bitarrays(words[len(xs) :])
+    entry_keys = key[es]
+    # One block per distinct exit key (a place and an hour).
+    block_keys, starts = np.unique(key[xs], return_index=True)
+    ends = np.r_[starts[1:], len(xs)]
+    lo = np.searchsorted(entry_keys, block_keys - EARLY_HOURS, "left")
+    hi = np.searchsorted(entry_keys, block_keys + late[xs[starts]], "right")
+    found_a, found_b, found_s, compared = [], [], [], 0
+    for i0, i1, j0, j1 in zip(starts, ends, lo, hi, strict=True):
+        if j1 <= j0:
             continue
-        ia, ib, scores = block_pairs(
-            [bits[i] for i in a],
-            [bits[j] for j in b],
-            doc[a],
-            doc[b],
-            host[a],
-            host[b],
-            threshold,
-            documents,
-        )
-        rows.extend(
-            zip(np.asarray(a)[ia].tolist(), np.asarray(b)[ib].tolist(), scores, strict=True)
-        )
-    return rows
-
-
-def days_of(keys: pd.DataFrame) -> np.ndarray:
-    return pd.to_datetime(keys.local_date).to_numpy().astype("datetime64[D]").astype(np.int64)
+        compared += int((i1 - i0) * (j1 - j0))
+        sims, (ia, ib) = dice([bits_x[i0:i1], bits_e[j0:j1]], threshold, None)
+        if len(sims):
+            found_a.append(xs[i0 + np.asarray(ia, np.int64)])
+            found_b.append(es[j0 + np.asarray(ib, np.int64)])
+            found_s.append(np.asarray(sims, float))
+    if not found_a:
+        return none, none, np.empty(0), compared
+    return np.concatenate(found_a), np.concatenate(found_b), np.concatenate(found_s), compared
 
 
 def corridors_of(keys: pd.DataFrame) -> np.ndarray:
@@ -280,57 +431,46 @@ def corridors_of(keys: pd.DataFrame) -> np.ndarray:
     ).astype(str)
 
 
-def block_pairs(
-    bits_a: list, bits_b: list, doc_a, doc_b, host_a, host_b, threshold: float, documents: bool
-) -> tuple[np.ndarray, np.ndarray, list[float]]:
-    """The pairs of one block scoring at least `threshold`: anonlink's Dice join (C++) of the
-    CLKs, equal document keys scoring 1, none within one state (a flight lands in another).
-    Indices into the block's exits and entries, and their scores."""
-    from anonlink.similarities import dice_coefficient_accelerated as dice
-
-    found: dict[tuple[int, int], float] = {}
-    sims, (ia, ib) = dice([bits_a, bits_b], threshold, None)
-    for score, i, j in zip(sims, ia, ib, strict=True):
-        found[(int(i), int(j))] = float(score)
-    if documents:
-        by_doc: dict[str, list[int]] = {}
-        for j, key in enumerate(doc_b):
-            by_doc.setdefault(key, []).append(j)
-        for i, key in enumerate(doc_a):
-            for j in by_doc.get(key, ()):
-                found[(i, j)] = 1.0
-    kept = [(i, j, v) for (i, j), v in found.items() if host_a[i] != host_b[j]]
-    return (
-        np.array([r[0] for r in kept], np.int64),
-        np.array([r[1] for r in kept], np.int64),
-        [r[2] for r in kept],
-    )
-
-
-def solve(frame: pd.DataFrame, rows: list[tuple[int, int, float]]) -> pd.DataFrame:
-    """Best pairs first, each exit and each entry used once (anonlink's greedy solver)."""
-    rows.sort(key=lambda r: (-r[2], r[0], r[1]))
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    kept = []
-    for a, b, score in rows:
-        if a in used_a or b in used_b:
+def solve(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray, scores: np.ndarray) -> pd.DataFrame:
+    """Best pairs first, each exit and each entry used once (anonlink's greedy solver); among
+    equal scores the entry nearest in time to its exit first (a shuttle's two trips in one
+    window go each to its own)."""
+    a, b, scores = np.asarray(a, np.int64), np.asarray(b, np.int64), np.asarray(scores, float)
+    if len(a):
+        hour = hours_of(frame)
+        gap = np.abs(hour[b] - hour[a])
+        order = np.lexsort((b, a, gap, -scores))
+        a, b, scores = a[order], b[order], scores[order]
+    # A pair whose exit and entry are in no other pair is kept whatever the order: only the
+    # rest go through the greedy loop.
+    alone = _once(a) & _once(b)
+    used_a = set(a[alone].tolist())
+    used_b = set(b[alone].tolist())
+    kept = alone.copy()
+    for k in np.flatnonzero(~alone).tolist():
+        x, y = int(a[k]), int(b[k])
+        if x in used_a or y in used_b:
             continue
-        used_a.add(a)
-        used_b.add(b)
-        kept.append((a, b, score))
-    a = np.array([r[0] for r in kept], np.int64)
-    b = np.array([r[1] for r in kept], np.int64)
+        used_a.add(x)
+        used_b.add(y)
+        kept[k] = True
+    a, b, scores = a[kept], b[kept], scores[kept]
     return pd.DataFrame(
         {
             "exit_token": frame.token.to_numpy()[a],
             "entry_token": frame.token.to_numpy()[b],
-            "score": np.array([r[2] for r in kept], float),
+            "score": scores,
             "from_state": frame.host_state.to_numpy()[a],
             "to_state": frame.host_state.to_numpy()[b],
             "exit_date": frame.local_date.to_numpy()[a],
         }
     )
+
+
+def _once(values: np.ndarray) -> np.ndarray:
+    """Which of `values` occur exactly once."""
+    _, inverse, counts = np.unique(values, return_inverse=True, return_counts=True)
+    return counts[inverse] == 1
 
 
 def trace(keys: pd.DataFrame, links: pd.DataFrame, stay_days: int = 30) -> pd.DataFrame:
