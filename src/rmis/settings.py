@@ -6,10 +6,38 @@ Read once at the edge (CLI, server start) and handed to services; nothing else r
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class SparkSettings:
+    """Where RMIS_ENGINE=spark runs (analytics' session and the hub's linkage alike)."""
+
+    master: str = "local[2]"  # RMIS_SPARK_MASTER: local[N], local[*], spark://host:7077, ...
+    memory: str = "2g"  # RMIS_SPARK_MEMORY: the driver's and each executor's
+    warehouse_dir: Path | None = None  # RMIS_SPARK_WAREHOUSE: spark.sql.warehouse.dir
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SparkSettings:
+        env = os.environ if env is None else env
+        master = env.get("RMIS_SPARK_MASTER", "local[2]")
+        if not _SPARK_MASTER.fullmatch(master):
+            raise ValueError(
+                "RMIS_SPARK_MASTER must be local, local[N], local[*], spark://host:port, yarn "
+                f"or k8s://..., not {master!r}"
+            )
+        memory = env.get("RMIS_SPARK_MEMORY", "2g")
+        if not re.fullmatch(r"[1-9]\d*[kmgt]?", memory, re.IGNORECASE):
+            raise ValueError(f"RMIS_SPARK_MEMORY must be a size such as 512m or 4g, not {memory!r}")
+        warehouse = env.get("RMIS_SPARK_WAREHOUSE")
+        return cls(master, memory, Path(warehouse) if warehouse else None)
+
+
+_SPARK_MASTER = re.compile(r"local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +58,7 @@ class Settings:
     audit_checkpoint_file: Path | None = None
     # A state's own retention table (RMIS_RETENTION) replacing the package's terms.
     retention_rules: Path | None = None
+    spark: SparkSettings = field(default_factory=SparkSettings)
     # The analyst's dashboard: cells, and whole filtered results, of fewer than this many
     # people are suppressed (RMIS_DASHBOARD_SUPPRESS_BELOW; analytics/disclosure.py).
     dashboard_suppress_below: int = 5
@@ -54,6 +83,7 @@ class Settings:
             audit_checkpoint_file=Path(
                 env.get("RMIS_AUDIT_CHECKPOINT", data_dir / "audit.checkpoint")
             ),
+            spark=SparkSettings.from_env(env),
             dashboard_suppress_below=_whole(
                 "RMIS_DASHBOARD_SUPPRESS_BELOW", env.get("RMIS_DASHBOARD_SUPPRESS_BELOW", "5")
             ),

@@ -1,15 +1,23 @@
-"""Opening the warehouse as Ibis tables on DuckDB (the default) or PySpark (local mode).
+"""Opening the warehouse as Ibis tables on DuckDB (the default) or PySpark.
 
 Both engines read the files the manifest lists, so a sync running meanwhile is never seen
 half done. Crossings are read with the `person_key` of their document (the person as the
 record links them now): every analysis counts people by it, never by document.
+
+Where Spark runs is a setting (settings.SparkSettings: RMIS_SPARK_MASTER, RMIS_SPARK_MEMORY,
+RMIS_SPARK_WAREHOUSE), local mode on two cores by default; Spark 4 needs Java 17 or 21, and a
+missing one is an error saying what to do (SparkUnavailable), before any JVM is started.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
+import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +25,7 @@ import ibis
 from ibis import _
 from ibis.backends import BaseBackend
 
+from rmis.settings import SparkSettings
 from rmis.warehouse import COLUMNS_VERSION, read_manifest
 
 ENGINES = ("duckdb", "spark")
@@ -43,30 +52,87 @@ class Warehouse:
     reviews: ibis.Table | None = None
 
 
-def spark_session(cores: int = 2) -> Any:
-    """A local-mode SparkSession in UTC, without the web UI; reused when one is running."""
+JAVA_VERSIONS = (17, 21)
+JAVA_HINT = (
+    "Spark needs Java 17 or 21: install one (Debian: apt-get install openjdk-17-jre-headless) "
+    "or point JAVA_HOME at it"
+)
+
+
+class SparkUnavailable(RuntimeError):
+    """Spark cannot run here; the message says why and what to do."""
+
+
+def java_problem(env: Mapping[str, str] | None = None) -> str | None:
+    """None when a Java Spark runs on is found (JAVA_HOME, else PATH); otherwise the reason,
+    with what to do."""
+    env = os.environ if env is None else env
+    home = env.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java", path=env.get("PATH"))
+    if not java or not Path(java).exists():
+        return f"no Java found. {JAVA_HINT}"
+    try:
+        shown = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
+    except OSError as error:
+        return f"{java} does not run ({error}). {JAVA_HINT}"
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', shown.stderr + shown.stdout)
+    if not found:
+        return f"cannot tell the version of {java}. {JAVA_HINT}"
+    major = int(found.group(1)) if found.group(1) != "1" else int(found.group(2) or 0)
+    if major not in JAVA_VERSIONS:
+        return f"{java} is Java {major}. {JAVA_HINT}"
+    return None
+
+
+def spark_conf(settings: SparkSettings) -> dict[str, str]:
+    """What a session is built with, from the settings: UTC, no web UI, the memory; in local
+    mode two shuffle partitions a core (Spark's 200 would start a task for each near-empty
+    one); the SQL warehouse directory when one is set."""
+    conf = {
+        "spark.sql.session.timeZone": "UTC",
+        "spark.ui.enabled": "false",
+        "spark.driver.memory": settings.memory,
+        "spark.executor.memory": settings.memory,
+    }
+    if local := re.fullmatch(r"local(?:\[(\d+|\*)(?:,\d+)?\])?", settings.master):
+        given = local.group(1) or "1"
+        cores = (os.cpu_count() or 1) if given == "*" else int(given)
+        conf["spark.sql.shuffle.partitions"] = str(cores * 2)
+    if settings.warehouse_dir is not None:
+        conf["spark.sql.warehouse.dir"] = str(settings.warehouse_dir.resolve())
+    return conf
+
+
+def spark_session(settings: SparkSettings | None = None, cores: int | None = None) -> Any:
+    """A SparkSession where `settings` say (else RMIS_SPARK_* as the environment has them;
+    `cores`: local mode on that many, as the tests ask), reused when one is running.
+    SparkUnavailable, with what to do, when no Java it runs on is found."""
+    settings = settings or SparkSettings.from_env()
+    if cores is not None:
+        settings = replace(settings, master=f"local[{cores}]")
+    if problem := java_problem():
+        raise SparkUnavailable(problem)
     from pyspark.sql import SparkSession
 
     # Python workers run this interpreter (rmis, pandas), not whatever `python3` is on PATH:
     # PySpark reads only the environment for it, when the first session's context starts
     # (every rmis session sets it, since whichever starts first is the one reused).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName("rmis")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", str(cores * 2))
-        .config("spark.driver.memory", "2g")
-        .getOrCreate()
-    )
+    builder = SparkSession.builder.master(settings.master).appName("rmis")
+    for key, value in spark_conf(settings).items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
-def connect(engine: str = "duckdb", spark: Any = None) -> BaseBackend:
+def connect(
+    engine: str = "duckdb", spark: Any = None, spark_settings: SparkSettings | None = None
+) -> BaseBackend:
+    """The engine's backend; for spark, `spark` (a session) or one made as `spark_settings`
+    (else the environment's RMIS_SPARK_*) say."""
     if engine == "duckdb":
         return ibis.duckdb.connect()
     if engine == "spark":
-        return ibis.pyspark.connect(spark or spark_session())
+        return ibis.pyspark.connect(spark or spark_session(spark_settings))
     raise ValueError(f"RMIS_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
 
 
