@@ -215,3 +215,5 @@ def test_a_table_prints_whole_medians_whole_dates_iso_and_shares_rounded(capsys)
     assert "1.23" in out and "1.23456" not in out
     assert "33.3%" in out and "0.333" not in out
     assert "median days" in out and "a caption" in out
+    print_table(frame.iloc[:0], None)  # no row: the headers alone
+    assert "median days" in capsys.readouterr().out

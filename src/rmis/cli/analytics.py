@@ -215,8 +215,8 @@ def print_table(frame: pd.DataFrame, caption: str | None = None) -> None:
         cells = [r[i] for r in rows]
         numeric = bool(rows) and all(_numeric(c) for c in cells if c)
         # A number or a date is never broken; words wrap at spaces, not inside a word.
-        longest = max([len(c) for c in cells] if numeric else [_longest_word(c) for c in cells])
-        narrowest = max(longest if cells else 0, _longest_word(header))
+        widths = [len(c) for c in cells] if numeric else [_longest_word(c) for c in cells]
+        narrowest = max(max(widths, default=0), _longest_word(header))
         table.add_column(
             header,
             justify="right" if numeric else "left",
