@@ -39,7 +39,10 @@ def region_now():
 def spark():
     pytest.importorskip("pyspark")
     from rmis.analytics import spark_session
+    from rmis.analytics.engine import java_problem
 
+    if problem := java_problem():  # no Java 17 or 21: skipped, saying what to do
+        pytest.skip(problem)
     session = spark_session(cores=2)
     session.conf.set("spark.sql.shuffle.partitions", "2")
     yield session
