@@ -106,6 +106,7 @@ def test_keys_under_another_secret_never_meet(region):
     other = Secret(b"another secret, of two other states of the region")
     mixed = pd.concat([encode(exits, SECRET), encode(entries, other)], ignore_index=True)
     assert link(mixed).empty
+    assert link(mixed.iloc[:0]).empty and link(mixed[mixed.direction == "exit"]).empty
 
 
 def test_the_keys_carry_no_identity(region, keys):

@@ -270,6 +270,8 @@ def candidates(
     """link()'s candidate pairs before the solve: exit rows, entry rows (counted from 0 in
     `frame`) and scores. Blocks never cross a corridor, so any split by corridor gives the same
     pairs (what the Spark linkage relies on)."""
+    if frame.empty:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     direction = frame.direction.to_numpy()
     exits = np.flatnonzero(direction == "exit")
     entries = np.flatnonzero(direction == "entry")
