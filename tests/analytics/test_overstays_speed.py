@@ -12,6 +12,7 @@ from pathlib import Path
 import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from rmis.analytics import connect, find_overstays_on, open_warehouse, quick, summarise
@@ -108,7 +109,7 @@ def test_the_filter_sums_each_window_as_pairs_of_stays_would():
         entries = judged.entry[a:b]
         ends = np.minimum(judged.exit[a:b], day_on)
         for i in range(b - a):
-            limit = limits[("KAZ", judged.nationality[a + i].as_py())]
+            limit = limits[("KAZ", judged.nationalities[judged.nationality[a + i]])]
             check, start = ends[i], ends[i] - limit.window + 1
             days = sum(
                 min(ends[j], check) - max(entries[j], start) + 1
@@ -123,28 +124,38 @@ def test_the_filter_sums_each_window_as_pairs_of_stays_would():
 
 
 def test_permits_reach_the_timelines(region_warehouse):
+    """Every person-host pair's timeline carries exactly that pair's permits."""
     warehouse = open_warehouse(region_warehouse, connect())
     permits = warehouse.permits.to_pandas()
     assert len(permits) > 0
-    person, host = permits.iloc[0].person_key, permits.iloc[0].host_state
     s = stays(warehouse.crossings)
     judged = overstays_module.read_stays(s.filter(foreign(s)))
-    at = judged.first[:-1]
-    hits = np.flatnonzero(
-        (np.asarray(judged.person.take(at).to_pylist()) == person)
-        & (np.asarray(judged.host.take(at).to_pylist()) == host)
-    )
-    nationalities = s.filter(s.person_key == person).nationality.to_pandas().unique()
-    limits = {(host, n): overstays_module.Limit(0, 366, True) for n in nationalities}
-    held = overstays_module._held(warehouse.permits, judged.person.take(at[hits]))
-    by_host, without = overstays_module.timelines(judged, hits, held, limits)
-    (timeline,) = by_host[host]
-    theirs = permits[(permits.person_key == person) & (permits.host_state == host)]
-    assert len(timeline.timeline.permits) == len(theirs)
-    assert {p.valid_from for p in timeline.timeline.permits} == set(
-        pd.to_datetime(theirs.valid_from).dt.date
-    )
-    assert without == set()
+    chosen = np.arange(len(judged.first) - 1)  # every group
+    limits = {
+        (h, n): overstays_module.Limit(0, 366, True)
+        for h in judged.hosts
+        for n in judged.nationalities
+    }
+    people = pa.array(judged.strings("person_key", judged.first[chosen])).unique()
+    held = overstays_module.held_permits(warehouse.permits, people, judged, chosen)
+    by_host, without = overstays_module.timelines(judged, chosen, held, limits)
+    expected = {
+        pair: sorted(
+            (str(p.kind), p.valid_from.date(), p.valid_to.date()) for p in rows.itertuples()
+        )
+        for pair, rows in permits.assign(
+            valid_from=pd.to_datetime(permits.valid_from), valid_to=pd.to_datetime(permits.valid_to)
+        ).groupby(["person_key", "host_state"])
+    }
+    with_permits = 0
+    for host, travellers in by_host.items():
+        for t in travellers:
+            got = sorted((p.kind.value, p.valid_from, p.valid_to) for p in t.timeline.permits)
+            assert got == expected.get((t.traveller, host), []), (t.traveller, host)
+            assert ((t.traveller, host) in without) == (not got)
+            with_permits += bool(got)
+    assert with_permits > 0 and without
+    assert sum(len(t) for t in by_host.values()) == len(chosen)
 
 
 def test_stays_are_merged_as_the_registry_reads_them():

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import ibis
 import numpy as np
@@ -136,9 +136,10 @@ def find_overstays_on(
     chosen = candidates(judged, limits, on)
     if not len(chosen):
         return _empty(on)
-    people = judged.person.take(judged.first[chosen]).unique()
+    people = pa.array(judged.strings("person_key", judged.first[chosen])).unique()
     linking = _linking(crossings, documents, reviews, people, _documents_used(judged, chosen))
-    by_host, without_permit = timelines(judged, chosen, _held(permits, people), limits)
+    held = held_permits(permits, people, judged, chosen)
+    by_host, without_permit = timelines(judged, chosen, held, limits)
     return _judge(by_host, without_permit, rules, on, linking, len(chosen))
 
 
@@ -146,16 +147,24 @@ def find_overstays_on(
 class StayColumns:
     """The stays judged, as whole columns in person, host state and entry order (read once:
     docs/scaling.md "Overstays"). Rows of one person in one host state are consecutive: group
-    g is rows first[g] to first[g + 1] - 1."""
+    g is rows first[g] to first[g + 1] - 1. The strings stay as read (`order` says which row
+    of them each is) and become Python strings only for the rows asked (`strings`)."""
 
-    person: pa.Array  # person_key
-    host: pa.Array  # host_state
-    nationality: pa.Array
+    read: pa.Table  # person_key, host_state, nationality as read
+    order: np.ndarray  # row i is row order[i] of `read`
+    host: np.ndarray  # the host state as a code into `hosts`
+    hosts: list[str]
+    nationality: np.ndarray  # as a code into `nationalities`
+    nationalities: list[str]
     entry: np.ndarray  # days since 1970-01-01
     exit: np.ndarray  # days since 1970-01-01; NO_EXIT while open
     group: np.ndarray  # the row's group
     first: np.ndarray  # each group's first row, and the row count last
     documents: np.ndarray | None = None  # the person's documents, when the stays say it
+
+    def strings(self, column: str, rows: np.ndarray) -> list[str]:
+        """`column` (person_key, host_state, nationality) of the rows, as Python strings."""
+        return _column(self.read, column).take(pa.array(self.order[rows])).to_pylist()
 
 
 NO_EXIT = np.iinfo(np.int64).max
@@ -169,31 +178,29 @@ def read_stays(s: ibis.Table) -> StayColumns:
     said = ["documents"] if "documents" in s.columns else []  # summaries.py keeps it
     table = s.select("person_key", "host_state", "nationality", "entry_date", "exit_date", *said)
     table = table.to_pyarrow()
-    person, host, nationality = (
-        _column(table, c) for c in ("person_key", "host_state", "nationality")
-    )
-    person_codes, _people = _codes(person)
-    host_codes, _hosts = _codes(host)
-    nat_codes, nats = _codes(nationality)
+    person_codes, _people = _codes(_column(table, "person_key"))
+    host_codes, hosts = _codes(_column(table, "host_state"))
+    nat_codes, nats = _codes(_column(table, "nationality"))
     nat_rank = np.argsort(np.argsort(np.asarray(nats, dtype=object)))  # alphabetical
     entry = _days(_column(table, "entry_date"))
     order = np.lexsort((nat_rank[nat_codes], entry, host_codes, person_codes))
-    taken = pa.array(order)
     person_codes, host_codes = person_codes[order], host_codes[order]
     n = len(order)
     starts = np.ones(n, dtype=bool)
     starts[1:] = (person_codes[1:] != person_codes[:-1]) | (host_codes[1:] != host_codes[:-1])
+    documents = _column(table, "documents").to_numpy(zero_copy_only=False) if said else None
     return StayColumns(
-        person=person.take(taken),
-        host=host.take(taken),
-        nationality=nationality.take(taken),
+        read=table.select(["person_key", "host_state", "nationality"]),
+        order=order,
+        host=host_codes,
+        hosts=hosts,
+        nationality=nat_codes[order],
+        nationalities=nats,
         entry=entry[order],
         exit=_days(_column(table, "exit_date"), missing=NO_EXIT)[order],
         group=np.cumsum(starts) - 1,
         first=np.append(np.flatnonzero(starts), n).astype(np.int64),
-        documents=_column(table, "documents").to_numpy(zero_copy_only=False)[order]
-        if said
-        else None,
+        documents=None if documents is None else documents[order],
     )
 
 
@@ -214,10 +221,15 @@ def _days(column: pa.Array, missing: int | None = None) -> np.ndarray:
 
 def _limits(judged: StayColumns, rules: StayRulesTable) -> dict[tuple[str, str], Limit]:
     """The strictest limit per host state and nationality among the stays (None: not judged)."""
-    pairs = pa.table({"h": judged.host, "n": judged.nationality}).group_by(["h", "n"]).aggregate([])
+    pairs = np.unique(judged.host * len(judged.nationalities) + judged.nationality)
+    hosts, nats = np.divmod(pairs, len(judged.nationalities))
     return {
         (host, nat): limit
-        for host, nat in zip(pairs["h"].to_pylist(), pairs["n"].to_pylist(), strict=True)
+        for host, nat in zip(
+            (judged.hosts[h] for h in hosts.tolist()),
+            (judged.nationalities[k] for k in nats.tolist()),
+            strict=True,
+        )
         if (limit := strictest_limit(rules.schedule(host, nat))) is not None
     }
 
@@ -247,9 +259,8 @@ def days_present(
     entry = judged.entry
     # A stay ends on its exit day, or on `on` if open or left later; never before its entry.
     end = np.maximum(np.minimum(judged.exit, day_on), entry - 1)
-    host_codes, hosts = _codes(judged.host)
-    nat_codes, nats = _codes(judged.nationality)
-    pair = host_codes * len(nats) + nat_codes
+    hosts, nats = judged.hosts, judged.nationalities
+    pair = judged.host * len(nats) + judged.nationality
     limit_days = np.full(len(hosts) * len(nats), -1, dtype=np.int64)
     window = np.zeros(len(hosts) * len(nats), dtype=np.int64)
     for h, host in enumerate(hosts):
@@ -297,7 +308,7 @@ def _documents_used(judged: StayColumns, chosen: np.ndarray) -> dict[str, int] |
     if judged.documents is None:
         return None
     at = judged.first[chosen]
-    people = judged.person.take(pa.array(at)).to_pylist()
+    people = judged.strings("person_key", at)
     return dict(zip(people, judged.documents[at].tolist(), strict=True))
 
 
@@ -408,7 +419,7 @@ def _judge(
 def timelines(
     judged: StayColumns,
     chosen: np.ndarray,
-    held: dict[tuple[str, str], tuple[Permit, ...]],
+    held: Held,
     limits: dict[tuple[str, str], Limit],
 ) -> tuple[dict[str, list[TravellerTimeline]], set[tuple[str, str]]]:
     """The chosen groups' timelines per host state, and the person-host pairs judged without a
@@ -419,21 +430,28 @@ def timelines(
     rows = np.repeat(firsts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
     local = np.repeat(np.arange(len(chosen)), sizes)
     run_group, run_entry, run_exit = merged_stays(local, judged.entry[rows], judged.exit[rows])
-    codes, inverse = np.unique(np.stack([run_entry, run_exit]), axis=1, return_inverse=True)
-    entry_days, exit_days = _as_dates(codes[0]), _as_dates(codes[1])
-    made = [Stay(e, x) for e, x in zip(entry_days, exit_days, strict=True)]
-    stays_ = [made[i] for i in inverse.ravel().tolist()]
+    # One code per (entry, exit): exits as days after the entry, open as 0.
+    after = np.where(run_exit == NO_EXIT, 0, run_exit - run_entry + 1)
+    codes, inverse = np.unique(run_entry * (1 << 32) + after, return_inverse=True)
+    entries, lengths = np.divmod(codes, 1 << 32)
+    made = [
+        Stay(e, None if n == 0 else e + timedelta(days=n - 1))
+        for e, n in zip(_as_dates(entries), lengths.tolist(), strict=True)
+    ]
+    stays_ = [made[i] for i in inverse.tolist()]
     bounds = np.searchsorted(run_group, np.arange(len(chosen) + 1)).tolist()
-    people = judged.person.take(pa.array(firsts)).to_pylist()
-    hosts = judged.host.take(pa.array(firsts)).to_pylist()
+    people = judged.strings("person_key", firsts)
+    hosts = [judged.hosts[h] for h in judged.host[firsts].tolist()]
     # The nationality of the person's latest stay there (rows in entry order), as a person can
     # hold documents of two states.
-    nationalities = judged.nationality.take(pa.array(lasts - 1)).to_pylist()
+    nationalities = [judged.nationalities[k] for k in judged.nationality[lasts - 1].tolist()]
     by_host: dict[str, list[TravellerTimeline]] = defaultdict(list)
     without_permit: set[tuple[str, str]] = set()
+    permits_, starts = held.permits, held.bounds
+    visa = {pair: limit.visa_required for pair, limit in limits.items()}
     for k, (person, host, nationality) in enumerate(zip(people, hosts, nationalities, strict=True)):
-        theirs = held.get((person, host), ())
-        if limits[(host, nationality)].visa_required and not theirs:
+        theirs = tuple(permits_[starts[k] : starts[k + 1]])
+        if visa[(host, nationality)] and not theirs:
             without_permit.add((person, host))  # judged, and said so (module doc)
         timeline = Timeline(stays=tuple(stays_[bounds[k] : bounds[k + 1]]), permits=theirs)
         by_host[host].append(TravellerTimeline(person, nationality, timeline))
@@ -464,41 +482,65 @@ def merged_stays(
     return group[starts], entry[starts], np.where(run_exit == high, NO_EXIT, run_exit)
 
 
-def _held(permits: ibis.Table, people: pa.Array) -> dict[tuple[str, str], tuple[Permit, ...]]:
-    """The people's permits per person and host state, in the order read; permits alike (kind,
-    validity, entries, duration) are one object (permits are immutable)."""
-    chosen = ibis.memtable(pa.table({"person_key": people}))
+@dataclass(frozen=True)
+class Held:
+    """The chosen groups' permits: group k's are permits[bounds[k]:bounds[k + 1]]."""
+
+    permits: list[Permit]
+    bounds: list[int]
+
+
+def held_permits(
+    permits: ibis.Table, people: pa.Array, judged: StayColumns, chosen: np.ndarray
+) -> Held:
+    """The chosen groups' permits (a person's in the group's host state), in the order read;
+    permits alike (kind, validity, entries, duration) are one object (permits are immutable)."""
+    wanted = ibis.memtable(pa.table({"person_key": people}))
     rows = (
-        permits.semi_join(chosen, "person_key")
+        permits.semi_join(wanted, "person_key")
         .select("person_key", "host_state", "kind", "valid_from", "valid_to", "entries_allowed",
                 "duration_days")
         .to_pyarrow()
     )  # fmt: skip
-    held: dict[tuple[str, str], list[Permit]] = defaultdict(list)
+    groups = pa.table({
+        "person_key": judged.strings("person_key", judged.first[chosen]),
+        "host_state": [judged.hosts[h] for h in judged.host[judged.first[chosen]].tolist()],
+        "k": np.arange(len(chosen)),
+    })  # fmt: skip
+    rows = rows.append_column("read", pa.array(np.arange(rows.num_rows)))
+    rows = rows.join(groups, ["person_key", "host_state"], join_type="inner")
+    rows = rows.sort_by([("k", "ascending"), ("read", "ascending")])
+    k = _column(rows, "k").to_numpy(zero_copy_only=False) if rows.num_rows else np.zeros(0, int)
+    bounds = np.searchsorted(k, np.arange(len(chosen) + 1)).tolist()
     if not rows.num_rows:
-        return {}
-    starts = _days(_column(rows, "valid_from")).tolist()
-    ends = _days(_column(rows, "valid_to")).tolist()
-    days: dict[int, date] = {}
+        return Held([], bounds)
     made: dict[tuple, Permit] = {}
-    for person, host, kind, start, end, entries, duration in zip(
-        _column(rows, "person_key").to_pylist(), _column(rows, "host_state").to_pylist(),
-        _column(rows, "kind").to_pylist(), starts, ends,
-        _column(rows, "entries_allowed").to_pylist(), _column(rows, "duration_days").to_pylist(),
-        strict=True,
+    days: dict[int, date] = {}
+
+    def day(n: int) -> date:
+        found = days.get(n)
+        if found is None:
+            found = days[n] = _from_days(n)
+        return found
+
+    out = []
+    for kind, start, end, entries, duration in zip(
+        _column(rows, "kind").to_pylist(), _days(_column(rows, "valid_from")).tolist(),
+        _days(_column(rows, "valid_to")).tolist(), _column(rows, "entries_allowed").to_pylist(),
+        _column(rows, "duration_days").to_pylist(), strict=True,
     ):  # fmt: skip
         alike = (kind, start, end, entries, duration)
         permit = made.get(alike)
         if permit is None:
             permit = made[alike] = Permit(
                 kind=PermitKind(kind),
-                valid_from=days.get(start) or days.setdefault(start, _from_days(start)),
-                valid_to=days.get(end) or days.setdefault(end, _from_days(end)),
-                entries=None if entries is None else int(entries),
-                duration_days=None if duration is None else int(duration),
+                valid_from=day(start),
+                valid_to=day(end),
+                entries=entries,
+                duration_days=duration,
             )
-        held[(person, host)].append(permit)
-    return {pair: tuple(theirs) for pair, theirs in held.items()}
+        out.append(permit)
+    return Held(out, bounds)
 
 
 def _from_days(days: int) -> date:
