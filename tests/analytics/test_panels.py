@@ -130,3 +130,18 @@ def test_mirror_cells_are_protected_on_what_they_count(workspace):
     small = answer.table[answer.table[counted].sum(axis=1).between(1, 9)][keys]
     hidden = table[blanked.to_numpy()][keys]
     assert len(small) and len(small.merge(hidden, on=keys)) == len(small)
+
+
+def test_a_filter_that_keeps_nothing_is_a_result_of_no_one(workspace):
+    nothing = Filters.parse({"nationality": "NZL", "start": "2026-01-01", "end": "2026-01-02"})
+    assert not workspace.people_in_result(nothing, 1)
+
+
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f.describe())
+def test_corridors_count_each_leg_once_as_over_the_crossings(workspace, filters):
+    from rmis.analytics import corridor_legs
+
+    got = workspace.corridors(filters).table
+    kept = filters.on_crossings(workspace.warehouse.crossings)
+    want = frame(corridor_legs(kept, filters.start, filters.end))
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)

@@ -23,6 +23,7 @@ from rmis.analytics import quick
 from rmis.analytics.disclosure import protect
 from rmis.analytics.engine import Warehouse, open_warehouse
 from rmis.analytics.filters import Filters
+from rmis.analytics.flows import corridor_legs, cube_columns
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.quick import Summary
 from rmis.analytics.summaries import typed_people
@@ -75,7 +76,8 @@ class Workspace:
         if k <= 0:
             return True
         totals = self.flows(filters, []).table
-        crossings = int(totals[FLOW_MEASURES].to_numpy().sum()) if len(totals) else 0
+        crossings = int(totals[FLOW_MEASURES].fillna(0).to_numpy().sum()) if len(totals) else 0
+        # (a filter that keeps nothing sums to nulls)
         if crossings < k:
             return False
         if self._people_among_stays(filters) >= k:
@@ -120,6 +122,22 @@ class Workspace:
         else:
             table = quick.flows(self.summary, by, filters=filters)
         return Answer(table.to_pandas().reset_index(drop=True), list(FLOW_MEASURES))
+
+    def corridors(self, filters: Filters) -> Answer:
+        """Journey legs per corridor, each counted once (flows.corridor_legs: a land leg from
+        the destination's entries when it records, air and sea by their one recorded end)."""
+        if filters.movement_type:
+            kept = self._crossings_kept(filters)
+            table = corridor_legs(kept, filters.start, filters.end)
+        else:
+            start, end = quick.narrowed(None, None, filters)
+            cube = quick.smallest_cube(
+                self.summary, cube_columns(["corridor"]) | filters.columns(), ["corridor"],
+                start, end,
+            )  # fmt: skip
+            kept = filters.on_crossings(cube, with_age_band=True)
+            table = corridor_legs(kept, start, end, cube=True)
+        return Answer(table.to_pandas().reset_index(drop=True), ["crossings"])
 
     def over_time(self, filters: Filters) -> Answer:
         """Flows by month, or by week over a period of 13 weeks or less."""

@@ -72,8 +72,9 @@ def _stock(ws: Workspace, f: Filters) -> Answer:
 PANELS = [
     Spec("over-time", N_("Crossings over time"), ["period"], _over_time, "line",
          ("period",), "corridors"),
-    Spec("corridors", N_("Top corridors"), ["from_state", "to_state"], _ranked(["corridor"]),
-         drill=("from_state", "to_state"), next="bcps"),
+    Spec("corridors", N_("Top corridors"), ["from_state", "to_state"],
+         lambda ws, f: ws.corridors(f), drill=("from_state", "to_state"), next="bcps",
+         dataflow="RMIS_CORRIDORS"),
     Spec("bcps", N_("BCPs"), ["bcp"], _ranked(["bcp"]), drill=("bcp",), next="nationalities"),
     Spec("nationalities", N_("Nationalities"), ["nationality"], _ranked(["nationality"]),
          drill=("nationality",), next="over-time"),
@@ -202,8 +203,8 @@ def _drill(spec: Spec, filters: Filters, keys: list, unit: str | None) -> str | 
     return page_href(filters.narrowed(**{d: str(fixed[d]) for d in spec.drill}), spec.next)
 
 
-COLOURS = {"entries": "#1f5f99", "exits": "#c2571a", "refused": "#7a1f5c", "present": "#1f5f99",
-           "people": "#1f5f99", "exits_recorded_by_origin": "#c2571a",
+COLOURS = {"crossings": "#1f5f99", "entries": "#1f5f99", "exits": "#c2571a", "refused": "#7a1f5c",
+           "present": "#1f5f99", "people": "#1f5f99", "exits_recorded_by_origin": "#c2571a",
            "entries_recorded_by_destination": "#1f5f99", "difference": "#555555"}  # fmt: skip
 
 

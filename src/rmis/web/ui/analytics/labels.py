@@ -32,6 +32,7 @@ UNKNOWN_SIDES = {"AIR": N_("by air (other end not recorded)"),
 # The same, short, where a chart's axis has little room.
 UNKNOWN_SIDES_SHORT = {"AIR": N_("by air"), "SEA": N_("by sea")}
 MEASURES = {
+    "crossings": N_("Journey legs"),  # a corridor's legs, each counted once (corridor_legs)
     "entries": N_("Entries"),
     "exits": N_("Exits"),
     "refused": N_("Refused"),

@@ -146,7 +146,7 @@ def _map(ws: Workspace, filters: Filters, panels, k: int, t, language: str):
     for i, row in corridors.head(12).iterrows():
         if hidden.iloc[i]:
             continue
-        n = int(row.entries + row.exits)
+        n = int(row.crossings)
         lines.append(
             (
                 row.from_state,
