@@ -280,7 +280,7 @@ def candidates(
     found_a, found_b, found_s = [], [], []
     pairs_by_document = 0
     if documents:
-        # The same document at the same place within the window: a hash join, no comparisons.
+        # The same document at the same place within the window: a sorted join, no comparisons.
         doc = pd.factorize(frame.doc_key)[0].astype(np.int64)
         same = pd.factorize(place)[0].astype(np.int64) * (doc.max() + 1) + doc
         a, b = window_pairs(same, hour, late, exits, entries)
