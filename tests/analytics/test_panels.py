@@ -145,3 +145,16 @@ def test_corridors_count_each_leg_once_as_over_the_crossings(workspace, filters)
     kept = filters.on_crossings(workspace.warehouse.crossings)
     want = frame(corridor_legs(kept, filters.start, filters.end))
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+@pytest.mark.parametrize("filters", FILTERS[:3], ids=lambda f: f.describe())
+def test_early_warning_over_the_cube_is_the_detector_over_the_crossings(workspace, filters):
+    from dataclasses import replace
+
+    from rmis.analytics import surges, surges_frame
+
+    got = workspace.early_warning(filters).table
+    on = min(filters.end or workspace.last_day, workspace.last_day)
+    kept = replace(filters, start=None, end=None).on_crossings(workspace.warehouse.crossings)
+    want = surges_frame(surges(kept, on)).rename(columns={"bcp_code": "bcp"})
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)

@@ -192,13 +192,16 @@ def admitted_arrivals(crossings: ir.Table) -> ir.Table:
     return crossings.filter((_.direction == "entry") & (_.outcome == "admitted"))
 
 
-def arrivals_by_day(crossings: ir.Table, start: date, end: date) -> pd.DataFrame:
-    """Admitted arrivals per series and local day in [start, end] (days with none are absent)."""
+def arrivals_by_day(
+    crossings: ir.Table, start: date, end: date, cube: bool = False
+) -> pd.DataFrame:
+    """Admitted arrivals per series and local day in [start, end] (days with none are absent).
+    With `cube`, the table is a summaries cube (rows count `n` crossings)."""
     expr = (
         admitted_arrivals(crossings)
         .filter(_.local_date.between(start, end))
         .group_by([*SERIES_KEYS, "local_date"])
-        .aggregate(arrivals=_.count())
+        .aggregate(arrivals=_.n.sum() if cube else _.count())
     )
     frame = expr.to_pandas()
     frame["local_date"] = pd.to_datetime(frame["local_date"]).dt.date
@@ -505,18 +508,22 @@ def surges_from_scores(
 
 
 def surges(
-    crossings: ir.Table, on: date, settings: DetectorSettings = DetectorSettings()
+    crossings: ir.Table,
+    on: date,
+    settings: DetectorSettings = DetectorSettings(),
+    cube: bool = False,
 ) -> list[Surge]:
     """Series whose admitted arrivals break out of their seasonal baseline on day `on`.
 
     Reads only days up to `on`: the answer for a past day is what an analyst would have seen then.
+    With `cube`, `crossings` is a summaries cube (the dashboard reads it filtered).
     """
     start = on - timedelta(days=HISTORY_DAYS)
     known_from = first_day(crossings)
     if known_from is None or known_from > on:
         return []
     start = max(start, known_from)
-    matrix = arrival_matrix(arrivals_by_day(crossings, start, on), start, on)
+    matrix = arrival_matrix(arrivals_by_day(crossings, start, on, cube), start, on)
     return surges_from_scores(score(matrix, settings), on, settings)
 
 

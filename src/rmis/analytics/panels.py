@@ -21,6 +21,7 @@ from ibis.backends import BaseBackend
 
 from rmis.analytics import quick
 from rmis.analytics.disclosure import protect
+from rmis.analytics.early_warning import surges, surges_frame
 from rmis.analytics.engine import Warehouse, open_warehouse
 from rmis.analytics.filters import Filters
 from rmis.analytics.flows import corridor_legs, cube_columns
@@ -138,6 +139,20 @@ class Workspace:
             kept = filters.on_crossings(cube, with_age_band=True)
             table = corridor_legs(kept, start, end, cube=True)
         return Answer(table.to_pandas().reset_index(drop=True), ["crossings"])
+
+    def early_warning(self, filters: Filters) -> Answer:
+        """The surges on the period's last day (or the last day with data): early_warning.surges
+        over the filtered cube (a movement-type filter: over the crossings)."""
+        on = min(filters.end or self.last_day, self.last_day)
+        kept = replace(filters, start=None, end=None)  # the detector reads its own history
+        if filters.movement_type:
+            found = surges(self._crossings_kept(kept), on)
+        else:
+            columns = {"host_state", "bcp_code", "nationality", "direction", "outcome"}
+            cube = quick.smallest_cube(self.summary, columns | kept.columns(), ["day"], None, on)
+            found = surges(kept.on_crossings(cube, with_age_band=True), on, cube=True)
+        table = surges_frame(found).rename(columns={"bcp_code": "bcp"})
+        return Answer(table, ["observed", "expected", "ratio"])
 
     def over_time(self, filters: Filters) -> Answer:
         """Flows by month, or by week over a period of 13 weeks or less."""

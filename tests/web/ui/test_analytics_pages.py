@@ -27,7 +27,7 @@ def test_every_panel_a_map_and_the_installed_plotly(dashboard_app):
     page = client.get("/analytics")
     assert page.status_code == 200, page.text[:2000]
     for panel in ("over-time", "corridors", "bcps", "nationalities", "sex-age", "purposes",
-                  "refusals", "stock", "movement-types", "mirror"):  # fmt: skip
+                  "refusals", "early-warning", "stock", "movement-types", "mirror"):  # fmt: skip
         assert f'id="{panel}"' in page.text
     assert '<svg class="map"' in page.text and "Kazakhstan" in page.text
     assert "/analytics/plotly.min.js" in page.text and "cdn" not in page.text.lower()

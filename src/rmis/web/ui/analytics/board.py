@@ -32,6 +32,9 @@ class Spec:
     next: str | None = None  # the panel a row's link goes to
     measures: list[str] | None = None  # drawn and tabled (default: the answer's)
     dataflow: str = "RMIS_FLOWS"
+    # "cells": the disclosure control over the table's cells; "rows": rows (alerts) about fewer
+    # than k arrivals are left out.
+    protect: str = "cells"
 
 
 def _over_time(ws: Workspace, f: Filters) -> Answer:
@@ -83,6 +86,10 @@ PANELS = [
     Spec("purposes", N_("Purpose of travel"), ["purpose"], _ranked(["purpose"]),
          drill=("purpose",), next="over-time"),
     Spec("refusals", N_("Refusals by reason"), ["refusal_reason"], _refusals),
+    Spec("early-warning", N_("Early warning: arrivals above their seasonal baseline"),
+         ["severity", "status", "bcp", "nationality"], lambda ws, f: ws.early_warning(f),
+         drill=("bcp", "nationality"), next="over-time", dataflow="RMIS_SURGES",
+         protect="rows"),
     Spec("stock", N_("Foreigners present"), ["nationality"], _stock, drill=("nationality",),
          next="over-time", dataflow="RMIS_STOCK"),
     Spec("movement-types", N_("Movement types (people)"), ["movement_type"],
@@ -141,6 +148,9 @@ def table_of(spec: Spec, ws: Workspace, filters: Filters, k: int) -> tuple[Answe
     if spec.id == "over-time":
         table = table.rename(columns={table.columns[0]: "period"})
         answer = replace(answer, table=table)
+    if spec.protect == "rows":
+        shown = table[table.observed >= k].reset_index(drop=True) if k else table
+        return answer, shown, pd.Series(False, index=shown.index)
     shown, blanked = protected(answer, k, spec.dimensions)
     return answer, shown, blanked
 
@@ -200,6 +210,7 @@ def _drill(spec: Spec, filters: Filters, keys: list, unit: str | None) -> str | 
             last = min(last, filters.end)
         return page_href(replace(filters, start=first, end=last), spec.next)
     fixed = dict(zip(spec.dimensions, keys, strict=True))
+    # A drill keeps the period; an alert's series is seen over time in the period it is in.
     return page_href(filters.narrowed(**{d: str(fixed[d]) for d in spec.drill}), spec.next)
 
 

@@ -31,7 +31,10 @@ UNKNOWN_SIDES = {"AIR": N_("by air (other end not recorded)"),
                  "SEA": N_("by sea (other end not recorded)")}  # fmt: skip
 # The same, short, where a chart's axis has little room.
 UNKNOWN_SIDES_SHORT = {"AIR": N_("by air"), "SEA": N_("by sea")}
+SEVERITIES = {"critical": N_("critical"), "warning": N_("warning"), "watch": N_("watch")}
 MEASURES = {
+    "observed": N_("Arrivals seen"),
+    "expected": N_("Arrivals expected"),
     "crossings": N_("Journey legs"),  # a corridor's legs, each counted once (corridor_legs)
     "entries": N_("Entries"),
     "exits": N_("Exits"),
@@ -57,6 +60,8 @@ DIMENSIONS = {
     "purpose": N_("Purpose"),
     "refusal_reason": N_("Reason"),
     "movement_type": N_("Movement type"),
+    "severity": N_("Severity"),
+    "status": N_("Status"),
 }
 
 
@@ -107,6 +112,12 @@ def value(dimension: str, code, language: str, t: Translator, short: bool = Fals
     if dimension == "refusal_reason":
         words = REFUSAL_REASONS.get(code)
         return f"{code}: {t.text(words)}" if words else code
+    if dimension == "severity":
+        return t.text(SEVERITIES.get(code, code))
+    if dimension == "status":  # current, ended, or "carried from YYYY-MM-DD"
+        if code.startswith("carried from "):
+            return t.text("carried from %(day)s", day=code.removeprefix("carried from "))
+        return t.text("current") if code == "current" else t.text("ended")
     if dimension == "age_band":
         return t.text("age unknown") if code == "unknown" else code
     if dimension == "month":
