@@ -257,8 +257,19 @@ def link(
     first. Without `documents` the CLKs alone decide (what the bench measures them by).
     `counts`, when given, receives what was compared. Returns exit_token, entry_token, score,
     from_state, to_state, exit_date."""
-    frame = keys.reset_index(drop=True)
+    frame = compact(keys)
     return solve(frame, *candidates(frame, threshold, documents, counts))
+
+
+# Columns of few distinct values (states, BCPs, days, hours): as categories, each value is one
+# string object, not one per row (what reading millions of keys into numpy costs most).
+FEW_VALUES = ["host_state", "direction", "partner", "bcp", "local_date", "hour"]
+
+
+def compact(keys: pd.DataFrame) -> pd.DataFrame:
+    """`keys` numbered from 0, its columns of few values as categories (the same values)."""
+    frame = keys.reset_index(drop=True)
+    return frame.astype({c: "category" for c in FEW_VALUES if c in frame})
 
 
 def candidates(
@@ -457,14 +468,18 @@ def solve(frame: pd.DataFrame, a: np.ndarray, b: np.ndarray, scores: np.ndarray)
         used_b.add(y)
         kept[k] = True
     a, b, scores = a[kept], b[kept], scores[kept]
+
+    def taken(column: str, rows: np.ndarray) -> np.ndarray:  # only the linked rows' values
+        return frame[column].iloc[rows].to_numpy()
+
     return pd.DataFrame(
         {
-            "exit_token": frame.token.to_numpy()[a],
-            "entry_token": frame.token.to_numpy()[b],
+            "exit_token": taken("token", a),
+            "entry_token": taken("token", b),
             "score": scores,
-            "from_state": frame.host_state.to_numpy()[a],
-            "to_state": frame.host_state.to_numpy()[b],
-            "exit_date": frame.local_date.to_numpy()[a],
+            "from_state": taken("host_state", a),
+            "to_state": taken("host_state", b),
+            "exit_date": taken("local_date", a),
         }
     )
 

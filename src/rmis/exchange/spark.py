@@ -22,7 +22,14 @@ from rmis import analytics
 # The Java check and its error are analytics' (its Spark engine's); its door does not name
 # them, so they are taken from the engine module.
 from rmis.analytics.engine import SparkUnavailable, java_problem
-from rmis.exchange.journeys import KEY_COLUMNS, THRESHOLD, candidates, corridors_of, solve
+from rmis.exchange.journeys import (
+    KEY_COLUMNS,
+    THRESHOLD,
+    candidates,
+    compact,
+    corridors_of,
+    solve,
+)
 from rmis.settings import SparkSettings
 
 __all__ = ["SparkUnavailable", "java_problem", "link_on_spark", "session", "spark_settings"]
@@ -55,14 +62,14 @@ def link_on_spark(
     block crosses one), each group's candidate pairs are made where it lands (its places and
     hours, document keys then anonlink's join), and the pairs come back to be solved one to
     one."""
-    frame = keys.reset_index(drop=True)
+    frame = compact(keys)
     sent = frame[KEY_COLUMNS].astype(str)
     sent["corridor"] = corridors_of(frame)
     sent["row"] = np.arange(len(frame), dtype=np.int64)
     table = spark.createDataFrame(sent)
 
     def score(group: pd.DataFrame) -> pd.DataFrame:
-        part = group.reset_index(drop=True)
+        part = compact(group)
         a, b, scores = candidates(part, threshold, documents)
         rows = part.row.to_numpy()
         return pd.DataFrame({"a": rows[a], "b": rows[b], "score": scores})
