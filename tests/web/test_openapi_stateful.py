@@ -324,7 +324,7 @@ def test_stateful_no_server_error_and_every_answer_in_the_schema(workflow):
                for _, path, status in run.answers)  # fmt: skip
 
 
-def test_the_openapi_document_names_its_links(engine):
+def test_the_openapi_document_names_its_links_and_problems(engine):
     """What a client reads: a recorded crossing's id is what its correction takes, a history's
     traveller what the stay read takes; every link names an operation the document has."""
     document = create_app(engine, clock=lambda: NOW).openapi()
@@ -342,3 +342,10 @@ def test_the_openapi_document_names_its_links(engine):
     assert correct["parameters"] == {"crossing_id": "$response.body#/id"}
     stay = links[("/api/v1/documents/crossings", "post", "TravellerStay")]
     assert operations[stay["operationId"]] == ("get", "/api/v1/travellers/{traveller_id}/stay")
+    # Every error answer is described as the problem it is, so its body is checked too.
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert operation["responses"]["default"]["content"] == problem
+            assert operation["responses"].get("422", {"content": problem})["content"] == problem
+    assert "HTTPValidationError" not in document["components"]["schemas"]

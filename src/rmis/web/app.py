@@ -62,5 +62,5 @@ def create_app(
     app.include_router(rights.router)
     protection.install(app)  # its routes, and non_refoulement (409) for every route
     install_pages(app)
-    install_links(app)  # OpenAPI links: which answer's ids feed which operation
+    install_links(app)  # OpenAPI: which answer's ids feed which operation; errors as problems
     return app

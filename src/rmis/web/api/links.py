@@ -139,12 +139,15 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def install_links(app: Any) -> None:
-    """Serve the app's OpenAPI document with LINKS (built once, as FastAPI caches it)."""
+    """Serve the app's OpenAPI document with LINKS, and its error answers as the problems they
+    are (problem_schema.py); built once, as FastAPI caches it."""
+    from rmis.web.api.problem_schema import document_problems
+
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_links(build())
+            app.openapi_schema = add_links(document_problems(build()))
         return app.openapi_schema
 
     app.openapi = openapi
