@@ -99,3 +99,8 @@ def test_a_row_links_to_the_next_question(dashboard_app):
     page = logged_in(dashboard_app).get("/analytics", params={"nationality": "TJK"}).text
     assert "from_state=" in page and "to_state=" in page and "#bcps" in page
     assert "bcp=" in page and "#nationalities" in page
+
+
+def test_the_language_picker_keeps_the_filters(dashboard_app):
+    page = logged_in(dashboard_app).get("/analytics", params={"nationality": "TJK", "lang": "en"})
+    assert 'href="?nationality=TJK&amp;lang=ru"' in page.text

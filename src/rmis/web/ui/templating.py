@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -80,6 +81,16 @@ def iso(value: date | datetime | None) -> str:
 
 
 _environment.filters["iso"] = iso
+
+
+def with_language(request: Request, language: str) -> str:
+    """This page's query with `lang` set: the language picker keeps what the page shows (the
+    dashboard's filters, a login's next page)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return "?" + urlencode([*kept, ("lang", language)])
+
+
+_environment.globals["with_language"] = with_language
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
