@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 
 import ibis
@@ -106,19 +107,25 @@ class Workspace:
             kept = kept.semi_join(self._people_of_types(filters.movement_type), "person_key")
         return kept
 
-    def _people_of_types(self, types: tuple[str, ...]) -> ibis.Table:
+    @cached_property
+    def _types(self) -> ibis.Table:
+        """Every person's movement type on the last day with data, made once per workspace
+        (a table in the backend): the movement-type filter and panel join it."""
         typed = typed_people(self.summary.people, ibis.date(self.last_day))
-        return typed.filter(typed.movement_type.isin(list(types))).select("person_key")
+        name = f"rmis_movement_types_{id(self):x}"  # a temporary table: gone with the connection
+        return self.warehouse.backend.create_table(
+            name, typed.select("person_key", "movement_type"), temp=True
+        )
+
+    def _people_of_types(self, types: tuple[str, ...]) -> ibis.Table:
+        return self._types.filter(self._types.movement_type.isin(list(types))).select("person_key")
 
     # -- panels -----------------------------------------------------------------------------
 
     def flows(self, filters: Filters, by: list[str]) -> Answer:
         """Entries, exits and refusals by `by` (analytics.flows' dimensions)."""
         if filters.movement_type:  # the cube has no movement type: count the crossings
-            crossings = self._crossings_kept(replace(filters, movement_type=()))
-            crossings = crossings.semi_join(
-                self._people_of_types(filters.movement_type), "person_key"
-            )
+            crossings = self._crossings_kept(filters)
             table = flows_of_crossings(crossings, by, filters.start, filters.end)
         else:
             table = quick.flows(self.summary, by, filters=filters)
@@ -174,8 +181,7 @@ class Workspace:
         if filters == Filters():
             table = quick.movement_mix(self.summary, self.last_day).to_pandas()
             return Answer(table, ["people"])
-        typed = typed_people(self.summary.people, ibis.date(self.last_day))
-        within = typed.semi_join(self._people_crossing(filters), "person_key")
+        within = self._types.semi_join(self._people_crossing(filters), "person_key")
         counted = within.group_by("movement_type").aggregate(people=_.count()).to_pandas()
         counts = dict(zip(counted.movement_type, counted.people, strict=True))
         table = pd.DataFrame(
