@@ -43,8 +43,8 @@ from rmis.analytics.typology import (
 from rmis.warehouse import Manifest, Summaries, new_file
 
 # 2: stock and the settled movement mix among the rollups; 3: refusal reasons; 4: the stays say
-# on how many documents their person crossed (overstays read it)
-SUMMARIES_VERSION = 4
+# on how many documents their person crossed (overstays read it); 5: day x BCP x nationality
+SUMMARIES_VERSION = 5
 CUBE_KEYS = (
     "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
     "outcome", "refusal_reason", "nationality", "purpose", "sex", "age_band",
@@ -60,6 +60,9 @@ ROLLUPS = {
     "day_bcp": ("local_date", "year", "month", *_PLACE, "direction", *_OUTCOME),
     "day_profile": ("local_date", "year", "month", "host_state", "direction", *_OUTCOME,
                     *_PROFILE),
+    # The early warning's series (host state, BCP, nationality) day by day.
+    "day_bcp_nationality": ("local_date", "year", "month", *_PLACE, "direction", *_OUTCOME,
+                            "nationality"),
     "month_bcp_profile": ("local_date", "year", "month", *_PLACE, "direction", *_OUTCOME,
                           *_PROFILE),
 }  # fmt: skip
