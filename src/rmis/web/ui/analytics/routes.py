@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from rmis.analytics import to_sdmx_csv
-from rmis.analytics.filters import AGE_BAND_LABELS, DIRECTIONS, FilterError, Filters
+from rmis.analytics.filters import AGE_BAND_LABELS, DIRECTIONS, NONE, FilterError, Filters
 from rmis.analytics.panels import Workspace
 from rmis.analytics.typology import MOVEMENT_TYPES
 from rmis.security import Role
@@ -56,8 +56,6 @@ def choices(ws: Workspace, language: str, t) -> dict[str, list[tuple[str, str]]]
     """The values each filter can take in this warehouse, named, for the form's lists."""
     found = _choices.get(ws)
     if found is None:
-        from rmis.analytics.filters import NONE
-
         found = {
             name: sorted(str(v) for v in ws.flows(NONE, [name]).table[name].dropna().unique())
             for name in ("host_state", "bcp", "nationality", "purpose")
