@@ -119,6 +119,8 @@ class Panel:
     suppressed: int
     not_applied: list[str]
     downloads: list[tuple[str, str]]
+    table: pd.DataFrame  # after the disclosure control: what the map draws too
+    blanked: pd.Series
     empty: bool = False
 
     @property
@@ -187,7 +189,8 @@ def build(spec: Spec, ws: Workspace, filters: Filters, k: int, t: Translator,
         for fmt in ("csv", "excel", "sdmx")
     ]
     return Panel(spec, t.text(spec.title), columns, rows, figure, int(blanked.sum()),
-                 list(answer.not_applied), downloads, empty=table.empty)  # fmt: skip
+                 list(answer.not_applied), downloads, table, blanked,
+                 empty=table.empty)  # fmt: skip
 
 
 def _period_unit(ws: Workspace, filters: Filters) -> str:

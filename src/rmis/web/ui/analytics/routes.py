@@ -86,7 +86,7 @@ def dashboard(request: Request, user: LoggedIn) -> Response:
             options = choices(ws, language, t)
             enough = ws.people_in_result(filters, k)
             panels = [build(spec, ws, filters, k, t, language) for spec in PANELS] if enough else []
-            the_map = _map(ws, filters, panels, k, t, language) if enough else None
+            the_map = _map(ws, filters, panels, t, language) if enough else None
             period = (filters.start or ws.first_day, filters.end or ws.last_day)
     except NoWarehouse as error:
         return _page(request, user, 503, error=str(error), filters=filters)
@@ -109,10 +109,10 @@ def _chips(filters: Filters, t, language: str) -> list[tuple[str, str]]:
     return out
 
 
-def _map(ws: Workspace, filters: Filters, panels, k: int, t, language: str):
+def _map(ws: Workspace, filters: Filters, panels, t, language: str):
     """The BCPs (their panel's figures, suppressed cells left off) and the top corridors."""
     bcps = next(p for p in panels if p.spec.id == "bcps")
-    _, table, blanked = table_of(bcps.spec, ws, filters, k)
+    table, blanked = bcps.table, bcps.blanked
     before = _before(ws, filters)
     previous = {}
     if before is not None:
@@ -139,7 +139,7 @@ def _map(ws: Workspace, filters: Filters, panels, k: int, t, language: str):
             )
         )
     corridors_panel = next(p for p in panels if p.spec.id == "corridors")
-    _, corridors, hidden = table_of(corridors_panel.spec, ws, filters, k)
+    corridors, hidden = corridors_panel.table, corridors_panel.blanked
     lines = []
     for i, row in corridors.head(12).iterrows():
         if hidden.iloc[i]:
