@@ -123,6 +123,8 @@ def measure(root: Path, memory: str, spill: Path, repeat: int) -> dict:
             3,
         )
         out[name] = row
+        # Each filter set as it is done (a run at 100M takes long): stderr, one line each.
+        print(json.dumps({name: row}), file=sys.stderr, flush=True)
     return out
 
 
