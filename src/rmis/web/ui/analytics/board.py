@@ -217,7 +217,8 @@ def _drill(spec: Spec, filters: Filters, keys: list, unit: str | None) -> str | 
     return page_href(filters.narrowed(**{d: str(fixed[d]) for d in spec.drill}), spec.next)
 
 
-COLOURS = {"crossings": "#1f5f99", "entries": "#1f5f99", "exits": "#c2571a", "refused": "#7a1f5c",
+COLOURS = {"observed": "#b2182b", "expected": "#7a7a7a",
+           "crossings": "#1f5f99", "entries": "#1f5f99", "exits": "#c2571a", "refused": "#7a1f5c",
            "present": "#1f5f99", "people": "#1f5f99", "exits_recorded_by_origin": "#c2571a",
            "entries_recorded_by_destination": "#1f5f99", "difference": "#555555"}  # fmt: skip
 
@@ -227,7 +228,7 @@ def _figure(spec, table, blanked, measures, names, hrefs, t) -> dict:
     kept = ~blanked.to_numpy()
     n = len(table)
     rows = [i for i in range(n) if kept[i]][: (TOP if spec.chart == "hbar" else None)]
-    drawn = [m for m in measures if m != "difference"]
+    drawn = [m for m in measures if m not in ("difference", "ratio")]  # counts, one axis
     data = []
     for m in drawn:
         trace = {
