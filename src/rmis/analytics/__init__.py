@@ -25,10 +25,12 @@ from rmis.analytics.early_warning import (
 )
 from rmis.analytics.engine import (
     ENGINES,
+    SparkUnavailable,
     Warehouse,
     WarehouseMissing,
     WarehouseOutdated,
     connect,
+    java_problem,
     open_warehouse,
     spark_session,
     with_people,
@@ -84,6 +86,7 @@ __all__ = [
     "Protected",
     "Scores",
     "Severity",
+    "SparkUnavailable",
     "Surge",
     "UnknownDimension",
     "Warehouse",
@@ -102,6 +105,7 @@ __all__ = [
     "forecast_frame",
     "forecast_series",
     "horizon_week",
+    "java_problem",
     "last_full_week_end",
     "margins",
     "mirror",

@@ -75,11 +75,16 @@ MovementType = Annotated[
 
 
 def open_analysis_warehouse() -> Warehouse:
-    from rmis.analytics import connect, open_warehouse
+    from rmis.analytics import SparkUnavailable, connect, open_warehouse
     from rmis.settings import Settings
 
     settings = Settings.from_env()
-    return open_warehouse(settings.data_dir / "warehouse", connect(settings.analytics_engine))
+    try:
+        backend = connect(settings.analytics_engine)
+    except SparkUnavailable as missing:  # no Java: say what to install, not a traceback
+        fail(str(missing))
+        raise
+    return open_warehouse(settings.data_dir / "warehouse", backend)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from rmis import analytics
 
 # The Java check and its error are analytics' (its Spark engine's); its door does not name
 # them, so they are taken from the engine module.
-from rmis.analytics.engine import SparkUnavailable, java_problem
+from rmis.analytics import SparkUnavailable, java_problem
 from rmis.exchange.journeys import (
     KEY_COLUMNS,
     THRESHOLD,
