@@ -17,7 +17,7 @@ from datetime import date
 
 import ibis
 
-from rmis.analytics.dimensions import AGE_BANDS, age_band
+from rmis.analytics.dimensions import AGE_BANDS, age_band, date_filter
 from rmis.analytics.stays import partner
 from rmis.analytics.typology import MOVEMENT_TYPES
 
@@ -121,7 +121,7 @@ class Filters:
 
     def on_crossings(self, t: ibis.Table, with_age_band: bool = False) -> ibis.Table:
         """Crossings (or a cube: `with_age_band` when the table stores the band) kept."""
-        condition = _period(t.local_date, self.start, self.end)
+        condition = date_filter(t.local_date, self.start, self.end)
         for name, column in (
             ("host_state", "host_state"), ("bcp", "bcp_code"), ("direction", "direction"),
             ("nationality", "nationality"), ("purpose", "purpose"), ("sex", "sex"),
@@ -157,7 +157,7 @@ class Filters:
         is a crossing these filters keep; stays carry no refusal."""
         when = s.entry_date if side == "entry" else s.exit_date
         bcp = s.entry_bcp if side == "entry" else s.exit_bcp
-        condition = _period(when, self.start, self.end)
+        condition = date_filter(when, self.start, self.end)
         if side == "exit":
             condition &= s.exit_recorded
         if self.direction and side not in self.direction:
@@ -179,15 +179,6 @@ class Filters:
 
 _LISTS = tuple(f.name for f in fields(Filters) if f.name not in ("start", "end"))
 NONE = Filters()
-
-
-def _period(day: ibis.DateValue, start: date | None, end: date | None) -> ibis.BooleanValue:
-    condition = ibis.literal(True)
-    if start is not None:
-        condition &= day >= start
-    if end is not None:
-        condition &= day <= end
-    return condition
 
 
 def _iso_date(name: str, text: str) -> date:

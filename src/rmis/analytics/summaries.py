@@ -32,13 +32,10 @@ from rmis.analytics.state_roles import passes_through
 from rmis.analytics.stays import days_between, foreign, stays, with_documents
 from rmis.analytics.typology import (
     AIR_OR_SEA,
-    CIRCULAR_MIN_STAYS,
-    CIRCULAR_PER_YEAR,
-    LOCAL_PER_YEAR,
-    LOCAL_SHORT_SHARE,
     LONG_DAYS,
     SEASON_MIN_DAYS,
     SPRING_MONTHS,
+    movement_type,
 )
 from rmis.warehouse import Manifest, Summaries, new_file
 
@@ -244,22 +241,7 @@ def typed_people(p: ibis.Table, last: ibis.DateValue) -> ibis.Table:
         crossing_points="crossing_points",
         span_days=days_between(p.first_entry, span_end) + 1,
     )
-    per_year = f.stays * 365.0 / ibis.greatest(f.span_days, 365)
-    kind = ibis.cases(
-        (f.transit_signs > 0, "transit"),
-        (f.long_purpose > 0, "long_term"),
-        (f.season_signs > 0, "seasonal"),
-        (f.long_stays > 0, "long_term"),
-        (
-            (per_year >= LOCAL_PER_YEAR)
-            & (f.short_stays >= f.stays * LOCAL_SHORT_SHARE)
-            & (f.crossing_points <= 2),
-            "local_border",
-        ),
-        ((per_year >= CIRCULAR_PER_YEAR) & (f.stays >= CIRCULAR_MIN_STAYS), "circular"),
-        else_="short_visit",
-    )
-    return f.mutate(movement_type=kind.fill_null("short_visit"))
+    return f.mutate(movement_type=movement_type(f).fill_null("short_visit"))
 
 
 def _touched_people(

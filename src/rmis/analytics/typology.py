@@ -67,11 +67,11 @@ def movement_features(crossings: ibis.Table) -> ibis.Table:
     )
 
 
-def movement_types(crossings: ibis.Table) -> ibis.Table:
-    """One row per person: person_key, movement_type and the features behind it."""
-    f = movement_features(crossings)
+def movement_type(f: ibis.Table) -> ibis.StringValue:
+    """The rules of the module doc, tried in order, over a table of the features
+    (movement_features, or the summaries' people: summaries.typed_people)."""
     per_year = f.stays * 365.0 / ibis.greatest(f.span_days, 365)
-    kind = ibis.cases(
+    return ibis.cases(
         (f.transit_signs > 0, "transit"),
         (f.long_purpose > 0, "long_term"),
         (f.season_signs > 0, "seasonal"),
@@ -85,6 +85,12 @@ def movement_types(crossings: ibis.Table) -> ibis.Table:
         ((per_year >= CIRCULAR_PER_YEAR) & (f.stays >= CIRCULAR_MIN_STAYS), "circular"),
         else_="short_visit",
     )
+
+
+def movement_types(crossings: ibis.Table) -> ibis.Table:
+    """One row per person: person_key, movement_type and the features behind it."""
+    f = movement_features(crossings)
+    kind = movement_type(f)
     people = crossings.select("person_key").distinct()
     typed = people.left_join(f.mutate(movement_type=kind), "person_key").drop("person_key_right")
     return typed.mutate(movement_type=_.movement_type.fill_null("short_visit")).order_by(
