@@ -6,15 +6,13 @@ text; the table beside the map holds the same numbers."""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 
 from markupsafe import Markup, escape
 
 from rmis.reference.bcps import BCP, load_bcps
+from rmis.reference.boundaries import load_boundaries
 
 WIDTH = 960
 REGION = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
@@ -38,17 +36,11 @@ class Mark:
     href: str
 
 
-@cache
-def _boundaries() -> dict:
-    text = files("rmis.reference").joinpath("data/boundaries.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
 class Projection:
     """Equirectangular, longitudes shrunk by the cosine of the frame's middle latitude."""
 
     def __init__(self) -> None:
-        west, south, east, north = _boundaries()["frame"]
+        west, south, east, north = load_boundaries()["frame"]
         self.west, self.north = west, north
         self.k = math.cos(math.radians((south + north) / 2))
         self.scale = WIDTH / ((east - west) * self.k)
@@ -72,7 +64,7 @@ def draw(marks: list[Mark], corridors: list[tuple[str, str, int, str]], title: s
         f'<title id="map-title">{escape(title)}</title>',
         f'<rect width="{WIDTH}" height="{p.height}" class="sea"/>',
     ]
-    for country in _boundaries()["countries"]:
+    for country in load_boundaries()["countries"]:
         cls = "state region" if country["code"] in REGION else "state"
         d = " ".join(
             "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in (p(lon, lat) for lon, lat in ring)) + "Z"
