@@ -150,7 +150,7 @@ def stock_on(
 ) -> ibis.Table:
     """analytics.stock_on from the stock rollups: the foreign stays present in each cell on
     `on`, less the people counted twice there (two stays sharing the day: summaries.py).
-    Of `filters`, the stock cells' own dimensions apply (STOCK_FILTERS)."""
+    Of `filters`, the stock cells' own dimensions apply (STOCK_CELLS)."""
     check_dimensions(by, STOCK_DIMENSIONS)
     changes = _stock_cells_kept(summary.rollups["stock"], filters)
     cells = (
@@ -177,12 +177,9 @@ def stock_on(
     return counted.filter(counted.present > 0).order_by(by)
 
 
-STOCK_FILTERS = ("host_state", "nationality", "purpose", "sex")  # stock's cells: STOCK_CELLS
-
-
 def _stock_cells_kept(table: ibis.Table, filters: Filters) -> ibis.Table:
     condition = ibis.literal(True)
-    for name in STOCK_FILTERS:
+    for name in STOCK_CELLS:  # the filters named as the stock's cells
         if values := getattr(filters, name):
             condition &= table[name].isin(list(values))
     return table.filter(condition)

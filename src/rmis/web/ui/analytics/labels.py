@@ -3,7 +3,6 @@ types, purposes, sexes, age bands, refusal reasons; numbers and dates as a reade
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from functools import cache
 
 import pandas as pd
@@ -133,7 +132,3 @@ def number(v, language: str) -> str:
     if float(v).is_integer():
         return format_decimal(int(v), locale=language)
     return format_decimal(round(float(v), 2), locale=language)
-
-
-def iso(v: date | datetime | None) -> str:
-    return "" if v is None else v.isoformat()[:10]
