@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from import_helpers import import_rows
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from uuid6 import uuid7
@@ -50,14 +51,7 @@ def row(**overrides: str) -> dict[str, str]:
 
 
 def run(engine, tmp_path, rows, name="c.csv"):
-    path = tmp_path / name
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    report = io.StringIO()
-    summary = import_crossings(engine, path, report, now=NOW)
-    return summary, list(csv.DictReader(io.StringIO(report.getvalue())))
+    return import_rows(engine, tmp_path, rows, NOW, name)
 
 
 def test_refused_rows_are_reported_and_never_stored(engine, tmp_path):

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from import_helpers import import_rows
 from sqlalchemy import func, select
 from uuid6 import uuid7
 
@@ -47,14 +48,7 @@ def row(**overrides: str) -> dict[str, str]:
 
 
 def run(engine, tmp_path, rows: list[dict[str, str]], **kw):
-    path = tmp_path / "c.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    report = io.StringIO()
-    summary = import_crossings(engine, path, report, now=NOW, **kw)
-    return summary, list(csv.DictReader(io.StringIO(report.getvalue())))
+    return import_rows(engine, tmp_path, rows, NOW, **kw)
 
 
 @pytest.mark.parametrize(

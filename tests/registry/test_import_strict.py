@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from import_helpers import import_rows
 from pydantic import ValidationError
 from sqlalchemy import select
 from uuid6 import uuid7
@@ -31,14 +32,7 @@ def row(**overrides: str) -> dict[str, str]:
 
 
 def run(engine, tmp_path, rows):
-    path = tmp_path / "c.csv"
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    report = io.StringIO()
-    summary = import_crossings(engine, path, report, now=NOW)
-    return summary, list(csv.DictReader(io.StringIO(report.getvalue())))
+    return import_rows(engine, tmp_path, rows, NOW)
 
 
 def stored(engine):
