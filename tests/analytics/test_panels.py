@@ -158,3 +158,70 @@ def test_early_warning_over_the_cube_is_the_detector_over_the_crossings(workspac
     kept = replace(filters, start=None, end=None).on_crossings(workspace.warehouse.crossings)
     want = surges_frame(surges(kept, on)).rename(columns={"bcp_code": "bcp"})
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def expected_overstays(workspace, filters) -> pd.DataFrame:
+    from rmis.analytics import find_overstays_on, overstays_by_nationality
+    from rmis.reference.stay_rules import builtin_stay_rules
+
+    wh = workspace.warehouse
+    found = find_overstays_on(
+        wh.crossings, wh.permits, builtin_stay_rules(), workspace.last_day, wh.documents,
+        wh.reviews,
+    )  # fmt: skip
+    kept = found.open
+    for name in ("host_state", "nationality"):
+        if values := getattr(filters, name):
+            kept = kept[kept[name].isin(values)]
+    return overstays_by_nationality(kept)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters.parse({"host_state": "KAZ,RUS"}), Filters.parse({"nationality": "UZB"})],
+    ids=lambda f: f.describe(),
+)
+def test_overstays_judged_at_the_sync_equal_the_analysis_on_the_last_day(workspace, filters):
+    answer = workspace.overstays(filters)
+    expected = expected_overstays(workspace, filters)
+    assert len(expected) or filters != Filters()  # the region has overstayers to compare
+    by = ["host_state", "nationality"]
+    got = answer.table.sort_values(by, ignore_index=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert answer.counts == ("overstayers",)
+
+
+def test_overstays_split_by_sex_add_up_and_say_what_they_cannot_apply(workspace):
+    whole = workspace.overstays(Filters()).table.overstayers.sum()
+    parts = [workspace.overstays(Filters.parse({"sex": s})).table.overstayers.sum()
+             for s in ("F", "M", "X")]  # fmt: skip
+    assert sum(parts) == whole
+    answer = workspace.overstays(Filters.parse({"bcp": "KAZ-ZHI", "start": "2026-01-01"}))
+    assert set(answer.not_applied) == {"start", "bcp"}
+
+
+def test_overstay_cells_are_protected_on_the_people_they_count(workspace):
+    answer = workspace.overstays(Filters())
+    table, blanked = protected(answer, 3, ["host_state", "nationality"])
+    assert (table.overstayers[~blanked] >= 3).all()
+    assert table[blanked][answer.measures].isna().all().all()  # days of a few people too
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [Filters(), Filters.parse({"host_state": "KAZ", "start": "2026-03-01", "end": "2026-08-31"})],
+    ids=lambda f: f.describe(),
+)
+def test_state_roles_from_the_summaries_equal_the_analysis_over_the_crossings(workspace, filters):
+    from rmis.analytics.state_roles import state_roles
+
+    expected = state_roles(workspace.warehouse.crossings, filters.start, filters.end).to_pandas()
+    if filters.host_state:
+        expected = expected[expected.state.isin(filters.host_state)]
+    expected = expected.rename(columns={"state": "host_state"})
+    keys, roles = ["host_state", "nationality"], ["origin", "transit", "destination"]
+    got = workspace.state_roles(filters).table.sort_values(keys, ignore_index=True)
+    assert len(got) and got[roles].to_numpy().sum() > 0
+    pd.testing.assert_frame_equal(
+        got, expected[keys + roles].sort_values(keys, ignore_index=True), check_dtype=False
+    )

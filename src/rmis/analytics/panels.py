@@ -27,11 +27,15 @@ from rmis.analytics.engine import Warehouse, open_warehouse
 from rmis.analytics.filters import Filters
 from rmis.analytics.flows import corridor_legs, cube_columns
 from rmis.analytics.flows import flows as flows_of_crossings
+from rmis.analytics.overstays import overstays_by_nationality
 from rmis.analytics.quick import Summary
+from rmis.analytics.state_roles import state_roles
 from rmis.analytics.summaries import typed_people
 from rmis.analytics.typology import MOVEMENT_TYPES
 
 FLOW_MEASURES = ["entries", "exits", "refused"]
+ROLES = ("origin", "transit", "destination")  # state_roles' counts of people
+OVERSTAY_FILTERS = ("host_state", "nationality", "purpose", "sex", "age_band")  # its columns
 PEOPLE_PREFIX = 200_000  # stays read before the lower bound on people is taken (see below)
 
 
@@ -46,6 +50,9 @@ class Answer:
     table: pd.DataFrame
     measures: list[str]
     not_applied: tuple[str, ...] = ()
+    # The measures that count people or crossings (what the disclosure control sums); by
+    # default every measure but a difference or a ratio.
+    counts: tuple[str, ...] | None = None
 
 
 class Workspace:
@@ -190,6 +197,56 @@ class Workspace:
         )  # fmt: skip
         return Answer(table, ["people"])
 
+    def overstays(self, filters: Filters) -> Answer:
+        """Open overstays on the last day with data (judged at the sync: summaries.py), per
+        host state and nationality: overstayers, those with no visa or permit on record, the
+        median and longest overstay in days."""
+        rows = self.summary.rollups["overstays"]
+        condition = ibis.literal(True)
+        for name in OVERSTAY_FILTERS:
+            if values := getattr(filters, name):
+                condition &= rows[name].isin(list(values))
+        rows = rows.filter(condition)
+        if filters.movement_type:
+            rows = rows.semi_join(self._people_of_types(filters.movement_type), "person_key")
+        table = overstays_by_nationality(rows.to_pandas())
+        table = table.sort_values("overstayers", ascending=False, ignore_index=True)
+        unused = [n for n in ("start", "end", "bcp", "direction") if getattr(filters, n)]
+        unused += [n for n in ("from_state", "to_state") if getattr(filters, n)]
+        measures = ["overstayers", "without_permit", "median_days", "max_days"]
+        return Answer(table, measures, tuple(unused), counts=("overstayers",))
+
+    def state_roles(self, filters: Filters) -> Answer:
+        """People for whom each state was an origin, a transit and a destination in the
+        period (analytics.state_roles: departures from the crossings, visits from the
+        summaries' stays), per state and nationality."""
+        crossings = self.warehouse.crossings
+        if filters.movement_type:
+            crossings = crossings.semi_join(
+                self._people_of_types(filters.movement_type), "person_key"
+            )
+        found = state_roles(crossings, filters.start, filters.end, made=self._stays_of(filters))
+        kept = found.rename(host_state="state")
+        condition = ibis.literal(True)
+        for name in ("host_state", "nationality"):
+            if values := getattr(filters, name):
+                condition &= kept[name].isin(list(values))
+        table = kept.filter(condition).to_pandas()
+        table = table[["host_state", "nationality", *ROLES]]
+        order = table[list(ROLES)].sum(axis=1).sort_values(ascending=False).index
+        unused = [
+            n
+            for n in ("bcp", "direction", "purpose", "sex", "age_band", "from_state", "to_state")
+            if getattr(filters, n)
+        ]
+        return Answer(table.loc[order].reset_index(drop=True), list(ROLES), tuple(unused))
+
+    def _stays_of(self, filters: Filters) -> ibis.Table:
+        stays_ = self.summary.stays
+        if filters.movement_type:
+            stays_ = stays_.semi_join(self._people_of_types(filters.movement_type), "person_key")
+        return stays_
+
     def _people_crossing(self, filters: Filters) -> ibis.Table:
         # The crossings, not the stays: a refusal makes no stay.
         return self._crossings_kept(filters).select("person_key").distinct()
@@ -212,7 +269,8 @@ def protected(answer: Answer, k: int, dimensions: list[str]) -> tuple[pd.DataFra
     table = answer.table
     if k <= 0 or table.empty or not dimensions:
         return table, pd.Series(False, index=table.index)
-    counted = [m for m in answer.measures if m not in ("difference", "ratio")]  # counts only
+    uncounted = ("difference", "ratio")
+    counted = list(answer.counts or [m for m in answer.measures if m not in uncounted])
     base = table.assign(_count=table[counted].sum(axis=1).astype("int64"))
     result = protect(base, dimensions, "_count", answer.measures, k)
     return result.frame.drop(columns="_count"), result.confidential

@@ -31,8 +31,14 @@ def passes_through(s: ibis.Table) -> ibis.BooleanValue:
 
 
 def state_roles(
-    crossings: ibis.Table, start: date | None = None, end: date | None = None
+    crossings: ibis.Table,
+    start: date | None = None,
+    end: date | None = None,
+    made: ibis.Table | None = None,
 ) -> ibis.Table:
+    """Origin, transit and destination people per state and nationality, entries (and
+    departures) in `start`..`end`. `made`: the people's stays already made (stays.stays of the
+    same crossings, e.g. the summaries' table), so they are not made again here."""
     departures = (
         crossings.filter(
             (_.outcome == "admitted")
@@ -43,7 +49,7 @@ def state_roles(
         .group_by(state=_.host_state, nationality=_.nationality)
         .aggregate(origin=_.person_key.nunique())
     )
-    s = stays(crossings)
+    s = stays(crossings) if made is None else made
     s = s.filter(foreign(s) & date_filter(s.entry_date, start, end))
     through = passes_through(s)
     visits = s.group_by(state=s.host_state, nationality=s.nationality).aggregate(

@@ -2,7 +2,7 @@
 `rmis warehouse sync` (the warehouse lists them in its manifest, atomically with the crossings
 they summarise), read by the CLI, the report and the analyst's dashboard (quick.py).
 
-Three tables, all under `summaries/` in the warehouse:
+Three tables and their rollups, all under `summaries/` in the warehouse:
 - a cube per crossings partition: crossings counted (`n`) by day, BCP (with its mode and
   neighbour), direction, outcome, nationality, purpose, sex and age band. Flows and mirror
   statistics are sums over it. A partition whose files changed (new crossings, a correction
@@ -16,6 +16,8 @@ A person's stays and features are made again only for the people a sync touched:
 crossing in a crossing file the sync added or removed, and those whose documents changed person
 (a merge, a split, a confirmed proposal). Stays depend on nothing but the person's own
 crossings, so the others' rows are kept as they are.
+Among the rollups, the open overstays on the last day with data are judged again at every sync
+(by the stay rules the sync is given): a permit or a review can change them without a crossing.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import ibis
+import pandas as pd
+import pyarrow as pa
 from ibis import _
 from ibis.backends import BaseBackend
 
 from rmis.analytics.dimensions import age_band
 from rmis.analytics.engine import with_people
+from rmis.analytics.overstays import find_overstays_on
 from rmis.analytics.state_roles import passes_through
 from rmis.analytics.stays import days_between, foreign, stays, with_documents
 from rmis.analytics.typology import (
@@ -37,11 +42,22 @@ from rmis.analytics.typology import (
     SPRING_MONTHS,
     movement_type,
 )
+from rmis.reference.stay_rules import StayRulesTable, builtin_stay_rules
 from rmis.warehouse import Manifest, Summaries, new_file
 
+# overstays.OPEN_COLUMNS as stored (the frame's dates are Python dates, its ints numpy's)
+OVERSTAY_SCHEMA = pa.schema(
+    [
+        ("person_key", pa.string()), ("host_state", pa.string()), ("nationality", pa.string()),
+        ("entry_date", pa.date32()), ("lawful_until", pa.date32()), ("days", pa.int64()),
+        ("documents", pa.int64()), ("link", pa.string()), ("without_permit", pa.bool_()),
+    ]
+)  # fmt: skip
+
 # 2: stock and the settled movement mix among the rollups; 3: refusal reasons; 4: the stays say
-# on how many documents their person crossed (overstays read it); 5: day x BCP x nationality
-SUMMARIES_VERSION = 5
+# on how many documents their person crossed (overstays read it); 5: day x BCP x nationality;
+# 6: the open overstays on the last day with data
+SUMMARIES_VERSION = 6
 CUBE_KEYS = (
     "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
     "outcome", "refusal_reason", "nationality", "purpose", "sex", "age_band",
@@ -65,17 +81,25 @@ ROLLUPS = {
 }  # fmt: skip
 MONTHLY = frozenset({"month_bcp_profile"})  # its local_date is the first of the month
 STOCK_CELLS = ("host_state", "nationality", "purpose", "sex")  # stock.DIMENSIONS
-# Kept among the rollups, made from the stays and people: stock's two tables, and the people
-# with no open stay counted per movement type (their type does not move with the last day).
-PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled")
+# Kept among the rollups, made from the stays and people: stock's two tables, the people with
+# no open stay counted per movement type (their type does not move with the last day), and the
+# open overstays on the last day with data (made at every sync: permits change without
+# crossings).
+PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled", "overstays")
 
 
 def summarise(
-    root: Path, before: Manifest | None, after: Manifest, backend: BaseBackend | None = None
+    root: Path,
+    before: Manifest | None,
+    after: Manifest,
+    backend: BaseBackend | None = None,
+    rules: StayRulesTable | None = None,
 ) -> Summaries:
     """The summaries of the warehouse `after` lists, made again only where it differs from
     `before` (None: everything). `before`'s files must still be on disk. `backend`: a DuckDB
-    connection (e.g. with a memory limit); by default a new one."""
+    connection (e.g. with a memory limit); by default a new one. `rules`: the stay rules the
+    overstays are judged by (the state's own file: `rmis warehouse sync` passes them);
+    by default the built-in ones."""
     if not after.partitions or not after.documents:
         return Summaries(SUMMARIES_VERSION)  # no crossings yet: nothing to summarise
     backend = backend or ibis.duckdb.connect()
@@ -108,6 +132,7 @@ def summarise(
         touched = _touched_people(backend, root, before, after)
         if touched is None:
             stock = {name: old.rollups[name] for name in PEOPLE_ROLLUPS}
+            stock["overstays"] = _overstays(backend, root, after, crossings, old.stays, rules)
             return Summaries(SUMMARIES_VERSION, flows, rollups | stock, old.stays, old.people)
         theirs = crossings.semi_join(touched, "person_key")
         their_stays = _materialise(backend, with_documents(stays(theirs), theirs))
@@ -131,6 +156,7 @@ def summarise(
             .group_by("movement_type")
             .aggregate(people=_.count()),
         ),
+        "overstays": _overstays(backend, root, after, crossings, stays_file, rules),
     }  # fmt: skip
     return Summaries(
         SUMMARIES_VERSION,
@@ -242,6 +268,45 @@ def typed_people(p: ibis.Table, last: ibis.DateValue) -> ibis.Table:
         span_days=days_between(p.first_entry, span_end) + 1,
     )
     return f.mutate(movement_type=movement_type(f).fill_null("short_visit"))
+
+
+def _overstays(
+    backend: BaseBackend,
+    root: Path,
+    after: Manifest,
+    crossings: ibis.Table,
+    stays_file: str,
+    rules: StayRulesTable | None,
+) -> str:
+    """The open overstays on the last day with data (overstays.find_overstays_on over the
+    summaries' stays), each with its stay's purpose, sex and age band on entry, so that the
+    dashboard's filters apply to them."""
+    written = _read(backend, root, [stays_file])
+    last = crossings.local_date.max().execute()
+    found = find_overstays_on(
+        crossings,
+        _read(backend, root, [after.permits]),
+        rules or builtin_stay_rules(),
+        pd.Timestamp(last).date(),
+        _read(backend, root, after.documents),
+        _read(backend, root, [after.reviews]) if after.reviews else None,
+        made=written,
+    )
+    judged = pa.Table.from_pandas(found.open, OVERSTAY_SCHEMA, preserve_index=False)
+    rows = backend.create_table(f"_rmis_overstays_{id(judged)}", ibis.memtable(judged), temp=True)
+    keys = ["person_key", "host_state", "entry_date"]
+    profile = written.group_by(keys).aggregate(
+        purpose=_.purpose.arbitrary(),
+        sex=_.sex.arbitrary(),
+        age_band=age_band(_.birth_year, _.entry_date.year()).arbitrary(),
+    )
+    joined = rows.left_join(profile, keys)
+    return _write(
+        backend,
+        root,
+        "summaries/rollups",
+        joined.select(*rows.columns, "purpose", "sex", "age_band"),
+    )
 
 
 def _touched_people(

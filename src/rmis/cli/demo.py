@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -285,7 +286,8 @@ def _analyses(
     with console.status(f"Bringing the warehouse up to date ({root}/)"):
         key = load_or_create_key(settings.warehouse_key_file)
         # The pre-aggregates too, as `rmis warehouse sync` makes them: the report reads them.
-        synced = sync_warehouse(engine, root, now, key=key, summarise=summarise)
+        summariser = partial(summarise, rules=rules)  # the overstays by the demo's rules
+        synced = sync_warehouse(engine, root, now, key=key, summarise=summariser)
     console.print(f"Warehouse: {synced.exported:,} new crossings exported to {root}/")
     warehouse = open_warehouse(root, connect(settings.analytics_engine))
     with console.status("Analysing the warehouse: flows, stock, overstays, movement types, surges"):

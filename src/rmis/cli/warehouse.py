@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import typer
 
 app = typer.Typer(no_args_is_help=True)
@@ -29,8 +31,11 @@ def sync() -> None:
         console.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from error
     from rmis.analytics import summarise  # the pre-aggregates the analyses read
+    from rmis.reference.stay_rules import load_stay_rules
 
-    summary = sync_warehouse(open_registry(), root, utc_now(), key=key, summarise=summarise)
+    # The overstays among them are judged by the state's own stay rules.
+    summariser = partial(summarise, rules=load_stay_rules(settings.stay_rules))
+    summary = sync_warehouse(open_registry(), root, utc_now(), key=key, summarise=summariser)
     console.print(
         f"{summary.exported} crossings exported, {summary.rewritten} partitions rewritten for "
         f"corrections, {summary.merged} merged; last seq {summary.last_seq}"

@@ -19,6 +19,8 @@ from rmis.web.ui.analytics import labels
 from rmis.web.ui.templating import Translator
 
 TOP = 20  # rows drawn in a ranking's chart; the table and the download hold every row
+# Measures in the table but not the chart, whose one axis counts people or crossings.
+NOT_DRAWN = frozenset({"difference", "ratio", "median_days", "max_days"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,12 @@ PANELS = [
          protect="rows"),
     Spec("stock", N_("Foreigners present"), ["nationality"], _stock, drill=("nationality",),
          next="over-time", dataflow="RMIS_STOCK"),
+    Spec("overstays", N_("Overstays: still present after the lawful stay ended"),
+         ["host_state", "nationality"], lambda ws, f: ws.overstays(f),
+         drill=("host_state", "nationality"), next="over-time", dataflow="RMIS_OVERSTAYS"),
+    Spec("state-roles", N_("States as origin, transit and destination (people)"),
+         ["host_state", "nationality"], lambda ws, f: ws.state_roles(f),
+         drill=("host_state", "nationality"), next="over-time", dataflow="RMIS_STATE_ROLES"),
     Spec("movement-types", N_("Movement types (people)"), ["movement_type"],
          lambda ws, f: ws.movement_mix(f), "bar", ("movement_type",), "over-time",
          dataflow="RMIS_MOVEMENT_TYPES"),
@@ -220,7 +228,9 @@ def _drill(spec: Spec, filters: Filters, keys: list, unit: str | None) -> str | 
 COLOURS = {"observed": "#b2182b", "expected": "#7a7a7a",
            "crossings": "#1f5f99", "entries": "#1f5f99", "exits": "#c2571a", "refused": "#7a1f5c",
            "present": "#1f5f99", "people": "#1f5f99", "exits_recorded_by_origin": "#c2571a",
-           "entries_recorded_by_destination": "#1f5f99", "difference": "#555555"}  # fmt: skip
+           "entries_recorded_by_destination": "#1f5f99", "difference": "#555555",
+           "overstayers": "#b2182b", "without_permit": "#7a1f5c", "origin": "#c2571a",
+           "transit": "#7a7a7a", "destination": "#1f5f99"}  # fmt: skip
 
 
 def _figure(spec, table, blanked, measures, names, hrefs, t) -> dict:
@@ -228,7 +238,7 @@ def _figure(spec, table, blanked, measures, names, hrefs, t) -> dict:
     kept = ~blanked.to_numpy()
     n = len(table)
     rows = [i for i in range(n) if kept[i]][: (TOP if spec.chart == "hbar" else None)]
-    drawn = [m for m in measures if m not in ("difference", "ratio")]  # counts, one axis
+    drawn = [m for m in measures if m not in NOT_DRAWN]  # counts, one axis
     data = []
     for m in drawn:
         trace = {

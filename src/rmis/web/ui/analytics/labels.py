@@ -44,6 +44,13 @@ MEASURES = {
     "entries_recorded_by_destination": N_("Entries recorded by the destination"),
     "difference": N_("Difference"),
     "ratio": N_("Ratio"),
+    "overstayers": N_("Overstayers"),
+    "without_permit": N_("Of them with no visa or permit on record"),
+    "median_days": N_("Median days over"),
+    "max_days": N_("Longest, days over"),
+    "origin": N_("Origin (own citizens leaving)"),
+    "transit": N_("Transit (through in 3 days or less)"),
+    "destination": N_("Destination (stayed)"),
 }
 DIMENSIONS = {
     "month": N_("Month"),
