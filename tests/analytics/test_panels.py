@@ -69,6 +69,21 @@ def test_movement_type_filter_counts_only_those_people(workspace):
     assert mix["seasonal"] > 0 and mix.drop("seasonal").sum() == 0
 
 
+@pytest.mark.parametrize(
+    ("given", "by"),
+    [({}, ["nationality", "month"]),  # a rollup by type holds it
+     ({"start": "2026-03-03", "end": "2026-03-20"}, ["bcp", "nationality", "purpose"])],  # none
+)  # fmt: skip
+def test_movement_type_filter_equals_the_flows_of_those_people(workspace, given, by):
+    filters = Filters.parse({"movement_type": "circular,seasonal", **given})
+    typed = workspace.summary.rollups["movement_types"]
+    people = typed.filter(typed.movement_type.isin(["circular", "seasonal"]))
+    theirs = workspace.warehouse.crossings.semi_join(people, "person_key")
+    expected = frame(flows(theirs, by, filters.start, filters.end))
+    assert len(expected)
+    pd.testing.assert_frame_equal(workspace.flows(filters, by).table, expected, check_dtype=False)
+
+
 @pytest.mark.parametrize("filters", FILTERS[1:], ids=lambda f: f.describe())
 def test_people_in_result_agrees_with_an_exact_count(workspace, filters):
     wh = workspace.warehouse

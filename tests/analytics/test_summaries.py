@@ -24,7 +24,8 @@ from rmis.analytics import (
     quick,
 )
 from rmis.analytics.stock import stock_curve, stock_on
-from rmis.analytics.summaries import summarise
+from rmis.analytics.filters import Filters
+from rmis.analytics.summaries import TYPED_ROLLUPS, TYPES, summarise
 from rmis.cli import app
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.registry import import_crossings
@@ -109,6 +110,14 @@ def check_agree(root) -> None:
     counted = raw_types.movement_type.value_counts()
     assert {k: v for k, v in mix.items() if v} == counted.to_dict()
     assert mix.sum() == len(raw_types) > 0
+    # The rollups by movement type: each type's flows as over its people's crossings.
+    typed = movement_types(c).select("person_key", "movement_type")
+    for kind in counted.index:
+        only = Filters(movement_type=(kind,))
+        theirs = c.semi_join(typed.filter(typed.movement_type == kind), "person_key")
+        for by in (["corridor", "month"], ["nationality", "sex", "age_band", "week"], ["bcp"]):
+            same(frame(quick.flows(summary, by, filters=only)), frame(flows(theirs, by)))
+        same(frame(quick.mirror(summary, filters=only)), frame(mirror(theirs)))
 
 
 @pytest.fixture
@@ -171,7 +180,9 @@ def test_summaries_agree_with_the_crossings_through_incremental_syncs(region, tm
     after = read_manifest(root)
     scratch = summarise(root, None, after)
     backend = connect()
-    for a, b in ((after.summaries.stays, scratch.stays), (after.summaries.people, scratch.people)):
+    pairs = [(after.summaries.stays, scratch.stays), (after.summaries.people, scratch.people)]
+    pairs += [(after.summaries.rollups[n], scratch.rollups[n]) for n in (*TYPED_ROLLUPS, TYPES)]
+    for a, b in pairs:
         x = backend.read_parquet(str(root / a)).to_pandas()
         y = backend.read_parquet(str(root / b)).to_pandas()
         keys = list(x.columns)

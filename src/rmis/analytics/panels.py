@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cached_property
 from pathlib import Path
 
 import ibis
@@ -28,9 +27,9 @@ from rmis.analytics.filters import Filters
 from rmis.analytics.flows import corridor_legs, cube_columns
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.overstays import overstays_by_nationality
-from rmis.analytics.quick import Summary
+from rmis.analytics.quick import NotSummarised, Summary
 from rmis.analytics.state_roles import state_roles
-from rmis.analytics.summaries import typed_people
+from rmis.analytics.summaries import TYPES
 from rmis.analytics.typology import MOVEMENT_TYPES
 
 FLOW_MEASURES = ["entries", "exits", "refused"]
@@ -114,15 +113,10 @@ class Workspace:
             kept = kept.semi_join(self._people_of_types(filters.movement_type), "person_key")
         return kept
 
-    @cached_property
+    @property
     def _types(self) -> ibis.Table:
-        """Every person's movement type on the last day with data, made once per workspace
-        (a table in the backend): the movement-type filter and panel join it."""
-        typed = typed_people(self.summary.people, ibis.date(self.last_day))
-        name = f"rmis_movement_types_{id(self):x}"  # a temporary table: gone with the connection
-        return self.warehouse.backend.create_table(
-            name, typed.select("person_key", "movement_type"), temp=True
-        )
+        """Every person's movement type on the last day with data (made by the sync)."""
+        return self.summary.rollups[TYPES]
 
     def _people_of_types(self, types: tuple[str, ...]) -> ibis.Table:
         return self._types.filter(self._types.movement_type.isin(list(types))).select("person_key")
@@ -131,27 +125,23 @@ class Workspace:
 
     def flows(self, filters: Filters, by: list[str]) -> Answer:
         """Entries, exits and refusals by `by` (analytics.flows' dimensions)."""
-        if filters.movement_type:  # the cube has no movement type: count the crossings
+        try:
+            table = quick.flows(self.summary, by, filters=filters)
+        except NotSummarised:  # a cut by movement type no rollup holds: count the crossings
             crossings = self._crossings_kept(filters)
             table = flows_of_crossings(crossings, by, filters.start, filters.end)
-        else:
-            table = quick.flows(self.summary, by, filters=filters)
         return Answer(table.to_pandas().reset_index(drop=True), list(FLOW_MEASURES))
 
     def corridors(self, filters: Filters) -> Answer:
         """Journey legs per corridor, each counted once (flows.corridor_legs: a land leg from
         the destination's entries when it records, air and sea by their one recorded end)."""
-        if filters.movement_type:
-            kept = self._crossings_kept(filters)
-            table = corridor_legs(kept, filters.start, filters.end)
-        else:
-            start, end = quick.narrowed(None, None, filters)
-            cube = quick.smallest_cube(
-                self.summary, cube_columns(["corridor"]) | filters.columns(), ["corridor"],
-                start, end,
-            )  # fmt: skip
-            kept = filters.on_crossings(cube, with_age_band=True)
-            table = corridor_legs(kept, start, end, cube=True)
+        start, end = quick.narrowed(None, None, filters)
+        columns = cube_columns(["corridor"]) | filters.columns()
+        try:
+            cells = quick.kept_cells(self.summary, columns, ["corridor"], start, end, filters)
+            table = corridor_legs(cells, start, end, cube=True)
+        except NotSummarised:
+            table = corridor_legs(self._crossings_kept(filters), filters.start, filters.end)
         return Answer(table.to_pandas().reset_index(drop=True), ["crossings"])
 
     def early_warning(self, filters: Filters) -> Answer:
@@ -159,12 +149,14 @@ class Workspace:
         over the filtered cube (a movement-type filter: over the crossings)."""
         on = min(filters.end or self.last_day, self.last_day)
         kept = replace(filters, start=None, end=None)  # the detector reads its own history
-        if filters.movement_type:
+        columns = {"host_state", "bcp_code", "nationality", "direction", "outcome"}
+        try:
+            cells = quick.kept_cells(
+                self.summary, columns | kept.columns(), ["day"], None, on, kept
+            )
+            found = surges(cells, on, cube=True)
+        except NotSummarised:
             found = surges(self._crossings_kept(kept), on)
-        else:
-            columns = {"host_state", "bcp_code", "nationality", "direction", "outcome"}
-            cube = quick.smallest_cube(self.summary, columns | kept.columns(), ["day"], None, on)
-            found = surges(kept.on_crossings(cube, with_age_band=True), on, cube=True)
         table = surges_frame(found).rename(columns={"bcp_code": "bcp"})
         return Answer(table, ["observed", "expected", "ratio"])
 
@@ -253,7 +245,7 @@ class Workspace:
 
     def mirror(self, filters: Filters) -> Answer:
         table = quick.mirror(self.summary, filters=filters).to_pandas()
-        unused = [n for n in ("direction", "movement_type") if getattr(filters, n)]
+        unused = [n for n in ("direction",) if getattr(filters, n)]
         measures = ["exits_recorded_by_origin", "entries_recorded_by_destination", "difference"]
         return Answer(table.reset_index(drop=True), measures, tuple(unused))
 

@@ -28,11 +28,13 @@ from rmis.analytics.overstays import Overstays, find_overstays_on
 from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
 from rmis.analytics.stock import stock_curve_of_stays
 from rmis.analytics.summaries import (
+    ALL_ROLLUPS,
     MONTHLY,
-    PEOPLE_ROLLUPS,
     ROLLUPS,
     STOCK_CELLS,
     SUMMARIES_VERSION,
+    TYPED_MONTHLY,
+    TYPED_ROLLUPS,
     typed_people,
 )
 from rmis.analytics.typology import (
@@ -65,7 +67,7 @@ def open_summary(root: Path, backend: BaseBackend) -> Summary | None:
         return None
     if not summaries.flows or summaries.stays is None or summaries.people is None:
         return None
-    if set(summaries.rollups) != set(ROLLUPS) | set(PEOPLE_ROLLUPS):
+    if set(summaries.rollups) != ALL_ROLLUPS:
         return None
 
     def read(name: str, files: list[str]) -> ibis.Table:
@@ -88,13 +90,36 @@ def flows(
     filters: Filters = NO_FILTERS,
 ) -> ibis.Table:
     """analytics.flows without people counts, from the smallest cube that holds its cells and
-    the columns `filters` read (their period narrows `start`..`end`). A movement-type filter
-    needs each person's type: Workspace (panels.py) answers it from the crossings."""
-    if filters.by_person:
-        raise ValueError("the cube has no movement type: filter people through panels.py")
+    the columns `filters` read (their period narrows `start`..`end`); a movement-type filter
+    from the rollups by type, or NotSummarised when none holds the cut."""
     start, end = narrowed(start, end, filters)
-    cube = smallest_cube(summary, cube_columns(by) | filters.columns(), by, start, end)
-    return flows_from_cube(filters.on_crossings(cube, with_age_band=True), by, start, end)
+    cells = kept_cells(summary, cube_columns(by) | filters.columns(), by, start, end, filters)
+    return flows_from_cube(cells, by, start, end)
+
+
+class NotSummarised(LookupError):
+    """A cut under a movement-type filter that no rollup by type holds (e.g. BCP x nationality
+    x purpose by day): the crossings answer it (panels.py)."""
+
+
+def kept_cells(
+    summary: Summary,
+    columns: set[str],
+    by: list[str],
+    start: date | None,
+    end: date | None,
+    filters: Filters,
+) -> ibis.Table:
+    """The cells `filters` keep of the smallest cube holding `columns`; under a movement-type
+    filter, of the smallest rollup by type (summaries.TYPED_ROLLUPS)."""
+    if not filters.by_person:
+        cube = smallest_cube(summary, columns, by, start, end)
+        return filters.on_crossings(cube, with_age_band=True)
+    typed = smallest_cube(summary, columns, by, start, end, typed=True)
+    if typed is None:
+        raise NotSummarised(f"no rollup by movement type holds {sorted(columns)}")
+    kept = filters.on_crossings(typed, with_age_band=True)
+    return kept.filter(kept.movement_type.isin(list(filters.movement_type)))
 
 
 def narrowed(
@@ -109,17 +134,24 @@ def narrowed(
 
 
 def smallest_cube(
-    summary: Summary, columns: set[str], by: list[str], start: date | None, end: date | None
-) -> ibis.Table:
+    summary: Summary,
+    columns: set[str],
+    by: list[str],
+    start: date | None,
+    end: date | None,
+    typed: bool = False,
+) -> ibis.Table | None:
     """The first rollup (smallest first) holding `columns`; a monthly one only when no day or
-    week is asked for and the period is whole months; else the cube itself."""
+    week is asked for and the period is whole months; else the cube itself. `typed`: among the
+    rollups by movement type, and None when none holds them (there is no cube by type)."""
     whole_months = (start is None or start.day == 1) and (end is None or _last_of_month(end))
-    for name in ROLLUPS:
-        if name in MONTHLY and (not whole_months or {"day", "week"} & set(by)):
+    rollups, monthly = (TYPED_ROLLUPS, TYPED_MONTHLY) if typed else (ROLLUPS, MONTHLY)
+    for name, held in rollups.items():
+        if name in monthly and (not whole_months or {"day", "week"} & set(by)):
             continue
-        if columns <= set(ROLLUPS[name]):
+        if columns <= set(held):
             return summary.rollups[name]
-    return summary.cube
+    return None if typed else summary.cube
 
 
 def _last_of_month(day: date) -> bool:
@@ -135,10 +167,10 @@ def mirror(
     """Mirror statistics from the smallest cube holding what `filters` read (a filter on the
     host state or the direction keeps the pairs it names, both sides counted)."""
     start, end = narrowed(start, end, filters)
-    profile = filters.columns() - {"local_date", "host_state", "direction", "bcp_code"}
-    cube = summary.rollups["day_bcp"] if not profile else summary.cube
     kept = replace(filters, host_state=(), direction=(), start=None, end=None)
-    mirrored = mirror_from_cube(kept.on_crossings(cube, with_age_band=True), start, end)
+    columns = set(ROLLUPS["day_bcp"]) | kept.columns()
+    cells = kept_cells(summary, columns, ["day"], None, None, kept)
+    mirrored = mirror_from_cube(cells, start, end)
     if filters.host_state:  # a pair either of whose states is asked for
         hosts = list(filters.host_state)
         mirrored = mirrored.filter(mirrored.from_state.isin(hosts) | mirrored.to_state.isin(hosts))

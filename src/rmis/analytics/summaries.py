@@ -22,6 +22,7 @@ Among the rollups, the open overstays on the last day with data are judged again
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import ibis
@@ -56,7 +57,7 @@ OVERSTAY_SCHEMA = pa.schema(
 
 # 2: stock and the settled movement mix among the rollups; 3: refusal reasons; 4: the stays say
 # on how many documents their person crossed (overstays read it); 5: day x BCP x nationality;
-# 6: the open overstays on the last day with data
+# 6: the open overstays on the last day with data, the rollups by movement type
 SUMMARIES_VERSION = 6
 CUBE_KEYS = (
     "local_date", "year", "month", "host_state", "bcp_code", "mode", "neighbour", "direction",
@@ -86,6 +87,12 @@ STOCK_CELLS = ("host_state", "nationality", "purpose", "sex")  # stock.DIMENSION
 # open overstays on the last day with data (made at every sync: permits change without
 # crossings).
 PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled", "overstays")
+# The rollups again with each crossing's person's movement type on the last day with data (what
+# a movement-type filter reads), and every person's type itself.
+TYPED_ROLLUPS = {f"{name}_by_type": (*keys, "movement_type") for name, keys in ROLLUPS.items()}
+TYPED_MONTHLY = frozenset(f"{name}_by_type" for name in MONTHLY)
+TYPES = "movement_types"
+ALL_ROLLUPS = frozenset({*ROLLUPS, *PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES})  # a manifest lists
 
 
 def summarise(
@@ -125,15 +132,16 @@ def summarise(
     crossings = with_people(
         _read(backend, root, after.crossing_files()), _read(backend, root, after.documents)
     )
+    last = _last_day(backend, root, rollups)
     if old is None or before is None or old.stays is None or old.people is None:
         their_stays = _materialise(backend, with_documents(stays(crossings), crossings))
         kept_stays, kept_people, theirs = None, None, crossings
     else:
         touched = _touched_people(backend, root, before, after)
-        if touched is None:
-            stock = {name: old.rollups[name] for name in PEOPLE_ROLLUPS}
-            stock["overstays"] = _overstays(backend, root, after, crossings, old.stays, rules)
-            return Summaries(SUMMARIES_VERSION, flows, rollups | stock, old.stays, old.people)
+        if touched is None:  # no person's crossings changed, nor the last day: nor any type
+            kept = {name: old.rollups[name] for name in (*PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES)}
+            kept["overstays"] = _overstays(backend, root, after, crossings, old.stays, last, rules)
+            return Summaries(SUMMARIES_VERSION, flows, rollups | kept, old.stays, old.people)
         theirs = crossings.semi_join(touched, "person_key")
         their_stays = _materialise(backend, with_documents(stays(theirs), theirs))
         kept_stays = _read(backend, root, [old.stays]).anti_join(touched, "person_key")
@@ -156,12 +164,23 @@ def summarise(
             .group_by("movement_type")
             .aggregate(people=_.count()),
         ),
-        "overstays": _overstays(backend, root, after, crossings, stays_file, rules),
+        "overstays": _overstays(backend, root, after, crossings, stays_file, last, rules),
     }  # fmt: skip
+    types = typed_people(_read(backend, root, [people_file]), ibis.date(last))
+    types_file = _write(
+        backend, root, "summaries/rollups", types.select("person_key", "movement_type")
+    )
+    new_types = _read(backend, root, [types_file])
+    if kept_people is None:  # made from scratch
+        typed = _typed_rollups(backend, root, None, _typed_cube(crossings, new_types))
+    else:
+        typed = _typed_rollups_updated(
+            backend, root, before, after, old.rollups, new_types, touched
+        )
     return Summaries(
         SUMMARIES_VERSION,
         flows,
-        rollups | stock,
+        rollups | stock | typed | {TYPES: types_file},
         stays=stays_file,
         people=people_file,
     )
@@ -174,11 +193,70 @@ def cube(crossings: ibis.Table) -> ibis.Table:
 
 
 def rollup(cube_: ibis.Table, name: str) -> ibis.Table:
-    """The cube summed to the columns of ROLLUPS[name]."""
-    keys = ROLLUPS[name]
-    if name in MONTHLY:
+    """The cube summed to the columns of ROLLUPS[name] (or of TYPED_ROLLUPS[name] over a
+    typed cube)."""
+    keys = ROLLUPS.get(name) or TYPED_ROLLUPS[name]
+    if name in MONTHLY | TYPED_MONTHLY:
         cube_ = cube_.mutate(local_date=_.local_date.truncate("M"))
     return cube_.group_by(list(keys)).aggregate(n=_.n.sum())
+
+
+def _typed_cube(crossings: ibis.Table, types: ibis.Table) -> ibis.Table:
+    """The cube with each crossing's person's movement type (`types`: person_key and type)."""
+    joined = crossings.inner_join(types, "person_key")
+    with_band = joined.mutate(age_band=age_band(_.birth_year, _.year))
+    return with_band.group_by([*CUBE_KEYS, "movement_type"]).aggregate(n=_.count())
+
+
+def _typed_rollups(
+    backend: BaseBackend, root: Path, kept: dict[str, str] | None, *changes: ibis.Table
+) -> dict[str, str]:
+    """Each typed rollup: the `kept` one (None: none) plus the typed cubes `changes` (counts
+    may be negative: a correction), cells that sum to nothing dropped."""
+    written = {}
+    for name, keys in TYPED_ROLLUPS.items():
+        parts = [rollup(c, name) for c in changes]
+        if kept is not None:
+            parts.insert(0, _read(backend, root, [kept[name]]))
+        if len(parts) == 1:
+            summed = parts[0]
+        else:
+            # A month stored as a date: truncate's result is typed a timestamp by Ibis.
+            alike = [parts[0], *(p.cast(parts[0].schema()) for p in parts[1:])]
+            summed = ibis.union(*alike).group_by(list(keys)).aggregate(n=_.n.sum())
+        written[name] = _write(backend, root, "summaries/rollups", summed.filter(_.n != 0))
+    return written
+
+
+def _typed_rollups_updated(
+    backend: BaseBackend,
+    root: Path,
+    before: Manifest,
+    after: Manifest,
+    old: dict[str, str],
+    new_types: ibis.Table,
+    touched: ibis.Table,
+) -> dict[str, str]:
+    """The typed rollups of `before` corrected for the people whose crossings were touched or
+    whose type moved (an open stay grows with the last day): their crossings before, under
+    their type before, taken out; their crossings now, under their type now, put in. Only
+    those people's crossings are read (found by their documents)."""
+    old_types = _read(backend, root, [old[TYPES]])
+    moved = old_types.inner_join(new_types, "person_key").filter(
+        _.movement_type != _.movement_type_right
+    )
+    redo = _materialise(
+        backend, touched.select("person_key").union(moved.select("person_key"), distinct=True)
+    )
+
+    def counted(manifest: Manifest, types: ibis.Table) -> ibis.Table:
+        documents = _read(backend, root, manifest.documents)
+        theirs = documents.semi_join(redo, "person_key").select("document_id")
+        crossings = _read(backend, root, manifest.crossing_files()).semi_join(theirs, "document_id")
+        return _typed_cube(with_people(crossings, documents), types.semi_join(redo, "person_key"))
+
+    taken_out = counted(before, old_types).mutate(n=-_.n)
+    return _typed_rollups(backend, root, old, taken_out, counted(after, new_types))
 
 
 def stock_changes(all_stays: ibis.Table) -> ibis.Table:
@@ -270,24 +348,30 @@ def typed_people(p: ibis.Table, last: ibis.DateValue) -> ibis.Table:
     return f.mutate(movement_type=movement_type(f).fill_null("short_visit"))
 
 
+def _last_day(backend: BaseBackend, root: Path, rollups: dict[str, str]) -> date:
+    """The last day with data (the latest local_date of any crossing)."""
+    last = _read(backend, root, [rollups["day_bcp"]]).local_date.max().execute()
+    return pd.Timestamp(last).date()
+
+
 def _overstays(
     backend: BaseBackend,
     root: Path,
     after: Manifest,
     crossings: ibis.Table,
     stays_file: str,
+    last: date,
     rules: StayRulesTable | None,
 ) -> str:
     """The open overstays on the last day with data (overstays.find_overstays_on over the
     summaries' stays), each with its stay's purpose, sex and age band on entry, so that the
     dashboard's filters apply to them."""
     written = _read(backend, root, [stays_file])
-    last = crossings.local_date.max().execute()
     found = find_overstays_on(
         crossings,
         _read(backend, root, [after.permits]),
         rules or builtin_stay_rules(),
-        pd.Timestamp(last).date(),
+        last,
         _read(backend, root, after.documents),
         _read(backend, root, [after.reviews]) if after.reviews else None,
         made=written,
