@@ -110,8 +110,10 @@ def kept_cells(
     end: date | None,
     filters: Filters,
 ) -> ibis.Table:
-    """The cells `filters` keep of the smallest cube holding `columns`; under a movement-type
-    filter, of the smallest rollup by type (summaries.TYPED_ROLLUPS)."""
+    """The cells `filters` keep of the smallest cube holding `columns` for a period within
+    `start`..`end` and the filters' own; under a movement-type filter, of the smallest rollup
+    by type (summaries.TYPED_ROLLUPS)."""
+    start, end = narrowed(start, end, filters)  # a month's rollup only for whole months
     if not filters.by_person:
         cube = smallest_cube(summary, columns, by, start, end)
         return filters.on_crossings(cube, with_age_band=True)

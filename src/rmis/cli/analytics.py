@@ -444,14 +444,18 @@ def flows(
 def flows_frame(
     analysis: Analysis, by: list[str], filters: Filters, count_people: bool
 ) -> pd.DataFrame:
-    """Flows under the filters: from the summaries when they can answer (no people counted,
-    no movement type, which is a person's), else from the crossings; the same figures."""
+    """Flows under the filters: from the summaries when they can answer (no people counted;
+    a movement type from the rollups by type when one holds the cut), else from the
+    crossings; the same figures."""
     from rmis.analytics import flows as flows_by
     from rmis.analytics import quick
 
     summary = analysis.summary
-    if summary is not None and not count_people and not filters.by_person:
-        return run(quick.flows, summary, by, filters=filters)
+    if summary is not None and not count_people:
+        try:
+            return run(quick.flows, summary, by, filters=filters)
+        except quick.NotSummarised:
+            pass
     return run(flows_by, filtered_crossings(analysis, filters), by, None, None, count_people)
 
 
@@ -488,12 +492,17 @@ def corridors(
     analysis = open_analysis()
     analysis.check(filters.start)
     analysis.check(filters.end)
+    from rmis.analytics import quick
+    from rmis.analytics.flows import cube_columns
+
     summary = analysis.summary
-    if summary is not None and not filters.by_person:
-        place_only = not filters.columns() - {"local_date", "host_state", "bcp_code"}
-        cube = summary.rollups["day_bcp"] if place_only else summary.cube
-        legs = corridor_legs(filters.on_crossings(cube, with_age_band=True), cube=True)
-    else:
+    try:
+        if summary is None:
+            raise quick.NotSummarised("no summaries")
+        columns = cube_columns(["corridor"]) | filters.columns()
+        cells = quick.kept_cells(summary, columns, ["corridor"], None, None, filters)
+        legs = corridor_legs(cells, cube=True)
+    except quick.NotSummarised:
         legs = corridor_legs(filtered_crossings(analysis, filters))
     frame = run(lambda: legs)
     emit(frame, fmt, out, "RMIS_CORRIDORS", ["crossings"], None, analysis.synced, filters)
