@@ -1,4 +1,5 @@
-"""A small synthetic warehouse shared by the analytics tests, and one SparkSession per run."""
+"""A small synthetic warehouse shared by the analytics tests, a local SparkSession for each
+module that asks, and the standalone cluster (tests/spark_cluster.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from rmis.registry import import_crossings
 from rmis.store.database import open_database
 from rmis.synth.region import SynthConfig, generate, write
 from rmis.warehouse import sync_warehouse
+from spark_cluster import spark_cluster as spark_cluster  # the fixture, for these tests
 
 END = date(2026, 6, 30)
 
@@ -35,7 +37,9 @@ def region_now():
     return datetime(2026, 7, 1, tzinfo=UTC)
 
 
-@pytest.fixture(scope="session")
+# A module's: a process holds one SparkContext, and a module that runs on the standalone cluster
+# stops the one running before making its own (the JVM stays, so the next start is quick).
+@pytest.fixture(scope="module")
 def spark():
     pytest.importorskip("pyspark")
     from rmis.analytics import spark_session

@@ -1,4 +1,6 @@
-"""Every analysis gives the same answer on DuckDB and on PySpark (local mode)."""
+"""Every analysis gives the same answer on DuckDB and on PySpark: in local mode, and on a
+standalone cluster of a master and two workers started here (tests/spark_cluster.py; with
+RMIS_TEST_SPARK_CLUSTER=1, as CI runs it), where the executors read the warehouse's files."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from rmis.analytics import (
     typology_with_documents,
 )
 from rmis.reference.stay_rules import load_stay_rules
+from spark_cluster import WORKERS, executors_of
 
 ON = date(2026, 3, 15)
 ANALYSES = {
@@ -69,11 +72,30 @@ def normalised(frame) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns), ignore_index=True)
 
 
+@pytest.fixture(scope="module", params=["local", "cluster"])
+def on_spark(request):
+    """A session in local mode (the conftest's), then one on the standalone cluster: pytest
+    runs every analysis on the first before it makes the second."""
+    if request.param == "local":
+        yield request.getfixturevalue("spark")
+        return
+    from rmis.analytics import spark_session
+    from rmis.settings import SparkSettings
+
+    master = request.getfixturevalue("spark_cluster")  # stops the local session
+    session = spark_session(SparkSettings(master=master, memory="512m"))
+    assert session.sparkContext.master == master
+    assert executors_of(session) == WORKERS  # an executor on each worker
+    session.conf.set("spark.sql.shuffle.partitions", "4")  # two one-core executors
+    yield session
+    session.stop()
+
+
 @pytest.mark.parametrize("name", sorted(ANALYSES))
-def test_duckdb_and_spark_agree(name, synthetic_warehouse, spark):
+def test_duckdb_and_spark_agree(name, synthetic_warehouse, on_spark):
     root, _ = synthetic_warehouse
     on_duckdb = normalised(ANALYSES[name](open_warehouse(root, connect("duckdb"))))
-    on_spark = normalised(ANALYSES[name](open_warehouse(root, connect("spark", spark))))
+    on_spark = normalised(ANALYSES[name](open_warehouse(root, connect("spark", on_spark))))
     assert len(on_duckdb) > 0
     pd.testing.assert_frame_equal(on_duckdb, on_spark, check_dtype=False)
 

@@ -1,17 +1,11 @@
 """The hub's journey linkage on Spark gives link()'s pairs exactly, in local mode and on a
 standalone cluster started here (a master and two workers on loopback, from the pyspark
-distribution's own spark-class; with RMIS_TEST_SPARK_CLUSTER=1, as CI runs it). Without Java
-17 or 21 these skip, saying why."""
+distribution's own spark-class: tests/spark_cluster.py; with RMIS_TEST_SPARK_CLUSTER=1, as CI
+runs it). Without Java 17 or 21 these skip, saying why."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,6 +14,8 @@ from rmis.exchange.journeys import Secret, encode, link
 from rmis.exchange.spark import java_problem, link_on_spark, session, spark_settings
 from rmis.reference.bcps import load_bcps
 from rmis.synth.region import SynthConfig, generate
+from spark_cluster import WORKERS, executors_of
+from spark_cluster import spark_cluster as spark_cluster  # the fixture
 
 NO_JAVA = java_problem()
 
@@ -53,85 +49,6 @@ def keys():
     return encode(c[c.outcome == "admitted"], Secret(b"s" * 32))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """spark://127.0.0.1:PORT: a master and two one-core workers of 512 MB."""
-    if NO_JAVA:
-        pytest.skip(NO_JAVA)
-    if not os.environ.get("RMIS_TEST_SPARK_CLUSTER"):
-        # Three JVMs and a minute on a shared two-core machine: CI sets it (docs/exchange.md).
-        pytest.skip("RMIS_TEST_SPARK_CLUSTER=1 starts the standalone cluster")
-    import pyspark
-
-    home = Path(pyspark.__file__).parent
-    spark_class = str(home / "bin" / "spark-class")
-    env = {
-        **os.environ,
-        "SPARK_HOME": str(home),
-        "PYSPARK_PYTHON": sys.executable,
-        "SPARK_LOCAL_IP": "127.0.0.1",
-        "SPARK_LOG_DIR": str(tmp_path_factory.mktemp("log")),
-        "SPARK_WORKER_DIR": str(tmp_path_factory.mktemp("work")),
-    }
-    port = _free_port()
-    master = f"spark://127.0.0.1:{port}"
-    processes = [
-        subprocess.Popen(
-            [
-                spark_class,
-                "org.apache.spark.deploy.master.Master",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--webui-port",
-                str(_free_port()),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-    ]
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    for _ in range(2):
-        processes.append(
-            subprocess.Popen(
-                [
-                    spark_class,
-                    "org.apache.spark.deploy.worker.Worker",
-                    master,
-                    "--host",
-                    "127.0.0.1",
-                    "--cores",
-                    "1",
-                    "--memory",
-                    "512m",
-                    "--webui-port",
-                    str(_free_port()),
-                ],
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-    yield master
-    for process in reversed(processes):
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def _pairs(frame: pd.DataFrame) -> set:
     return set(zip(frame.exit_token, frame.entry_token, frame.score.round(9), strict=True))
 
@@ -145,10 +62,11 @@ def test_spark_local_links_what_link_links(keys):
         spark.stop()
 
 
-def test_a_standalone_cluster_links_what_link_links(keys, cluster):
-    spark = session(cluster, "512m")
+def test_a_standalone_cluster_links_what_link_links(keys, spark_cluster):
+    spark = session(spark_cluster, "512m")
     try:
-        assert spark.sparkContext.master == cluster
+        assert spark.sparkContext.master == spark_cluster
+        assert executors_of(spark) == WORKERS  # an executor on each worker
         found = link_on_spark(keys, spark)
         assert len(found) > 100
         assert _pairs(found) == _pairs(link(keys))
