@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,15 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Server processes (up to the machine's cores)")
     ] = 1,
+    login_rate: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1,
+            envvar="RMIS_LOGIN_RATE",
+            help="Login attempts a second each server process works on (default 4); more wait "
+            "their turn a few seconds or are answered 503 (docs/trust.md)",
+        ),
+    ] = None,
 ) -> None:
     """Run the rmis API (OpenAPI at /api/v1/docs). The schema is migrated first.
 
@@ -33,17 +43,21 @@ def serve(
     from rmis.cli.retention import erase_due
     from rmis.reference.stay_rules import load_stay_rules
     from rmis.retention import DailyErasure
-    from rmis.security import AuditSealer, load_keys
+    from rmis.security import AuditSealer, LoginGate, load_keys
+    from rmis.security.gate import DEFAULT_RATE
     from rmis.settings import Settings, utc_now
     from rmis.store import open_database
     from rmis.web.app import create_app
 
     settings = Settings.from_env()
     engine = open_database(settings.database_url)
+    login_rate = login_rate or DEFAULT_RATE
+    os.environ["RMIS_LOGIN_RATE"] = str(login_rate)  # for the worker processes (app_from_env)
     app = create_app(
         engine,
         stay_rules=load_stay_rules(settings.stay_rules),
         screening_threshold=settings.screening_threshold,
+        login_gate=LoginGate(login_rate),
     )
     keys = load_keys(settings.audit_key_file)
     sealer = AuditSealer(engine, keys, settings.audit_checkpoint_file, utc_now).start()
@@ -65,8 +79,10 @@ def serve(
 def app_from_env():
     """The API for one worker process of `rmis serve --workers N`: the record the parent has
     already migrated, the settings from the environment. Throttles count in the record, so
-    their limits hold across workers."""
+    their limits hold across workers; each process has its own login gate."""
     from rmis.reference.stay_rules import load_stay_rules
+    from rmis.security import LoginGate
+    from rmis.security.gate import DEFAULT_RATE
     from rmis.settings import Settings
     from rmis.store import create_registry_engine
     from rmis.web.app import create_app
@@ -76,4 +92,5 @@ def app_from_env():
         create_registry_engine(settings.database_url),
         stay_rules=load_stay_rules(settings.stay_rules),
         screening_threshold=settings.screening_threshold,
+        login_gate=LoginGate(float(os.environ.get("RMIS_LOGIN_RATE", DEFAULT_RATE))),
     )

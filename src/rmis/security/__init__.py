@@ -11,6 +11,7 @@ from rmis.security.accounts import (
     log_out,
     principal_for_token,
     principal_named,
+    refuse_busy,
     revoke_tokens,
     rotate_token,
     set_disabled,
@@ -27,6 +28,7 @@ from rmis.security.audit import (
     verify_audit,
     verify_chain,
 )
+from rmis.security.gate import LoginBusy, LoginGate
 from rmis.security.keys import AuditKeys, KeyringError, load_keys, rotate_keys
 from rmis.security.principals import (
     PERMIT_ROLES,
@@ -53,6 +55,8 @@ __all__ = [
     "AuditVerdict",
     "Checkpoint",
     "KeyringError",
+    "LoginBusy",
+    "LoginGate",
     "Principal",
     "Role",
     "Sealed",
@@ -65,6 +69,7 @@ __all__ = [
     "log_out",
     "principal_for_token",
     "principal_named",
+    "refuse_busy",
     "revoke_tokens",
     "rotate_keys",
     "rotate_token",

@@ -15,6 +15,7 @@ import os
 import secrets
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from uuid6 import uuid7
 
 from rmis.reference.countries import code_problem
 from rmis.security.audit import append_audit
+from rmis.security.gate import LoginBusy, LoginGate
 from rmis.security.passwords import PasswordRefused, check_password
 from rmis.security.principals import AccessDenied, Principal, Role
 from rmis.security.throttle import address_key, forget, name_key, note_failure, refusal
@@ -223,7 +225,10 @@ def _issue_token(
 # The principal and its BCPs in one query: a row per BCP (one with None for no BCP).
 _PRINCIPAL_FOR_TOKEN = (
     select(
-        principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code,
+        principals.c.name,
+        principals.c.role,
+        principals.c.state,
+        principal_bcps.c.bcp_code,
         principals.c.agency,
     )
     .select_from(
@@ -263,7 +268,10 @@ def principal_for_token(connection: Connection, token: str, now: datetime) -> Pr
 
 _PRINCIPAL_NAMED = (
     select(
-        principals.c.name, principals.c.role, principals.c.state, principal_bcps.c.bcp_code,
+        principals.c.name,
+        principals.c.role,
+        principals.c.state,
+        principal_bcps.c.bcp_code,
         principals.c.agency,
     )
     .select_from(
@@ -285,15 +293,29 @@ def principal_named(engine: Engine, name: str) -> Principal:
 
 
 def log_in(
-    engine: Engine, name: str, password: str, now: datetime, client: str | None = None
+    engine: Engine,
+    name: str,
+    password: str,
+    now: datetime,
+    client: str | None = None,
+    gate: LoginGate | None = None,
 ) -> tuple[str, datetime]:
     """A session token for an officer's name and password, and when it expires.
 
     `client` is the address the attempt comes from (throttled apart from the name). Raises
     AccountError("login_failed") without saying which of the two was wrong, and
     AccountError("login_throttled" | "login_locked", retry_after=seconds) without checking the
-    password at all. Every refusal is audited with its reason.
+    password at all. With a `gate`, the attempt first waits for its turn there (this thread
+    sleeps), or is refused AccountError("login_busy", retry_after=seconds) when the gate's
+    queue is full; a caller that waited for its turn itself passes none (the API, which
+    waits without holding a thread). Every refusal is audited with its reason.
     """
+    if gate is not None:
+        try:
+            wait = gate.reserve()
+        except LoginBusy as busy:
+            raise refuse_busy(engine, name, client, now, busy) from None
+        time.sleep(wait)
     keys = [name_key(name)] + ([address_key(client)] if client else [])
     with engine.connect() as connection:
         refused = refusal(connection, keys, now)
@@ -345,6 +367,14 @@ def log_in(
             detail={"client": client},
         )
     return token, expires_at
+
+
+def refuse_busy(
+    engine: Engine, name: str, client: str | None, now: datetime, busy: LoginBusy
+) -> AccountError:
+    """The refusal of an attempt the login gate had no room for, audited (`login_busy`)."""
+    _audit_refused_login(engine, name, client, "login_busy", now)
+    return AccountError("login_busy", str(busy), retry_after=busy.retry_after_s)
 
 
 def _append_refused_login(connection, name, client, reason, now) -> None:

@@ -13,6 +13,7 @@ from rmis import __version__
 from rmis.reference.stay_rules import StayRulesTable, load_stay_rules
 from rmis.registry import ReferenceFacts, load_reference_facts
 from rmis.screening import Screener
+from rmis.security import LoginGate
 from rmis.settings import utc_now
 from rmis.web.api import checks, corrections, persons, protection, reads, rights, screening
 from rmis.web.api.edge import install_edge
@@ -29,6 +30,8 @@ class Services:
     reference: ReferenceFacts
     stay_rules: StayRulesTable
     screener: Screener  # the alert lists in force, indexed once and kept current
+    # How many login attempts a second this process works on (None: no limit but throttling).
+    login_gate: LoginGate | None = None
 
 
 def create_app(
@@ -36,6 +39,7 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
     stay_rules: StayRulesTable | None = None,
     screening_threshold: float | None = None,
+    login_gate: LoginGate | None = None,
 ) -> FastAPI:
     app = FastAPI(
         title="rmis",
@@ -49,7 +53,7 @@ def create_app(
         reference = load_reference_facts(connection)
     app.state.services = Services(
         engine, clock, reference, stay_rules or load_stay_rules(),
-        Screener(engine, threshold=screening_threshold),
+        Screener(engine, threshold=screening_threshold), login_gate,
     )  # fmt: skip
     install_problem_handlers(app)
     install_edge(app)  # security headers, no-store, the docs

@@ -27,6 +27,7 @@ MEDIA_TYPE = "application/problem+json"
 AUDITED_STATUSES = frozenset({401, 403, 404, 409, 410, 429})
 _ACCOUNT_STATUS = {
     "login_failed": 401, "login_throttled": 429, "login_locked": 429, "unknown_principal": 404,
+    "login_busy": 503,
 }  # fmt: skip
 _log = logging.getLogger("rmis.api")
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
+from starlette.concurrency import run_in_threadpool
 
 from rmis.registry import record_crossings
-from rmis.security import log_in, log_out
+from rmis.security import LoginBusy, log_in, log_out, refuse_busy
 from rmis.web.api.auth import CurrentPrincipal, bearer
 from rmis.web.api.problems import client_address
 from rmis.web.api.retry import api_router
@@ -15,13 +18,34 @@ from rmis.web.api.schemas import CrossingBatchIn, CrossingIn, LoginIn, RecordedO
 router = api_router()
 
 
+# How long an attempt the login gate has no room for is held before its 503: a client that
+# sends the next attempt as soon as it has an answer is then slowed to one a second a connection.
+BUSY_ANSWER_DELAY_S = 1.0
+
+
 @router.post("/login", response_model=SessionOut, tags=["accounts"])
-def login(body: LoginIn, request: Request) -> SessionOut:
+async def login(body: LoginIn, request: Request) -> SessionOut:
     """An officer's session token for one shift. Failed logins are throttled per name and per
-    address: a throttled or locked login is answered 429 with Retry-After."""
+    address: a throttled or locked login is answered 429 with Retry-After. When the server is
+    given more logins a second than its login gate admits, an attempt waits for its turn (up to
+    a few seconds) or is answered 503 `login_busy` with Retry-After."""
     services = request.app.state.services
-    token, expires_at = log_in(
-        services.engine, body.name, body.password, services.clock(), client_address(request)
+    client = client_address(request)
+    gate = services.login_gate
+    if gate is not None:
+        # The turn is waited for here, on the event loop, not in a thread of the pool that
+        # the recordings need.
+        try:
+            wait = gate.reserve()
+        except LoginBusy as busy:
+            await asyncio.sleep(BUSY_ANSWER_DELAY_S)
+            raise await run_in_threadpool(
+                refuse_busy, services.engine, body.name, client, services.clock(), busy
+            ) from None
+        if wait:
+            await asyncio.sleep(wait)
+    token, expires_at = await run_in_threadpool(
+        log_in, services.engine, body.name, body.password, services.clock(), client
     )
     return SessionOut(token=token, expires_at=expires_at)
 
