@@ -23,8 +23,9 @@ from rmis.analytics import (
     open_warehouse,
     quick,
 )
-from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.filters import Filters
+from rmis.analytics.state_roles import roles_of_events, state_roles
+from rmis.analytics.stock import stock_curve, stock_on
 from rmis.analytics.summaries import TYPED_ROLLUPS, TYPES, summarise
 from rmis.cli import app
 from rmis.reference.stay_rules import load_stay_rules
@@ -110,6 +111,9 @@ def check_agree(root) -> None:
     counted = raw_types.movement_type.value_counts()
     assert {k: v for k, v in mix.items() if v} == counted.to_dict()
     assert mix.sum() == len(raw_types) > 0
+    events = summary.rollups["role_events"]
+    for start, end in ((None, None), (date(2026, 2, 1), date(2026, 4, 30))):
+        same(frame(roles_of_events(events, start, end)), frame(state_roles(c, start, end)))
     # The rollups by movement type: each type's flows as over its people's crossings.
     typed = movement_types(c).select("person_key", "movement_type")
     for kind in counted.index:
@@ -181,7 +185,8 @@ def test_summaries_agree_with_the_crossings_through_incremental_syncs(region, tm
     scratch = summarise(root, None, after)
     backend = connect()
     pairs = [(after.summaries.stays, scratch.stays), (after.summaries.people, scratch.people)]
-    pairs += [(after.summaries.rollups[n], scratch.rollups[n]) for n in (*TYPED_ROLLUPS, TYPES)]
+    made_again = (*TYPED_ROLLUPS, TYPES, "role_events")
+    pairs += [(after.summaries.rollups[n], scratch.rollups[n]) for n in made_again]
     for a, b in pairs:
         x = backend.read_parquet(str(root / a)).to_pandas()
         y = backend.read_parquet(str(root / b)).to_pandas()

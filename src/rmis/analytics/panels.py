@@ -28,7 +28,7 @@ from rmis.analytics.flows import corridor_legs, cube_columns
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.overstays import overstays_by_nationality
 from rmis.analytics.quick import NotSummarised, Summary
-from rmis.analytics.state_roles import state_roles
+from rmis.analytics.state_roles import roles_of_events
 from rmis.analytics.summaries import TYPES
 from rmis.analytics.typology import MOVEMENT_TYPES
 
@@ -210,21 +210,18 @@ class Workspace:
 
     def state_roles(self, filters: Filters) -> Answer:
         """People for whom each state was an origin, a transit and a destination in the
-        period (analytics.state_roles: departures from the crossings, visits from the
-        summaries' stays), per state and nationality."""
-        crossings = self.warehouse.crossings
+        period (analytics.state_roles, from the summaries' role events), per state and
+        nationality."""
+        events = self.summary.rollups["role_events"]
         if filters.movement_type:
-            crossings = crossings.semi_join(
-                self._people_of_types(filters.movement_type), "person_key"
-            )
-        found = state_roles(crossings, filters.start, filters.end, made=self._stays_of(filters))
+            events = events.semi_join(self._people_of_types(filters.movement_type), "person_key")
+        found = roles_of_events(events, filters.start, filters.end)
         kept = found.rename(host_state="state")
         condition = ibis.literal(True)
         for name in ("host_state", "nationality"):
             if values := getattr(filters, name):
                 condition &= kept[name].isin(list(values))
-        table = kept.filter(condition).to_pandas()
-        table = table[["host_state", "nationality", *ROLES]]
+        table = kept.filter(condition).to_pandas()[["host_state", "nationality", *ROLES]]
         order = table[list(ROLES)].sum(axis=1).sort_values(ascending=False).index
         unused = [
             n
@@ -232,12 +229,6 @@ class Workspace:
             if getattr(filters, n)
         ]
         return Answer(table.loc[order].reset_index(drop=True), list(ROLES), tuple(unused))
-
-    def _stays_of(self, filters: Filters) -> ibis.Table:
-        stays_ = self.summary.stays
-        if filters.movement_type:
-            stays_ = stays_.semi_join(self._people_of_types(filters.movement_type), "person_key")
-        return stays_
 
     def _people_crossing(self, filters: Filters) -> ibis.Table:
         # The crossings, not the stays: a refusal makes no stay.

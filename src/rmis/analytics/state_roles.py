@@ -30,43 +30,53 @@ def passes_through(s: ibis.Table) -> ibis.BooleanValue:
     return short & onward
 
 
+def role_events(crossings: ibis.Table, made: ibis.Table | None = None) -> ibis.Table:
+    """One row per person, state, nationality, day and role the person took that day: origin on
+    a citizen's admitted exit from their own state, transit or destination on a foreigner's
+    entry (by how that stay went). `made`: the people's stays already made (stays.stays of the
+    same crossings, e.g. the summaries' table). The summaries keep this table, so that roles over
+    any period read no crossing."""
+    departures = crossings.filter(
+        (_.outcome == "admitted") & (_.direction == "exit") & (_.nationality == _.host_state)
+    ).select(
+        "person_key", "host_state", "nationality", day=_.local_date,
+        role=ibis.literal("origin"),
+    )  # fmt: skip
+    s = stays(crossings) if made is None else made
+    s = s.filter(foreign(s))
+    visits = s.select(
+        "person_key", "host_state", "nationality", day=s.entry_date,
+        role=ibis.ifelse(passes_through(s), "transit", "destination"),
+    )  # fmt: skip
+    return departures.union(visits, distinct=True)
+
+
 def state_roles(
     crossings: ibis.Table,
     start: date | None = None,
     end: date | None = None,
     made: ibis.Table | None = None,
 ) -> ibis.Table:
-    """Origin, transit and destination people per state and nationality, entries (and
-    departures) in `start`..`end`. `made`: the people's stays already made (stays.stays of the
-    same crossings, e.g. the summaries' table), so they are not made again here."""
-    departures = (
-        crossings.filter(
-            (_.outcome == "admitted")
-            & (_.direction == "exit")
-            & (_.nationality == _.host_state)
-            & date_filter(_.local_date, start, end)
-        )
-        .group_by(state=_.host_state, nationality=_.nationality)
-        .aggregate(origin=_.person_key.nunique())
-    )
-    s = stays(crossings) if made is None else made
-    s = s.filter(foreign(s) & date_filter(s.entry_date, start, end))
-    through = passes_through(s)
-    visits = s.group_by(state=s.host_state, nationality=s.nationality).aggregate(
-        transit=ibis.ifelse(through, s.person_key, ibis.null(str)).nunique(),
-        destination=ibis.ifelse(through, ibis.null(str), s.person_key).nunique(),
-    )
-    keys = ["state", "nationality"]
-    joined = departures.outer_join(visits, keys)
-    counts = joined.select(
-        **{k: ibis.coalesce(joined[k], joined[f"{k}_right"]) for k in keys},
-        origin=joined.origin.fill_null(0),
-        transit=joined.transit.fill_null(0),
-        destination=joined.destination.fill_null(0),
+    """Origin, transit and destination people per state and nationality, departures and
+    entries in `start`..`end`. `made`: the people's stays already made (role_events)."""
+    return roles_of_events(role_events(crossings, made), start, end)
+
+
+def roles_of_events(
+    events: ibis.Table, start: date | None = None, end: date | None = None
+) -> ibis.Table:
+    """state_roles from role_events' rows (the summaries' or made from the crossings)."""
+    kept = events.filter(date_filter(events.day, start, end))
+
+    def people(role: str) -> ibis.IntegerValue:
+        return ibis.ifelse(kept.role == role, kept.person_key, ibis.null(str)).nunique()
+
+    counts = kept.group_by(state=kept.host_state, nationality=kept.nationality).aggregate(
+        origin=people("origin"), transit=people("transit"), destination=people("destination")
     )
     total = (counts.origin + counts.transit + counts.destination).cast("float64")
     return counts.mutate(
         origin_share=counts.origin / total,
         transit_share=counts.transit / total,
         destination_share=counts.destination / total,
-    ).order_by(keys)
+    ).order_by(["state", "nationality"])

@@ -34,7 +34,7 @@ from ibis.backends import BaseBackend
 from rmis.analytics.dimensions import age_band
 from rmis.analytics.engine import with_people
 from rmis.analytics.overstays import find_overstays_on
-from rmis.analytics.state_roles import passes_through
+from rmis.analytics.state_roles import passes_through, role_events
 from rmis.analytics.stays import days_between, foreign, stays, with_documents
 from rmis.analytics.typology import (
     AIR_OR_SEA,
@@ -85,8 +85,8 @@ STOCK_CELLS = ("host_state", "nationality", "purpose", "sex")  # stock.DIMENSION
 # Kept among the rollups, made from the stays and people: stock's two tables, the people with
 # no open stay counted per movement type (their type does not move with the last day), and the
 # open overstays on the last day with data (made at every sync: permits change without
-# crossings).
-PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled", "overstays")
+# crossings), and each person's role events (state_roles.role_events: a person's own).
+PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled", "overstays", "role_events")
 # The rollups again with each crossing's person's movement type on the last day with data (what
 # a movement-type filter reads), and every person's type itself.
 TYPED_ROLLUPS = {f"{name}_by_type": (*keys, "movement_type") for name, keys in ROLLUPS.items()}
@@ -135,7 +135,7 @@ def summarise(
     last = _last_day(backend, root, rollups)
     if old is None or before is None or old.stays is None or old.people is None:
         their_stays = _materialise(backend, with_documents(stays(crossings), crossings))
-        kept_stays, kept_people, theirs = None, None, crossings
+        kept_stays, kept_people, kept_roles, theirs = None, None, None, crossings
     else:
         touched = _touched_people(backend, root, before, after)
         if touched is None:  # no person's crossings changed, nor the last day: nor any type
@@ -146,9 +146,14 @@ def summarise(
         their_stays = _materialise(backend, with_documents(stays(theirs), theirs))
         kept_stays = _read(backend, root, [old.stays]).anti_join(touched, "person_key")
         kept_people = _read(backend, root, [old.people]).anti_join(touched, "person_key")
+        kept_roles = _read(backend, root, [old.rollups["role_events"]]).anti_join(
+            touched, "person_key"
+        )
     their_people = person_features(theirs, their_stays)
+    their_roles = role_events(theirs, their_stays)
     all_stays = their_stays if kept_stays is None else kept_stays.union(their_stays)
     all_people = their_people if kept_people is None else kept_people.union(their_people)
+    all_roles = their_roles if kept_roles is None else kept_roles.union(their_roles)
     by_day = all_stays.order_by(["host_state", "entry_date"])  # stock reads a day's stays
     stays_file = _write(backend, root, "summaries/stays", by_day)
     written = _read(backend, root, [stays_file])
@@ -165,6 +170,8 @@ def summarise(
             .aggregate(people=_.count()),
         ),
         "overstays": _overstays(backend, root, after, crossings, stays_file, last, rules),
+        # By day: a period's roles read only its row groups.
+        "role_events": _write(backend, root, "summaries/rollups", all_roles.order_by("day")),
     }  # fmt: skip
     types = typed_people(_read(backend, root, [people_file]), ibis.date(last))
     types_file = _write(

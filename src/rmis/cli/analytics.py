@@ -746,13 +746,18 @@ def roles(
     """How much each state is an origin, a transit and a destination, per nationality (not the
     roles of principals: see `rmis users`)."""
     from rmis.analytics import state_roles
+    from rmis.analytics.state_roles import roles_of_events
 
     fmt = resolve_format(fmt, out)
     filters = parse_filters(from_, to, host_state=host, nationality=nationality)
     analysis = open_analysis()
     analysis.check(filters.start)
     analysis.check(filters.end)
-    frame = run(state_roles, analysis.warehouse.crossings, filters.start, filters.end)
+    if analysis.summary is not None:  # the role events the sync keeps: the same figures
+        events = analysis.summary.rollups["role_events"]
+        frame = run(roles_of_events, events, filters.start, filters.end)
+    else:
+        frame = run(state_roles, analysis.warehouse.crossings, filters.start, filters.end)
     if filters.host_state:
         frame = frame[frame.state.isin(filters.host_state)]
     if filters.nationality:
