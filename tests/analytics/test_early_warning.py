@@ -157,3 +157,25 @@ def test_severity_follows_the_size_of_the_breakout(ratio, severity):
 def test_chances_are_said_as_one_in_n():
     assert describe_chance(1 / 123_456) == "about 1 in 120,000"
     assert describe_chance(1e-12) == "below 1 in a billion"
+
+
+def test_the_alerts_the_sync_keeps_are_the_detectors_on_the_last_day(region, tmp_path):
+    """summaries keeps every series' alerts on the last day (the dashboard unfiltered reads
+    them): the same rows as the detector over the same day x BCP x nationality counts."""
+    from rmis.analytics.summaries import _surges
+
+    rows = region.iloc[:400].stack(list(range(region.columns.nlevels))).rename("n").reset_index()
+    rows.columns = ["local_date", "host_state", "bcp_code", "nationality", "n"]
+    cube = rows[rows.n > 0].assign(
+        local_date=lambda f: pd.to_datetime(f.local_date).dt.date,
+        direction="entry", outcome="admitted", n=lambda f: f.n.astype("int64"),
+    )  # fmt: skip
+    cube.to_parquet(tmp_path / "day_bcp_nationality.parquet", index=False)
+    backend = ibis.duckdb.connect()
+    stored = _surges(backend, tmp_path, {"day_bcp_nationality": "day_bcp_nationality.parquet",
+                                         "day_bcp": "day_bcp_nationality.parquet"})  # fmt: skip
+    last = max(cube.local_date)
+    want = surges_frame(surges(ibis.memtable(cube), last, cube=True))
+    got = backend.read_parquet(str(tmp_path / stored)).to_pandas()
+    assert len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)

@@ -162,7 +162,11 @@ def test_corridors_count_each_leg_once_as_over_the_crossings(workspace, filters)
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
-@pytest.mark.parametrize("filters", FILTERS[:3], ids=lambda f: f.describe())
+@pytest.mark.parametrize(
+    "filters",
+    [*FILTERS[:3], Filters.parse({"movement_type": "circular,local_border"})],
+    ids=lambda f: f.describe(),
+)
 def test_early_warning_over_the_cube_is_the_detector_over_the_crossings(workspace, filters):
     from dataclasses import replace
 
@@ -171,6 +175,10 @@ def test_early_warning_over_the_cube_is_the_detector_over_the_crossings(workspac
     got = workspace.early_warning(filters).table
     on = min(filters.end or workspace.last_day, workspace.last_day)
     kept = replace(filters, start=None, end=None).on_crossings(workspace.warehouse.crossings)
+    if filters.movement_type:
+        typed = workspace.summary.rollups["movement_types"]
+        people = typed.filter(typed.movement_type.isin(list(filters.movement_type)))
+        kept = kept.semi_join(people, "person_key")
     want = surges_frame(surges(kept, on)).rename(columns={"bcp_code": "bcp"})
     pd.testing.assert_frame_equal(got, want, check_dtype=False)
 

@@ -29,7 +29,7 @@ from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.overstays import overstays_by_nationality
 from rmis.analytics.quick import NotSummarised, Summary
 from rmis.analytics.state_roles import roles_of_events
-from rmis.analytics.summaries import TYPES
+from rmis.analytics.summaries import SURGES, TYPES
 from rmis.analytics.typology import MOVEMENT_TYPES
 
 FLOW_MEASURES = ["entries", "exits", "refused"]
@@ -149,6 +149,9 @@ class Workspace:
         over the filtered cube (a movement-type filter: over the crossings)."""
         on = min(filters.end or self.last_day, self.last_day)
         kept = replace(filters, start=None, end=None)  # the detector reads its own history
+        if kept == Filters() and on == self.last_day:  # every series: judged at the sync
+            table = self.summary.rollups[SURGES].to_pandas().rename(columns={"bcp_code": "bcp"})
+            return Answer(table, ["observed", "expected", "ratio"])
         columns = {"host_state", "bcp_code", "nationality", "direction", "outcome"}
         try:
             cells = quick.kept_cells(

@@ -32,6 +32,7 @@ from ibis import _
 from ibis.backends import BaseBackend
 
 from rmis.analytics.dimensions import age_band
+from rmis.analytics.early_warning import surges, surges_frame
 from rmis.analytics.engine import with_people
 from rmis.analytics.overstays import find_overstays_on
 from rmis.analytics.state_roles import passes_through, role_events
@@ -46,6 +47,17 @@ from rmis.analytics.typology import (
 from rmis.reference.stay_rules import StayRulesTable, builtin_stay_rules
 from rmis.warehouse import Manifest, Summaries, new_file
 
+# early_warning.ALERT_COLUMNS as stored (the frame's columns hold Python objects)
+SURGE_SCHEMA = pa.schema(
+    [
+        ("severity", pa.string()), ("status", pa.string()), ("host_state", pa.string()),
+        ("bcp_code", pa.string()), ("nationality", pa.string()), ("on", pa.string()),
+        ("since", pa.string()), ("last_met", pa.string()), ("window_days", pa.int64()),
+        ("observed", pa.int64()), ("expected", pa.float64()), ("ratio", pa.float64()),
+        ("excess", pa.int64()), ("chance", pa.string()), ("baseline", pa.string()),
+        ("message", pa.string()),
+    ]
+)  # fmt: skip
 # overstays.OPEN_COLUMNS as stored (the frame's dates are Python dates, its ints numpy's)
 OVERSTAY_SCHEMA = pa.schema(
     [
@@ -92,7 +104,9 @@ PEOPLE_ROLLUPS = ("stock", "stock_overlaps", "movement_mix_settled", "overstays"
 TYPED_ROLLUPS = {f"{name}_by_type": (*keys, "movement_type") for name, keys in ROLLUPS.items()}
 TYPED_MONTHLY = frozenset(f"{name}_by_type" for name in MONTHLY)
 TYPES = "movement_types"
-ALL_ROLLUPS = frozenset({*ROLLUPS, *PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES})  # a manifest lists
+# The early warning's alerts on the last day with data, every series (the dashboard unfiltered).
+SURGES = "surges"
+ALL_ROLLUPS = frozenset({*ROLLUPS, *PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES, SURGES})
 
 
 def summarise(
@@ -121,14 +135,15 @@ def summarise(
             continue
         crossings = _read(backend, root, files)
         flows[partition] = _write(backend, root, "summaries/flows", cube(crossings))
-    if old is not None and flows == old.flows and set(ROLLUPS) <= set(old.rollups):
-        rollups = {name: old.rollups[name] for name in ROLLUPS}  # no cube changed
+    if old is not None and flows == old.flows:
+        rollups = {name: old.rollups[name] for name in (*ROLLUPS, SURGES)}  # no cube changed
     else:
         whole = _read(backend, root, sorted(flows.values()))
         rollups = {
             name: _write(backend, root, "summaries/rollups", rollup(whole, name))
             for name in ROLLUPS
         }
+        rollups[SURGES] = _surges(backend, root, rollups)
     crossings = with_people(
         _read(backend, root, after.crossing_files()), _read(backend, root, after.documents)
     )
@@ -355,6 +370,20 @@ def typed_people(p: ibis.Table, last: ibis.DateValue) -> ibis.Table:
     return f.mutate(movement_type=movement_type(f).fill_null("short_visit"))
 
 
+def _surges(backend: BaseBackend, root: Path, rollups: dict[str, str]) -> str:
+    """early_warning.surges over every series on the last day with data (from the rollup
+    the dashboard reads them from), as surges_frame's rows."""
+    series = _read(backend, root, [rollups["day_bcp_nationality"]])
+    found = surges_frame(surges(series, _last_day(backend, root, rollups), cube=True))
+    table = pa.Table.from_pandas(found, SURGE_SCHEMA, preserve_index=False)
+    return _write(backend, root, "summaries/rollups", _table_of(backend, table))
+
+
+def _table_of(backend: BaseBackend, table: pa.Table) -> ibis.Table:
+    """An Arrow table as a temporary table of the backend (_write compiles to SQL)."""
+    return backend.create_table(f"_rmis_{id(table)}", ibis.memtable(table), temp=True)
+
+
 def _last_day(backend: BaseBackend, root: Path, rollups: dict[str, str]) -> date:
     """The last day with data (the latest local_date of any crossing)."""
     last = _read(backend, root, [rollups["day_bcp"]]).local_date.max().execute()
@@ -384,7 +413,7 @@ def _overstays(
         made=written,
     )
     judged = pa.Table.from_pandas(found.open, OVERSTAY_SCHEMA, preserve_index=False)
-    rows = backend.create_table(f"_rmis_overstays_{id(judged)}", ibis.memtable(judged), temp=True)
+    rows = _table_of(backend, judged)
     keys = ["person_key", "host_state", "entry_date"]
     profile = written.group_by(keys).aggregate(
         purpose=_.purpose.arbitrary(),
