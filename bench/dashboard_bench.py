@@ -2,7 +2,7 @@
 summaries, against DuckDB's own GROUP BY over the crossing files for the same filter (the peer).
 
     python bench/dashboard_bench.py --warehouse W --crossings N --scratch DIR [--memory 6GB]
-    python bench/dashboard_bench.py --reuse DIR          # a directory a run left (--keep)
+    python bench/dashboard_bench.py --reuse DIR [--remake]  # a directory a run left (--keep)
 
 With --crossings, W (a synced warehouse) is replicated to N crossings (summaries_bench's
 `replicate`: copies are distinct people, days and birth years shifted) and its summaries made
@@ -27,9 +27,10 @@ import duckdb
 import ibis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from rmis.analytics import quick
 from rmis.analytics.filters import Filters
 from rmis.analytics.panels import Workspace
-from rmis.analytics.summaries import SUMMARIES_VERSION, summarise
+from rmis.analytics.summaries import summarise
 from rmis.warehouse import read_manifest, write_manifest
 from rmis.web.ui.analytics.board import PANELS, table_of
 from summaries_bench import replicate
@@ -137,13 +138,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--reuse", type=Path, help="a directory an earlier run kept")
     parser.add_argument("--keep", action="store_true", help="keep the replicated warehouse")
+    parser.add_argument("--remake", action="store_true", help="with --reuse: make the summaries")
     args = parser.parse_args()
     figures: dict = {"load_average_before": os.getloadavg()}
     if args.reuse:
         root = args.reuse / "warehouse"
         manifest = read_manifest(root)
-        if manifest.summaries is None or manifest.summaries.version != SUMMARIES_VERSION:
-            # Made by an earlier version: made again from scratch, and timed.
+        if args.remake or quick.open_summary(root, ibis.duckdb.connect()) is None:
+            # Made by an earlier version (or asked): made again from scratch, and timed.
             con = duckdb.connect()
             con.execute(f"set memory_limit = '{args.memory}'")
             con.execute(f"set temp_directory = '{args.reuse / 'spill'}'")
