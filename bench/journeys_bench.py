@@ -12,7 +12,7 @@ control, on unhardened surname filters); and the end-to-end time (encode + link)
     nice -n 10 .venv/bin/python bench/journeys_bench.py --travellers 500000 --no-splink \
         --max-anonlink-pairs 0 --no-attack
     nice -n 10 .venv/bin/python bench/journeys_bench.py --travellers 100000 --no-splink \
-        --max-anonlink-pairs 0 --spark 'local[2]'
+        --max-anonlink-pairs 0 --no-attack --spark 'local[2]' --spark cluster
     nice -n 10 .venv/bin/python bench/journeys_bench.py --travellers 2000000 --regions 4
 """
 
@@ -292,6 +292,52 @@ def overlaid(travellers: int, regions: int, seed: int) -> dict:
     return out
 
 
+def on_spark(
+    keys: pd.DataFrame, links: pd.DataFrame, link_s: float, masters: list[str], memory: str
+) -> list[dict]:
+    """`link_on_spark` at each master in turn (one SparkContext at a time in a process), timed
+    from a started session (the executors registered) and checked pair for pair against
+    link()'s; 'cluster' starts the tests' standalone cluster (tests/spark_cluster.py) for it."""
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from rmis.exchange.spark import link_on_spark, session
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from spark_cluster import WORKERS, StandaloneCluster, executors_of, stop_running_spark
+
+    local_pairs = set(zip(links.exit_token, links.entry_token, strict=True))
+    out = []
+    for master in masters:
+        with tempfile.TemporaryDirectory(prefix="rmis-spark-") as base:
+            cluster = None
+            if master == "cluster":
+                start = time.perf_counter()
+                cluster = StandaloneCluster(Path(base), memory=memory).start()
+                started_s = round(time.perf_counter() - start, 2)
+                master = cluster.master
+            try:
+                stop_running_spark()
+                spark = session(master, memory)
+                row: dict = {"master": spark.sparkContext.master}
+                if cluster is not None:
+                    row["cluster_start_s"] = started_s
+                    row["executors"] = executors_of(spark, WORKERS)
+                start = time.perf_counter()
+                found = link_on_spark(keys, spark)
+                row["link_s"] = round(time.perf_counter() - start, 2)
+                pairs = set(zip(found.exit_token, found.entry_token, strict=True))
+                row["same_links"] = pairs == local_pairs
+                row["over_hub_process_time"] = round(row["link_s"] / link_s, 2)
+                spark.stop()
+            finally:
+                if cluster is not None:
+                    cluster.stop()
+            out.append(row)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--travellers", type=int, default=20000)
@@ -300,7 +346,15 @@ def main() -> None:
     parser.add_argument("--no-splink", action="store_true")
     parser.add_argument("--no-attack", action="store_true", help="skip the frequency attack")
     parser.add_argument("--max-anonlink-pairs", type=float, default=5e9)
-    parser.add_argument("--spark", help="also link on Spark at this master (local[2], spark://...)")
+    parser.add_argument(
+        "--spark",
+        action="append",
+        help="also link on Spark at this master (local[2], spark://...; 'cluster': a master and "
+        "two one-core workers started here on loopback); may be given more than once",
+    )
+    parser.add_argument(
+        "--spark-memory", default="1g", help="the driver's and each executor's (and worker's)"
+    )
     parser.add_argument(
         "--regions", type=int, default=1, help="overlay this many regions (the keys alone)"
     )
@@ -332,18 +386,7 @@ def main() -> None:
     out["keys_compared"] = counts
     out["corridor_day_comparisons"] = corridor_day_comparisons(keys)
     if args.spark:
-        from rmis.exchange.spark import link_on_spark, session
-
-        spark = session(args.spark, "2g")
-        start = time.perf_counter()
-        on_spark = link_on_spark(keys, spark)
-        out["spark_master"] = args.spark
-        out["spark_link_s"] = round(time.perf_counter() - start, 2)
-        spark_pairs = set(zip(on_spark.exit_token, on_spark.entry_token, strict=True))
-        local_pairs = set(zip(links.exit_token, links.entry_token, strict=True))
-        out["spark_same_links"] = spark_pairs == local_pairs
-        out["spark_over_local_time"] = round(out["spark_link_s"] / out["link_s"], 2)
-        spark.stop()
+        out["spark"] = on_spark(keys, links, out["link_s"], args.spark, args.spark_memory)
     del links
     counts = {}
     start = time.perf_counter()

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from rmis import analytics
 
@@ -52,6 +53,11 @@ def session(master: str, memory: str, partitions: int = 8) -> Any:
     return spark
 
 
+def _plain(kind: pa.DataType) -> pa.DataType:
+    # Spark reads utf8, not large_utf8 (what pandas' Arrow-backed strings may hold).
+    return pa.string() if pa.types.is_large_string(kind) or pa.types.is_string(kind) else kind
+
+
 def link_on_spark(
     keys: pd.DataFrame,
     spark: Any,
@@ -66,7 +72,13 @@ def link_on_spark(
     sent = frame[KEY_COLUMNS].astype(str)
     sent["corridor"] = corridors_of(frame)
     sent["row"] = np.arange(len(frame), dtype=np.int64)
-    table = spark.createDataFrame(sent)
+    # Sent as an Arrow table. From a pandas frame of pandas 3's Arrow-backed strings PySpark's
+    # own conversion fails and falls back to pickling every row: 116,517 rows of keys (20,000
+    # travellers) reached the JVM in 21-24 s so, 4.6-5.2 s as Arrow (local[2], load about 9).
+    arrow = pa.Table.from_pandas(sent, preserve_index=False)
+    table = spark.createDataFrame(
+        arrow.cast(pa.schema([(f.name, _plain(f.type)) for f in arrow.schema]))
+    )
 
     def score(group: pd.DataFrame) -> pd.DataFrame:
         part = compact(group)
