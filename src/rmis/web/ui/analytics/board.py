@@ -196,8 +196,9 @@ def build(spec: Spec, ws: Workspace, filters: Filters, k: int, t: Translator,
         (fmt, f"/analytics/download/{spec.id}?{urlencode({**filters.as_text(), 'format': fmt})}")
         for fmt in ("csv", "excel", "sdmx")
     ]
+    unused = [t.text(labels.FILTERS.get(n) or labels.DIMENSIONS[n]) for n in answer.not_applied]
     return Panel(spec, t.text(spec.title), columns, rows, figure, int(blanked.sum()),
-                 list(answer.not_applied), downloads, table, blanked,
+                 list(dict.fromkeys(unused)), downloads, table, blanked,
                  empty=table.empty)  # fmt: skip
 
 

@@ -52,6 +52,8 @@ MEASURES = {
     "transit": N_("Transit (through in 3 days or less)"),
     "destination": N_("Destination (stayed)"),
 }
+# A filter a panel cannot apply, by name (the rest are named as DIMENSIONS).
+FILTERS = {"start": N_("Period"), "end": N_("Period"), "direction": N_("Direction")}
 DIMENSIONS = {
     "month": N_("Month"),
     "week": N_("Week of"),
