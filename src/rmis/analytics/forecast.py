@@ -64,15 +64,16 @@ def horizon_week(on: date) -> date:
     return last_full_week_end(on) + timedelta(days=1 + 7 * (WEEKS_AHEAD - 1))
 
 
-def arrivals_by_week(crossings: ir.Table, on: date, weeks: int) -> pd.DataFrame:
-    """Admitted arrivals per series and week (Monday to Sunday), the `weeks` whole weeks to `on`."""
+def arrivals_by_week(crossings: ir.Table, on: date, weeks: int, cube: bool = False) -> pd.DataFrame:
+    """Admitted arrivals per series and week (Monday to Sunday), the `weeks` whole weeks to `on`.
+    With `cube`, the table is a summaries cube (rows count `n` crossings)."""
     end = last_full_week_end(on)
     start = end - timedelta(days=7 * weeks - 1)
     expr = (
         admitted_arrivals(crossings)
         .filter(_.local_date.between(start, end))
         .group_by([*SERIES_KEYS, _.local_date.truncate("W").name("week")])
-        .aggregate(arrivals=_.count())
+        .aggregate(arrivals=_.n.sum() if cube else _.count())
     )
     frame = expr.to_pandas()
     frame["week"] = pd.to_datetime(frame["week"])
@@ -171,11 +172,14 @@ def forecast(
     on: date,
     series: list[tuple[str, str, str]] | None = None,
     history_weeks: int = 3 * 52,
+    cube: bool = False,
 ) -> dict[tuple[str, str, str], Forecast]:
-    """13-week forecasts from the whole weeks up to `on`, for `series` (default: all)."""
+    """13-week forecasts from the whole weeks up to `on`, for `series` (default: all); `cube`:
+    `crossings` is a summaries cube."""
     end = last_full_week_end(on)
     first_week = end - timedelta(days=7 * history_weeks - 1)
-    matrix = weekly_matrix(arrivals_by_week(crossings, on, history_weeks), first_week, end)
+    weekly = arrivals_by_week(crossings, on, history_weeks, cube)
+    matrix = weekly_matrix(weekly, first_week, end)
     wanted = list(matrix.columns) if series is None else series
     next_week = end + timedelta(days=1)
     return {

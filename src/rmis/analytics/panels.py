@@ -21,11 +21,12 @@ from ibis.backends import BaseBackend
 
 from rmis.analytics import quick
 from rmis.analytics.disclosure import protect
-from rmis.analytics.early_warning import surges, surges_frame
+from rmis.analytics.early_warning import SERIES_KEYS, surges, surges_frame
 from rmis.analytics.engine import Warehouse, open_warehouse
 from rmis.analytics.filters import Filters
 from rmis.analytics.flows import corridor_legs, cube_columns
 from rmis.analytics.flows import flows as flows_of_crossings
+from rmis.analytics.forecast import forecast, forecast_frame
 from rmis.analytics.overstays import overstays_by_nationality
 from rmis.analytics.quick import NotSummarised, Summary
 from rmis.analytics.state_roles import roles_of_events
@@ -33,6 +34,7 @@ from rmis.analytics.summaries import SURGES, TYPES
 from rmis.analytics.typology import MOVEMENT_TYPES
 
 FLOW_MEASURES = ["entries", "exits", "refused"]
+FORECAST = ("forecast_median", "forecast_low80", "forecast_high80")  # forecast_frame's figures
 ROLES = ("origin", "transit", "destination")  # state_roles' counts of people
 OVERSTAY_FILTERS = ("host_state", "nationality", "purpose", "sex", "age_band")  # its columns
 PEOPLE_PREFIX = 200_000  # stays read before the lower bound on people is taken (see below)
@@ -146,22 +148,31 @@ class Workspace:
 
     def early_warning(self, filters: Filters) -> Answer:
         """The surges on the period's last day (or the last day with data): early_warning.surges
-        over the filtered cube (a movement-type filter: over the crossings)."""
+        over the filtered summaries, each with its series' forecast 13 weeks ahead (forecast.py,
+        over the same cells); a movement-type cut no rollup holds: over the crossings."""
         on = min(filters.end or self.last_day, self.last_day)
         kept = replace(filters, start=None, end=None)  # the detector reads its own history
-        if kept == Filters() and on == self.last_day:  # every series: judged at the sync
-            table = self.summary.rollups[SURGES].to_pandas().rename(columns={"bcp_code": "bcp"})
-            return Answer(table, ["observed", "expected", "ratio"])
         columns = {"host_state", "bcp_code", "nationality", "direction", "outcome"}
         try:
             cells = quick.kept_cells(
                 self.summary, columns | kept.columns(), ["day"], None, on, kept
             )
-            found = surges(cells, on, cube=True)
         except NotSummarised:
-            found = surges(self._crossings_kept(kept), on)
-        table = surges_frame(found).rename(columns={"bcp_code": "bcp"})
-        return Answer(table, ["observed", "expected", "ratio"])
+            cells = None
+        if kept == Filters() and on == self.last_day:  # every series: judged at the sync
+            table = self.summary.rollups[SURGES].to_pandas()
+        elif cells is not None:
+            table = surges_frame(surges(cells, on, cube=True))
+        else:
+            table = surges_frame(surges(self._crossings_kept(kept), on))
+        if len(table):
+            alerted = list(zip(*(table[k] for k in SERIES_KEYS), strict=True))
+            source = cells if cells is not None else self._crossings_kept(kept)
+            made = forecast(source, on, alerted, cube=cells is not None)
+            ahead = forecast_frame(list(made.values()), on).drop(columns="forecast_note")
+            table = table.merge(ahead, on=list(SERIES_KEYS), how="left")
+        table = table.rename(columns={"bcp_code": "bcp"})
+        return Answer(table, ["observed", "expected", "ratio", *FORECAST], counts=("observed",))
 
     def over_time(self, filters: Filters) -> Answer:
         """Flows by month, or by week over a period of 13 weeks or less."""

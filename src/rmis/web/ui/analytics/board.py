@@ -13,14 +13,14 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from rmis.analytics.filters import Filters
-from rmis.analytics.panels import Answer, Workspace, protected
+from rmis.analytics.panels import FORECAST, Answer, Workspace, protected
 from rmis.locales import N_
 from rmis.web.ui.analytics import labels
 from rmis.web.ui.templating import Translator
 
 TOP = 20  # rows drawn in a ranking's chart; the table and the download hold every row
 # Measures in the table but not the chart, whose one axis counts people or crossings.
-NOT_DRAWN = frozenset({"difference", "ratio", "median_days", "max_days"})
+NOT_DRAWN = frozenset({"difference", "ratio", "median_days", "max_days", *FORECAST})
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,7 @@ class Panel:
     table: pd.DataFrame  # after the disclosure control: what the map draws too
     blanked: pd.Series
     empty: bool = False
+    note: str | None = None  # what the figures are, where a header cannot say it
 
     @property
     def drawn(self) -> bool:
@@ -199,7 +200,15 @@ def build(spec: Spec, ws: Workspace, filters: Filters, k: int, t: Translator,
     unused = [t.text(labels.FILTERS.get(n) or labels.DIMENSIONS[n]) for n in answer.not_applied]
     return Panel(spec, t.text(spec.title), columns, rows, figure, int(blanked.sum()),
                  list(dict.fromkeys(unused)), downloads, table, blanked,
-                 empty=table.empty)  # fmt: skip
+                 empty=table.empty, note=_note(answer.table, t))  # fmt: skip
+
+
+def _note(table: pd.DataFrame, t: Translator) -> str | None:
+    if "forecast_week" not in table or table.empty:
+        return None
+    return t.text("Forecasts: admitted arrivals in the week of %(week)s, 13 weeks ahead (median "
+                  "and 80%% interval; blank where a series has too little history).",
+                  week=table.forecast_week.iloc[0])  # fmt: skip
 
 
 def _period_unit(ws: Workspace, filters: Filters) -> str:
