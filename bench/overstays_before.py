@@ -206,7 +206,10 @@ def judge_before(
         # The nationality of the person's latest stay there (rows come in entry order), as a
         # person can hold documents of two states.
         nationality = rows.sort_values("entry_date").nationality.iloc[-1]
-        if limits[(host, nationality)].visa_required and not held[(person, host)]:
+        # A nationality whose rules publish no limit there is not visa-required (the latest
+        # stay's, when an earlier stay's had a limit: it was a KeyError before).
+        limit = limits.get((host, nationality))
+        if limit is not None and limit.visa_required and not held[(person, host)]:
             without_permit.add((person, host))  # judged, and said so (module doc)
         spans = [
             (_day(e), None if pd.isna(x) else _day(x))

@@ -148,14 +148,14 @@ def test_permits_reach_the_timelines(region_warehouse):
         ).groupby(["person_key", "host_state"])
     }
     with_permits = 0
-    for host, travellers in by_host.items():
-        for t in travellers:
+    for host, columns in by_host.items():
+        for t in columns.timelines():
             got = sorted((p.kind.value, p.valid_from, p.valid_to) for p in t.timeline.permits)
             assert got == expected.get((t.traveller, host), []), (t.traveller, host)
             assert ((t.traveller, host) in without) == (not got)
             with_permits += bool(got)
     assert with_permits > 0 and without
-    assert sum(len(t) for t in by_host.values()) == len(chosen)
+    assert sum(len(t.travellers) for t in by_host.values()) == len(chosen)
 
 
 def test_stays_are_merged_as_the_registry_reads_them():

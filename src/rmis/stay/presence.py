@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -46,18 +47,30 @@ class Presence:
 
 
 def presence_on(timeline: Timeline, schedule: RuleSchedule, on: date) -> Presence:
-    d = on.toordinal()
-    stays = [
-        (s.entry.toordinal(), s.exit.toordinal() if s.exit else OPEN_END)
-        for s in timeline.stays
-        if s.entry <= on
-    ]
+    return presence_of(
+        [
+            (s.entry.toordinal(), s.exit.toordinal() if s.exit else OPEN_END)
+            for s in timeline.stays
+            if s.entry <= on
+        ],
+        timeline.permits,
+        schedule,
+        on.toordinal(),
+    )
+
+
+def presence_of(
+    stays: list[tuple[int, int]], permits: Sequence[Permit], schedule: RuleSchedule, d: int
+) -> Presence:
+    """presence_on from ordinals: `stays` are the timeline's stays entered on or before day
+    `d`, as (entry, exit) ordinals in entry order, disjoint, an open one ending OPEN_END. The
+    list is the caller's to give away: the current stay is written into it."""
     present = bool(stays) and stays[-1][1] >= d
     if present:
         stays[-1] = (stays[-1][0], OPEN_END)
     else:
         stays.append((d, OPEN_END))
-    cover = covered(stays, timeline.permits, schedule)
+    cover = covered(stays, permits, schedule)
     counted = uncovered(stays, cover)
     limits = [
         (p.rule.max_days or 0) + (p.rule.max_days_per_stay or 0)
