@@ -12,11 +12,13 @@ import pytest
 from import_helpers import import_rows
 from pydantic import ValidationError
 from sqlalchemy import select
+from typer.testing import CliRunner
 from uuid6 import uuid7
 
+from rmis.cli import app
 from rmis.registry.importing import import_crossings
 from rmis.store.schema import crossings, documents
-from rmis.web.api.schemas import DocumentIn
+from rmis.web.api.schemas import CrossingIn, DocumentIn
 
 NOW = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -134,3 +136,58 @@ def test_the_api_refuses_the_same_values():
         DocumentIn(issuing_state="UZB", number="FA1", surname="K", nationality="UZB",
                    mrz_valid="yes")  # fmt: skip
     assert refused.value.errors()[0]["type"] == "bool_type"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        ("birth_date", "19900517", "invalid_date"),  # Python 3.11 reads it as 1990-05-17
+        ("expiry_date", "2030-W01-1", "invalid_date"),  # a week date
+        ("birth_date", "1990-137", "invalid_date"),  # an ordinal date
+        ("occurred_at", "20260301T060000Z", "invalid_time"),
+        ("occurred_at", "2026-03-01T0600Z", "invalid_time"),
+        ("occurred_at", "2026-03-01T06Z", "invalid_time"),
+    ],
+)
+def test_a_compact_date_or_time_is_refused_as_the_api_refuses_it(
+    engine, tmp_path, column, value, code
+):
+    good = {"birth_date": "1990-05-17", "expiry_date": "2030-01-01",
+            "occurred_at": "2026-03-01T06:00:00Z"}  # fmt: skip
+    summary, rejected = run(engine, tmp_path, [row(**{column: good[column]}),
+                                               row(**{column: value})])  # fmt: skip
+    assert (summary.recorded, summary.rejected) == (1, 1)
+    [report] = rejected
+    assert (report["row"], report["field"], report["code"]) == ("2", column, code)
+    assert repr(value) in report["reason"]
+    with pytest.raises(ValidationError):  # the API's schema refuses the same value
+        if column == "occurred_at":
+            CrossingIn(id=str(uuid7()), direction="entry", bcp="KAZ-ALA", occurred_at=value,
+                       purpose="work", document={"issuing_state": "UZB", "number": "FA1",
+                                                 "surname": "K", "nationality": "UZB"})  # fmt: skip
+        else:
+            DocumentIn(issuing_state="UZB", number="FA1", surname="K", nationality="UZB",
+                       **{column: value})  # fmt: skip
+
+
+def test_the_import_command_exits_1_when_a_row_was_refused(engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("RMIS_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("RMIS_DATA_DIR", str(tmp_path))
+    runner = CliRunner()
+
+    def command(rows, name):
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        return runner.invoke(app, ["crossings", "import", str(path)])
+
+    clean = command([row(), row()], "clean.csv")
+    assert clean.exit_code == 0, clean.output
+    refused = command([row(), row(birth_date="19900517")], "refused.csv")
+    assert refused.exit_code == 1, refused.output
+    assert "1 recorded, 0 already recorded, 1 rejected" in refused.output
+    report = (tmp_path / "refused.csv.rejected.csv").read_text()
+    assert "invalid_date" in report
+    assert len(stored(engine)) == 3  # the good rows are kept

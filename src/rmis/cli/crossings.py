@@ -19,7 +19,10 @@ def import_file(
     ] = None,
 ) -> None:
     """Load crossings in bulk (format: docs/import-format.md). Safe to run again: rows already
-    recorded are skipped, so an interrupted import is finished by running it once more."""
+    recorded are skipped, so an interrupted import is finished by running it once more.
+
+    Exits 0 when every row was recorded or already recorded, 1 when any row was refused (the
+    good rows are kept; the refused ones are in the report), 2 when the file cannot be read."""
     from rich.console import Console
 
     from rmis.cli.context import open_registry
@@ -45,3 +48,5 @@ def import_file(
         f"{summary.already_recorded} already recorded, {summary.rejected} rejected"
         + (f" (see {report})" if summary.rejected else "")
     )
+    if summary.rejected:
+        raise typer.Exit(1)

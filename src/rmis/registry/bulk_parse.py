@@ -8,6 +8,7 @@ parsers one at a time, so what is accepted stays what the standard library accep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -159,13 +160,28 @@ def _parsed(
     return _patched(values, parsed), errors
 
 
+# What the slow parsers take, before Python's own: ISO 8601's extended form only, as the API.
+# Python 3.11 reads the compact form too (date.fromisoformat("20240101") is 2024-01-01), and a
+# week or ordinal date: the API refuses them (the strict types), so does the import.
+_EXTENDED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_EXTENDED_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?"
+    r"(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?"
+)
+
+
 def _date_parser(column: str) -> Callable[[str], date]:
     def parse_one(text: str) -> date:
         try:
+            if not _EXTENDED_DATE.fullmatch(text):
+                raise ValueError(text)
             return date.fromisoformat(text)
         except ValueError:
             raise InvalidRecord(
-                column, "invalid_date", f"{column} {text!r} is not a YYYY-MM-DD date"
+                column,
+                "invalid_date",
+                f"{column} {text!r} is not a YYYY-MM-DD date (a compact form such as "
+                "20240101 is not read)",
             ) from None
 
     return parse_one
@@ -185,10 +201,15 @@ def _dates(table: pa.Table, column: str) -> tuple[pa.Array, dict[int, InvalidRec
 
 def _time_of(text: str) -> datetime:
     try:
+        if not _EXTENDED_TIME.fullmatch(text):
+            raise ValueError(text)
         value = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidRecord(
-            "occurred_at", "invalid_time", f"occurred_at {text!r} is not an ISO 8601 time"
+            "occurred_at",
+            "invalid_time",
+            f"occurred_at {text!r} is not an ISO 8601 time in the extended form, e.g. "
+            "2026-03-01T04:10:00Z (a compact form such as 20260301T041000Z is not read)",
         ) from None
     if value.tzinfo is None:
         raise _naive_time()
