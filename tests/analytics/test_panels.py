@@ -85,6 +85,15 @@ def test_movement_type_filter_equals_the_flows_of_those_people(workspace, given,
     pd.testing.assert_frame_equal(workspace.flows(filters, by).table, expected, check_dtype=False)
 
 
+@pytest.mark.parametrize("filters", FILTERS[1:4], ids=lambda f: f.describe())
+def test_movement_mix_counts_the_types_of_the_people_crossing_in_the_result(workspace, filters):
+    typed = workspace.summary.rollups["movement_types"]
+    people = filters.on_crossings(workspace.warehouse.crossings).select("person_key").distinct()
+    want = frame(typed.semi_join(people, "person_key").movement_type.value_counts())
+    got = workspace.movement_mix(filters).table.set_index("movement_type").people
+    assert got[got > 0].to_dict() == dict(zip(want.movement_type, want.iloc[:, 1], strict=True))
+
+
 @pytest.mark.parametrize("filters", FILTERS[1:], ids=lambda f: f.describe())
 def test_people_in_result_agrees_with_an_exact_count(workspace, filters):
     wh = workspace.warehouse

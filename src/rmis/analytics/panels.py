@@ -107,7 +107,7 @@ class Workspace:
         return int(prefix.person_key.nunique().execute())
 
     def _people_exactly(self, filters: Filters) -> int:
-        return int(self._crossings_kept(filters).person_key.nunique().execute())
+        return int(self._people_crossing(filters).count().execute())
 
     def _crossings_kept(self, filters: Filters) -> ibis.Table:
         kept = filters.on_crossings(self.warehouse.crossings)  # they carry their person_key
@@ -191,12 +191,15 @@ class Workspace:
 
     def movement_mix(self, filters: Filters) -> Answer:
         """People per movement type: everyone, or the people with a crossing in the result."""
-        if filters == Filters():
-            table = quick.movement_mix(self.summary, self.last_day).to_pandas()
-            return Answer(table, ["people"])
-        within = self._types.semi_join(self._people_crossing(filters), "person_key")
-        counted = within.group_by("movement_type").aggregate(people=_.count()).to_pandas()
-        counts = dict(zip(counted.movement_type, counted.people, strict=True))
+        if replace(filters, movement_type=()) == Filters():  # everyone (of those types)
+            mix = quick.movement_mix(self.summary, self.last_day).to_pandas()
+            counts = dict(zip(mix.movement_type, mix.people, strict=True))
+            chosen = filters.movement_type or MOVEMENT_TYPES
+            counts = {t: n for t, n in counts.items() if t in chosen}
+        else:
+            within = self._types.semi_join(self._people_crossing(filters), "person_key")
+            counted = within.group_by("movement_type").aggregate(people=_.count()).to_pandas()
+            counts = dict(zip(counted.movement_type, counted.people, strict=True))
         table = pd.DataFrame(
             {"movement_type": list(MOVEMENT_TYPES),
              "people": [int(counts.get(t, 0)) for t in MOVEMENT_TYPES]}
@@ -245,8 +248,18 @@ class Workspace:
         return Answer(table.loc[order].reset_index(drop=True), list(ROLES), tuple(unused))
 
     def _people_crossing(self, filters: Filters) -> ibis.Table:
-        # The crossings, not the stays: a refusal makes no stay.
-        return self._crossings_kept(filters).select("person_key").distinct()
+        """The people with a crossing the filters keep (the crossings, not the stays: a refusal
+        makes no stay). Their documents are looked up for the kept crossings only: with_people
+        would group every document first."""
+        kept = filters.on_crossings(self.warehouse.crossings)  # no person_key: no join
+        ids = kept.select("document_id").distinct()
+        documents = self.warehouse.documents
+        theirs = documents.semi_join(ids, "document_id").group_by("document_id")
+        linked = ids.left_join(theirs.aggregate(linked=_.person_key.arbitrary()), "document_id")
+        people = linked.select(person_key=ibis.coalesce(linked.linked, linked.document_id))
+        if filters.movement_type:
+            people = people.semi_join(self._people_of_types(filters.movement_type), "person_key")
+        return people.distinct()
 
     def mirror(self, filters: Filters) -> Answer:
         table = quick.mirror(self.summary, filters=filters).to_pandas()
