@@ -135,12 +135,14 @@ def find_overstays_on(
     if not len(chosen):
         return _empty(on)
     people = pc.unique(judged.column("person_key", judged.first[chosen]))
-    linking = _linking(
-        crossings, documents, reviews, people, _documents_used(judged, chosen, people)
-    )
     held = held_permits(permits, people, judged, chosen)
     by_host, without_permit = timelines(judged, chosen, held, limits)
-    return _judge(by_host, without_permit, rules, on, linking, len(chosen))
+    open_rows, late_rows = _judge(by_host, rules, on)
+    # How the people found were linked: theirs only, not every candidate's.
+    found = pc.unique(pa.array([row[0] for row in open_rows + late_rows], pa.string()))
+    used = _documents_used(judged, chosen, found)
+    linking = _linking(crossings, documents, reviews, found, used)
+    return _overstays(on, open_rows, late_rows, linking, without_permit, len(chosen))
 
 
 @dataclass(frozen=True)
@@ -341,12 +343,15 @@ def _codes(column: pa.Array | pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 
 
 def _documents_used(judged: StayColumns, chosen: np.ndarray, people: pa.Array) -> np.ndarray | None:
-    """The documents each of `people` crossed on, as the stays say it (None: they do not)."""
+    """The documents each of `people` (some of the chosen groups' people) crossed on, as the
+    stays say it (None: they do not)."""
     if judged.documents is None:
         return None
     at = judged.first[chosen]
+    places = _places(judged.column("person_key", at), people)
+    theirs = places >= 0
     used = np.zeros(len(people), dtype=np.int64)
-    used[_places(judged.column("person_key", at), people)] = judged.documents[at]
+    used[places[theirs]] = judged.documents[at[theirs]]
     return used
 
 
@@ -385,6 +390,9 @@ def _linking(
     documents, only the crossings of the people holding more than one document are read (which
     of their documents were used); everyone else crossed on their one (a person's key is that
     of their documents: engine.with_people)."""
+    if not len(people):
+        nothing = np.zeros(0, dtype=np.int64)
+        return Linking(people, nothing, None if documents is None else nothing)
     chosen = ibis.memtable(pa.table({"person_key": people}))
     if documents is None and used_by is not None:
         return Linking(people, used_by, None)
@@ -439,13 +447,10 @@ def _in_review(reviews: ibis.Table) -> pa.Array:
 
 
 def _judge(
-    by_host: dict[str, TimelineColumns],
-    without_permit: set[tuple[str, str]],
-    rules: StayRulesTable,
-    on: date,
-    linking: Linking,
-    judged: int,
-) -> Overstays:
+    by_host: dict[str, TimelineColumns], rules: StayRulesTable, on: date
+) -> tuple[list[tuple], list[tuple]]:
+    """The engine's open overstays and late exits, host state by host state, as rows (the
+    first columns of OPEN_COLUMNS and LATE_COLUMNS)."""
     open_rows, late_rows = [], []
     for host, people in sorted(by_host.items()):
         report = find_overstays_in_columns(people, lambda nat, h=host: rules.schedule(h, nat), on)
@@ -456,6 +461,17 @@ def _judge(
             (x.traveller, host, x.nationality, x.entry, x.exit, x.lawful_until, x.days_late)
             for x in report.late_exits
         ]
+    return open_rows, late_rows
+
+
+def _overstays(
+    on: date,
+    open_rows: list[tuple],
+    late_rows: list[tuple],
+    linking: Linking,
+    without_permit: set[tuple[str, str]],
+    judged: int,
+) -> Overstays:
     documents, links = linking.of([row[0] for row in open_rows + late_rows])
     said = list(zip(documents, links, strict=True))
     return Overstays(
