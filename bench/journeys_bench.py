@@ -353,6 +353,9 @@ def main() -> None:
         "two one-core workers started here on loopback); may be given more than once",
     )
     parser.add_argument(
+        "--spark-only", action="store_true", help="stop after the links on Spark (and in process)"
+    )
+    parser.add_argument(
         "--spark-memory", default="1g", help="the driver's and each executor's (and worker's)"
     )
     parser.add_argument(
@@ -387,6 +390,9 @@ def main() -> None:
     out["corridor_day_comparisons"] = corridor_day_comparisons(keys)
     if args.spark:
         out["spark"] = on_spark(keys, links, out["link_s"], args.spark, args.spark_memory)
+        if args.spark_only:
+            print(json.dumps(out, indent=1))
+            return
     del links
     counts = {}
     start = time.perf_counter()
