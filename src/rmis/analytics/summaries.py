@@ -235,6 +235,7 @@ def _typed_rollups(
 ) -> dict[str, str]:
     """Each typed rollup: the `kept` one (None: none) plus the typed cubes `changes` (counts
     may be negative: a correction), cells that sum to nothing dropped."""
+    changes = tuple(_materialise(backend, c) for c in changes)  # each read once per rollup
     written = {}
     for name, keys in TYPED_ROLLUPS.items():
         parts = [rollup(c, name) for c in changes]
@@ -457,7 +458,7 @@ def _touched_people(
 
 
 def _materialise(backend: BaseBackend, expr: ibis.Table) -> ibis.Table:
-    """Computed once into a temporary table (read twice below: rows and features)."""
+    """Computed once into a temporary table (read more than once)."""
     return backend.create_table(f"_rmis_{id(expr)}", expr, temp=True)
 
 
