@@ -262,13 +262,20 @@ def test_overstay_cells_are_protected_on_the_people_they_count(workspace):
 
 @pytest.mark.parametrize(
     "filters",
-    [Filters(), Filters.parse({"host_state": "KAZ", "start": "2026-03-01", "end": "2026-08-31"})],
+    [Filters(), Filters.parse({"host_state": "KAZ", "start": "2026-03-01", "end": "2026-08-31"}),
+     Filters.parse({"movement_type": "seasonal,circular"}),
+     Filters.parse({"movement_type": "short_visit", "start": "2026-01-01"})],
     ids=lambda f: f.describe(),
-)
+)  # fmt: skip
 def test_state_roles_from_the_summaries_equal_the_analysis_over_the_crossings(workspace, filters):
     from rmis.analytics.state_roles import state_roles
 
-    expected = state_roles(workspace.warehouse.crossings, filters.start, filters.end).to_pandas()
+    crossings = workspace.warehouse.crossings
+    if filters.movement_type:
+        typed = workspace.summary.rollups["movement_types"]
+        people = typed.filter(typed.movement_type.isin(list(filters.movement_type)))
+        crossings = crossings.semi_join(people, "person_key")
+    expected = state_roles(crossings, filters.start, filters.end).to_pandas()
     if filters.host_state:
         expected = expected[expected.state.isin(filters.host_state)]
     expected = expected.rename(columns={"state": "host_state"})

@@ -26,7 +26,7 @@ from rmis.analytics import (
 from rmis.analytics.filters import Filters
 from rmis.analytics.state_roles import roles_of_events, state_roles
 from rmis.analytics.stock import stock_curve, stock_on
-from rmis.analytics.summaries import TYPED_ROLLUPS, TYPES, summarise
+from rmis.analytics.summaries import ROLES_BY_TYPE, TYPED_ROLLUPS, TYPES, summarise
 from rmis.cli import app
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.registry import import_crossings
@@ -185,7 +185,7 @@ def test_summaries_agree_with_the_crossings_through_incremental_syncs(region, tm
     scratch = summarise(root, None, after)
     backend = connect()
     pairs = [(after.summaries.stays, scratch.stays), (after.summaries.people, scratch.people)]
-    made_again = (*TYPED_ROLLUPS, TYPES, "role_events")
+    made_again = (*TYPED_ROLLUPS, TYPES, "role_events", ROLES_BY_TYPE)
     pairs += [(after.summaries.rollups[n], scratch.rollups[n]) for n in made_again]
     for a, b in pairs:
         x = backend.read_parquet(str(root / a)).to_pandas()

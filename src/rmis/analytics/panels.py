@@ -29,8 +29,8 @@ from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.forecast import forecast, forecast_frame
 from rmis.analytics.overstays import overstays_by_nationality
 from rmis.analytics.quick import NotSummarised, Summary
-from rmis.analytics.state_roles import roles_of_events
-from rmis.analytics.summaries import SURGES, TYPES
+from rmis.analytics.state_roles import roles_of_events, roles_side_by_side
+from rmis.analytics.summaries import ROLES_BY_TYPE, SURGES, TYPES
 from rmis.analytics.typology import MOVEMENT_TYPES
 
 FLOW_MEASURES = ["entries", "exits", "refused"]
@@ -85,6 +85,8 @@ class Workspace:
         the crossings."""
         if k <= 0:
             return True
+        if replace(filters, movement_type=()) == Filters():  # everyone of those types
+            return int(self.movement_mix(filters).table.people.sum()) >= k
         totals = self.flows(filters, []).table
         crossings = int(totals[FLOW_MEASURES].fillna(0).to_numpy().sum()) if len(totals) else 0
         # (a filter that keeps nothing sums to nulls)
@@ -229,10 +231,20 @@ class Workspace:
         """People for whom each state was an origin, a transit and a destination in the
         period (analytics.state_roles, from the summaries' role events), per state and
         nationality."""
-        events = self.summary.rollups["role_events"]
-        if filters.movement_type:
-            events = events.semi_join(self._people_of_types(filters.movement_type), "person_key")
-        found = roles_of_events(events, filters.start, filters.end)
+        if filters.start is None and filters.end is None:  # all the data: counted at the sync
+            counted = self.summary.rollups[ROLES_BY_TYPE]
+            if filters.movement_type:
+                counted = counted.filter(counted.movement_type.isin(list(filters.movement_type)))
+            per_role = counted.group_by("state", "nationality", "role").aggregate(
+                people=counted.people.sum()
+            )
+            found = roles_side_by_side(per_role)
+        else:
+            events = self.summary.rollups["role_events"]
+            if filters.movement_type:
+                types = self._people_of_types(filters.movement_type)
+                events = events.semi_join(types, "person_key")
+            found = roles_of_events(events, filters.start, filters.end)
         kept = found.rename(host_state="state")
         condition = ibis.literal(True)
         for name in ("host_state", "nationality"):

@@ -67,11 +67,20 @@ def roles_of_events(
 ) -> ibis.Table:
     """state_roles from role_events' rows (the summaries' or made from the crossings)."""
     kept = events.filter(date_filter(events.day, start, end))
+    # One distinct count per role (a row per state, nationality and role), then side by side:
+    # three conditional distinct counts in one pass cost DuckDB three hash sets a group.
+    per_role = kept.group_by(state=kept.host_state, nationality=kept.nationality, role=kept.role)
+    return roles_side_by_side(per_role.aggregate(people=kept.person_key.nunique()))
+
+
+def roles_side_by_side(per_role: ibis.Table) -> ibis.Table:
+    """(state, nationality, role, people) rows as state_roles' table: a column per role and
+    their shares."""
 
     def people(role: str) -> ibis.IntegerValue:
-        return ibis.ifelse(kept.role == role, kept.person_key, ibis.null(str)).nunique()
+        return ibis.ifelse(per_role.role == role, per_role.people, 0).sum()
 
-    counts = kept.group_by(state=kept.host_state, nationality=kept.nationality).aggregate(
+    counts = per_role.group_by("state", "nationality").aggregate(
         origin=people("origin"), transit=people("transit"), destination=people("destination")
     )
     total = (counts.origin + counts.transit + counts.destination).cast("float64")

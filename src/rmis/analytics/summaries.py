@@ -106,7 +106,10 @@ TYPED_MONTHLY = frozenset(f"{name}_by_type" for name in MONTHLY)
 TYPES = "movement_types"
 # The early warning's alerts on the last day with data, every series (the dashboard unfiltered).
 SURGES = "surges"
-ALL_ROLLUPS = frozenset({*ROLLUPS, *PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES, SURGES})
+# State roles over all the data: people per state, nationality, role and movement type (a
+# person has one type, so the types add up).
+ROLES_BY_TYPE = "state_roles_by_type"
+ALL_ROLLUPS = frozenset({*ROLLUPS, *PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES, SURGES, ROLES_BY_TYPE})
 
 
 def summarise(
@@ -154,7 +157,8 @@ def summarise(
     else:
         touched = _touched_people(backend, root, before, after)
         if touched is None:  # no person's crossings changed, nor the last day: nor any type
-            kept = {name: old.rollups[name] for name in (*PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES)}
+            unchanged = (*PEOPLE_ROLLUPS, *TYPED_ROLLUPS, TYPES, ROLES_BY_TYPE)
+            kept = {name: old.rollups[name] for name in unchanged}
             kept["overstays"] = _overstays(backend, root, after, crossings, old.stays, last, rules)
             return Summaries(SUMMARIES_VERSION, flows, rollups | kept, old.stays, old.people)
         theirs = crossings.semi_join(touched, "person_key")
@@ -199,10 +203,15 @@ def summarise(
         typed = _typed_rollups_updated(
             backend, root, before, after, old.rollups, new_types, touched
         )
+    events = _read(backend, root, [stock["role_events"]]).inner_join(new_types, "person_key")
+    per_role = events.group_by(
+        state=_.host_state, nationality=_.nationality, role=_.role, movement_type=_.movement_type
+    ).aggregate(people=_.person_key.nunique())
+    roles = _write(backend, root, "summaries/rollups", per_role)
     return Summaries(
         SUMMARIES_VERSION,
         flows,
-        rollups | stock | typed | {TYPES: types_file},
+        rollups | stock | typed | {TYPES: types_file, ROLES_BY_TYPE: roles},
         stays=stays_file,
         people=people_file,
     )
