@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic_core.core_schema import ErrorType
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rmis.registry import ConflictingResend, InvalidRecord, NotFound
@@ -86,15 +87,17 @@ def audit_refusal(request: Request, status: int, code: str, detail: str) -> None
         _log.exception("could not audit a refused request")
 
 
-def _refused(request: Request, status: int, code: str, detail: str, **extra) -> JSONResponse:
-    audit_refusal(request, status, code, detail)
+async def _refused(request: Request, status: int, code: str, detail: str, **extra) -> JSONResponse:
+    # The audit row is a database transaction: written in a thread, never on the event loop
+    # that every other request's answer goes through.
+    await run_in_threadpool(audit_refusal, request, status, code, detail)
     return problem_response(status, code, detail, **extra)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return _refused(request, exc.status, exc.code, exc.detail, **exc.extra)
+        return await _refused(request, exc.status, exc.code, exc.detail, **exc.extra)
 
     @app.exception_handler(InvalidRecord)
     async def _invalid(_: Request, exc: InvalidRecord) -> JSONResponse:
@@ -102,16 +105,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ConflictingResend)
     async def _conflict(request: Request, exc: ConflictingResend) -> JSONResponse:
-        return _refused(request, 409, exc.code, str(exc), crossing_id=str(exc.crossing_id),
-                        fields=list(exc.fields))  # fmt: skip
+        return await _refused(
+            request, 409, exc.code, str(exc), crossing_id=str(exc.crossing_id),
+            fields=list(exc.fields),
+        )  # fmt: skip
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
-        return _refused(request, 404, "not_found", str(exc))
+        return await _refused(request, 404, "not_found", str(exc))
 
     @app.exception_handler(AccessDenied)
     async def _denied(request: Request, exc: AccessDenied) -> JSONResponse:
-        return _refused(request, 403, exc.code, str(exc))
+        return await _refused(request, 403, exc.code, str(exc))
 
     @app.exception_handler(AccountError)
     async def _account(_: Request, exc: AccountError) -> JSONResponse:
@@ -139,7 +144,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _refused(request, exc.status_code, code, str(exc.detail))
+        return await _refused(request, exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -52,9 +52,8 @@ def login(
     services = request.app.state.services
     client = request.client.host if request.client else None
     try:
-        token, expires_at = log_in(
-            services.engine, name.strip(), password, services.clock(), client=client
-        )
+        token, expires_at = log_in(services.engine, name.strip(), password, services.clock(),
+                                   client=client, gate=services.login_gate)  # fmt: skip
     except AccountError as refused:
         message = {
             "login_failed": t.text("Unknown name or wrong password."),
