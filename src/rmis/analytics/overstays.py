@@ -266,29 +266,41 @@ def _limits(judged: StayColumns, rules: StayRulesTable) -> dict[tuple[str, str],
 def candidates(judged: StayColumns, limits: dict[tuple[str, str], Limit], on: date) -> np.ndarray:
     """The groups (person-host pairs) with a stay present more than its limit in the window up
     to its end (or `on`, if it is later or the stay is open): the vectorised filter of the
-    module doc."""
-    used, limit = days_present(judged, limits, on)
-    over = (limit >= 0) & (used > limit)  # a pair with no limit is not judged
-    groups = judged.group[over]  # rising: rows are in group order
-    return groups[np.append(True, groups[1:] != groups[:-1])] if len(groups) else groups
+    module doc. A stay's days in any window are at most its group's days in all, so only the
+    groups whose days in all exceed a row's limit have their windows summed."""
+    end = _ends(judged, on)
+    row_limit, row_window = _row_limits(judged, limits)
+    days = np.add.reduceat(end - judged.entry + 1, judged.first[:-1]) if len(end) else end
+    # A pair with no limit (-1) is not judged.
+    possible = np.flatnonzero((row_limit >= 0) & (days[judged.group] > row_limit))
+    groups = np.unique(judged.group[possible])
+    rows = _ranges(judged.first[groups], judged.first[groups + 1] - judged.first[groups])
+    local = np.repeat(np.arange(len(groups)), np.diff(judged.first)[groups])
+    used = _present(judged.entry[rows], end[rows], local, row_window[rows])
+    over = used > row_limit[rows]
+    found = local[over]  # rising: rows are in group order
+    found = found[np.append(True, found[1:] != found[:-1])] if len(found) else found
+    return groups[found]
 
 
 def days_present(
     judged: StayColumns, limits: dict[tuple[str, str], Limit], on: date
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per stay: the days its person was present in the host state in the window (its pair's
-    widest) up to its end or `on`, and its pair's strictest limit (-1: no limit, not judged).
+    widest) up to its end or `on`, and its pair's strictest limit (-1: no limit, not judged)."""
+    row_limit, row_window = _row_limits(judged, limits)
+    return _present(judged.entry, _ends(judged, on), judged.group, row_window), row_limit
 
-    The days present in [a, b] are summed over the group's stays as F(b) - F(a - 1), where F(t)
-    counts the group's stay-days up to day t:
-        F(t) = sum over stays entered by t of (t - entry + 1) - sum over stays ended before t
-               of (t - end),
-    each sum read from the group's entries (or ends) in order with a binary search and running
-    sums: no pair of stays is ever formed (a self-join per person was most of the time)."""
-    day_on = (on - EPOCH).days
-    entry = judged.entry
-    # A stay ends on its exit day, or on `on` if open or left later; never before its entry.
-    end = np.maximum(np.minimum(judged.exit, day_on), entry - 1)
+
+def _ends(judged: StayColumns, on: date) -> np.ndarray:
+    """A stay ends on its exit day, or on `on` if open or left later; never before its entry."""
+    return np.maximum(np.minimum(judged.exit, (on - EPOCH).days), judged.entry - 1)
+
+
+def _row_limits(
+    judged: StayColumns, limits: dict[tuple[str, str], Limit]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per stay, its pair's strictest limit (-1: none) and widest window."""
     hosts, nats = judged.hosts, judged.nationalities
     pair = judged.host * len(nats) + judged.nationality
     limit_days = np.full(len(hosts) * len(nats), -1, dtype=np.int64)
@@ -297,14 +309,30 @@ def days_present(
         for k, nat in enumerate(nats):
             if (limit := limits.get((host, nat))) is not None:
                 limit_days[h * len(nats) + k], window[h * len(nats) + k] = limit.days, limit.window
-    row_limit, row_window = limit_days[pair], window[pair]
+    return limit_days[pair], window[pair]
+
+
+def _present(
+    entry: np.ndarray, end: np.ndarray, group: np.ndarray, window: np.ndarray
+) -> np.ndarray:
+    """Per stay (rows in group, then entry order; `group` rising from 0 in steps of one): the
+    days its group was present in the `window` days up to its end.
+
+    The days present in [a, b] are summed over the group's stays as F(b) - F(a - 1), where F(t)
+    counts the group's stay-days up to day t:
+        F(t) = sum over stays entered by t of (t - entry + 1) - sum over stays ended before t
+               of (t - end),
+    each sum read from the group's entries (or ends) in order with a binary search and running
+    sums: no pair of stays is ever formed (a self-join per person was most of the time)."""
+    if not len(entry):
+        return np.zeros(0, dtype=np.int64)
     # Every day shifted into [1, SPAN) and each group given a range of its own, so one sorted
     # array of (group, day) keys answers every group's searches.
-    low = int(min(entry.min(), (end - row_window).min())) - 2
+    low = int(min(entry.min(), (end - window).min())) - 2
     span = int(max(entry.max(), end.max())) - low + 2
-    group = judged.group
     base = group * span
-    first = judged.first[group]
+    starts = np.flatnonzero(np.append(True, group[1:] != group[:-1]))
+    first = starts[group]
     entry_keys = base + (entry - low)  # sorted: rows are in group, entry order
     entry_sums = np.concatenate(([0], np.cumsum(entry)))
     end_keys = np.sort(base + (end - low))  # in group, then end order
@@ -320,7 +348,7 @@ def days_present(
         n_out, sum_out = ended - first, end_sums[ended] - end_sums[first]
         return n_in * (t + 1) - sum_in - (n_out * t - sum_out)
 
-    return upto(end) - upto(end - row_window), row_limit
+    return upto(end) - upto(end - window)
 
 
 EPOCH = date(1970, 1, 1)
