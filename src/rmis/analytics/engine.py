@@ -130,10 +130,18 @@ def connect(
     """The engine's backend; for spark, `spark` (a session) or one made as `spark_settings`
     (else the environment's RMIS_SPARK_*) say."""
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        return duckdb_backend()
     if engine == "spark":
         return ibis.pyspark.connect(spark or spark_session(spark_settings))
     raise ValueError(f"RMIS_ENGINE must be one of {', '.join(ENGINES)}, not {engine!r}")
+
+
+def duckdb_backend() -> BaseBackend:
+    """An in-process DuckDB that draws no progress bar on the terminal (it does for a query
+    over 2 s, in the middle of rmis's own output)."""
+    backend = ibis.duckdb.connect()
+    backend.raw_sql("SET enable_progress_bar = false")
+    return backend
 
 
 def open_warehouse(root: Path, backend: BaseBackend) -> Warehouse:

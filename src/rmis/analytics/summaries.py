@@ -33,7 +33,7 @@ from ibis.backends import BaseBackend
 
 from rmis.analytics.dimensions import age_band
 from rmis.analytics.early_warning import surges, surges_frame
-from rmis.analytics.engine import with_people
+from rmis.analytics.engine import duckdb_backend, with_people
 from rmis.analytics.overstays import find_overstays_on
 from rmis.analytics.state_roles import passes_through, role_events
 from rmis.analytics.stays import days_between, foreign, stays, with_documents
@@ -126,7 +126,7 @@ def summarise(
     by default the built-in ones."""
     if not after.partitions or not after.documents:
         return Summaries(SUMMARIES_VERSION)  # no crossings yet: nothing to summarise
-    backend = backend or ibis.duckdb.connect()
+    backend = backend or duckdb_backend()
     old = before.summaries if before is not None else None
     if old is not None and old.version != SUMMARIES_VERSION:
         before, old = None, None
