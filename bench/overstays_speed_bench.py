@@ -37,14 +37,8 @@ from rmis.analytics import connect, find_overstays_on, open_warehouse, quick
 from rmis.analytics import overstays as overstays_module
 from rmis.analytics.stays import foreign
 from rmis.reference.stay_rules import load_stay_rules
-from rmis.stay import (
-    Permit,
-    Stay,
-    Timeline,
-    TravellerTimeline,
-    find_overstays,
-    find_overstays_in_columns,
-)
+from rmis.stay import Permit, Stay, Timeline, TravellerTimeline, find_overstays
+from rmis.stay.columns import find_overstays_in_columns
 
 # The analysis' steps, timed by wrapping the module's functions (each runs once per analysis).
 STEPS = ("read_stays", "_limits", "candidates", "_linking", "held_permits", "timelines", "_judge")

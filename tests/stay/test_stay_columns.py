@@ -13,18 +13,16 @@ from test_stay_property import BASE, rolling_rules, stays
 
 from rmis.reference.stay_rules import load_stay_rules
 from rmis.stay import (
-    STILL_PRESENT,
     Permit,
     PermitKind,
     RuleSchedule,
     Stay,
     Timeline,
-    TimelineColumns,
     TimelineError,
     TravellerTimeline,
     find_overstays,
-    find_overstays_in_columns,
 )
+from rmis.stay.columns import STILL_PRESENT, TimelineColumns, find_overstays_in_columns
 
 
 def as_columns(travellers: list[TravellerTimeline]) -> TimelineColumns:

@@ -42,16 +42,8 @@ from ibis import _
 
 from rmis.analytics.stays import foreign, stays
 from rmis.reference.stay_rules import StayRulesTable
-from rmis.stay import (
-    STILL_PRESENT,
-    Permit,
-    PermitKind,
-    Regime,
-    RuleSchedule,
-    TimelineColumns,
-    WindowKind,
-    find_overstays_in_columns,
-)
+from rmis.stay import Permit, PermitKind, Regime, RuleSchedule, WindowKind
+from rmis.stay.columns import STILL_PRESENT, TimelineColumns, find_overstays_in_columns
 
 CALENDAR_YEAR_DAYS = 366
 

@@ -6,21 +6,17 @@ No database, no network, no clock: the day of evaluation is always an argument.
 from rmis.stay.evaluate import Evaluation, Status, StatusKind, evaluate
 from rmis.stay.model import Permit, PermitKind, Registration, Stay, Timeline, TimelineError
 from rmis.stay.overstays import (
-    STILL_PRESENT,
     LateExit,
     OpenOverstay,
     OverstayReport,
-    TimelineColumns,
     TravellerTimeline,
     find_overstays,
-    find_overstays_in_columns,
 )
 from rmis.stay.registration import add_working_days, registration_due
 from rmis.stay.rules import DayCount, Regime, RuleSchedule, StayRule, WindowKind
 from rmis.stay.stays_csv import StaysFileError, parse_stays_csv
 
 __all__ = [
-    "STILL_PRESENT",
     "DayCount",
     "Evaluation",
     "LateExit",
@@ -37,14 +33,12 @@ __all__ = [
     "StayRule",
     "StaysFileError",
     "Timeline",
-    "TimelineColumns",
     "TimelineError",
     "TravellerTimeline",
     "WindowKind",
     "add_working_days",
     "evaluate",
     "find_overstays",
-    "find_overstays_in_columns",
     "parse_stays_csv",
     "registration_due",
 ]
