@@ -154,6 +154,7 @@ def summarise(
     if old is None or before is None or old.stays is None or old.people is None:
         their_stays = _materialise(backend, with_documents(stays(crossings), crossings))
         kept_stays, kept_people, kept_roles, theirs = None, None, None, crossings
+        touched = None  # everyone: made from scratch
     else:
         touched = _touched_people(backend, root, before, after)
         if touched is None:  # no person's crossings changed, nor the last day: nor any type
@@ -178,7 +179,7 @@ def summarise(
     written = _read(backend, root, [stays_file])
     people_file = _write(backend, root, "summaries/people", all_people.order_by("person_key"))
     settled = _read(backend, root, [people_file]).filter(_.open_entry.isnull())
-    stock = {
+    people_rollups = {
         "stock": _write(backend, root, "summaries/rollups", stock_changes(written)),
         "stock_overlaps": _write(backend, root, "summaries/rollups", stock_overlaps(written)),
         "movement_mix_settled": _write(
@@ -192,26 +193,14 @@ def summarise(
         # By day: a period's roles read only its row groups.
         "role_events": _write(backend, root, "summaries/rollups", all_roles.order_by("day")),
     }  # fmt: skip
-    types = typed_people(_read(backend, root, [people_file]), ibis.date(last))
-    types_file = _write(
-        backend, root, "summaries/rollups", types.select("person_key", "movement_type")
-    )
-    new_types = _read(backend, root, [types_file])
-    if kept_people is None:  # made from scratch
-        typed = _typed_rollups(backend, root, None, _typed_cube(crossings, new_types))
-    else:
-        typed = _typed_rollups_updated(
-            backend, root, before, after, old.rollups, new_types, touched
-        )
-    events = _read(backend, root, [stock["role_events"]]).inner_join(new_types, "person_key")
-    per_role = events.group_by(
-        state=_.host_state, nationality=_.nationality, role=_.role, movement_type=_.movement_type
-    ).aggregate(people=_.person_key.nunique())
-    roles = _write(backend, root, "summaries/rollups", per_role)
+    by_type = _by_movement_type(
+        backend, root, before, after, old, crossings, people_file,
+        people_rollups["role_events"], last, touched,
+    )  # fmt: skip
     return Summaries(
         SUMMARIES_VERSION,
         flows,
-        rollups | stock | typed | {TYPES: types_file, ROLES_BY_TYPE: roles},
+        rollups | people_rollups | by_type,
         stays=stays_file,
         people=people_file,
     )
@@ -230,6 +219,40 @@ def rollup(cube_: ibis.Table, name: str) -> ibis.Table:
     if name in MONTHLY | TYPED_MONTHLY:
         cube_ = cube_.mutate(local_date=_.local_date.truncate("M"))
     return cube_.group_by(list(keys)).aggregate(n=_.n.sum())
+
+
+def _by_movement_type(
+    backend: BaseBackend,
+    root: Path,
+    before: Manifest | None,
+    after: Manifest,
+    old: Summaries | None,
+    crossings: ibis.Table,
+    people_file: str,
+    events_file: str,
+    last: date,
+    touched: ibis.Table | None,
+) -> dict[str, str]:
+    """Every person's type on the last day with data, the rollups by type (made from scratch
+    when `touched` is None, else corrected for the touched and the re-typed) and state roles
+    over all the data by type."""
+    types = typed_people(_read(backend, root, [people_file]), ibis.date(last))
+    types_file = _write(
+        backend, root, "summaries/rollups", types.select("person_key", "movement_type")
+    )
+    new_types = _read(backend, root, [types_file])
+    if touched is None or before is None or old is None:
+        typed = _typed_rollups(backend, root, None, _typed_cube(crossings, new_types))
+    else:
+        typed = _typed_rollups_updated(
+            backend, root, before, after, old.rollups, new_types, touched
+        )
+    events = _read(backend, root, [events_file]).inner_join(new_types, "person_key")
+    per_role = events.group_by(
+        state=_.host_state, nationality=_.nationality, role=_.role, movement_type=_.movement_type
+    ).aggregate(people=_.person_key.nunique())
+    roles = _write(backend, root, "summaries/rollups", per_role)
+    return typed | {TYPES: types_file, ROLES_BY_TYPE: roles}
 
 
 def _typed_cube(crossings: ibis.Table, types: ibis.Table) -> ibis.Table:
