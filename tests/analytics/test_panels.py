@@ -147,6 +147,24 @@ def test_filters_round_trip_through_text():
     assert Filters.parse(f.as_text()) == f
 
 
+@pytest.mark.parametrize(
+    "given",
+    [{"movement_type": "seasonal"},  # a rollup by type holds it
+     {"movement_type": "seasonal", "purpose": "work", "start": "2026-03-03"}],  # none does
+)  # fmt: skip
+def test_mirror_under_a_movement_type_is_that_of_those_peoples_crossings(workspace, given):
+    from rmis.analytics import mirror
+
+    filters = Filters.parse(given)
+    typed = workspace.summary.rollups["movement_types"]
+    people = typed.filter(typed.movement_type == "seasonal")
+    theirs = workspace.warehouse.crossings.semi_join(people, "person_key")
+    kept = Filters.parse({k: v for k, v in given.items() if k != "movement_type"})
+    want = frame(mirror(kept.on_crossings(theirs), filters.start, filters.end))
+    assert len(want)
+    pd.testing.assert_frame_equal(workspace.mirror(filters).table, want, check_dtype=False)
+
+
 def test_mirror_cells_are_protected_on_what_they_count(workspace):
     answer = workspace.mirror(Filters())
     keys = ["month", "from_state", "to_state"]

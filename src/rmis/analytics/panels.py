@@ -27,6 +27,7 @@ from rmis.analytics.filters import Filters
 from rmis.analytics.flows import corridor_legs, cube_columns
 from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.forecast import forecast, forecast_frame
+from rmis.analytics.mirror import mirror as mirror_of_crossings
 from rmis.analytics.overstays import overstays_by_nationality
 from rmis.analytics.quick import NotSummarised, Summary
 from rmis.analytics.state_roles import roles_of_events, roles_side_by_side
@@ -274,7 +275,12 @@ class Workspace:
         return people.distinct()
 
     def mirror(self, filters: Filters) -> Answer:
-        table = quick.mirror(self.summary, filters=filters).to_pandas()
+        try:
+            table = quick.mirror(self.summary, filters=filters).to_pandas()
+        except NotSummarised:  # a cut by movement type no rollup holds: those people's crossings
+            kept = replace(filters, host_state=(), direction=())
+            mirrored = mirror_of_crossings(self._crossings_kept(kept), filters.start, filters.end)
+            table = quick.mirror_of_states(mirrored, filters.host_state).to_pandas()
         unused = [n for n in ("direction",) if getattr(filters, n)]
         measures = ["exits_recorded_by_origin", "entries_recorded_by_destination", "difference"]
         return Answer(table.reset_index(drop=True), measures, tuple(unused))

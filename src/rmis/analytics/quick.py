@@ -171,12 +171,18 @@ def mirror(
     start, end = narrowed(start, end, filters)
     kept = replace(filters, host_state=(), direction=(), start=None, end=None)
     columns = set(ROLLUPS["day_bcp"]) | kept.columns()
-    cells = kept_cells(summary, columns, ["day"], None, None, kept)
-    mirrored = mirror_from_cube(cells, start, end)
-    if filters.host_state:  # a pair either of whose states is asked for
-        hosts = list(filters.host_state)
-        mirrored = mirrored.filter(mirrored.from_state.isin(hosts) | mirrored.to_state.isin(hosts))
-    return mirrored
+    cells = kept_cells(summary, columns, ["month"], start, end, kept)  # by month: a month's too
+    return mirror_of_states(mirror_from_cube(cells, start, end), filters.host_state)
+
+
+def mirror_of_states(mirrored: ibis.Table, hosts: tuple[str, ...]) -> ibis.Table:
+    """The pairs either of whose states is among `hosts` (all for none): a host-state filter on
+    mirror statistics keeps the pairs it names, both sides counted."""
+    if not hosts:
+        return mirrored
+    return mirrored.filter(
+        mirrored.from_state.isin(list(hosts)) | mirrored.to_state.isin(list(hosts))
+    )
 
 
 def stock_on(

@@ -805,11 +805,8 @@ def mirror(
         frame = run(quick.mirror, analysis.summary, filters=filters)
     else:
         kept = replace(filters, host_state=())
-        frame = run(mirror_statistics, kept.on_crossings(analysis.warehouse.crossings))
-        if filters.host_state:  # a pair either of whose states is asked for, as quick.mirror
-            hosts = list(filters.host_state)
-            frame = frame[frame.from_state.isin(hosts) | frame.to_state.isin(hosts)]
-            frame = frame.reset_index(drop=True)
+        mirrored = mirror_statistics(kept.on_crossings(analysis.warehouse.crossings))
+        frame = run(quick.mirror_of_states, mirrored, filters.host_state)
     emit(
         frame,
         fmt,
