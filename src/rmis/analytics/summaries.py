@@ -267,20 +267,26 @@ def _typed_rollups(
 ) -> dict[str, str]:
     """Each typed rollup: the `kept` one (None: none) plus the typed cubes `changes` (counts
     may be negative: a correction), cells that sum to nothing dropped."""
-    changes = tuple(_materialise(backend, c) for c in changes)  # each read once per rollup
-    written = {}
-    for name, keys in TYPED_ROLLUPS.items():
-        parts = [rollup(c, name) for c in changes]
-        if kept is not None:
-            parts.insert(0, _read(backend, root, [kept[name]]))
-        if len(parts) == 1:
-            summed = parts[0]
-        else:
-            # A month stored as a date: truncate's result is typed a timestamp by Ibis.
-            alike = [parts[0], *(p.cast(parts[0].schema()) for p in parts[1:])]
-            summed = ibis.union(*alike).group_by(list(keys)).aggregate(n=_.n.sum())
-        written[name] = _write(backend, root, "summaries/rollups", summed.filter(_.n != 0))
-    return written
+    # Each typed cube made once, on disk: it is read four times, and at the scale of a country
+    # it is far larger than memory (a temporary table at 100M crossings ran DuckDB out of 6 GB).
+    scratch = [_write(backend, root, "summaries/scratch", c) for c in changes]
+    try:
+        written = {}
+        for name, keys in TYPED_ROLLUPS.items():
+            parts = [rollup(_read(backend, root, [f]), name) for f in scratch]
+            if kept is not None:
+                parts.insert(0, _read(backend, root, [kept[name]]))
+            if len(parts) == 1:
+                summed = parts[0]
+            else:
+                # A month stored as a date: truncate's result is typed a timestamp by Ibis.
+                alike = [parts[0], *(p.cast(parts[0].schema()) for p in parts[1:])]
+                summed = ibis.union(*alike).group_by(list(keys)).aggregate(n=_.n.sum())
+            written[name] = _write(backend, root, "summaries/rollups", summed.filter(_.n != 0))
+        return written
+    finally:
+        for f in scratch:  # never listed: a sync that dies here leaves them to remove_unlisted
+            (root / f).unlink(missing_ok=True)
 
 
 def _typed_rollups_updated(
