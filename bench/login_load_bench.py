@@ -45,12 +45,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from rmis.security.accounts import create_principal
 from rmis.security.principals import Role
 from rmis.store import open_database
 from rmis.store.schema import crossings
+from scratch_database import scratch_database
 
 PASSWORD = "a long enough passphrase"
 KNOWN_PER_LANE = 20
@@ -259,20 +260,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("RMIS_BENCH_POSTGRES_URL"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        drop = None
-        if args.postgres:
-            schema = f"rmis_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.postgres)
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            sep = "&" if "?" in args.postgres else "?"
-            url = f"{args.postgres}{sep}options=-csearch_path%3D{schema}"
-
-            def drop() -> None:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        else:
-            url = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
+        url, drop = scratch_database(args.postgres, Path(directory), "bench")
         engine = open_database(url)
         now = datetime.now(UTC)
         token = create_principal(engine, name="lane.officer", role=Role.BORDER_OFFICER,
@@ -315,8 +303,7 @@ def main() -> None:
             distinct = connection.execute(select(func.count(crossings.c.id.distinct()))).scalar()
             found = set(map(str, connection.execute(select(crossings.c.id)).scalars()))
         engine.dispose()
-        if drop:
-            drop()
+        drop()
     prerecorded = KNOWN_PER_LANE * args.clients if args.known_share else 0
     results = {
         "engine": engine.dialect.name, "clients": args.clients, "hammers": args.hammers,

@@ -37,7 +37,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from record_bench import OFFICER, crossing, free_port
 from rmis.registry.crossings import record_crossings
@@ -46,6 +46,7 @@ from rmis.security.accounts import create_principal
 from rmis.security.principals import Role
 from rmis.store.database import open_database
 from rmis.store.schema import documents
+from scratch_database import scratch_database
 
 RMIS = [sys.executable, "-c", "from rmis.cli import app; app()"]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -204,19 +205,10 @@ def main() -> None:
     counts = [int(n) for n in args.workers.split(",")]
     results: dict[str, object] = {"cores": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
-        schema = None
-        if args.postgres:
-            schema = f"rmis_bench_{uuid.uuid4().hex[:8]}"
-            admin = create_engine(args.postgres)
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-            sep = "&" if "?" in args.postgres else "?"
-            url = f"{args.postgres}{sep}options=-csearch_path%3D{schema}"
-        else:
-            url = f"sqlite:///{Path(tmp) / 'reads.sqlite3'}"
+        url, drop = scratch_database(args.postgres, Path(tmp), "reads")
         try:
             token, people = make_record(url, args.travellers)
-            results["engine"] = "postgresql" if schema else "sqlite"
+            results["engine"] = "postgresql" if args.postgres else "sqlite"
             results["runs"] = [
                 serve_and_drive(
                     url, Path(tmp), token, people, n, args.clients, args.seconds, args.warm
@@ -224,10 +216,7 @@ def main() -> None:
                 for n in counts
             ]
         finally:
-            if schema:
-                with admin.begin() as connection:
-                    connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            drop()
     runs = results["runs"]
     peer = runs[0]["reads_per_s"]
     for run in runs:

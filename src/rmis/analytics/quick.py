@@ -22,7 +22,6 @@ from rmis.analytics.engine import Warehouse
 from rmis.analytics.filters import NONE as NO_FILTERS
 from rmis.analytics.filters import Filters
 from rmis.analytics.flows import cube_columns, flows_from_cube
-from rmis.analytics.flows import flows as flows_of_crossings
 from rmis.analytics.mirror import mirror_from_cube
 from rmis.analytics.overstays import Overstays, find_overstays_on
 from rmis.analytics.stock import DIMENSIONS as STOCK_DIMENSIONS
@@ -269,17 +268,3 @@ def movement_mix(summary: Summary, last_day: date | None = None) -> ibis.Table:
     joined = order.left_join(counts, "movement_type")
     ranked = joined.select(order.movement_type, order["rank"], people=joined.people.fill_null(0))
     return ranked.order_by("rank").drop("rank")
-
-
-def flows_or_summary(
-    crossings: ibis.Table,
-    summary: Summary | None,
-    by: list[str],
-    start: date | None = None,
-    end: date | None = None,
-    count_people: bool = False,
-) -> ibis.Table:
-    """Flows from the cube when it can answer (no people counted), else from the crossings."""
-    if summary is not None and not count_people:
-        return flows(summary, by, start, end)
-    return flows_of_crossings(crossings, by, start, end, count_people)

@@ -495,14 +495,15 @@ def corridors(
     from rmis.analytics import quick
     from rmis.analytics.flows import cube_columns
 
-    summary = analysis.summary
-    try:
-        if summary is None:
-            raise quick.NotSummarised("no summaries")
+    legs = None
+    if analysis.summary is not None:
         columns = cube_columns(["corridor"]) | filters.columns()
-        cells = quick.kept_cells(summary, columns, ["corridor"], None, None, filters)
-        legs = corridor_legs(cells, cube=True)
-    except quick.NotSummarised:
+        try:
+            cells = quick.kept_cells(analysis.summary, columns, ["corridor"], None, None, filters)
+            legs = corridor_legs(cells, cube=True)
+        except quick.NotSummarised:  # a cut by movement type no rollup holds
+            pass
+    if legs is None:
         legs = corridor_legs(filtered_crossings(analysis, filters))
     frame = run(lambda: legs)
     emit(frame, fmt, out, "RMIS_CORRIDORS", ["crossings"], None, analysis.synced, filters)
